@@ -1,0 +1,22 @@
+//! tfplug: a server framework for Terraform's plugin protocol v6.
+//!
+//! A provider implements [`provider::Provider`] (and the [`resource::Resource`],
+//! [`data_source::DataSource`] and [`function::Function`] traits for what it offers),
+//! then calls [`serve::serve`] from `main`. tfplug handles the go-plugin handshake,
+//! AutoMTLS, value encoding, schemas and the plan pipeline, so a resource only writes
+//! what is specific to it.
+
+pub mod diag;
+pub mod proto;
+pub mod value;
+pub mod schema;
+pub mod validate;
+pub mod plan;
+pub mod provider;
+pub mod resource;
+pub mod data_source;
+pub mod function;
+pub mod server;
+pub mod serve;
+pub mod logging;
+pub mod testing;

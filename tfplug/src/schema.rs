@@ -1,0 +1,595 @@
+//! Schemas as data: attributes, nested attributes and blocks, with the plan behaviour
+//! (defaults, replacement, state-for-unknown) and validators attached to each attribute.
+//!
+//! Attributes and blocks are kept in name order, so the encoded schema is deterministic.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::proto::tfplugin6 as pb;
+use crate::validate::Validator;
+use crate::value::{Type, Value};
+
+/// A versioned schema of a provider, resource or data source.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Schema version; state stored with an older version is upgraded.
+    pub version: i64,
+    /// The top-level block.
+    pub block: Block,
+}
+
+impl Schema {
+    /// A version-0 schema with the given top-level block.
+    pub fn new(block: Block) -> Self {
+        Self { version: 0, block }
+    }
+
+    /// Sets the schema version.
+    pub fn with_version(mut self, version: i64) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The object type of values conforming to this schema.
+    pub fn value_type(&self) -> Type {
+        self.block.value_type()
+    }
+
+    /// Encodes for the protocol.
+    pub fn to_proto(&self) -> pb::Schema {
+        pb::Schema {
+            version: self.version,
+            block: Some(self.block.to_proto(self.version)),
+        }
+    }
+}
+
+/// Text format of a description.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DescriptionKind {
+    /// Plain text.
+    Plain,
+    /// Markdown (the default: the Registry renders it).
+    #[default]
+    Markdown,
+}
+
+impl DescriptionKind {
+    fn to_proto(self) -> i32 {
+        match self {
+            DescriptionKind::Plain => pb::StringKind::Plain as i32,
+            DescriptionKind::Markdown => pb::StringKind::Markdown as i32,
+        }
+    }
+}
+
+/// A block: attributes and nested blocks.
+#[derive(Clone, Debug, Default)]
+pub struct Block {
+    /// Attributes by name.
+    pub attributes: BTreeMap<String, Attribute>,
+    /// Nested blocks by type name.
+    pub blocks: BTreeMap<String, NestedBlock>,
+    /// Markdown description.
+    pub description: String,
+    /// Whether the whole block is deprecated.
+    pub deprecated: bool,
+}
+
+impl Block {
+    /// An empty block.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an attribute.
+    pub fn attribute(mut self, attr: Attribute) -> Self {
+        self.attributes.insert(attr.name.clone(), attr);
+        self
+    }
+
+    /// Adds a nested block.
+    pub fn block(mut self, block: NestedBlock) -> Self {
+        self.blocks.insert(block.name.clone(), block);
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = text.into();
+        self
+    }
+
+    /// Marks the block deprecated.
+    pub fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    /// The object type of this block's values.
+    pub fn value_type(&self) -> Type {
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|(name, attr)| (name.clone(), attr.value_type()))
+            .collect();
+        for (name, block) in &self.blocks {
+            attrs.insert(name.clone(), block.value_type());
+        }
+        Type::Object(attrs)
+    }
+
+    fn to_proto(&self, version: i64) -> pb::schema::Block {
+        pb::schema::Block {
+            version,
+            attributes: self.attributes.values().map(Attribute::to_proto).collect(),
+            block_types: self.blocks.values().map(NestedBlock::to_proto).collect(),
+            description: self.description.clone(),
+            description_kind: DescriptionKind::Markdown.to_proto(),
+            deprecated: self.deprecated,
+        }
+    }
+}
+
+/// How an attribute is set: by the user, by the provider, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// The configuration must set it.
+    Required,
+    /// The configuration may set it; null otherwise.
+    Optional,
+    /// Only the provider sets it.
+    Computed,
+    /// The configuration may set it; the provider fills it otherwise.
+    OptionalComputed,
+}
+
+/// The type of an attribute: a plain cty type or nested attributes.
+#[derive(Clone, Debug)]
+pub enum AttributeType {
+    /// A cty type.
+    Type(Type),
+    /// Attributes nested in an object, list, set or map.
+    Nested(NestedAttributes),
+}
+
+/// Nesting of nested attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectNesting {
+    /// One object.
+    Single,
+    /// A list of objects.
+    List,
+    /// A set of objects.
+    Set,
+    /// A map of objects.
+    Map,
+}
+
+/// Attributes nested inside an attribute.
+#[derive(Clone, Debug)]
+pub struct NestedAttributes {
+    /// How the objects nest.
+    pub nesting: ObjectNesting,
+    /// The attributes of each object.
+    pub attributes: BTreeMap<String, Attribute>,
+}
+
+impl NestedAttributes {
+    /// Nested attributes with the given nesting.
+    pub fn new(nesting: ObjectNesting) -> Self {
+        Self {
+            nesting,
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    /// Adds an attribute.
+    pub fn attribute(mut self, attr: Attribute) -> Self {
+        self.attributes.insert(attr.name.clone(), attr);
+        self
+    }
+
+    /// The object type of one element.
+    pub fn object_type(&self) -> Type {
+        Type::Object(
+            self.attributes
+                .iter()
+                .map(|(n, a)| (n.clone(), a.value_type()))
+                .collect(),
+        )
+    }
+
+    /// The type of the whole attribute value.
+    pub fn value_type(&self) -> Type {
+        let obj = self.object_type();
+        match self.nesting {
+            ObjectNesting::Single => obj,
+            ObjectNesting::List => Type::List(Box::new(obj)),
+            ObjectNesting::Set => Type::Set(Box::new(obj)),
+            ObjectNesting::Map => Type::Map(Box::new(obj)),
+        }
+    }
+
+    fn to_proto(&self) -> pb::schema::Object {
+        use pb::schema::object::NestingMode;
+        let nesting = match self.nesting {
+            ObjectNesting::Single => NestingMode::Single,
+            ObjectNesting::List => NestingMode::List,
+            ObjectNesting::Set => NestingMode::Set,
+            ObjectNesting::Map => NestingMode::Map,
+        };
+        #[allow(deprecated)]
+        pb::schema::Object {
+            attributes: self.attributes.values().map(Attribute::to_proto).collect(),
+            nesting: nesting as i32,
+            min_items: 0,
+            max_items: 0,
+        }
+    }
+}
+
+/// One attribute with its schema flags, plan behaviour and validators.
+#[derive(Clone)]
+pub struct Attribute {
+    /// Attribute name.
+    pub name: String,
+    /// Type or nested attributes.
+    pub ty: AttributeType,
+    /// Required, optional, computed, or optional+computed.
+    pub presence: Presence,
+    /// Hidden in Terraform's output.
+    pub sensitive: bool,
+    /// Sent in config only, never stored in state.
+    pub write_only: bool,
+    /// Deprecated: Terraform warns when it is set.
+    pub deprecated: bool,
+    /// Markdown description.
+    pub description: String,
+    /// A change of the value replaces the resource.
+    pub requires_replace: bool,
+    /// Keep the prior state's value instead of planning unknown when the resource changes
+    /// (for computed values that never change after create, like an ARN).
+    pub use_state_for_unknown: bool,
+    /// Value planned when the configuration leaves it null (optional+computed only).
+    pub default: Option<Value>,
+    /// Checks of configured values, run at validation time.
+    pub validators: Vec<Arc<dyn Validator>>,
+}
+
+impl fmt::Debug for Attribute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attribute")
+            .field("name", &self.name)
+            .field("ty", &self.ty)
+            .field("presence", &self.presence)
+            .field("requires_replace", &self.requires_replace)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Attribute {
+    /// An optional attribute of the given type.
+    pub fn new(name: impl Into<String>, ty: Type) -> Self {
+        Self {
+            name: name.into(),
+            ty: AttributeType::Type(ty),
+            presence: Presence::Optional,
+            sensitive: false,
+            write_only: false,
+            deprecated: false,
+            description: String::new(),
+            requires_replace: false,
+            use_state_for_unknown: false,
+            default: None,
+            validators: Vec::new(),
+        }
+    }
+
+    /// An optional string attribute.
+    pub fn string(name: impl Into<String>) -> Self {
+        Self::new(name, Type::String)
+    }
+
+    /// An optional number attribute.
+    pub fn number(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Number)
+    }
+
+    /// An optional bool attribute.
+    pub fn bool(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Bool)
+    }
+
+    /// An optional attribute with nested attributes.
+    pub fn nested(name: impl Into<String>, nested: NestedAttributes) -> Self {
+        Self {
+            ty: AttributeType::Nested(nested),
+            ..Self::new(name, Type::Dynamic)
+        }
+    }
+
+    /// Must be set in configuration.
+    pub fn required(mut self) -> Self {
+        self.presence = Presence::Required;
+        self
+    }
+
+    /// May be set in configuration (the default).
+    pub fn optional(mut self) -> Self {
+        self.presence = Presence::Optional;
+        self
+    }
+
+    /// Set by the provider only.
+    pub fn computed(mut self) -> Self {
+        self.presence = Presence::Computed;
+        self
+    }
+
+    /// May be set in configuration; set by the provider otherwise.
+    pub fn optional_computed(mut self) -> Self {
+        self.presence = Presence::OptionalComputed;
+        self
+    }
+
+    /// Hidden in Terraform's output.
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// Sent in configuration only, never stored.
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+
+    /// Deprecated.
+    pub fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
+    /// Markdown description.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = text.into();
+        self
+    }
+
+    /// A change replaces the resource.
+    pub fn requires_replace(mut self) -> Self {
+        self.requires_replace = true;
+        self
+    }
+
+    /// Keep the prior value when the resource changes (value fixed after create).
+    pub fn use_state_for_unknown(mut self) -> Self {
+        self.use_state_for_unknown = true;
+        self
+    }
+
+    /// Default for an unset optional attribute; makes it optional+computed.
+    pub fn default_value(mut self, value: Value) -> Self {
+        self.presence = Presence::OptionalComputed;
+        self.default = Some(value);
+        self
+    }
+
+    /// Adds a validator.
+    pub fn validator(mut self, v: impl Validator + 'static) -> Self {
+        self.validators.push(Arc::new(v));
+        self
+    }
+
+    /// True when the provider may set the value.
+    pub fn is_computed(&self) -> bool {
+        matches!(self.presence, Presence::Computed | Presence::OptionalComputed)
+    }
+
+    /// True when the configuration may set the value.
+    pub fn is_configurable(&self) -> bool {
+        !matches!(self.presence, Presence::Computed)
+    }
+
+    /// The value type of this attribute.
+    pub fn value_type(&self) -> Type {
+        match &self.ty {
+            AttributeType::Type(t) => t.clone(),
+            AttributeType::Nested(n) => n.value_type(),
+        }
+    }
+
+    fn to_proto(&self) -> pb::schema::Attribute {
+        let (ty, nested_type) = match &self.ty {
+            AttributeType::Type(t) => (t.to_json_bytes(), None),
+            AttributeType::Nested(n) => (Vec::new(), Some(n.to_proto())),
+        };
+        pb::schema::Attribute {
+            name: self.name.clone(),
+            r#type: ty,
+            nested_type,
+            description: self.description.clone(),
+            required: self.presence == Presence::Required,
+            optional: matches!(self.presence, Presence::Optional | Presence::OptionalComputed),
+            computed: self.is_computed(),
+            sensitive: self.sensitive,
+            description_kind: DescriptionKind::Markdown.to_proto(),
+            deprecated: self.deprecated,
+            write_only: self.write_only,
+        }
+    }
+}
+
+/// Nesting of a nested block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockNesting {
+    /// At most one block; null when absent.
+    Single,
+    /// Exactly one block, always present (attributes null when the block is absent).
+    Group,
+    /// A list of blocks; an empty list when absent.
+    List,
+    /// A set of blocks; an empty set when absent.
+    Set,
+    /// Labelled blocks; an empty map when absent.
+    Map,
+}
+
+/// A nested block type.
+#[derive(Clone, Debug)]
+pub struct NestedBlock {
+    /// Block type name.
+    pub name: String,
+    /// How blocks nest.
+    pub nesting: BlockNesting,
+    /// The block's content.
+    pub block: Block,
+    /// Minimum number of blocks (list/set).
+    pub min_items: i64,
+    /// Maximum number of blocks (list/set); 0 means unlimited.
+    pub max_items: i64,
+    /// Any change inside the block replaces the resource.
+    pub requires_replace: bool,
+}
+
+impl NestedBlock {
+    /// A nested block type.
+    pub fn new(name: impl Into<String>, nesting: BlockNesting, block: Block) -> Self {
+        Self {
+            name: name.into(),
+            nesting,
+            block,
+            min_items: 0,
+            max_items: 0,
+            requires_replace: false,
+        }
+    }
+
+    /// A list block that may appear at most once (the AWS provider's usual shape).
+    pub fn list_max_one(name: impl Into<String>, block: Block) -> Self {
+        Self::new(name, BlockNesting::List, block).max_items(1)
+    }
+
+    /// Sets the minimum number of blocks.
+    pub fn min_items(mut self, n: i64) -> Self {
+        self.min_items = n;
+        self
+    }
+
+    /// Sets the maximum number of blocks.
+    pub fn max_items(mut self, n: i64) -> Self {
+        self.max_items = n;
+        self
+    }
+
+    /// Any change inside replaces the resource.
+    pub fn requires_replace(mut self) -> Self {
+        self.requires_replace = true;
+        self
+    }
+
+    /// The type of this block's value in its parent object.
+    pub fn value_type(&self) -> Type {
+        let obj = self.block.value_type();
+        match self.nesting {
+            BlockNesting::Single | BlockNesting::Group => obj,
+            BlockNesting::List => Type::List(Box::new(obj)),
+            BlockNesting::Set => Type::Set(Box::new(obj)),
+            BlockNesting::Map => Type::Map(Box::new(obj)),
+        }
+    }
+
+    fn to_proto(&self) -> pb::schema::NestedBlock {
+        use pb::schema::nested_block::NestingMode;
+        let nesting = match self.nesting {
+            BlockNesting::Single => NestingMode::Single,
+            BlockNesting::Group => NestingMode::Group,
+            BlockNesting::List => NestingMode::List,
+            BlockNesting::Set => NestingMode::Set,
+            BlockNesting::Map => NestingMode::Map,
+        };
+        let (min_items, max_items) = match self.nesting {
+            BlockNesting::Single | BlockNesting::Group => (0, 0),
+            _ => (self.min_items, self.max_items),
+        };
+        pb::schema::NestedBlock {
+            type_name: self.name.clone(),
+            block: Some(self.block.to_proto(0)),
+            nesting: nesting as i32,
+            min_items,
+            max_items,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Schema {
+        Schema::new(
+            Block::new()
+                .attribute(Attribute::string("zeta").required())
+                .attribute(Attribute::string("alpha").computed())
+                .attribute(Attribute::nested(
+                    "nested",
+                    NestedAttributes::new(ObjectNesting::List)
+                        .attribute(Attribute::number("n").optional()),
+                ))
+                .block(NestedBlock::list_max_one(
+                    "cfg",
+                    Block::new().attribute(Attribute::bool("on").optional()),
+                )),
+        )
+        .with_version(2)
+    }
+
+    #[test]
+    fn attributes_come_out_in_name_order() {
+        let pb = sample().to_proto();
+        let block = pb.block.unwrap_or_default();
+        let names: Vec<_> = block.attributes.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["alpha", "nested", "zeta"]);
+        assert_eq!(pb.version, 2);
+    }
+
+    #[test]
+    fn nested_attribute_sets_nested_type_and_never_type() {
+        let pb = sample().to_proto();
+        let block = pb.block.unwrap_or_default();
+        let nested = block.attributes.iter().find(|a| a.name == "nested");
+        let nested = nested.map(|a| (a.r#type.is_empty(), a.nested_type.is_some()));
+        assert_eq!(nested, Some((true, true)));
+        let plain = block.attributes.iter().find(|a| a.name == "zeta");
+        assert_eq!(plain.map(|a| a.r#type.as_slice()), Some(&b"\"string\""[..]));
+    }
+
+    #[test]
+    fn encoding_is_deterministic() {
+        use prost::Message;
+        assert_eq!(
+            sample().to_proto().encode_to_vec(),
+            sample().to_proto().encode_to_vec()
+        );
+    }
+
+    #[test]
+    fn value_type_includes_blocks() {
+        let ty = sample().value_type();
+        let Type::Object(attrs) = ty else {
+            panic!("not an object")
+        };
+        assert!(matches!(attrs.get("cfg"), Some(Type::List(_))));
+        assert!(matches!(attrs.get("nested"), Some(Type::List(_))));
+    }
+
+    #[test]
+    fn default_makes_attribute_optional_computed() {
+        let a = Attribute::string("x").default_value(Value::string("d"));
+        let p = a.to_proto();
+        assert!(p.optional && p.computed && !p.required);
+    }
+}

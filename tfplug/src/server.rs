@@ -1,0 +1,682 @@
+//! The gRPC side of a provider: implements tfplugin6's `Provider` service on top of a
+//! [`Provider`] implementation, decoding and encoding values with each schema, running
+//! the plan pipeline and checking what resources return against Terraform's rules.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tokio::sync::RwLock;
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
+use tracing::{debug, warn};
+
+use crate::data_source::DataSource;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::function::Function;
+use crate::plan;
+use crate::proto::tfplugin6 as pb;
+use crate::proto::tfplugin6::provider_server::ProviderServer;
+use crate::provider::{ConfigureRequest, Context, Provider};
+use crate::resource::{CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, UpdateRequest};
+use crate::schema::Schema;
+use crate::validate::validate_block;
+use crate::value::{AttributePath, Type, Value, msgpack};
+
+/// Largest gRPC message accepted or sent, both ways (Terraform's own limit).
+pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
+
+/// A resource type with its schema computed once.
+struct ResourceEntry {
+    resource: Arc<dyn Resource>,
+    schema: Schema,
+    ty: Type,
+}
+
+/// A data source type with its schema computed once.
+struct DataSourceEntry {
+    data_source: Arc<dyn DataSource>,
+    schema: Schema,
+    ty: Type,
+}
+
+/// The tfplugin6 `Provider` gRPC service for a [`Provider`].
+pub struct ProviderService {
+    provider: Arc<dyn Provider>,
+    provider_schema: Schema,
+    resources: BTreeMap<String, ResourceEntry>,
+    data_sources: BTreeMap<String, DataSourceEntry>,
+    functions: BTreeMap<String, Arc<dyn Function>>,
+    /// Replaced by a fresh token after each StopProvider, so later calls still work.
+    stop: RwLock<CancellationToken>,
+}
+
+impl ProviderService {
+    /// Wraps a provider; schemas are computed once here.
+    pub fn new(provider: impl Provider) -> Self {
+        let provider: Arc<dyn Provider> = Arc::new(provider);
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|r| {
+                let schema = r.schema();
+                let ty = schema.value_type();
+                (
+                    r.type_name().to_string(),
+                    ResourceEntry {
+                        resource: r,
+                        schema,
+                        ty,
+                    },
+                )
+            })
+            .collect();
+        let data_sources = provider
+            .data_sources()
+            .into_iter()
+            .map(|d| {
+                let schema = d.schema();
+                let ty = schema.value_type();
+                (
+                    d.type_name().to_string(),
+                    DataSourceEntry {
+                        data_source: d,
+                        schema,
+                        ty,
+                    },
+                )
+            })
+            .collect();
+        let functions = provider
+            .functions()
+            .into_iter()
+            .map(|f| (f.name().to_string(), f))
+            .collect();
+        Self {
+            provider_schema: provider.schema(),
+            provider,
+            resources,
+            data_sources,
+            functions,
+            stop: RwLock::new(CancellationToken::new()),
+        }
+    }
+
+    /// The tonic server for this service.
+    pub fn into_server(self) -> ProviderServer<Self> {
+        ProviderServer::new(self)
+            .max_decoding_message_size(MAX_MESSAGE_SIZE)
+            .max_encoding_message_size(MAX_MESSAGE_SIZE)
+    }
+
+    async fn context(&self) -> Context {
+        Context {
+            stop: self.stop.read().await.clone(),
+        }
+    }
+
+    fn resource(&self, type_name: &str) -> Result<&ResourceEntry, Diagnostics> {
+        self.resources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("resource", type_name))
+    }
+
+    fn data_source(&self, type_name: &str) -> Result<&DataSourceEntry, Diagnostics> {
+        self.data_sources
+            .get(type_name)
+            .ok_or_else(|| unknown_type("data source", type_name))
+    }
+
+    /// Schema of the provider block, every resource and data source, and functions.
+    pub fn provider_schema_response(&self) -> pb::get_provider_schema::Response {
+        pb::get_provider_schema::Response {
+            provider: Some(self.provider_schema.to_proto()),
+            resource_schemas: self
+                .resources
+                .iter()
+                .map(|(n, e)| (n.clone(), e.schema.to_proto()))
+                .collect(),
+            data_source_schemas: self
+                .data_sources
+                .iter()
+                .map(|(n, e)| (n.clone(), e.schema.to_proto()))
+                .collect(),
+            functions: self
+                .functions
+                .iter()
+                .map(|(n, f)| (n.clone(), f.signature().to_proto()))
+                .collect(),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        }
+    }
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: false,
+        move_resource_state: false,
+        generate_resource_config: false,
+    }
+}
+
+fn unknown_type(kind: &str, name: &str) -> Diagnostics {
+    Diagnostic::error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} type named {name:?}."),
+    )
+    .into()
+}
+
+/// Decodes a DynamicValue (msgpack, or JSON when only that is set) with a type.
+fn decode(dv: Option<&pb::DynamicValue>, ty: &Type, what: &str) -> Result<Value, Diagnostics> {
+    let Some(dv) = dv else {
+        return Ok(Value::Null);
+    };
+    let result = if dv.msgpack.is_empty() && !dv.json.is_empty() {
+        crate::value::json::decode(&dv.json, ty)
+    } else {
+        msgpack::decode(&dv.msgpack, ty)
+    };
+    result.map_err(|e| {
+        Diagnostic::error(
+            format!("Could not decode the {what}"),
+            format!("Terraform sent a value that does not match the schema: {e}"),
+        )
+        .at(e.path.clone())
+        .into()
+    })
+}
+
+/// Encodes a value as a msgpack DynamicValue.
+fn encode(value: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diagnostics> {
+    msgpack::encode(value, ty)
+        .map(|msgpack| pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
+        .map_err(|e| {
+            Diagnostic::error(
+                format!("Could not encode the {what}"),
+                format!("The provider produced a value that does not match its schema: {e}. This is a bug in the provider."),
+            )
+            .at(e.path.clone())
+            .into()
+        })
+}
+
+fn diags_of(r: Result<Diagnostics, Diagnostics>) -> Vec<pb::Diagnostic> {
+    match r {
+        Ok(d) | Err(d) => d.to_proto(),
+    }
+}
+
+fn validate_config(schema: &Schema, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    validate_block(&schema.block, &AttributePath::root(), config, &mut diags);
+    diags
+}
+
+#[tonic::async_trait]
+impl pb::provider_server::Provider for ProviderService {
+    async fn get_metadata(
+        &self,
+        _req: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        use pb::get_metadata as m;
+        Ok(Response::new(m::Response {
+            server_capabilities: Some(capabilities()),
+            resources: self
+                .resources
+                .keys()
+                .map(|n| m::ResourceMetadata { type_name: n.clone() })
+                .collect(),
+            data_sources: self
+                .data_sources
+                .keys()
+                .map(|n| m::DataSourceMetadata { type_name: n.clone() })
+                .collect(),
+            functions: self
+                .functions
+                .keys()
+                .map(|n| m::FunctionMetadata { name: n.clone() })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _req: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        Ok(Response::new(self.provider_schema_response()))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let result = async {
+            let config = decode(req.config.as_ref(), &self.provider_schema.value_type(), "provider configuration")?;
+            let mut diags = validate_config(&self.provider_schema, &config);
+            diags.extend(self.provider.validate(&ctx, &config).await);
+            Ok(diags)
+        }
+        .await;
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags_of(result),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Result<Response<pb::validate_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let result = async {
+            let entry = self.resource(&req.type_name)?;
+            let config = decode(req.config.as_ref(), &entry.ty, "resource configuration")?;
+            let mut diags = validate_config(&entry.schema, &config);
+            diags.extend(entry.resource.validate(&ctx, &config).await);
+            Ok(diags)
+        }
+        .await;
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags_of(result),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let result = async {
+            let entry = self.data_source(&req.type_name)?;
+            let config = decode(req.config.as_ref(), &entry.ty, "data source configuration")?;
+            let mut diags = validate_config(&entry.schema, &config);
+            diags.extend(entry.data_source.validate(&ctx, &config).await);
+            Ok(diags)
+        }
+        .await;
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags_of(result),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Result<Response<pb::upgrade_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let result: Result<(pb::DynamicValue, Diagnostics), Diagnostics> = async {
+            let entry = self.resource(&req.type_name)?;
+            let raw = req.raw_state.unwrap_or_default();
+            if raw.json.is_empty() {
+                if !raw.flatmap.is_empty() {
+                    return Err(Diagnostic::error(
+                        "Unsupported state format",
+                        "The stored state uses the legacy flatmap format, which this provider cannot read.",
+                    )
+                    .into());
+                }
+                return Ok((encode(&Value::Null, &entry.ty, "state")?, Diagnostics::new()));
+            }
+            if req.version > entry.schema.version {
+                return Err(Diagnostic::error(
+                    "State from a newer provider",
+                    format!(
+                        "The stored state of {} has schema version {}, newer than this provider's {}. Use the provider version that wrote it.",
+                        req.type_name, req.version, entry.schema.version
+                    ),
+                )
+                .into());
+            }
+            let value = entry.resource.upgrade_state(&ctx, req.version, &raw.json).await?;
+            Ok((encode(&value, &entry.ty, "upgraded state")?, Diagnostics::new()))
+        }
+        .await;
+        let (upgraded_state, diagnostics) = match result {
+            Ok((v, d)) => (Some(v), d),
+            Err(d) => (None, d),
+        };
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state,
+            diagnostics: diagnostics.to_proto(),
+        }))
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let result = async {
+            let config = decode(req.config.as_ref(), &self.provider_schema.value_type(), "provider configuration")?;
+            Ok(self
+                .provider
+                .configure(
+                    &ctx,
+                    ConfigureRequest {
+                        terraform_version: req.terraform_version,
+                        config,
+                    },
+                )
+                .await)
+        }
+        .await;
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags_of(result),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Result<Response<pb::read_resource::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let mut resp = pb::read_resource::Response::default();
+        let result = async {
+            let entry = self.resource(&req.type_name)?;
+            let current = decode(req.current_state.as_ref(), &entry.ty, "current state")?;
+            let out = entry
+                .resource
+                .read(
+                    &ctx,
+                    ReadRequest {
+                        current: current.clone(),
+                        private: req.private.clone(),
+                    },
+                )
+                .await;
+            let mut diags = out.diagnostics;
+            if diags.has_errors() {
+                // Keep what Terraform had: a failed read must not lose state.
+                resp.new_state = req.current_state.clone();
+                resp.private = req.private.clone();
+                return Ok(diags);
+            }
+            let read_check = plan::check_read(&out.state);
+            if read_check.has_errors() {
+                diags.extend(read_check);
+                resp.new_state = req.current_state.clone();
+                resp.private = req.private.clone();
+                return Ok(diags);
+            }
+            resp.new_state = Some(encode(&out.state, &entry.ty, "refreshed state")?);
+            resp.private = out.private;
+            Ok(diags)
+        }
+        .await;
+        if result.is_err() && resp.new_state.is_none() {
+            resp.new_state = req.current_state.clone();
+        }
+        resp.diagnostics = diags_of(result);
+        Ok(Response::new(resp))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Result<Response<pb::plan_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let mut resp = pb::plan_resource_change::Response::default();
+        let result = async {
+            let entry = self.resource(&req.type_name)?;
+            let prior = decode(req.prior_state.as_ref(), &entry.ty, "prior state")?;
+            let proposed = decode(req.proposed_new_state.as_ref(), &entry.ty, "proposed new state")?;
+            let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
+            let change = plan::plan_change(&entry.schema.block, &prior, &proposed, &config);
+            if change.planned.is_null() {
+                resp.planned_state = Some(encode(&Value::Null, &entry.ty, "planned state")?);
+                resp.planned_private = req.prior_private.clone();
+                return Ok(Diagnostics::new());
+            }
+            let mut pc = PlanContext {
+                prior,
+                config,
+                planned: change.planned,
+                requires_replace: change.requires_replace,
+                private: req.prior_private.clone(),
+                diagnostics: Diagnostics::new(),
+            };
+            entry.resource.modify_plan(&ctx, &mut pc).await;
+            let mut diags = pc.diagnostics;
+            if diags.has_errors() {
+                return Ok(diags);
+            }
+            diags.extend(plan::check_plan(&entry.schema.block, &pc.config, &pc.planned));
+            if diags.has_errors() {
+                return Ok(diags);
+            }
+            resp.planned_state = Some(encode(&pc.planned, &entry.ty, "planned state")?);
+            pc.requires_replace.sort();
+            pc.requires_replace.dedup();
+            resp.requires_replace = pc.requires_replace.iter().map(crate::diag::path_to_proto).collect();
+            resp.planned_private = pc.private;
+            Ok(diags)
+        }
+        .await;
+        resp.diagnostics = diags_of(result);
+        Ok(Response::new(resp))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Result<Response<pb::apply_resource_change::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let mut resp = pb::apply_resource_change::Response::default();
+        let result = async {
+            let entry = self.resource(&req.type_name)?;
+            let prior = decode(req.prior_state.as_ref(), &entry.ty, "prior state")?;
+            let planned = decode(req.planned_state.as_ref(), &entry.ty, "planned state")?;
+            let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
+            if planned.is_null() {
+                debug!(type_name = %req.type_name, "deleting");
+                let diags = entry
+                    .resource
+                    .delete(
+                        &ctx,
+                        DeleteRequest {
+                            prior: prior.clone(),
+                            private: req.planned_private.clone(),
+                        },
+                    )
+                    .await;
+                if diags.has_errors() {
+                    // The object still exists: keep it in state.
+                    resp.new_state = req.prior_state.clone();
+                    resp.private = req.planned_private.clone();
+                } else {
+                    resp.new_state = Some(encode(&Value::Null, &entry.ty, "state")?);
+                }
+                return Ok(diags);
+            }
+            let out = if prior.is_null() {
+                debug!(type_name = %req.type_name, "creating");
+                entry
+                    .resource
+                    .create(
+                        &ctx,
+                        CreateRequest {
+                            config,
+                            planned: planned.clone(),
+                            planned_private: req.planned_private.clone(),
+                        },
+                    )
+                    .await
+            } else {
+                debug!(type_name = %req.type_name, "updating");
+                entry
+                    .resource
+                    .update(
+                        &ctx,
+                        UpdateRequest {
+                            prior: prior.clone(),
+                            config,
+                            planned: planned.clone(),
+                            planned_private: req.planned_private.clone(),
+                        },
+                    )
+                    .await
+            };
+            let mut diags = out.diagnostics;
+            if diags.has_errors() {
+                // Whatever exists goes into state (Terraform taints a failed create);
+                // a failed update keeps the prior state unless the resource says otherwise.
+                let state = if out.state.is_null() && !prior.is_null() {
+                    prior
+                } else {
+                    out.state
+                };
+                if state.is_fully_known() {
+                    resp.new_state = Some(encode(&state, &entry.ty, "state")?);
+                } else {
+                    warn!(type_name = %req.type_name, "failed apply returned unknown values; keeping prior state");
+                    resp.new_state = req.prior_state.clone();
+                }
+                resp.private = out.private;
+                return Ok(diags);
+            }
+            diags.extend(plan::check_apply(&planned, &out.state));
+            if diags.has_errors() {
+                resp.new_state = if out.state.is_fully_known() {
+                    Some(encode(&out.state, &entry.ty, "state")?)
+                } else {
+                    req.prior_state.clone()
+                };
+                return Ok(diags);
+            }
+            resp.new_state = Some(encode(&out.state, &entry.ty, "new state")?);
+            resp.private = out.private;
+            Ok(diags)
+        }
+        .await;
+        resp.diagnostics = diags_of(result);
+        Ok(Response::new(resp))
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Result<Response<pb::import_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let mut resp = pb::import_resource_state::Response::default();
+        let result = async {
+            let entry = self.resource(&req.type_name)?;
+            let state = entry.resource.import(&ctx, &req.id).await?;
+            resp.imported_resources.push(pb::import_resource_state::ImportedResource {
+                type_name: req.type_name.clone(),
+                state: Some(encode(&state, &entry.ty, "imported state")?),
+                private: Vec::new(),
+                identity: None,
+            });
+            Ok(Diagnostics::new())
+        }
+        .await;
+        resp.diagnostics = diags_of(result);
+        Ok(Response::new(resp))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let mut resp = pb::read_data_source::Response::default();
+        let result = async {
+            let entry = self.data_source(&req.type_name)?;
+            let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
+            let (state, mut diags) = entry.data_source.read(&ctx, &config).await;
+            if diags.has_errors() {
+                return Ok(diags);
+            }
+            diags.extend(plan::check_read(&state));
+            if !diags.has_errors() {
+                resp.state = Some(encode(&state, &entry.ty, "data source state")?);
+            }
+            Ok(diags)
+        }
+        .await;
+        resp.diagnostics = diags_of(result);
+        Ok(Response::new(resp))
+    }
+
+    async fn get_functions(
+        &self,
+        _req: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response {
+            functions: self
+                .functions
+                .iter()
+                .map(|(n, f)| (n.clone(), f.signature().to_proto()))
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let req = req.into_inner();
+        let fail = |text: String, argument: Option<i64>| {
+            Ok(Response::new(pb::call_function::Response {
+                result: None,
+                error: Some(pb::FunctionError {
+                    text,
+                    function_argument: argument,
+                }),
+            }))
+        };
+        let Some(func) = self.functions.get(&req.name) else {
+            return fail(format!("This provider has no function named {:?}.", req.name), None);
+        };
+        let sig = func.signature();
+        let mut args = Vec::with_capacity(req.arguments.len());
+        for (i, dv) in req.arguments.iter().enumerate() {
+            let param = sig.parameters.get(i).or(sig.variadic.as_ref());
+            let Some(param) = param else {
+                return fail(format!("Too many arguments: the function takes {}.", sig.parameters.len()), Some(i as i64));
+            };
+            match decode(Some(dv), &param.ty, "function argument") {
+                Ok(v) => args.push(v),
+                Err(d) => return fail(d.to_string(), Some(i as i64)),
+            }
+        }
+        match func.call(args).await {
+            Ok(value) => match encode(&value, &sig.return_type, "function result") {
+                Ok(result) => Ok(Response::new(pb::call_function::Response {
+                    result: Some(result),
+                    error: None,
+                })),
+                Err(d) => fail(d.to_string(), None),
+            },
+            Err(e) => fail(e.text, e.argument),
+        }
+    }
+
+    async fn stop_provider(
+        &self,
+        _req: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        let mut token = self.stop.write().await;
+        token.cancel();
+        *token = CancellationToken::new();
+        debug!("StopProvider: cancelled in-flight operations");
+        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+    }
+}

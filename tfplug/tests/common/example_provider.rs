@@ -1,0 +1,271 @@
+//! A small example provider built on tfplug, used by the end-to-end tests.
+//!
+//! Resource `example_thing` keeps its objects as JSON files in the directory named by
+//! the provider block's `store_dir`, so objects survive between Terraform commands even
+//! when Terraform starts a fresh provider process for each (dev_overrides).
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::provider::{ConfigureRequest, Context, Provider};
+use tfplug::resource::{
+    CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, StateResponse, UpdateRequest,
+};
+use tfplug::schema::{
+    Attribute, Block, NestedAttributes, NestedBlock, ObjectNesting, Schema,
+};
+use tfplug::validate::{length_between, one_of};
+use tfplug::value::{Maybe, Type, Value, from_value, to_value};
+
+/// The example provider.
+#[derive(Default)]
+pub struct ExampleProvider {
+    store: Arc<OnceLock<PathBuf>>,
+}
+
+#[derive(Deserialize)]
+struct ProviderConfig {
+    store_dir: String,
+}
+
+#[async_trait]
+impl Provider for ExampleProvider {
+    fn schema(&self) -> Schema {
+        Schema::new(Block::new().attribute(
+            Attribute::string("store_dir")
+                .required()
+                .description("Directory where objects are kept."),
+        ))
+    }
+
+    async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> Diagnostics {
+        let cfg: ProviderConfig = match from_value(&req.config) {
+            Ok(c) => c,
+            Err(e) => return e.into(),
+        };
+        let _ = self.store.set(PathBuf::from(cfg.store_dir));
+        Diagnostics::new()
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(Thing {
+            store: self.store.clone(),
+        })]
+    }
+}
+
+struct Thing {
+    store: Arc<OnceLock<PathBuf>>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+struct Endpoint {
+    host: String,
+    port: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+struct Settings {
+    mode: Option<String>,
+}
+
+/// The stored object, which is also the state.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+struct ThingState {
+    id: String,
+    name: String,
+    size: i64,
+    revision: i64,
+    secret: Option<String>,
+    labels: Option<BTreeMap<String, String>>,
+    endpoint: Option<Endpoint>,
+    settings: Vec<Settings>,
+}
+
+/// The configuration/plan view, where computed values may be unknown.
+#[derive(Deserialize)]
+struct ThingPlan {
+    name: String,
+    size: Maybe<i64>,
+    secret: Option<String>,
+    labels: Option<BTreeMap<String, String>>,
+    endpoint: Option<Endpoint>,
+    settings: Vec<Settings>,
+}
+
+impl Thing {
+    fn dir(&self) -> Result<&PathBuf, Diagnostics> {
+        self.store.get().ok_or_else(|| {
+            Diagnostic::error("Provider not configured", "store_dir is not set").into()
+        })
+    }
+
+    fn path(&self, id: &str) -> Result<PathBuf, Diagnostics> {
+        Ok(self.dir()?.join(format!("{id}.json")))
+    }
+
+    fn save(&self, state: &ThingState) -> Result<(), Diagnostics> {
+        let bytes = serde_json::to_vec(state)
+            .map_err(|e| Diagnostics::from(Diagnostic::error("encode", e.to_string())))?;
+        std::fs::write(self.path(&state.id)?, bytes)
+            .map_err(|e| Diagnostic::error("write failed", e.to_string()).into())
+    }
+
+    fn load(&self, id: &str) -> Result<Option<ThingState>, Diagnostics> {
+        match std::fs::read(self.path(id)?) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| Diagnostic::error("corrupt object", e.to_string()).into()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Diagnostic::error("read failed", e.to_string()).into()),
+        }
+    }
+
+    fn to_state(&self, s: &ThingState) -> Result<Value, Diagnostics> {
+        Ok(to_value(s, &self.schema().value_type())?)
+    }
+
+    fn write(&self, id: String, revision: i64, plan: ThingPlan) -> Result<Value, Diagnostics> {
+        let state = ThingState {
+            id,
+            name: plan.name,
+            size: plan.size.known().copied().unwrap_or(1),
+            revision,
+            secret: plan.secret,
+            labels: plan.labels,
+            endpoint: plan.endpoint,
+            settings: plan.settings,
+        };
+        self.save(&state)?;
+        self.to_state(&state)
+    }
+}
+
+#[async_trait]
+impl Resource for Thing {
+    fn type_name(&self) -> &str {
+        "example_thing"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new()
+                .attribute(Attribute::string("id").computed().use_state_for_unknown())
+                .attribute(
+                    Attribute::string("name")
+                        .required()
+                        .requires_replace()
+                        .validator(length_between(1, 20)),
+                )
+                .attribute(Attribute::number("size").default_value(Value::number(1)))
+                .attribute(Attribute::number("revision").computed())
+                .attribute(Attribute::string("secret").optional().sensitive())
+                .attribute(Attribute::new("labels", Type::map(Type::String)).optional())
+                .attribute(Attribute::nested(
+                    "endpoint",
+                    NestedAttributes::new(ObjectNesting::Single)
+                        .attribute(Attribute::string("host").required())
+                        .attribute(Attribute::number("port").optional()),
+                ))
+                .block(NestedBlock::list_max_one(
+                    "settings",
+                    Block::new().attribute(
+                        Attribute::string("mode")
+                            .optional()
+                            .validator(one_of(&["fast", "slow"])),
+                    ),
+                )),
+        )
+        .with_version(1)
+    }
+
+    async fn validate(&self, _ctx: &Context, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(Value::Number(n)) = config.get_attr("size")
+            && n.as_f64() > 100.0
+        {
+            diags.error_at(
+                tfplug::value::AttributePath::attr("size"),
+                "Size too large",
+                "size must be at most 100.",
+            );
+        }
+        diags
+    }
+
+    async fn modify_plan(&self, _ctx: &Context, plan: &mut PlanContext) {
+        // The revision only moves when something changes.
+        if !plan.is_create()
+            && plan.planned.get_attr("revision").is_some_and(Value::is_unknown)
+            && let Some(Value::Number(prev)) = plan.prior.get_attr("revision")
+            && let Some(prev) = prev.as_i64()
+            && let Value::Object(attrs) = &mut plan.planned
+        {
+            attrs.insert("revision".into(), Value::number(prev + 1));
+        }
+    }
+
+    async fn create(&self, _ctx: &Context, req: CreateRequest) -> StateResponse {
+        let result = (|| {
+            let plan: ThingPlan = from_value(&req.planned)?;
+            let id = format!("thing-{}-{}", plan.name, std::process::id());
+            self.write(id, 1, plan)
+        })();
+        match result {
+            Ok(state) => StateResponse::ok(state),
+            Err(d) => StateResponse::failed(d),
+        }
+    }
+
+    async fn read(&self, _ctx: &Context, req: ReadRequest) -> StateResponse {
+        let Some(Value::String(id)) = req.current.get_attr("id") else {
+            return StateResponse::failed(Diagnostic::error("no id", "state has no id"));
+        };
+        match self.load(id).and_then(|o| o.map(|s| self.to_state(&s)).transpose()) {
+            Ok(Some(state)) => StateResponse::ok(state),
+            Ok(None) => StateResponse::ok(Value::Null),
+            Err(d) => StateResponse::failed(d),
+        }
+    }
+
+    async fn update(&self, _ctx: &Context, req: UpdateRequest) -> StateResponse {
+        let result = (|| {
+            let prior: ThingState = from_value(&req.prior)?;
+            let plan: ThingPlan = from_value(&req.planned)?;
+            self.write(prior.id, prior.revision + 1, plan)
+        })();
+        match result {
+            Ok(state) => StateResponse::ok(state),
+            Err(d) => StateResponse::failed(d),
+        }
+    }
+
+    async fn delete(&self, _ctx: &Context, req: DeleteRequest) -> Diagnostics {
+        let Some(Value::String(id)) = req.prior.get_attr("id") else {
+            return Diagnostic::error("no id", "state has no id").into();
+        };
+        match self.path(id).map(std::fs::remove_file) {
+            Ok(Ok(())) => Diagnostics::new(),
+            Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => Diagnostics::new(),
+            Ok(Err(e)) => Diagnostic::error("delete failed", e.to_string()).into(),
+            Err(d) => d,
+        }
+    }
+
+    async fn import(&self, _ctx: &Context, id: &str) -> Result<Value, Diagnostics> {
+        let Some(state) = self.load(id)? else {
+            return Err(Diagnostic::error(
+                "Cannot import non-existent object",
+                format!("No example_thing with id {id:?} exists."),
+            )
+            .into());
+        };
+        self.to_state(&state)
+    }
+}

@@ -1,0 +1,104 @@
+//! The example provider started by Terraform itself through `dev_overrides`: the full
+//! go-plugin handshake with AutoMTLS, not reattach.
+//!
+//! This test binary is its own provider: Terraform runs it (through a
+//! `terraform-provider-example` symlink) with the plugin magic cookie set, and `main`
+//! then serves instead of testing. So it uses a custom harness (`harness = false`).
+
+mod common;
+
+use std::process::ExitCode;
+
+use common::example_provider::ExampleProvider;
+use tfplug::server::ProviderService;
+use tfplug::testing::Workdir;
+
+fn main() -> ExitCode {
+    if std::env::var_os("TF_PLUGIN_MAGIC_COOKIE").is_some() {
+        return serve();
+    }
+    if std::env::args().any(|a| a == "--list") {
+        // Listing for test runners: one test.
+        println!("dev_overrides_full_handshake: test");
+        return ExitCode::SUCCESS;
+    }
+    match dev_overrides_full_handshake() {
+        Ok(()) => {
+            println!("test dev_overrides_full_handshake ... ok");
+            println!("1 passed, 0 failed");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("test dev_overrides_full_handshake ... FAILED\n{e}");
+            println!("0 passed, 1 failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve() -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let service = ProviderService::new(ExampleProvider::default()).into_server();
+    let opts = tfplug::serve::ServeOptions::new("registry.terraform.io/tfplug/example");
+    match runtime.block_on(tfplug::serve::serve(service, opts)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dev_overrides_full_handshake() -> Result<(), String> {
+    if !tfplug::testing::terraform_available() {
+        println!("terraform not found: skipping");
+        return Ok(());
+    }
+    let bin_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    std::os::unix::fs::symlink(&exe, bin_dir.path().join("terraform-provider-example"))
+        .map_err(|e| e.to_string())?;
+    let store = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let wd = Workdir::dev_override("tfplug/example", bin_dir.path()).map_err(|e| e.to_string())?;
+    wd.write_config(&format!(
+        r#"
+terraform {{
+  required_providers {{
+    example = {{ source = "tfplug/example" }}
+  }}
+}}
+provider "example" {{
+  store_dir = "{}"
+}}
+resource "example_thing" "x" {{
+  name = "viahandshake"
+  endpoint = {{ host = "h" }}
+}}
+"#,
+        store.path().display()
+    ))
+    .map_err(|e| e.to_string())?;
+    wd.apply().map_err(|e| e.to_string())?;
+    let state = wd.state().map_err(|e| e.to_string())?;
+    let thing = state
+        .resource("example_thing.x")
+        .ok_or("example_thing.x missing from state")?;
+    if thing["size"] != 1 {
+        return Err(format!("default size not applied: {thing}"));
+    }
+    let plan = wd.plan().map_err(|e| e.to_string())?;
+    if !plan.is_empty() {
+        return Err("second plan is not empty".into());
+    }
+    wd.destroy().map_err(|e| e.to_string())?;
+    if std::fs::read_dir(store.path()).map(|d| d.count()).unwrap_or(1) != 0 {
+        return Err("object left behind after destroy".into());
+    }
+    Ok(())
+}
