@@ -6,17 +6,17 @@
 //! AutoMTLS, value encoding, schemas and the plan pipeline, so a resource only writes
 //! what is specific to it.
 
+pub mod data_source;
 pub mod diag;
-pub mod proto;
-pub mod value;
-pub mod schema;
-pub mod validate;
+pub mod function;
+pub mod logging;
 pub mod plan;
+pub mod proto;
 pub mod provider;
 pub mod resource;
-pub mod data_source;
-pub mod function;
-pub mod server;
+pub mod schema;
 pub mod serve;
-pub mod logging;
+pub mod server;
 pub mod testing;
+pub mod validate;
+pub mod value;

@@ -11,7 +11,9 @@
 use std::collections::BTreeMap;
 
 use crate::diag::Diagnostics;
-use crate::schema::{Attribute, AttributeType, Block, BlockNesting, NestedAttributes, ObjectNesting};
+use crate::schema::{
+    Attribute, AttributeType, Block, BlockNesting, NestedAttributes, ObjectNesting,
+};
 use crate::value::{AttributePath, Value};
 
 /// A planned state and the paths that force replacement.
@@ -26,7 +28,12 @@ pub struct PlannedChange {
 /// Plans a change of one resource instance.
 ///
 /// `prior` is null on create; `proposed` is null on destroy (then the plan is null).
-pub fn plan_change(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> PlannedChange {
+pub fn plan_change(
+    block: &Block,
+    prior: &Value,
+    proposed: &Value,
+    config: &Value,
+) -> PlannedChange {
     if proposed.is_null() {
         return PlannedChange {
             planned: Value::Null,
@@ -42,7 +49,13 @@ pub fn plan_change(block: &Block, prior: &Value, proposed: &Value, config: &Valu
     }
     let mut requires_replace = Vec::new();
     if !is_create {
-        collect_replace_paths(block, &AttributePath::root(), prior, &planned, &mut requires_replace);
+        collect_replace_paths(
+            block,
+            &AttributePath::root(),
+            prior,
+            &planned,
+            &mut requires_replace,
+        );
     }
     PlannedChange {
         planned,
@@ -90,14 +103,22 @@ fn apply_defaults(block: &Block, config: &Value, planned: &mut Value) {
     for (name, nb) in &block.blocks {
         let cfg = attr_of(config, name);
         if let Some(slot) = attrs.get_mut(name) {
-            for_each_element_pair(nb.nesting, cfg, slot, |c, p| apply_defaults(&nb.block, c, p));
+            for_each_element_pair(nb.nesting, cfg, slot, |c, p| {
+                apply_defaults(&nb.block, c, p)
+            });
         }
     }
 }
 
 /// Marks computed attributes that the configuration leaves null (and that have no
 /// default) as unknown.
-fn mark_computed_unknown(block: &Block, config: &Value, prior: &Value, planned: &mut Value, is_create: bool) {
+fn mark_computed_unknown(
+    block: &Block,
+    config: &Value,
+    prior: &Value,
+    planned: &mut Value,
+    is_create: bool,
+) {
     let Some(attrs) = object_attrs_mut(planned) else {
         return;
     };
@@ -131,7 +152,12 @@ fn mark_computed_unknown(block: &Block, config: &Value, prior: &Value, planned: 
     }
 }
 
-fn should_plan_unknown(attr: &Attribute, cfg: &Value, prior: Option<&Value>, is_create: bool) -> bool {
+fn should_plan_unknown(
+    attr: &Attribute,
+    cfg: &Value,
+    prior: Option<&Value>,
+    is_create: bool,
+) -> bool {
     if !attr.is_computed() || !cfg.is_null() || attr.default.is_some() || attr.write_only {
         return false;
     }
@@ -142,7 +168,13 @@ fn should_plan_unknown(attr: &Attribute, cfg: &Value, prior: Option<&Value>, is_
     true
 }
 
-fn collect_replace_paths(block: &Block, path: &AttributePath, prior: &Value, planned: &Value, out: &mut Vec<AttributePath>) {
+fn collect_replace_paths(
+    block: &Block,
+    path: &AttributePath,
+    prior: &Value,
+    planned: &Value,
+    out: &mut Vec<AttributePath>,
+) {
     if prior.is_null() || planned.is_null() {
         return;
     }
@@ -189,7 +221,13 @@ pub fn check_plan(block: &Block, config: &Value, planned: &Value) -> Diagnostics
     diags
 }
 
-fn check_plan_block(block: &Block, path: &AttributePath, config: &Value, planned: &Value, diags: &mut Diagnostics) {
+fn check_plan_block(
+    block: &Block,
+    path: &AttributePath,
+    config: &Value,
+    planned: &Value,
+    diags: &mut Diagnostics,
+) {
     if config.is_unknown() {
         return;
     }
@@ -197,11 +235,18 @@ fn check_plan_block(block: &Block, path: &AttributePath, config: &Value, planned
         let p = path.child_attr(name);
         let (cfg, plan) = (attr_of(config, name), attr_of(planned, name));
         let bug = |diags: &mut Diagnostics, what: String| {
-            diags.error_at(p.clone(), "Provider produced an invalid plan", format!("{what} This is a bug in the provider."))
+            diags.error_at(
+                p.clone(),
+                "Provider produced an invalid plan",
+                format!("{what} This is a bug in the provider."),
+            )
         };
         if attr.write_only {
             if !plan.is_null() {
-                bug(diags, format!("write-only attribute {p} must be planned as null."));
+                bug(
+                    diags,
+                    format!("write-only attribute {p} must be planned as null."),
+                );
             }
             continue;
         }
@@ -212,7 +257,12 @@ fn check_plan_block(block: &Block, path: &AttributePath, config: &Value, planned
                 AttributeType::Nested(nested) if !cfg.is_null() && !cfg.is_unknown() => {
                     let inner = nested_block(nested);
                     if element_count(cfg) != element_count(plan) {
-                        bug(diags, format!("planned {p} has a different number of elements than the configuration."));
+                        bug(
+                            diags,
+                            format!(
+                                "planned {p} has a different number of elements than the configuration."
+                            ),
+                        );
                         continue;
                     }
                     for_each_element_path(nested_nesting(nested), &p, cfg, plan, |ep, c, pl| {
@@ -221,7 +271,10 @@ fn check_plan_block(block: &Block, path: &AttributePath, config: &Value, planned
                 }
                 _ => {
                     if cfg != plan {
-                        bug(diags, format!("planned value for {p} does not match the configuration."));
+                        bug(
+                            diags,
+                            format!("planned value for {p} does not match the configuration."),
+                        );
                     }
                 }
             }
@@ -233,7 +286,9 @@ fn check_plan_block(block: &Block, path: &AttributePath, config: &Value, planned
         if cfg.is_unknown() {
             continue;
         }
-        if matches!(nb.nesting, BlockNesting::List | BlockNesting::Map) && element_count(cfg) != element_count(plan) {
+        if matches!(nb.nesting, BlockNesting::List | BlockNesting::Map)
+            && element_count(cfg) != element_count(plan)
+        {
             diags.error_at(p.clone(), "Provider produced an invalid plan", format!("planned {p} has a different number of blocks than the configuration. This is a bug in the provider."));
             continue;
         }
@@ -255,7 +310,11 @@ fn check_apply_value(path: &AttributePath, planned: &Value, new: &Value, diags: 
     match (planned, new) {
         (Value::Unknown, v) => {
             if !v.is_fully_known() {
-                diags.error_at(path.clone(), "Provider returned an unknown value after apply", format!("{path} is still unknown after apply. This is a bug in the provider."));
+                diags.error_at(
+                    path.clone(),
+                    "Provider returned an unknown value after apply",
+                    format!("{path} is still unknown after apply. This is a bug in the provider."),
+                );
             }
         }
         (Value::Object(p), Value::Object(n)) => {
@@ -264,7 +323,9 @@ fn check_apply_value(path: &AttributePath, planned: &Value, new: &Value, diags: 
                 check_apply_value(&path.child_attr(k), pv, nv, diags);
             }
         }
-        (Value::List(p), Value::List(n)) | (Value::Tuple(p), Value::Tuple(n)) if p.len() == n.len() => {
+        (Value::List(p), Value::List(n)) | (Value::Tuple(p), Value::Tuple(n))
+            if p.len() == n.len() =>
+        {
             for (i, (pv, nv)) in p.iter().zip(n).enumerate() {
                 check_apply_value(&path.child_index(i as i64), pv, nv, diags);
             }
@@ -279,12 +340,24 @@ fn check_apply_value(path: &AttributePath, planned: &Value, new: &Value, diags: 
         (Value::Set(_), n) if !planned.is_fully_known() => {
             // Elements of a partly unknown set cannot be matched up; only known-ness counts.
             if !n.is_fully_known() {
-                diags.error_at(path.clone(), "Provider returned an unknown value after apply", format!("{path} is still unknown after apply. This is a bug in the provider."));
+                diags.error_at(
+                    path.clone(),
+                    "Provider returned an unknown value after apply",
+                    format!("{path} is still unknown after apply. This is a bug in the provider."),
+                );
             }
         }
         (p, n) => {
             if p != n {
-                diags.error_at(path.clone(), "Provider produced an inconsistent result after apply", format!("{path} was planned as {} but is now {}. This is a bug in the provider.", short(p), short(n)));
+                diags.error_at(
+                    path.clone(),
+                    "Provider produced an inconsistent result after apply",
+                    format!(
+                        "{path} was planned as {} but is now {}. This is a bug in the provider.",
+                        short(p),
+                        short(n)
+                    ),
+                );
             }
         }
     }
@@ -294,7 +367,10 @@ fn check_apply_value(path: &AttributePath, planned: &Value, new: &Value, diags: 
 pub fn check_read(state: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if !state.is_fully_known() {
-        diags.error("Provider returned unknown values from read", "The refreshed state must be wholly known. This is a bug in the provider.");
+        diags.error(
+            "Provider returned unknown values from read",
+            "The refreshed state must be wholly known. This is a bug in the provider.",
+        );
     }
     diags
 }
@@ -336,12 +412,15 @@ fn nested_nesting(nested: &NestedAttributes) -> BlockNesting {
 
 /// Calls `f(config_element, planned_element)` for each element position of a nested
 /// value. Set elements are matched only when the set has exactly one element in both.
-fn for_each_element_pair(nesting: BlockNesting, cfg: &Value, planned: &mut Value, mut f: impl FnMut(&Value, &mut Value)) {
+fn for_each_element_pair(
+    nesting: BlockNesting,
+    cfg: &Value,
+    planned: &mut Value,
+    mut f: impl FnMut(&Value, &mut Value),
+) {
     match (nesting, planned) {
-        (BlockNesting::Single | BlockNesting::Group, p) => {
-            if !p.is_null() && !p.is_unknown() {
-                f(cfg, p)
-            }
+        (BlockNesting::Single | BlockNesting::Group, p) if !p.is_null() && !p.is_unknown() => {
+            f(cfg, p)
         }
         (BlockNesting::List, Value::List(items)) => {
             for (i, p) in items.iter_mut().enumerate() {
@@ -369,12 +448,16 @@ fn for_each_element_pair(nesting: BlockNesting, cfg: &Value, planned: &mut Value
 }
 
 /// Like [`for_each_element_pair`], with the prior element too (matched by position or key).
-fn for_each_element_triple(nesting: BlockNesting, cfg: &Value, prior: &Value, planned: &mut Value, mut f: impl FnMut(&Value, &Value, &mut Value)) {
+fn for_each_element_triple(
+    nesting: BlockNesting,
+    cfg: &Value,
+    prior: &Value,
+    planned: &mut Value,
+    mut f: impl FnMut(&Value, &Value, &mut Value),
+) {
     match (nesting, planned) {
-        (BlockNesting::Single | BlockNesting::Group, p) => {
-            if !p.is_null() && !p.is_unknown() {
-                f(cfg, prior, p)
-            }
+        (BlockNesting::Single | BlockNesting::Group, p) if !p.is_null() && !p.is_unknown() => {
+            f(cfg, prior, p)
         }
         (BlockNesting::List, Value::List(items)) => {
             for (i, p) in items.iter_mut().enumerate() {
@@ -416,7 +499,13 @@ fn for_each_element_triple(nesting: BlockNesting, cfg: &Value, prior: &Value, pl
 }
 
 /// Calls `f(path, a_element, b_element)` for elements at the same position or key.
-fn for_each_element_path(nesting: BlockNesting, path: &AttributePath, a: &Value, b: &Value, mut f: impl FnMut(AttributePath, &Value, &Value)) {
+fn for_each_element_path(
+    nesting: BlockNesting,
+    path: &AttributePath,
+    a: &Value,
+    b: &Value,
+    mut f: impl FnMut(AttributePath, &Value, &Value),
+) {
     match nesting {
         BlockNesting::Single | BlockNesting::Group => f(path.clone(), a, b),
         BlockNesting::List => {
@@ -472,7 +561,10 @@ mod tests {
     }
 
     fn cfg_block(mode: &str, zone: &str) -> Value {
-        Value::List(vec![obj(&[("mode", Value::string(mode)), ("zone", Value::string(zone))])])
+        Value::List(vec![obj(&[
+            ("mode", Value::string(mode)),
+            ("zone", Value::string(zone)),
+        ])])
     }
 
     fn config(name: &str, note: Value, cfg: Value) -> Value {
@@ -516,7 +608,10 @@ mod tests {
     fn run(prior: &Value, config: &Value) -> PlannedChange {
         let change = plan_change(&schema(), prior, &proposed(config, prior), config);
         let diags = check_plan(&schema(), config, &change.planned);
-        assert!(!diags.has_errors(), "pipeline produced an invalid plan: {diags}");
+        assert!(
+            !diags.has_errors(),
+            "pipeline produced an invalid plan: {diags}"
+        );
         change
     }
 
@@ -545,7 +640,12 @@ mod tests {
         let c = config("a", Value::string("hello"), cfg_block("m", "z"));
         let change = run(&s, &c);
         assert_eq!(change.planned.get_attr("id"), Some(&Value::string("i-1")));
-        assert!(change.planned.get_attr("modified").is_some_and(Value::is_unknown));
+        assert!(
+            change
+                .planned
+                .get_attr("modified")
+                .is_some_and(Value::is_unknown)
+        );
         assert!(change.requires_replace.is_empty());
     }
 
@@ -553,12 +653,19 @@ mod tests {
     fn replace_paths_name_the_attribute_inside_blocks_too() {
         let s = state("a", Value::Null, cfg_block("m", "z"));
         let change = run(&s, &config("b", Value::Null, cfg_block("m", "z2")));
-        let paths: Vec<String> = change.requires_replace.iter().map(|p| p.to_string()).collect();
+        let paths: Vec<String> = change
+            .requires_replace
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
         assert_eq!(
             paths,
             [
                 AttributePath::attr("name").to_string(),
-                AttributePath::attr("cfg").child_index(0).child_attr("zone").to_string()
+                AttributePath::attr("cfg")
+                    .child_index(0)
+                    .child_attr("zone")
+                    .to_string()
             ]
         );
         // A change of a non-replacing block attribute updates in place.
@@ -630,17 +737,41 @@ mod tests {
     #[test]
     fn check_apply_requires_known_planned_values_unchanged_and_no_unknowns() {
         let planned = obj(&[("a", Value::string("x")), ("b", Value::Unknown)]);
-        assert!(check_apply(&planned, &obj(&[("a", Value::string("x")), ("b", Value::string("y"))])).is_empty());
-        let d = check_apply(&planned, &obj(&[("a", Value::string("z")), ("b", Value::string("y"))]));
-        assert_eq!(d.iter().next().and_then(|d| d.path.clone()), Some(AttributePath::attr("a")));
-        let d = check_apply(&planned, &obj(&[("a", Value::string("x")), ("b", Value::Unknown)]));
-        assert_eq!(d.iter().next().and_then(|d| d.path.clone()), Some(AttributePath::attr("b")));
+        assert!(
+            check_apply(
+                &planned,
+                &obj(&[("a", Value::string("x")), ("b", Value::string("y"))])
+            )
+            .is_empty()
+        );
+        let d = check_apply(
+            &planned,
+            &obj(&[("a", Value::string("z")), ("b", Value::string("y"))]),
+        );
+        assert_eq!(
+            d.iter().next().and_then(|d| d.path.clone()),
+            Some(AttributePath::attr("a"))
+        );
+        let d = check_apply(
+            &planned,
+            &obj(&[("a", Value::string("x")), ("b", Value::Unknown)]),
+        );
+        assert_eq!(
+            d.iter().next().and_then(|d| d.path.clone()),
+            Some(AttributePath::attr("b"))
+        );
     }
 
     #[test]
     fn check_apply_compares_sets_ignoring_order() {
-        let planned = obj(&[("s", Value::Set(vec![Value::string("a"), Value::string("b")]))]);
-        let new = obj(&[("s", Value::Set(vec![Value::string("b"), Value::string("a")]))]);
+        let planned = obj(&[(
+            "s",
+            Value::Set(vec![Value::string("a"), Value::string("b")]),
+        )]);
+        let new = obj(&[(
+            "s",
+            Value::Set(vec![Value::string("b"), Value::string("a")]),
+        )]);
         assert!(check_apply(&planned, &new).is_empty());
     }
 

@@ -386,7 +386,10 @@ impl Attribute {
 
     /// True when the provider may set the value.
     pub fn is_computed(&self) -> bool {
-        matches!(self.presence, Presence::Computed | Presence::OptionalComputed)
+        matches!(
+            self.presence,
+            Presence::Computed | Presence::OptionalComputed
+        )
     }
 
     /// True when the configuration may set the value.
@@ -413,7 +416,10 @@ impl Attribute {
             nested_type,
             description: self.description.clone(),
             required: self.presence == Presence::Required,
-            optional: matches!(self.presence, Presence::Optional | Presence::OptionalComputed),
+            optional: matches!(
+                self.presence,
+                Presence::Optional | Presence::OptionalComputed
+            ),
             computed: self.is_computed(),
             sensitive: self.sensitive,
             description_kind: DescriptionKind::Markdown.to_proto(),

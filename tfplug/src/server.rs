@@ -1,5 +1,5 @@
 //! The gRPC side of a provider: implements tfplugin6's `Provider` service on top of a
-//! [`Provider`] implementation, decoding and encoding values with each schema, running
+//! [`Provider`] implementation (pass a [`ProviderService`] to [`crate::serve::serve`]), decoding and encoding values with each schema, running
 //! the plan pipeline and checking what resources return against Terraform's rules.
 
 use std::collections::BTreeMap;
@@ -15,15 +15,13 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::function::Function;
 use crate::plan;
 use crate::proto::tfplugin6 as pb;
-use crate::proto::tfplugin6::provider_server::ProviderServer;
 use crate::provider::{ConfigureRequest, Context, Provider};
-use crate::resource::{CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, UpdateRequest};
+use crate::resource::{
+    CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, UpdateRequest,
+};
 use crate::schema::Schema;
 use crate::validate::validate_block;
 use crate::value::{AttributePath, Type, Value, msgpack};
-
-/// Largest gRPC message accepted or sent, both ways (Terraform's own limit).
-pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
 
 /// A resource type with its schema computed once.
 struct ResourceEntry {
@@ -99,13 +97,6 @@ impl ProviderService {
             functions,
             stop: RwLock::new(CancellationToken::new()),
         }
-    }
-
-    /// The tonic server for this service.
-    pub fn into_server(self) -> ProviderServer<Self> {
-        ProviderServer::new(self)
-            .max_decoding_message_size(MAX_MESSAGE_SIZE)
-            .max_encoding_message_size(MAX_MESSAGE_SIZE)
     }
 
     async fn context(&self) -> Context {
@@ -229,12 +220,16 @@ impl pb::provider_server::Provider for ProviderService {
             resources: self
                 .resources
                 .keys()
-                .map(|n| m::ResourceMetadata { type_name: n.clone() })
+                .map(|n| m::ResourceMetadata {
+                    type_name: n.clone(),
+                })
                 .collect(),
             data_sources: self
                 .data_sources
                 .keys()
-                .map(|n| m::DataSourceMetadata { type_name: n.clone() })
+                .map(|n| m::DataSourceMetadata {
+                    type_name: n.clone(),
+                })
                 .collect(),
             functions: self
                 .functions
@@ -259,7 +254,11 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let ctx = self.context().await;
         let result = async {
-            let config = decode(req.config.as_ref(), &self.provider_schema.value_type(), "provider configuration")?;
+            let config = decode(
+                req.config.as_ref(),
+                &self.provider_schema.value_type(),
+                "provider configuration",
+            )?;
             let mut diags = validate_config(&self.provider_schema, &config);
             diags.extend(self.provider.validate(&ctx, &config).await);
             Ok(diags)
@@ -358,7 +357,11 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let ctx = self.context().await;
         let result = async {
-            let config = decode(req.config.as_ref(), &self.provider_schema.value_type(), "provider configuration")?;
+            let config = decode(
+                req.config.as_ref(),
+                &self.provider_schema.value_type(),
+                "provider configuration",
+            )?;
             Ok(self
                 .provider
                 .configure(
@@ -432,7 +435,11 @@ impl pb::provider_server::Provider for ProviderService {
         let result = async {
             let entry = self.resource(&req.type_name)?;
             let prior = decode(req.prior_state.as_ref(), &entry.ty, "prior state")?;
-            let proposed = decode(req.proposed_new_state.as_ref(), &entry.ty, "proposed new state")?;
+            let proposed = decode(
+                req.proposed_new_state.as_ref(),
+                &entry.ty,
+                "proposed new state",
+            )?;
             let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
             let change = plan::plan_change(&entry.schema.block, &prior, &proposed, &config);
             if change.planned.is_null() {
@@ -453,14 +460,22 @@ impl pb::provider_server::Provider for ProviderService {
             if diags.has_errors() {
                 return Ok(diags);
             }
-            diags.extend(plan::check_plan(&entry.schema.block, &pc.config, &pc.planned));
+            diags.extend(plan::check_plan(
+                &entry.schema.block,
+                &pc.config,
+                &pc.planned,
+            ));
             if diags.has_errors() {
                 return Ok(diags);
             }
             resp.planned_state = Some(encode(&pc.planned, &entry.ty, "planned state")?);
             pc.requires_replace.sort();
             pc.requires_replace.dedup();
-            resp.requires_replace = pc.requires_replace.iter().map(crate::diag::path_to_proto).collect();
+            resp.requires_replace = pc
+                .requires_replace
+                .iter()
+                .map(crate::diag::path_to_proto)
+                .collect();
             resp.planned_private = pc.private;
             Ok(diags)
         }
@@ -576,12 +591,13 @@ impl pb::provider_server::Provider for ProviderService {
         let result = async {
             let entry = self.resource(&req.type_name)?;
             let state = entry.resource.import(&ctx, &req.id).await?;
-            resp.imported_resources.push(pb::import_resource_state::ImportedResource {
-                type_name: req.type_name.clone(),
-                state: Some(encode(&state, &entry.ty, "imported state")?),
-                private: Vec::new(),
-                identity: None,
-            });
+            resp.imported_resources
+                .push(pb::import_resource_state::ImportedResource {
+                    type_name: req.type_name.clone(),
+                    state: Some(encode(&state, &entry.ty, "imported state")?),
+                    private: Vec::new(),
+                    identity: None,
+                });
             Ok(Diagnostics::new())
         }
         .await;
@@ -643,14 +659,23 @@ impl pb::provider_server::Provider for ProviderService {
             }))
         };
         let Some(func) = self.functions.get(&req.name) else {
-            return fail(format!("This provider has no function named {:?}.", req.name), None);
+            return fail(
+                format!("This provider has no function named {:?}.", req.name),
+                None,
+            );
         };
         let sig = func.signature();
         let mut args = Vec::with_capacity(req.arguments.len());
         for (i, dv) in req.arguments.iter().enumerate() {
             let param = sig.parameters.get(i).or(sig.variadic.as_ref());
             let Some(param) = param else {
-                return fail(format!("Too many arguments: the function takes {}.", sig.parameters.len()), Some(i as i64));
+                return fail(
+                    format!(
+                        "Too many arguments: the function takes {}.",
+                        sig.parameters.len()
+                    ),
+                    Some(i as i64),
+                );
             };
             match decode(Some(dv), &param.ty, "function argument") {
                 Ok(v) => args.push(v),
@@ -677,6 +702,8 @@ impl pb::provider_server::Provider for ProviderService {
         token.cancel();
         *token = CancellationToken::new();
         debug!("StopProvider: cancelled in-flight operations");
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }

@@ -215,7 +215,10 @@ impl Validator for SizeBetween {
             diags.error_at(
                 path.clone(),
                 "Invalid number of elements",
-                format!("must have between {} and {} elements, got {n}.", self.0, self.1),
+                format!(
+                    "must have between {} and {} elements, got {n}.",
+                    self.0, self.1
+                ),
             );
         }
     }
@@ -321,18 +324,25 @@ mod tests {
     fn one_of_names_allowed_values_and_path() {
         let block = Block::new().block(NestedBlock::list_max_one(
             "cfg",
-            Block::new().attribute(Attribute::string("mode").validator(one_of(&["Auto", "Manual"]))),
+            Block::new()
+                .attribute(Attribute::string("mode").validator(one_of(&["Auto", "Manual"]))),
         ));
         let d = run(
             &block,
-            obj(vec![("cfg", Value::List(vec![obj(vec![("mode", Value::string("Bad"))])]))]),
+            obj(vec![(
+                "cfg",
+                Value::List(vec![obj(vec![("mode", Value::string("Bad"))])]),
+            )]),
         );
         let diag = d.iter().next().cloned();
         let diag = diag.unwrap_or_else(|| panic!("expected a diagnostic"));
         assert!(diag.detail.contains("Auto, Manual"), "{}", diag.detail);
         assert_eq!(
             diag.path.map(|p| p.to_string()).unwrap_or_default(),
-            AttributePath::attr("cfg").child_index(0).child_attr("mode").to_string()
+            AttributePath::attr("cfg")
+                .child_index(0)
+                .child_attr("mode")
+                .to_string()
         );
     }
 
@@ -348,14 +358,34 @@ mod tests {
     fn number_and_size_bounds() {
         let block = Block::new()
             .attribute(Attribute::number("n").validator(number_between(2.0, 10.0)))
-            .attribute(Attribute::new("l", crate::value::Type::list(crate::value::Type::String)).validator(size_between(1, 2)));
-        assert!(run(&block, obj(vec![("n", Value::number(1)), ("l", Value::List(vec![]))])).len() == 2);
-        assert!(run(&block, obj(vec![("n", Value::number(2)), ("l", Value::List(vec![Value::string("a")]))])).is_empty());
+            .attribute(
+                Attribute::new("l", crate::value::Type::list(crate::value::Type::String))
+                    .validator(size_between(1, 2)),
+            );
+        assert!(
+            run(
+                &block,
+                obj(vec![("n", Value::number(1)), ("l", Value::List(vec![]))])
+            )
+            .len()
+                == 2
+        );
+        assert!(
+            run(
+                &block,
+                obj(vec![
+                    ("n", Value::number(2)),
+                    ("l", Value::List(vec![Value::string("a")]))
+                ])
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn pattern_is_anchored() {
-        let block = Block::new().attribute(Attribute::string("s").validator(matches("[a-z]+", "lowercase")));
+        let block = Block::new()
+            .attribute(Attribute::string("s").validator(matches("[a-z]+", "lowercase")));
         assert!(run(&block, obj(vec![("s", Value::string("abc"))])).is_empty());
         assert!(run(&block, obj(vec![("s", Value::string("abc1"))])).has_errors());
     }

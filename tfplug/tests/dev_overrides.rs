@@ -44,7 +44,7 @@ fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let service = ProviderService::new(ExampleProvider::default()).into_server();
+    let service = ProviderService::new(ExampleProvider::default());
     let opts = tfplug::serve::ServeOptions::new("registry.terraform.io/tfplug/example");
     match runtime.block_on(tfplug::serve::serve(service, opts)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,7 +97,11 @@ resource "example_thing" "x" {{
         return Err("second plan is not empty".into());
     }
     wd.destroy().map_err(|e| e.to_string())?;
-    if std::fs::read_dir(store.path()).map(|d| d.count()).unwrap_or(1) != 0 {
+    if std::fs::read_dir(store.path())
+        .map(|d| d.count())
+        .unwrap_or(1)
+        != 0
+    {
         return Err("object left behind after destroy".into());
     }
     Ok(())

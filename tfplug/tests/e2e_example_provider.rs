@@ -52,14 +52,14 @@ fn full_lifecycle_through_real_terraform() {
     }
     let store = tempfile::tempdir().expect("tempdir");
     let store_s = store.path().display().to_string();
-    let provider = ProviderUnderTest::start(ADDRESS, || {
-        ProviderService::new(ExampleProvider::default()).into_server()
-    })
-    .expect("provider starts");
+    let provider =
+        ProviderUnderTest::start(ADDRESS, || ProviderService::new(ExampleProvider::default()))
+            .expect("provider starts");
     let wd = Workdir::reattached(&provider).expect("workdir");
 
     // Create.
-    wd.write_config(&config(&store_s, "alpha", 2, "fast")).expect("config");
+    wd.write_config(&config(&store_s, "alpha", 2, "fast"))
+        .expect("config");
     wd.init().expect("init");
     let plan = wd.plan().expect("plan");
     assert_eq!(plan.actions_for("example_thing.x"), ["create"]);
@@ -74,10 +74,15 @@ fn full_lifecycle_through_real_terraform() {
 
     // A second plan has nothing to do.
     let plan = wd.plan().expect("plan");
-    assert!(plan.is_empty(), "second plan must be empty: {:?}", plan.actions_for("example_thing.x"));
+    assert!(
+        plan.is_empty(),
+        "second plan must be empty: {:?}",
+        plan.actions_for("example_thing.x")
+    );
 
     // Update in place: same id, next revision.
-    wd.write_config(&config(&store_s, "alpha", 3, "slow")).expect("config");
+    wd.write_config(&config(&store_s, "alpha", 3, "slow"))
+        .expect("config");
     let plan = wd.plan().expect("plan");
     assert_eq!(plan.actions_for("example_thing.x"), ["update"]);
     wd.apply().expect("apply update");
@@ -88,7 +93,8 @@ fn full_lifecycle_through_real_terraform() {
     assert_eq!(thing["settings"][0]["mode"], "slow");
 
     // Replace: name forces a new object.
-    wd.write_config(&config(&store_s, "beta", 3, "slow")).expect("config");
+    wd.write_config(&config(&store_s, "beta", 3, "slow"))
+        .expect("config");
     let plan = wd.plan().expect("plan");
     let actions = plan.actions_for("example_thing.x");
     assert!(
@@ -111,25 +117,58 @@ fn full_lifecycle_through_real_terraform() {
     assert_eq!(objects_in(store.path()), 1, "the old object is deleted");
 
     // Import: forget the object, import it by id, and the plan is empty again.
-    wd.run(&["state", "rm", "example_thing.x"]).expect("state rm");
+    wd.run(&["state", "rm", "example_thing.x"])
+        .expect("state rm");
     wd.import("example_thing.x", &new_id).expect("import");
     let plan = wd.plan().expect("plan after import");
-    assert!(plan.is_empty(), "plan after import must be empty: {:?}", plan.actions_for("example_thing.x"));
+    assert!(
+        plan.is_empty(),
+        "plan after import must be empty: {:?}",
+        plan.actions_for("example_thing.x")
+    );
 
     // Validation error, shown at its attribute path.
-    wd.write_config(&config(&store_s, "beta", 3, "turbo")).expect("config");
-    let out = wd.expect_failure(&["plan", "-input=false", "-no-color"]).expect("plan fails");
-    assert!(out.stderr.contains("allowed values are: fast, slow"), "{}", out.stderr);
-    assert!(out.stderr.contains(r#"mode = "turbo""#), "error must point at the line: {}", out.stderr);
-    wd.write_config(&config(&store_s, "beta", 300, "slow")).expect("config");
-    let out = wd.expect_failure(&["plan", "-input=false", "-no-color"]).expect("plan fails");
-    assert!(out.stderr.contains("size must be at most 100"), "{}", out.stderr);
-    assert!(out.stderr.contains("size   = 300"), "error must point at the line: {}", out.stderr);
+    wd.write_config(&config(&store_s, "beta", 3, "turbo"))
+        .expect("config");
+    let out = wd
+        .expect_failure(&["plan", "-input=false", "-no-color"])
+        .expect("plan fails");
+    assert!(
+        out.stderr.contains("allowed values are: fast, slow"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(r#"mode = "turbo""#),
+        "error must point at the line: {}",
+        out.stderr
+    );
+    wd.write_config(&config(&store_s, "beta", 300, "slow"))
+        .expect("config");
+    let out = wd
+        .expect_failure(&["plan", "-input=false", "-no-color"])
+        .expect("plan fails");
+    assert!(
+        out.stderr.contains("size must be at most 100"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("size   = 300"),
+        "error must point at the line: {}",
+        out.stderr
+    );
 
     // Destroy.
-    wd.write_config(&config(&store_s, "beta", 3, "slow")).expect("config");
+    wd.write_config(&config(&store_s, "beta", 3, "slow"))
+        .expect("config");
     wd.destroy().expect("destroy");
-    assert!(wd.state().expect("state").resource("example_thing.x").is_none());
+    assert!(
+        wd.state()
+            .expect("state")
+            .resource("example_thing.x")
+            .is_none()
+    );
     assert_eq!(objects_in(store.path()), 0);
 }
 
@@ -140,12 +179,12 @@ fn disappeared_object_is_planned_for_creation() {
     }
     let store = tempfile::tempdir().expect("tempdir");
     let store_s = store.path().display().to_string();
-    let provider = ProviderUnderTest::start(ADDRESS, || {
-        ProviderService::new(ExampleProvider::default()).into_server()
-    })
-    .expect("provider starts");
+    let provider =
+        ProviderUnderTest::start(ADDRESS, || ProviderService::new(ExampleProvider::default()))
+            .expect("provider starts");
     let wd = Workdir::reattached(&provider).expect("workdir");
-    wd.write_config(&config(&store_s, "gone", 1, "fast")).expect("config");
+    wd.write_config(&config(&store_s, "gone", 1, "fast"))
+        .expect("config");
     wd.init().expect("init");
     wd.apply().expect("apply");
     for entry in std::fs::read_dir(store.path()).expect("dir").flatten() {

@@ -17,9 +17,7 @@ use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::{
     CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, StateResponse, UpdateRequest,
 };
-use tfplug::schema::{
-    Attribute, Block, NestedAttributes, NestedBlock, ObjectNesting, Schema,
-};
+use tfplug::schema::{Attribute, Block, NestedAttributes, NestedBlock, ObjectNesting, Schema};
 use tfplug::validate::{length_between, one_of};
 use tfplug::value::{Maybe, Type, Value, from_value, to_value};
 
@@ -37,11 +35,13 @@ struct ProviderConfig {
 #[async_trait]
 impl Provider for ExampleProvider {
     fn schema(&self) -> Schema {
-        Schema::new(Block::new().attribute(
-            Attribute::string("store_dir")
-                .required()
-                .description("Directory where objects are kept."),
-        ))
+        Schema::new(
+            Block::new().attribute(
+                Attribute::string("store_dir")
+                    .required()
+                    .description("Directory where objects are kept."),
+            ),
+        )
     }
 
     async fn configure(&self, _ctx: &Context, req: ConfigureRequest) -> Diagnostics {
@@ -202,7 +202,10 @@ impl Resource for Thing {
     async fn modify_plan(&self, _ctx: &Context, plan: &mut PlanContext) {
         // The revision only moves when something changes.
         if !plan.is_create()
-            && plan.planned.get_attr("revision").is_some_and(Value::is_unknown)
+            && plan
+                .planned
+                .get_attr("revision")
+                .is_some_and(Value::is_unknown)
             && let Some(Value::Number(prev)) = plan.prior.get_attr("revision")
             && let Some(prev) = prev.as_i64()
             && let Value::Object(attrs) = &mut plan.planned
@@ -227,7 +230,10 @@ impl Resource for Thing {
         let Some(Value::String(id)) = req.current.get_attr("id") else {
             return StateResponse::failed(Diagnostic::error("no id", "state has no id"));
         };
-        match self.load(id).and_then(|o| o.map(|s| self.to_state(&s)).transpose()) {
+        match self
+            .load(id)
+            .and_then(|o| o.map(|s| self.to_state(&s)).transpose())
+        {
             Ok(Some(state)) => StateResponse::ok(state),
             Ok(None) => StateResponse::ok(Value::Null),
             Err(d) => StateResponse::failed(d),

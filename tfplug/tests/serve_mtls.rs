@@ -1,0 +1,179 @@
+//! AutoMTLS: the server admits exactly the pinned P-521 client certificate, and the
+//! handshake line announces its own certificate correctly.
+
+#[path = "serve_support.rs"]
+mod support;
+
+use base64::Engine as _;
+use support::{MinimalProvider, handshake_fields, p521_client_cert, tls_channel};
+use tfplug::proto::tfplugin6::{
+    get_provider_schema, get_resource_identity_schemas, provider_client::ProviderClient,
+};
+use tfplug::serve::{RunningServer, Security, ServerTls, StartOptions, start};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+
+async fn mtls_server(client_pem: &str) -> RunningServer {
+    let tls = ServerTls::for_client_pem(client_pem).unwrap();
+    start(
+        MinimalProvider,
+        StartOptions {
+            security: Security::MutualTls(tls),
+            honor_controller_shutdown: true,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn pinned_client_cert_is_admitted() {
+    let (cert, key, pem) = p521_client_cert();
+    let server = mtls_server(&pem).await;
+    let server_cert = server.server_cert_der().unwrap().to_vec();
+
+    let channel = tls_channel(server.socket_path(), &server_cert, Some((cert, key)))
+        .await
+        .expect("connect with the pinned certificate");
+
+    let health = HealthClient::new(channel.clone())
+        .check(HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .expect("health check");
+    assert_eq!(health.into_inner().status, ServingStatus::Serving as i32);
+
+    let mut provider = ProviderClient::new(channel);
+    let schema = provider
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema")
+        .into_inner();
+    assert!(schema.resource_schemas.contains_key(support::RESOURCE));
+
+    // RPCs the provider does not override answer Unimplemented, which Terraform
+    // treats as "feature not offered".
+    let status = provider
+        .get_resource_identity_schemas(get_resource_identity_schemas::Request {})
+        .await
+        .expect_err("GetResourceIdentitySchemas is not implemented");
+    assert_eq!(status.code(), tonic::Code::Unimplemented);
+
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn other_client_cert_is_refused() {
+    let (_cert, _key, pem) = p521_client_cert();
+    let (other_cert, other_key, _) = p521_client_cert();
+    let server = mtls_server(&pem).await;
+    let server_cert = server.server_cert_der().unwrap().to_vec();
+
+    // With TLS 1.3 the client may finish its side of the handshake before the
+    // server's rejection arrives, so the failure can surface at connect or at the
+    // first call; either way no RPC gets through.
+    let result = match tls_channel(
+        server.socket_path(),
+        &server_cert,
+        Some((other_cert, other_key)),
+    )
+    .await
+    {
+        Err(_) => None,
+        Ok(channel) => Some(
+            ProviderClient::new(channel)
+                .get_provider_schema(get_provider_schema::Request {})
+                .await,
+        ),
+    };
+    assert!(
+        matches!(result, None | Some(Err(_))),
+        "a foreign certificate must be refused"
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn missing_client_cert_is_refused() {
+    let (_cert, _key, pem) = p521_client_cert();
+    let server = mtls_server(&pem).await;
+    let server_cert = server.server_cert_der().unwrap().to_vec();
+
+    let result = match tls_channel(server.socket_path(), &server_cert, None).await {
+        Err(_) => None,
+        Ok(channel) => Some(
+            HealthClient::new(channel)
+                .check(HealthCheckRequest {
+                    service: "plugin".into(),
+                })
+                .await,
+        ),
+    };
+    assert!(
+        matches!(result, None | Some(Err(_))),
+        "a connection without a client certificate must be refused"
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn handshake_line_announces_the_server_cert() {
+    let (_cert, _key, pem) = p521_client_cert();
+    let server = mtls_server(&pem).await;
+    let line = server.handshake_line();
+    let fields = handshake_fields(&line);
+    assert_eq!(fields.len(), 6, "{line}");
+    assert_eq!(fields[0], "1");
+    assert_eq!(fields[1], "6");
+    assert_eq!(fields[2], "unix");
+    assert_eq!(fields[3], server.socket_path().to_str().unwrap());
+    assert_eq!(fields[4], "grpc");
+    assert!(!fields[5].ends_with('='), "no base64 padding");
+
+    let der = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(&fields[5])
+        .expect("standard base64 without padding");
+    assert_eq!(der, server.server_cert_der().unwrap());
+    let (_, cert) = x509_parser::parse_x509_certificate(&der).expect("DER certificate");
+    let san = cert
+        .subject_alternative_name()
+        .unwrap()
+        .expect("has a SAN extension");
+    assert!(san.value.general_names.iter().any(|n| matches!(
+        n,
+        x509_parser::extensions::GeneralName::DNSName("localhost")
+    )));
+    let cn = cert
+        .subject()
+        .iter_common_name()
+        .next()
+        .and_then(|cn| cn.as_str().ok());
+    assert_eq!(cn, Some("localhost"));
+
+    // The socket lives in a private directory.
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = server.socket_path().parent().unwrap().to_path_buf();
+    let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+    server.shutdown().await.unwrap();
+    assert!(!dir.exists(), "socket directory removed on shutdown");
+}
+
+#[tokio::test]
+async fn plaintext_handshake_line_has_empty_cert() {
+    let server = start(
+        MinimalProvider,
+        StartOptions {
+            security: Security::Plaintext,
+            honor_controller_shutdown: true,
+        },
+    )
+    .await
+    .unwrap();
+    let fields = handshake_fields(&server.handshake_line());
+    assert_eq!(fields.len(), 6);
+    assert_eq!(fields[5], "");
+    server.shutdown().await.unwrap();
+}

@@ -1,0 +1,277 @@
+//! `serve` end to end in a child process, as Terraform runs it: environment,
+//! handshake line on stdout, AutoMTLS, controller shutdown, signals, debug mode.
+//!
+//! The child is this very test executable, re-run with `--exact child_entry` and
+//! `TFPLUG_SERVE_TEST_CHILD` set; libtest's own output lines on stdout are skipped
+//! by the parent while it looks for the handshake.
+
+#[path = "serve_support.rs"]
+mod support;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use support::{ADDRESS, MinimalProvider, handshake_fields, p521_client_cert, tls_channel};
+use tfplug::proto::plugin::{Empty, grpc_controller_client::GrpcControllerClient};
+use tfplug::proto::tfplugin6::{get_provider_schema, provider_client::ProviderClient};
+use tfplug::serve::handshake::MAGIC_COOKIE_VALUE;
+use tfplug::serve::{ServeError, ServeOptions, serve};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, ChildStdout, Command};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+
+const CHILD_ENV: &str = "TFPLUG_SERVE_TEST_CHILD";
+
+/// Entry point of the child process; a no-op in a normal test run.
+#[test]
+fn child_entry() {
+    let Ok(mode) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let opts = ServeOptions::from_args(
+        ADDRESS,
+        [mode.clone()].into_iter().filter(|m| m == "--debug"),
+    );
+    let outcome = runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(60), serve(MinimalProvider, opts)).await
+    });
+    let code = match outcome {
+        Ok(Ok(())) => 0,
+        Ok(Err(err)) => {
+            eprintln!("serve failed: {err}");
+            1
+        }
+        Err(_) => 2,
+    };
+    std::process::exit(code);
+}
+
+fn child(mode: &str) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, mode)
+        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .env_remove("TF_DISABLE_PLUGIN_TLS")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// Reads stdout lines until one satisfies `pick` (libtest's own lines are skipped).
+async fn read_until(stdout: &mut BufReader<ChildStdout>, pick: impl Fn(&str) -> bool) -> String {
+    let fut = async {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = stdout.read_line(&mut line).await.unwrap();
+            assert!(n > 0, "child closed stdout before the expected line");
+            if pick(&line) {
+                return line.trim_end().to_string();
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), fut)
+        .await
+        .expect("child printed the expected line in time")
+}
+
+async fn wait_exit(child: &mut Child, within: Duration) -> i32 {
+    let status = tokio::time::timeout(within, child.wait())
+        .await
+        .expect("child exited in time")
+        .unwrap();
+    status.code().expect("exited normally")
+}
+
+fn send_signal(child: &Child, signal: &str) {
+    let pid = child.id().unwrap().to_string();
+    let ok = std::process::Command::new("kill")
+        .args([signal, &pid])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill {signal} {pid}");
+}
+
+struct Started {
+    child: Child,
+    socket: PathBuf,
+    channel: tonic::transport::Channel,
+}
+
+/// Starts the child like Terraform does and connects with the pinned P-521 cert.
+async fn start_managed_child() -> Started {
+    let (cert, key, pem) = p521_client_cert();
+    let mut child = child("normal")
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+        .env("PLUGIN_CLIENT_CERT", &pem)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // libtest may print "test child_entry ... " on the same line first.
+    let line = read_until(&mut stdout, |l| l.contains("1|6|")).await;
+    let line = &line[line.find("1|6|").unwrap()..];
+    let fields = handshake_fields(line);
+    assert_eq!(fields.len(), 6, "{line}");
+    assert_eq!(fields[2], "unix");
+    assert_eq!(fields[4], "grpc");
+    let socket = PathBuf::from(&fields[3]);
+    use base64::Engine as _;
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(&fields[5])
+        .unwrap();
+    let channel = tls_channel(&socket, &server_cert, Some((cert, key)))
+        .await
+        .expect("mTLS connection");
+    Started {
+        child,
+        socket,
+        channel,
+    }
+}
+
+#[tokio::test]
+async fn controller_shutdown_ends_serve() {
+    let Started {
+        mut child,
+        socket,
+        channel,
+    } = start_managed_child().await;
+
+    let health = HealthClient::new(channel.clone())
+        .check(HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(health.into_inner().status, ServingStatus::Serving as i32);
+    ProviderClient::new(channel.clone())
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap();
+
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .expect("Shutdown answered");
+    // Terraform kills the plugin 2 s after asking; we must be gone well before.
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(2)).await, 0);
+    assert!(!socket.exists(), "socket removed");
+    assert!(
+        !socket.parent().unwrap().exists(),
+        "socket directory removed"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_stops_gracefully() {
+    let Started {
+        mut child,
+        socket,
+        channel,
+    } = start_managed_child().await;
+    drop(channel);
+    send_signal(&child, "-TERM");
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(5)).await, 0);
+    assert!(
+        !socket.parent().unwrap().exists(),
+        "socket directory removed"
+    );
+}
+
+#[tokio::test]
+async fn sigint_stops_gracefully_with_open_connection() {
+    let Started {
+        mut child,
+        socket,
+        channel,
+    } = start_managed_child().await;
+    // An idle client connection (with go-plugin's stdio stream open) must not
+    // hold the shutdown up.
+    let mut stdio = tfplug::proto::plugin::grpc_stdio_client::GrpcStdioClient::new(channel.clone())
+        .stream_stdio(())
+        .await
+        .unwrap()
+        .into_inner();
+    send_signal(&child, "-INT");
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(5)).await, 0);
+    assert!(stdio.message().await.map(|m| m.is_none()).unwrap_or(true));
+    assert!(
+        !socket.parent().unwrap().exists(),
+        "socket directory removed"
+    );
+}
+
+#[tokio::test]
+async fn started_by_hand_explains_and_exits_1() {
+    let out = child("normal").output().await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not meant to be run directly"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.lines().any(|l| l.starts_with("1|")), "no handshake");
+}
+
+#[tokio::test]
+async fn missing_magic_cookie_is_an_error() {
+    let opts = ServeOptions::new(ADDRESS).with_env([("PLUGIN_PROTOCOL_VERSIONS", "6")]);
+    let err = serve(MinimalProvider, opts).await.unwrap_err();
+    assert!(matches!(err, ServeError::NotLaunchedByTerraform), "{err}");
+
+    let wrong = ServeOptions::new(ADDRESS).with_env([("TF_PLUGIN_MAGIC_COOKIE", "wrong")]);
+    assert!(matches!(
+        serve(MinimalProvider, wrong).await,
+        Err(ServeError::NotLaunchedByTerraform)
+    ));
+}
+
+#[tokio::test]
+async fn protocol_without_6_is_an_error() {
+    let opts = ServeOptions::new(ADDRESS).with_env([
+        ("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE),
+        ("PLUGIN_PROTOCOL_VERSIONS", "4,5"),
+    ]);
+    let err = serve(MinimalProvider, opts).await.unwrap_err();
+    assert!(
+        matches!(err, ServeError::UnsupportedProtocol { .. }),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn debug_mode_prints_reattach_and_stops_on_ctrl_c() {
+    let mut child = child("--debug").spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let line = read_until(&mut stdout, |l| l.contains("TF_REATTACH_PROVIDERS=")).await;
+    let json = line
+        .trim()
+        .strip_prefix("TF_REATTACH_PROVIDERS='")
+        .and_then(|s| s.strip_suffix('\''))
+        .expect("quoted value");
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let entry = &value[ADDRESS];
+    assert_eq!(entry["Protocol"], "grpc");
+    assert_eq!(entry["ProtocolVersion"], 6);
+    assert_eq!(entry["Test"], true);
+    assert_eq!(entry["Pid"], child.id().unwrap());
+    assert_eq!(entry["Addr"]["Network"], "unix");
+    let socket = PathBuf::from(entry["Addr"]["String"].as_str().unwrap());
+
+    let channel = support::plain_channel(&socket).await.unwrap();
+    ProviderClient::new(channel)
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap();
+
+    send_signal(&child, "-INT");
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(5)).await, 0);
+    assert!(!socket.exists());
+}
