@@ -202,6 +202,15 @@ fn diags_of(r: Result<Diagnostics, Diagnostics>) -> Vec<pb::Diagnostic> {
     }
 }
 
+/// Private state carries over unless the resource sets new bytes.
+fn keep_private(new: Vec<u8>, carried: &[u8]) -> Vec<u8> {
+    if new.is_empty() {
+        carried.to_vec()
+    } else {
+        new
+    }
+}
+
 fn validate_config(schema: &Schema, config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     validate_block(&schema.block, &AttributePath::root(), config, &mut diags);
@@ -414,7 +423,7 @@ impl pb::provider_server::Provider for ProviderService {
                 return Ok(diags);
             }
             resp.new_state = Some(encode(&out.state, &entry.ty, "refreshed state")?);
-            resp.private = out.private;
+            resp.private = keep_private(out.private, &req.private);
             Ok(diags)
         }
         .await;
@@ -560,7 +569,7 @@ impl pb::provider_server::Provider for ProviderService {
                     warn!(type_name = %req.type_name, "failed apply returned unknown values; keeping prior state");
                     resp.new_state = req.prior_state.clone();
                 }
-                resp.private = out.private;
+                resp.private = keep_private(out.private, &req.planned_private);
                 return Ok(diags);
             }
             diags.extend(plan::check_apply(&planned, &out.state));
@@ -573,7 +582,7 @@ impl pb::provider_server::Provider for ProviderService {
                 return Ok(diags);
             }
             resp.new_state = Some(encode(&out.state, &entry.ty, "new state")?);
-            resp.private = out.private;
+            resp.private = keep_private(out.private, &req.planned_private);
             Ok(diags)
         }
         .await;

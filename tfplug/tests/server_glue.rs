@@ -1,0 +1,269 @@
+//! The gRPC glue (`ProviderService`) called directly: bad input becomes diagnostics,
+//! never a panic; StopProvider cancels in-flight work; stored state is upgraded; a
+//! resource that breaks Terraform's rules is reported, naming the attribute.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tfplug::diag::Diagnostics;
+use tfplug::proto::tfplugin6 as pb;
+use tfplug::proto::tfplugin6::provider_server::Provider as _;
+use tfplug::provider::{ConfigureRequest, Context, Provider};
+use tfplug::resource::{
+    CreateRequest, DeleteRequest, ReadRequest, Resource, StateResponse, UpdateRequest,
+};
+use tfplug::schema::{Attribute, Block, Schema};
+use tfplug::server::ProviderService;
+use tfplug::value::{Type, Value, msgpack};
+use tonic::Request;
+
+struct P;
+
+#[async_trait]
+impl Provider for P {
+    fn schema(&self) -> Schema {
+        Schema::default()
+    }
+    async fn configure(&self, _: &Context, _: ConfigureRequest) -> Diagnostics {
+        Diagnostics::new()
+    }
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(Slow)]
+    }
+}
+
+/// `name` required, `id` computed; create waits until stopped; update breaks the plan.
+struct Slow;
+
+#[async_trait]
+impl Resource for Slow {
+    fn type_name(&self) -> &str {
+        "t_slow"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new()
+                .attribute(Attribute::string("name").required())
+                .attribute(Attribute::string("id").computed()),
+        )
+        .with_version(2)
+    }
+    async fn create(&self, ctx: &Context, _req: CreateRequest) -> StateResponse {
+        tokio::select! {
+            _ = ctx.stop.cancelled() => StateResponse::failed(
+                tfplug::diag::Diagnostic::error("Interrupted", "stopped by Terraform")),
+            _ = tokio::time::sleep(Duration::from_secs(60)) => StateResponse::ok(Value::Null),
+        }
+    }
+    async fn read(&self, _: &Context, req: ReadRequest) -> StateResponse {
+        StateResponse::ok(req.current)
+    }
+    async fn update(&self, _: &Context, _req: UpdateRequest) -> StateResponse {
+        // Returns a value different from the plan: a provider bug tfplug must catch.
+        StateResponse::ok(Value::object([
+            ("name", Value::string("not-what-was-planned")),
+            ("id", Value::string("i-1")),
+        ]))
+    }
+    async fn delete(&self, _: &Context, _req: DeleteRequest) -> Diagnostics {
+        Diagnostics::new()
+    }
+}
+
+fn ty() -> Type {
+    Slow.schema().value_type()
+}
+
+fn dv(v: &Value) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: msgpack::encode(v, &ty()).expect("encode"),
+        json: Vec::new(),
+    })
+}
+
+fn raw(bytes: &[u8]) -> Option<pb::DynamicValue> {
+    Some(pb::DynamicValue {
+        msgpack: bytes.to_vec(),
+        json: Vec::new(),
+    })
+}
+
+fn obj(name: &str, id: Value) -> Value {
+    Value::object([("name", Value::string(name)), ("id", id)])
+}
+
+#[tokio::test]
+async fn malformed_and_mistyped_values_become_diagnostics() {
+    let svc = ProviderService::new(P);
+    let inputs: Vec<Vec<u8>> = vec![
+        vec![0xc1],                                                 // never-used msgpack byte
+        vec![0x81, 0xa4, b'n', b'a'],                               // truncated map
+        vec![0x92, 0x01, 0x02],                                     // array where an object belongs
+        msgpack_map(&[("name", "x"), ("id", "y"), ("extra", "z")]), // unknown attribute
+        msgpack_map(&[("name", "x")]),                              // missing attribute
+    ];
+    for bytes in inputs {
+        let resp = svc
+            .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+                type_name: "t_slow".into(),
+                config: raw(&bytes),
+                client_capabilities: None,
+            }))
+            .await
+            .expect("a response, not a gRPC error")
+            .into_inner();
+        assert!(
+            resp.diagnostics
+                .iter()
+                .any(|d| d.severity == pb::diagnostic::Severity::Error as i32),
+            "no error diagnostic for {bytes:02x?}"
+        );
+    }
+    let resp = svc
+        .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+            type_name: "t_missing".into(),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(resp.diagnostics[0].detail.contains("t_missing"));
+}
+
+fn msgpack_map(pairs: &[(&str, &str)]) -> Vec<u8> {
+    let mut out = vec![0x80 | pairs.len() as u8];
+    for (k, v) in pairs {
+        for s in [k, v] {
+            out.push(0xa0 | s.len() as u8);
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn stop_provider_cancels_in_flight_apply_and_later_calls_still_work() {
+    let svc = Arc::new(ProviderService::new(P));
+    let apply = {
+        let svc = svc.clone();
+        tokio::spawn(async move {
+            svc.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+                type_name: "t_slow".into(),
+                prior_state: dv(&Value::Null),
+                planned_state: dv(&obj("a", Value::Unknown)),
+                config: dv(&obj("a", Value::Null)),
+                ..Default::default()
+            }))
+            .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    svc.stop_provider(Request::new(pb::stop_provider::Request {}))
+        .await
+        .expect("stop");
+    let resp = tokio::time::timeout(Duration::from_secs(5), apply)
+        .await
+        .expect("apply ends promptly after StopProvider")
+        .expect("join")
+        .expect("response")
+        .into_inner();
+    assert!(resp.diagnostics.iter().any(|d| d.summary == "Interrupted"));
+    // A fresh token: the next call is not cancelled from the start.
+    let resp = svc
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "t_slow".into(),
+            current_state: dv(&obj("a", Value::string("i-1"))),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(resp.diagnostics.is_empty());
+}
+
+#[tokio::test]
+async fn inconsistent_apply_result_is_reported_at_the_attribute() {
+    let svc = ProviderService::new(P);
+    let resp = svc
+        .apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "t_slow".into(),
+            prior_state: dv(&obj("a", Value::string("i-1"))),
+            planned_state: dv(&obj("b", Value::string("i-1"))),
+            config: dv(&obj("b", Value::Null)),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    let d = &resp.diagnostics[0];
+    assert!(d.summary.contains("inconsistent result"), "{}", d.summary);
+    let step = d.attribute.as_ref().map(|p| p.steps[0].clone());
+    assert_eq!(
+        step.and_then(|s| s.selector),
+        Some(pb::attribute_path::step::Selector::AttributeName(
+            "name".into()
+        ))
+    );
+}
+
+#[tokio::test]
+async fn stored_json_state_is_upgraded_dropping_removed_attributes() {
+    let svc = ProviderService::new(P);
+    let resp = svc
+        .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
+            type_name: "t_slow".into(),
+            version: 1,
+            raw_state: Some(pb::RawState {
+                json: br#"{"name":"a","id":"i-1","removed_long_ago":true}"#.to_vec(),
+                flatmap: Default::default(),
+            }),
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(resp.diagnostics.is_empty(), "{:?}", resp.diagnostics);
+    let v = msgpack::decode(&resp.upgraded_state.expect("state").msgpack, &ty()).expect("decode");
+    assert_eq!(v, obj("a", Value::string("i-1")));
+
+    // State written by a newer provider is refused with an explanation.
+    let resp = svc
+        .upgrade_resource_state(Request::new(pb::upgrade_resource_state::Request {
+            type_name: "t_slow".into(),
+            version: 7,
+            raw_state: Some(pb::RawState {
+                json: br#"{"name":"a","id":"i-1"}"#.to_vec(),
+                flatmap: Default::default(),
+            }),
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(resp.diagnostics[0].detail.contains("newer"));
+}
+
+#[tokio::test]
+async fn random_bytes_never_panic_the_service() {
+    let svc = ProviderService::new(P);
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..2000 {
+        let len = (seed % 40) as usize;
+        let mut bytes = Vec::with_capacity(len);
+        for _ in 0..len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            bytes.push(seed as u8);
+        }
+        let resp = svc
+            .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+                type_name: "t_slow".into(),
+                prior_state: raw(&bytes),
+                proposed_new_state: raw(&bytes),
+                config: raw(&bytes),
+                ..Default::default()
+            }))
+            .await;
+        assert!(resp.is_ok());
+    }
+}
