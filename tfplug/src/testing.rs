@@ -18,6 +18,8 @@ use std::process::{Command, ExitStatus, Stdio};
 
 use serde_json::Value;
 
+pub mod launch;
+
 use crate::proto::tfplugin6::provider_server::Provider;
 use crate::serve::{ServeError, serve_reattach};
 

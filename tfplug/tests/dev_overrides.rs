@@ -17,23 +17,69 @@ fn main() -> ExitCode {
     if std::env::var_os("TF_PLUGIN_MAGIC_COOKIE").is_some() {
         return serve();
     }
+    let tests: [(&str, fn() -> Result<(), String>); 2] = [
+        ("dev_overrides_full_handshake", dev_overrides_full_handshake),
+        (
+            "launched_like_terraform_serves_schema",
+            launched_like_terraform_serves_schema,
+        ),
+    ];
     if std::env::args().any(|a| a == "--list") {
-        // Listing for test runners: one test.
-        println!("dev_overrides_full_handshake: test");
+        for (name, _) in &tests {
+            println!("{name}: test");
+        }
         return ExitCode::SUCCESS;
     }
-    match dev_overrides_full_handshake() {
-        Ok(()) => {
-            println!("test dev_overrides_full_handshake ... ok");
-            println!("1 passed, 0 failed");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            println!("test dev_overrides_full_handshake ... FAILED\n{e}");
-            println!("0 passed, 1 failed");
-            ExitCode::FAILURE
+    let (mut passed, mut failed) = (0, 0);
+    for (name, test) in tests {
+        match test() {
+            Ok(()) => {
+                println!("test {name} ... ok");
+                passed += 1;
+            }
+            Err(e) => {
+                println!("test {name} ... FAILED\n{e}");
+                failed += 1;
+            }
         }
     }
+    println!("{passed} passed, {failed} failed");
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Started by `tfplug::testing::launch` (Terraform's environment, P-521 client cert,
+/// mTLS): the schema is served and go-plugin's Shutdown ends the process cleanly.
+fn launched_like_terraform_serves_schema() -> Result<(), String> {
+    let rt = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    rt.block_on(async {
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let launched = tfplug::testing::launch::LaunchedProvider::launch(&exe)
+            .await
+            .map_err(|e| e.to_string())?;
+        let schema = launched
+            .provider()
+            .get_provider_schema(tfplug::proto::tfplugin6::get_provider_schema::Request {})
+            .await
+            .map_err(|e| e.to_string())?
+            .into_inner();
+        if !schema.resource_schemas.contains_key("example_thing") {
+            return Err(format!(
+                "example_thing missing: {:?}",
+                schema.resource_schemas.keys()
+            ));
+        }
+        if launched.peak_rss_kib().is_none_or(|k| k == 0) {
+            return Err("no peak RSS reading".into());
+        }
+        match launched.shutdown().await {
+            Some(status) if status.success() => Ok(()),
+            other => Err(format!("provider did not exit cleanly: {other:?}")),
+        }
+    })
 }
 
 fn serve() -> ExitCode {

@@ -3,19 +3,10 @@
 //! Included by the other test files with `#[path]`; it has no tests of its own.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
-use hyper_util::rt::TokioIo;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
-use rustls::{DigitallySignedStruct, SignatureScheme};
-use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tfplug::proto::tfplugin6::{
     self, Schema, provider_server::Provider, schema::Attribute, schema::Block,
 };
-use tokio::net::UnixStream;
-use tonic::transport::{Channel, Endpoint};
 use tonic::{Request, Response, Status};
 
 /// Provider address used by the tests.
@@ -138,128 +129,15 @@ impl Provider for MinimalProvider {
     }
 }
 
-/// A self-signed ECDSA P-521/SHA-512 certificate marked as a CA, like the client
-/// certificate Terraform generates for AutoMTLS. Returns (cert DER, key, PEM).
+#[allow(unused_imports)]
+pub use tfplug::testing::launch::{plain_channel, tls_channel};
+
+/// A fresh Terraform-style P-521 client certificate: (cert DER, key, PEM).
 pub fn p521_client_cert() -> (CertificateDer<'static>, PrivateKeyDer<'static>, String) {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "localhost");
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.key_usages = vec![
-        rcgen::KeyUsagePurpose::DigitalSignature,
-        rcgen::KeyUsagePurpose::KeyEncipherment,
-        rcgen::KeyUsagePurpose::KeyCertSign,
-    ];
-    params.extended_key_usages = vec![
-        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
-        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
-    ];
-    let cert = params.self_signed(&key).unwrap();
-    let pem = cert.pem();
-    let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-    (cert.der().clone(), key_der, pem)
-}
-
-/// Trusts exactly one server certificate (as go-plugin's client does).
-#[derive(Debug)]
-struct PinnedServer {
-    expected: Vec<u8>,
-    algs: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for PinnedServer {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if end_entity.as_ref() == self.expected.as_slice() {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer,
-            ))
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
-    }
-}
-
-/// Connects a gRPC channel over the unix socket with TLS, pinning the server
-/// certificate and presenting `client` (cert + key) if given.
-pub async fn tls_channel(
-    socket: &Path,
-    server_cert_der: &[u8],
-    client: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
-) -> Result<Channel, tonic::transport::Error> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let verifier = Arc::new(PinnedServer {
-        expected: server_cert_der.to_vec(),
-        algs: provider.signature_verification_algorithms,
-    });
-    let builder = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .dangerous()
-        .with_custom_certificate_verifier(verifier);
-    let mut config = match client {
-        Some((cert, key)) => builder.with_client_auth_cert(vec![cert], key).unwrap(),
-        None => builder.with_no_client_auth(),
-    };
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let socket: PathBuf = socket.to_path_buf();
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_uri| {
-            let connector = connector.clone();
-            let socket = socket.clone();
-            async move {
-                let stream = UnixStream::connect(&socket).await?;
-                let name = ServerName::try_from("localhost").unwrap();
-                let tls = connector.connect(name, stream).await?;
-                Ok::<_, std::io::Error>(TokioIo::new(tls))
-            }
-        }))
-        .await
-}
-
-/// Connects a plaintext gRPC channel over the unix socket.
-pub async fn plain_channel(socket: &Path) -> Result<Channel, tonic::transport::Error> {
-    let socket: PathBuf = socket.to_path_buf();
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_uri| {
-            let socket = socket.clone();
-            async move {
-                let stream = UnixStream::connect(&socket).await?;
-                Ok::<_, std::io::Error>(TokioIo::new(stream))
-            }
-        }))
-        .await
+    let cert = tfplug::testing::launch::ClientCert::generate().unwrap();
+    let pem = cert.pem.clone();
+    let (der, key) = cert.into_parts();
+    (der, key, pem)
 }
 
 /// Parses a handshake line into its six fields.
