@@ -13,11 +13,14 @@ use common::example_provider::ExampleProvider;
 use tfplug::server::ProviderService;
 use tfplug::testing::Workdir;
 
+/// One test of this custom harness.
+type TestFn = fn() -> Result<(), String>;
+
 fn main() -> ExitCode {
     if std::env::var_os("TF_PLUGIN_MAGIC_COOKIE").is_some() {
         return serve();
     }
-    let tests: [(&str, fn() -> Result<(), String>); 2] = [
+    let tests: [(&str, TestFn); 2] = [
         ("dev_overrides_full_handshake", dev_overrides_full_handshake),
         (
             "launched_like_terraform_serves_schema",
