@@ -1,0 +1,412 @@
+//! The control API under `/_emulator/` (a path AWS never uses): state dump,
+//! reset, seeding durable executions, failing resources, fault injection
+//! and call counters. Bodies are JSON with snake_case keys; see the crate
+//! README for the endpoint list.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::faults::FaultSpec;
+use crate::ids;
+use crate::lambda::names::{
+    capacity_provider_arn, function_arn, parse_capacity_provider_name, parse_function_name,
+    qualified,
+};
+use crate::model;
+use crate::router::json_response;
+use crate::server::App;
+use crate::state::{DurableExecution, State};
+
+/// A control API error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ControlError {
+    /// The request is malformed or not applicable (400).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The addressed resource does not exist (404).
+    #[error("{0}")]
+    NotFound(String),
+}
+
+impl ControlError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+        }
+    }
+}
+
+/// `POST /_emulator/durable-executions`: creates a durable execution of a
+/// function version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SeedExecution {
+    /// Function name or ARN (may carry a qualifier).
+    pub function_name: String,
+    /// Version (`$LATEST`, a number or `$LATEST.PUBLISHED`); default
+    /// `$LATEST`, or the qualifier in `function_name`.
+    #[serde(default)]
+    pub qualifier: Option<String>,
+    /// `RUNNING`, `SUCCEEDED`, `FAILED`, `STOPPED`, `TIMED_OUT`...
+    pub status: String,
+    /// Execution name (default: generated).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Region (default: the emulator's default region).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Input payload.
+    #[serde(default)]
+    pub input_payload: Option<String>,
+    /// Result payload.
+    #[serde(default)]
+    pub result: Option<String>,
+    /// Error object (`{"ErrorType": ..., "ErrorMessage": ...}`).
+    #[serde(default)]
+    pub error: Option<Value>,
+    /// Started this many seconds ago (default 0).
+    #[serde(default)]
+    pub started_seconds_ago: Option<u64>,
+}
+
+impl SeedExecution {
+    /// An execution of `function_name` (at `$LATEST` unless qualified) with
+    /// `status`.
+    pub fn new(function_name: &str, status: &str) -> Self {
+        Self {
+            function_name: function_name.into(),
+            qualifier: None,
+            status: status.into(),
+            name: None,
+            region: None,
+            input_payload: None,
+            result: None,
+            error: None,
+            started_seconds_ago: None,
+        }
+    }
+
+    /// Pins the execution to `qualifier`.
+    pub fn qualifier(mut self, qualifier: &str) -> Self {
+        self.qualifier = Some(qualifier.into());
+        self
+    }
+
+    /// Names the execution.
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+/// The created execution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeededExecution {
+    /// Its ARN.
+    pub durable_execution_arn: String,
+    /// Its name.
+    pub name: String,
+    /// Its ID.
+    pub id: String,
+    /// Qualified function ARN.
+    pub function_arn: String,
+    /// Status.
+    pub status: String,
+}
+
+/// `POST /_emulator/capacity-providers/fail`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FailCapacityProvider {
+    /// Name or ARN.
+    pub name: String,
+    /// Region (default: the emulator's default region).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Reason (kept in the state dump; the API shape has no reason member).
+    #[serde(default)]
+    pub state_reason: Option<String>,
+}
+
+/// `POST /_emulator/functions/fail`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FailFunction {
+    /// Function name or ARN (may carry a qualifier).
+    pub function_name: String,
+    /// Version (default `$LATEST`).
+    #[serde(default)]
+    pub qualifier: Option<String>,
+    /// Region (default: the emulator's default region).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// `StateReasonCode` (default `InternalError`).
+    #[serde(default)]
+    pub state_reason_code: Option<String>,
+    /// `StateReason`.
+    #[serde(default)]
+    pub state_reason: Option<String>,
+}
+
+impl FailFunction {
+    /// Fails `$LATEST` (or the qualifier in `function_name`) with a code and
+    /// reason.
+    pub fn new(function_name: &str, code: &str, reason: &str) -> Self {
+        Self {
+            function_name: function_name.into(),
+            qualifier: None,
+            region: None,
+            state_reason_code: Some(code.into()),
+            state_reason: Some(reason.into()),
+        }
+    }
+}
+
+/// Clears resources, fault rules and call counters.
+pub fn reset(app: &App) {
+    let _: Result<(), ()> = app.transact(true, |st, _| {
+        *st = State::default();
+        Ok(())
+    });
+    let mut faults = app.faults();
+    faults.clear();
+    faults.clear_calls();
+}
+
+const EXECUTION_STATUSES: [&str; 5] = ["RUNNING", "SUCCEEDED", "FAILED", "STOPPED", "TIMED_OUT"];
+
+/// Seeds a durable execution.
+pub fn seed_durable_execution(
+    app: &App,
+    req: &SeedExecution,
+) -> Result<SeededExecution, ControlError> {
+    let allowed = model::lambda()
+        .shape("ExecutionStatus")
+        .and_then(|s| s.enum_values.clone())
+        .unwrap_or_else(|| EXECUTION_STATUSES.iter().map(|s| s.to_string()).collect());
+    if !allowed.contains(&req.status) {
+        return Err(ControlError::BadRequest(format!(
+            "status must be one of {}",
+            allowed.join(", ")
+        )));
+    }
+    let name = req
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("execution-{}", &ids::uuid()[..8]));
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(ControlError::BadRequest(
+            "name must be 1-64 characters of [a-zA-Z0-9-_]".into(),
+        ));
+    }
+    let region = req
+        .region
+        .clone()
+        .unwrap_or_else(|| app.opts.default_region.clone());
+    app.transact(true, |st, now| {
+        let (fname, from_name) = parse_function_name(&req.function_name);
+        let arn = function_arn(&region, &fname);
+        let f = st
+            .functions
+            .get(&arn)
+            .ok_or_else(|| ControlError::NotFound(format!("Function not found: {arn}")))?;
+        if !f.latest.config.contains_key("DurableConfig") {
+            return Err(ControlError::BadRequest(format!(
+                "Function {arn} has no DurableConfig: it cannot have durable executions"
+            )));
+        }
+        let qualifier = req
+            .qualifier
+            .clone()
+            .or(from_name)
+            .unwrap_or_else(|| "$LATEST".into());
+        let version = match qualifier.as_str() {
+            "$LATEST" => "$LATEST".to_string(),
+            "$LATEST.PUBLISHED" => f
+                .versions
+                .keys()
+                .next_back()
+                .map(|n| n.to_string())
+                .ok_or_else(|| {
+                    ControlError::NotFound(format!("Function {arn} has no published version"))
+                })?,
+            q => q
+                .parse::<u64>()
+                .ok()
+                .filter(|n| f.versions.contains_key(n))
+                .map(|n| n.to_string())
+                .ok_or_else(|| {
+                    ControlError::NotFound(format!("Function not found: {}", qualified(&arn, q)))
+                })?,
+        };
+        let id = ids::uuid();
+        let execution_arn = format!(
+            "{}/durable-execution/{name}/{id}",
+            qualified(&arn, &version)
+        );
+        let start_ms = now.saturating_sub(req.started_seconds_ago.unwrap_or(0) * 1000);
+        let terminal = req.status != "RUNNING" && req.status != "PAUSED" && req.status != "PAUSING";
+        st.durable_executions.insert(
+            execution_arn.clone(),
+            DurableExecution {
+                arn: execution_arn.clone(),
+                name: name.clone(),
+                id: id.clone(),
+                function_arn: arn.clone(),
+                version: version.clone(),
+                status: req.status.clone(),
+                start_ms,
+                end_ms: terminal.then_some(now.max(start_ms)),
+                input_payload: req.input_payload.clone(),
+                result: req.result.clone(),
+                error: req.error.clone(),
+            },
+        );
+        Ok(SeededExecution {
+            durable_execution_arn: execution_arn,
+            name: name.clone(),
+            id,
+            function_arn: qualified(&arn, &version),
+            status: req.status.clone(),
+        })
+    })
+}
+
+/// Makes a capacity provider `Failed`.
+pub fn fail_capacity_provider(app: &App, req: &FailCapacityProvider) -> Result<(), ControlError> {
+    let region = req
+        .region
+        .clone()
+        .unwrap_or_else(|| app.opts.default_region.clone());
+    app.transact(true, |st, now| {
+        let arn = capacity_provider_arn(&region, &parse_capacity_provider_name(&req.name));
+        let cp = st
+            .capacity_providers
+            .get_mut(&arn)
+            .ok_or_else(|| ControlError::NotFound(format!("Capacity provider not found: {arn}")))?;
+        cp.state = "Failed".into();
+        cp.state_reason = Some(
+            req.state_reason
+                .clone()
+                .unwrap_or_else(|| "Capacity provider failed (injected by the emulator).".into()),
+        );
+        cp.transition_at_ms = None;
+        cp.last_modified_ms = now;
+        Ok(())
+    })
+}
+
+/// Makes a function version `Failed` (and its in-progress update, if any).
+pub fn fail_function(app: &App, req: &FailFunction) -> Result<(), ControlError> {
+    let region = req
+        .region
+        .clone()
+        .unwrap_or_else(|| app.opts.default_region.clone());
+    app.transact(true, |st, now| {
+        let (name, from_name) = parse_function_name(&req.function_name);
+        let arn = function_arn(&region, &name);
+        let f = st
+            .functions
+            .get_mut(&arn)
+            .ok_or_else(|| ControlError::NotFound(format!("Function not found: {arn}")))?;
+        let qualifier = req.qualifier.clone().or(from_name);
+        let v = match qualifier.as_deref() {
+            None | Some("$LATEST") => Some(&mut f.latest),
+            Some(q) => q.parse::<u64>().ok().and_then(|n| f.versions.get_mut(&n)),
+        }
+        .ok_or_else(|| {
+            ControlError::NotFound(format!(
+                "Function version not found: {arn}:{}",
+                qualifier.unwrap_or_default()
+            ))
+        })?;
+        let code = req
+            .state_reason_code
+            .clone()
+            .unwrap_or_else(|| "InternalError".into());
+        let reason = req
+            .state_reason
+            .clone()
+            .unwrap_or_else(|| "The function failed (injected by the emulator).".into());
+        if v.update_at_ms.is_some() {
+            v.last_update_status = Some("Failed".into());
+            v.last_update_status_reason = Some(reason.clone());
+            v.last_update_status_reason_code = Some(code.clone());
+            v.update_at_ms = None;
+        }
+        v.state = "Failed".into();
+        v.state_reason = Some(reason);
+        v.state_reason_code = Some(code);
+        v.state_at_ms = None;
+        v.last_modified_ms = now;
+        Ok(())
+    })
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ControlError> {
+    serde_json::from_slice(body)
+        .map_err(|e| ControlError::BadRequest(format!("invalid JSON body: {e}")))
+}
+
+fn reply<T: Serialize>(result: Result<T, ControlError>) -> Response {
+    match result {
+        Ok(v) => json_response(
+            StatusCode::OK,
+            &serde_json::to_value(v).unwrap_or(Value::Null),
+        ),
+        Err(e) => json_response(e.status(), &json!({"error": e.to_string()})),
+    }
+}
+
+/// Serves one control API request.
+pub fn handle(app: &App, method: &str, path: &str, body: &[u8]) -> Response {
+    let path = path.trim_end_matches('/');
+    match (method, path) {
+        ("GET", "/_emulator/health") => json_response(StatusCode::OK, &json!({"status": "ok"})),
+        ("GET", "/_emulator/state") => json_response(StatusCode::OK, &app.state_json()),
+        ("POST", "/_emulator/reset") => {
+            reset(app);
+            json_response(StatusCode::OK, &json!({"reset": true}))
+        }
+        ("GET", "/_emulator/calls") => reply(Ok(app.faults().calls())),
+        ("DELETE", "/_emulator/calls") => {
+            app.faults().clear_calls();
+            json_response(StatusCode::OK, &json!({"cleared": true}))
+        }
+        ("GET", "/_emulator/faults") => reply(Ok(app.faults().rules())),
+        ("POST", "/_emulator/faults") => reply(parse::<FaultSpec>(body).and_then(|spec| {
+            if spec.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
+                return Err(ControlError::BadRequest(
+                    "probability must be between 0 and 1".into(),
+                ));
+            }
+            Ok(json!({"id": app.faults().add(spec)}))
+        })),
+        ("DELETE", "/_emulator/faults") => {
+            app.faults().clear();
+            json_response(StatusCode::OK, &json!({"cleared": true}))
+        }
+        ("POST", "/_emulator/durable-executions") => {
+            reply(parse::<SeedExecution>(body).and_then(|req| seed_durable_execution(app, &req)))
+        }
+        ("POST", "/_emulator/capacity-providers/fail") => reply(
+            parse::<FailCapacityProvider>(body)
+                .and_then(|req| fail_capacity_provider(app, &req))
+                .map(|()| json!({"failed": true})),
+        ),
+        ("POST", "/_emulator/functions/fail") => reply(
+            parse::<FailFunction>(body)
+                .and_then(|req| fail_function(app, &req))
+                .map(|()| json!({"failed": true})),
+        ),
+        _ => json_response(
+            StatusCode::NOT_FOUND,
+            &json!({"error": format!("unknown emulator endpoint: {method} {path}")}),
+        ),
+    }
+}

@@ -1,0 +1,251 @@
+//! Fault injection and call accounting.
+//!
+//! A fault rule matches an operation name (`CreateCapacityProvider`, or `*`
+//! for every AWS operation) and fires either for the next `count` matching
+//! calls or with a `probability` on each call. Every AWS call is counted per
+//! operation, with the number of calls that received a fault, so tests can
+//! prove a client retried.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids;
+
+/// What a fault does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Throttling: Lambda `429 TooManyRequestsException` with `Retry-After`,
+    /// EC2 `503 RequestLimitExceeded`, STS `400 Throttling`.
+    Throttle,
+    /// Server error: Lambda `500 ServiceException`, EC2 `500 InternalError`,
+    /// STS `500 InternalFailure`.
+    ServerError,
+    /// Delay the call by `latency_ms`, then handle it normally.
+    Latency,
+    /// Close the TCP connection without sending a response.
+    Drop,
+}
+
+/// A fault rule as submitted to `POST /_emulator/faults`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FaultSpec {
+    /// Operation name, or `*` for all.
+    #[serde(default = "any_operation")]
+    pub operation: String,
+    /// What to do.
+    pub kind: FaultKind,
+    /// Fire for the next `count` matching calls, then disappear.
+    #[serde(default)]
+    pub count: Option<u64>,
+    /// Fire with this probability (0.0–1.0) on each matching call; defaults
+    /// to 1.0. Combined with `count`, the rule still expires after `count`
+    /// firings.
+    #[serde(default)]
+    pub probability: Option<f64>,
+    /// Delay for [`FaultKind::Latency`] (default 1000 ms).
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    /// `Retry-After` seconds for [`FaultKind::Throttle`] (default 1).
+    #[serde(default)]
+    pub retry_after_seconds: Option<u64>,
+}
+
+fn any_operation() -> String {
+    "*".into()
+}
+
+impl FaultSpec {
+    /// A rule firing `count` times on `operation`.
+    pub fn times(operation: &str, kind: FaultKind, count: u64) -> Self {
+        Self {
+            operation: operation.into(),
+            kind,
+            count: Some(count),
+            probability: None,
+            latency_ms: None,
+            retry_after_seconds: None,
+        }
+    }
+
+    /// A rule firing with `probability` on every call to `operation`.
+    pub fn rate(operation: &str, kind: FaultKind, probability: f64) -> Self {
+        Self {
+            operation: operation.into(),
+            kind,
+            count: None,
+            probability: Some(probability),
+            latency_ms: None,
+            retry_after_seconds: None,
+        }
+    }
+}
+
+/// An installed rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FaultRule {
+    /// Rule ID.
+    pub id: u64,
+    /// The rule.
+    #[serde(flatten)]
+    pub spec: FaultSpec,
+    /// Firings left, if limited.
+    pub remaining: Option<u64>,
+}
+
+/// Per-operation call counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallStats {
+    /// Calls received.
+    pub calls: u64,
+    /// Calls that received a fault (any kind, latency included).
+    pub faulted: u64,
+}
+
+/// What to do with one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Injection {
+    /// Delay by this many milliseconds, then continue.
+    Latency(u64),
+    /// Answer with a throttling error.
+    Throttle {
+        /// Seconds for `Retry-After`.
+        retry_after_seconds: u64,
+    },
+    /// Answer with a server error.
+    ServerError,
+    /// Close the connection.
+    Drop,
+}
+
+/// The fault rules and call counters.
+#[derive(Debug, Default)]
+pub struct Faults {
+    rules: Vec<FaultRule>,
+    calls: BTreeMap<String, CallStats>,
+    next_id: u64,
+}
+
+impl Faults {
+    /// Installs a rule and returns its ID.
+    pub fn add(&mut self, spec: FaultSpec) -> u64 {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.rules.push(FaultRule {
+            id,
+            remaining: spec.count,
+            spec,
+        });
+        id
+    }
+
+    /// The installed rules.
+    pub fn rules(&self) -> Vec<FaultRule> {
+        self.rules.clone()
+    }
+
+    /// Removes every rule.
+    pub fn clear(&mut self) {
+        self.rules.clear();
+    }
+
+    /// The call counters.
+    pub fn calls(&self) -> BTreeMap<String, CallStats> {
+        self.calls.clone()
+    }
+
+    /// Resets the call counters.
+    pub fn clear_calls(&mut self) {
+        self.calls.clear();
+    }
+
+    /// Records a call of `operation` and decides which faults it receives:
+    /// every matching latency rule, then at most one of throttle, server
+    /// error or drop (the first matching rule that fires).
+    pub fn on_call(&mut self, operation: &str) -> Vec<Injection> {
+        let mut out = Vec::new();
+        let mut terminal = false;
+        for rule in &mut self.rules {
+            if rule.spec.operation != "*" && rule.spec.operation != operation {
+                continue;
+            }
+            if rule.remaining == Some(0) {
+                continue;
+            }
+            let is_latency = rule.spec.kind == FaultKind::Latency;
+            if !is_latency && terminal {
+                continue;
+            }
+            let p = rule.spec.probability.unwrap_or(1.0);
+            if p < 1.0 && ids::next_f64() >= p {
+                continue;
+            }
+            if let Some(n) = &mut rule.remaining {
+                *n -= 1;
+            }
+            out.push(match rule.spec.kind {
+                FaultKind::Latency => Injection::Latency(rule.spec.latency_ms.unwrap_or(1000)),
+                FaultKind::Throttle => {
+                    terminal = true;
+                    Injection::Throttle {
+                        retry_after_seconds: rule.spec.retry_after_seconds.unwrap_or(1),
+                    }
+                }
+                FaultKind::ServerError => {
+                    terminal = true;
+                    Injection::ServerError
+                }
+                FaultKind::Drop => {
+                    terminal = true;
+                    Injection::Drop
+                }
+            });
+        }
+        self.rules.retain(|r| r.remaining != Some(0));
+        let stats = self.calls.entry(operation.to_string()).or_default();
+        stats.calls += 1;
+        if !out.is_empty() {
+            stats.faulted += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_limited_rules_expire() {
+        let mut f = Faults::default();
+        f.add(FaultSpec::times("GetFunction", FaultKind::Throttle, 2));
+        assert_eq!(f.on_call("GetFunction").len(), 1);
+        assert_eq!(f.on_call("ListTags"), vec![]);
+        assert_eq!(f.on_call("GetFunction").len(), 1);
+        assert_eq!(f.on_call("GetFunction"), vec![]);
+        assert!(f.rules().is_empty());
+        assert_eq!(
+            f.calls()["GetFunction"],
+            CallStats {
+                calls: 3,
+                faulted: 2
+            }
+        );
+    }
+
+    #[test]
+    fn wildcard_and_latency_combine() {
+        let mut f = Faults::default();
+        f.add(FaultSpec {
+            latency_ms: Some(5),
+            ..FaultSpec::rate("*", FaultKind::Latency, 1.0)
+        });
+        f.add(FaultSpec::times("*", FaultKind::ServerError, 1));
+        assert_eq!(
+            f.on_call("X"),
+            vec![Injection::Latency(5), Injection::ServerError]
+        );
+        assert_eq!(f.on_call("Y"), vec![Injection::Latency(5)]);
+    }
+}

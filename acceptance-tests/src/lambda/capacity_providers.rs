@@ -1,0 +1,332 @@
+//! Capacity providers: Pending → Active (or Failed), Deleting → gone; delete
+//! refused while function versions use the provider.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use super::names::{capacity_provider_arn, parse_capacity_provider_name, qualified};
+use super::{Ctx, LambdaError, Reply, opt, paginate, s};
+use crate::clock::lambda_timestamp;
+use crate::ec2;
+use crate::state::{CapacityProvider, State};
+
+/// The API view of a capacity provider.
+pub(crate) fn view(cp: &CapacityProvider) -> Value {
+    let mut out = cp.config.clone();
+    out.insert("CapacityProviderArn".into(), json!(cp.arn));
+    out.insert("State".into(), json!(cp.state));
+    out.insert(
+        "LastModified".into(),
+        json!(lambda_timestamp(cp.last_modified_ms)),
+    );
+    Value::Object(out)
+}
+
+fn not_found(arn: &str) -> LambdaError {
+    LambdaError::ResourceNotFound(format!("Capacity provider not found: {arn}"))
+}
+
+fn find<'a>(
+    st: &'a mut State,
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<&'a mut CapacityProvider, LambdaError> {
+    let name = parse_capacity_provider_name(s(input, "CapacityProviderName"));
+    let arn = capacity_provider_arn(cx.region, &name);
+    st.capacity_providers
+        .get_mut(&arn)
+        .ok_or_else(|| not_found(&arn))
+}
+
+fn check_vpc(vpc: &Value) -> Result<(), LambdaError> {
+    let ids = |m: &str| -> Vec<String> {
+        vpc.get(m)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut vpcs = BTreeMap::new();
+    for id in ids("SubnetIds") {
+        let subnet = ec2::subnet(&id).ok_or_else(|| {
+            LambdaError::InvalidParameterValue(format!(
+                "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID '{id}' does not exist"
+            ))
+        })?;
+        vpcs.insert(subnet.vpc_id, id);
+    }
+    for id in ids("SecurityGroupIds") {
+        let group = ec2::security_group(&id).ok_or_else(|| {
+            LambdaError::InvalidParameterValue(format!(
+                "Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. EC2 Error Message: The security group '{id}' does not exist"
+            ))
+        })?;
+        vpcs.insert(group.vpc_id, id);
+    }
+    if vpcs.len() > 1 {
+        let detail = vpcs
+            .iter()
+            .map(|(vpc, id)| format!("{id} is in {vpc}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Subnets and security groups must belong to the same VPC: {detail}"
+        )));
+    }
+    Ok(())
+}
+
+fn architecture(config: &Map<String, Value>) -> String {
+    config
+        .get("InstanceRequirements")
+        .and_then(|r| r.get("Architectures"))
+        .and_then(|a| a.get(0))
+        .and_then(Value::as_str)
+        .unwrap_or("x86_64")
+        .to_string()
+}
+
+/// The architecture instances of a capacity provider run.
+pub(crate) fn provider_architecture(cp: &CapacityProvider) -> String {
+    architecture(&cp.config)
+}
+
+fn check_instance_requirements(req: &Value) -> Result<(), LambdaError> {
+    let list = |m: &str| -> Vec<String> {
+        req.get(m)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let allowed = list("AllowedInstanceTypes");
+    let excluded = list("ExcludedInstanceTypes");
+    if !allowed.is_empty() && !excluded.is_empty() {
+        return Err(LambdaError::InvalidParameterValue(
+            "AllowedInstanceTypes and ExcludedInstanceTypes cannot be specified together.".into(),
+        ));
+    }
+    let arch = req
+        .get("Architectures")
+        .and_then(|a| a.get(0))
+        .and_then(Value::as_str)
+        .unwrap_or("x86_64");
+    for t in allowed.iter().chain(excluded.iter()) {
+        if t.contains('*') {
+            continue;
+        }
+        let Some(archs) = ec2::instance_architectures(t) else {
+            return Err(LambdaError::InvalidParameterValue(format!(
+                "Instance type {t} is not supported."
+            )));
+        };
+        if !archs.contains(arch) {
+            return Err(LambdaError::InvalidParameterValue(format!(
+                "Instance type {t} does not support architecture {arch}."
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_scaling(config: &Value) -> Result<(), LambdaError> {
+    let mode = config
+        .get("ScalingMode")
+        .and_then(Value::as_str)
+        .unwrap_or("Auto");
+    let policies = config
+        .get("ScalingPolicies")
+        .and_then(Value::as_array)
+        .map(Vec::len)
+        .unwrap_or(0);
+    if mode == "Manual" && policies == 0 {
+        return Err(LambdaError::InvalidParameterValue(
+            "ScalingPolicies must be specified when ScalingMode is Manual.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn tags_of(input: &Value) -> BTreeMap<String, String> {
+    input
+        .get("Tags")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let name = parse_capacity_provider_name(s(input, "CapacityProviderName"));
+    let arn = capacity_provider_arn(cx.region, &name);
+    if st.capacity_providers.contains_key(&arn) {
+        return Err(LambdaError::ResourceConflict(format!(
+            "Capacity provider already exists: {arn}"
+        )));
+    }
+    if let Some(vpc) = input.get("VpcConfig") {
+        check_vpc(vpc)?;
+    }
+    let mut config = Map::new();
+    for member in [
+        "VpcConfig",
+        "PermissionsConfig",
+        "InstanceRequirements",
+        "CapacityProviderScalingConfig",
+        "KmsKeyArn",
+        "PropagateTags",
+        "TelemetryConfig",
+    ] {
+        if let Some(v) = input.get(member) {
+            config.insert(member.into(), v.clone());
+        }
+    }
+    let requirements = config
+        .entry("InstanceRequirements")
+        .or_insert_with(|| json!({}));
+    if let Some(r) = requirements.as_object_mut() {
+        r.entry("Architectures")
+            .or_insert_with(|| json!(["x86_64"]));
+    }
+    check_instance_requirements(requirements)?;
+    let scaling = config
+        .entry("CapacityProviderScalingConfig")
+        .or_insert_with(|| json!({}));
+    if let Some(sc) = scaling.as_object_mut() {
+        sc.entry("ScalingMode").or_insert_with(|| json!("Auto"));
+    }
+    check_scaling(scaling)?;
+    let cp = CapacityProvider {
+        arn: arn.clone(),
+        name,
+        region: cx.region.to_string(),
+        state: "Pending".into(),
+        state_reason: None,
+        config,
+        tags: tags_of(input),
+        last_modified_ms: cx.now,
+        transition_at_ms: Some(cx.after(cx.opts.capacity_provider_delay)),
+    };
+    let body = json!({"CapacityProvider": view(&cp)});
+    st.capacity_providers.insert(arn, cp);
+    Reply::ok(body)
+}
+
+pub(super) fn get(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let cp = find(st, cx, input)?;
+    Reply::ok(json!({"CapacityProvider": view(cp)}))
+}
+
+pub(super) fn update(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let cp = find(st, cx, input)?;
+    if cp.state == "Pending" || cp.state == "Deleting" {
+        return Err(LambdaError::ResourceConflict(format!(
+            "The operation cannot be performed at this time. The capacity provider is currently in the following state: {}",
+            cp.state
+        )));
+    }
+    if let Some(scaling) = input.get("CapacityProviderScalingConfig") {
+        let mut merged = cp
+            .config
+            .get("CapacityProviderScalingConfig")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(new) = scaling.as_object() {
+            for (k, v) in new {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        let merged = Value::Object(merged);
+        check_scaling(&merged)?;
+        cp.config
+            .insert("CapacityProviderScalingConfig".into(), merged);
+    }
+    for member in ["PropagateTags", "TelemetryConfig"] {
+        if let Some(v) = input.get(member) {
+            cp.config.insert(member.into(), v.clone());
+        }
+    }
+    cp.last_modified_ms = cx.now;
+    Reply::ok(json!({"CapacityProvider": view(cp)}))
+}
+
+/// Qualified ARNs and states of the function versions using `arn`.
+fn versions_using(st: &State, arn: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for f in st.functions.values() {
+        if f.latest.capacity_provider_arn() == Some(arn) {
+            out.push((qualified(&f.arn, "$LATEST"), f.latest.state.clone()));
+        }
+        for (n, v) in &f.versions {
+            if v.capacity_provider_arn() == Some(arn) {
+                out.push((qualified(&f.arn, &n.to_string()), v.state.clone()));
+            }
+        }
+    }
+    out
+}
+
+pub(super) fn delete(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let arn = find(st, cx, input)?.arn.clone();
+    let users = versions_using(st, &arn);
+    if !users.is_empty() {
+        return Err(LambdaError::ResourceConflict(format!(
+            "Capacity provider {arn} cannot be deleted because it is used by {} function version(s): {}",
+            users.len(),
+            users
+                .iter()
+                .map(|(a, _)| a.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let delay = cx.after(cx.opts.capacity_provider_delay);
+    let cp = st
+        .capacity_providers
+        .get_mut(&arn)
+        .ok_or_else(|| not_found(&arn))?;
+    if cp.state != "Deleting" {
+        cp.state = "Deleting".into();
+        cp.transition_at_ms = Some(delay);
+        cp.last_modified_ms = cx.now;
+    }
+    Reply::ok(json!({"CapacityProvider": view(cp)}))
+}
+
+pub(super) fn list(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let state = opt(input, "State");
+    let items: Vec<Value> = st
+        .capacity_providers
+        .values()
+        .filter(|cp| cp.region == cx.region)
+        .filter(|cp| state.is_none_or(|want| cp.state == want))
+        .map(view)
+        .collect();
+    let (page, next) = paginate(items, input, 50)?;
+    Reply::ok(json!({"CapacityProviders": page, "NextMarker": next}))
+}
+
+pub(super) fn list_function_versions(
+    st: &mut State,
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<Reply, LambdaError> {
+    let arn = find(st, cx, input)?.arn.clone();
+    let items: Vec<Value> = versions_using(st, &arn)
+        .into_iter()
+        .map(|(function_arn, state)| json!({"FunctionArn": function_arn, "State": state}))
+        .collect();
+    let (page, next) = paginate(items, input, 50)?;
+    Reply::ok(json!({"CapacityProviderArn": arn, "FunctionVersions": page, "NextMarker": next}))
+}

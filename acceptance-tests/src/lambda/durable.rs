@@ -1,0 +1,106 @@
+//! Durable executions: listing (filters, order, pagination), reading and
+//! stopping. Executions are created through the control API
+//! (`POST /_emulator/durable-executions`).
+
+use serde_json::{Value, json};
+
+use super::functions::{not_found, resolve};
+use super::names::qualified;
+use super::{Ctx, LambdaError, Reply, opt, paginate, s};
+use crate::clock::epoch_seconds_value;
+use crate::state::{DurableExecution, State};
+
+fn summary(e: &DurableExecution) -> Value {
+    json!({
+        "DurableExecutionArn": e.arn,
+        "DurableExecutionName": e.name,
+        "FunctionArn": qualified(&e.function_arn, &e.version),
+        "Status": e.status,
+        "StartTimestamp": epoch_seconds_value(e.start_ms),
+        "EndTimestamp": e.end_ms.map(epoch_seconds_value),
+    })
+}
+
+fn seconds_to_ms(v: &Value) -> Option<u64> {
+    v.as_f64().map(|s| (s * 1000.0).round() as u64)
+}
+
+pub(super) fn list(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let (arn, qualifier) = resolve(cx, input)?;
+    let f = st.functions.get(&arn).ok_or_else(|| not_found(&arn))?;
+    let version = match qualifier.as_deref() {
+        Some("$LATEST.PUBLISHED") => f.versions.keys().next_back().map(|n| n.to_string()),
+        other => other.map(str::to_string),
+    };
+    let statuses: Vec<&str> = input
+        .get("Statuses")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let name = opt(input, "DurableExecutionName");
+    let after = input.get("StartedAfter").and_then(seconds_to_ms);
+    let before = input.get("StartedBefore").and_then(seconds_to_ms);
+    let mut items: Vec<&DurableExecution> = st
+        .durable_executions
+        .values()
+        .filter(|e| e.function_arn == arn)
+        .filter(|e| version.as_deref().is_none_or(|v| e.version == v))
+        .filter(|e| statuses.is_empty() || statuses.contains(&e.status.as_str()))
+        .filter(|e| name.is_none_or(|n| e.name == n))
+        .filter(|e| after.is_none_or(|t| e.start_ms > t))
+        .filter(|e| before.is_none_or(|t| e.start_ms < t))
+        .collect();
+    items.sort_by(|a, b| a.start_ms.cmp(&b.start_ms).then_with(|| a.arn.cmp(&b.arn)));
+    if input.get("ReverseOrder").and_then(Value::as_bool) == Some(true) {
+        items.reverse();
+    }
+    let items: Vec<Value> = items.into_iter().map(summary).collect();
+    let (page, next) = paginate(items, input, 100)?;
+    Reply::ok(json!({"DurableExecutions": page, "NextMarker": next}))
+}
+
+fn find<'a>(st: &'a mut State, input: &Value) -> Result<&'a mut DurableExecution, LambdaError> {
+    let arn = s(input, "DurableExecutionArn");
+    st.durable_executions
+        .get_mut(arn)
+        .ok_or_else(|| LambdaError::ResourceNotFound(format!("Durable execution not found: {arn}")))
+}
+
+pub(super) fn get(st: &mut State, _cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let include = input.get("IncludeExecutionData").and_then(Value::as_bool) != Some(false);
+    let e = find(st, input)?.clone();
+    let durable_config = st
+        .functions
+        .get(&e.function_arn)
+        .and_then(|f| match e.version.parse::<u64>() {
+            Ok(n) => f.versions.get(&n),
+            Err(_) => Some(&f.latest),
+        })
+        .and_then(|v| v.config.get("DurableConfig").cloned());
+    let mut body = summary(&e);
+    body["Version"] = json!(e.version);
+    body["DurableConfig"] = json!(durable_config);
+    body["ExecutionDataIncluded"] = json!(include);
+    if include {
+        body["InputPayload"] = json!(e.input_payload);
+        body["Result"] = json!(e.result);
+        body["Error"] = json!(e.error);
+    }
+    Reply::ok(body)
+}
+
+pub(super) fn stop(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let e = find(st, input)?;
+    if e.status != "RUNNING" {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Durable execution {} cannot be stopped because its status is {}.",
+            e.arn, e.status
+        )));
+    }
+    e.status = "STOPPED".into();
+    e.end_ms = Some(cx.now);
+    if let Some(err) = input.get("Error") {
+        e.error = Some(err.clone());
+    }
+    Reply::ok(json!({"StopTimestamp": epoch_seconds_value(cx.now)}))
+}

@@ -1,0 +1,792 @@
+//! Functions and versions: create (Pending → Active, or ActiveNonInvocable on
+//! a capacity provider), get, update (LastUpdateStatus InProgress →
+//! Successful, conflicting updates refused), publish (version Pending →
+//! Active), delete (asynchronous on capacity providers), list versions.
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::capacity_providers::provider_architecture;
+use super::names::{
+    capacity_provider_arn, function_arn, parse_capacity_provider_name, parse_function_name,
+    qualified,
+};
+use super::{Ctx, LambdaError, Reply, opt, paginate, s};
+use crate::clock::lambda_timestamp;
+use crate::ec2;
+use crate::ids;
+use crate::model::rest::decode_blob;
+use crate::state::{Function, FunctionVersion, ScalingState, State};
+
+/// Members of `CreateFunction`/`UpdateFunctionConfiguration` that are not
+/// configuration (or are handled separately).
+const NOT_CONFIG: [&str; 8] = [
+    "FunctionName",
+    "Code",
+    "Publish",
+    "PublishTo",
+    "Tags",
+    "CodeSigningConfigArn",
+    "RevisionId",
+    "DryRun",
+];
+
+/// Largest memory outside capacity providers.
+const MAX_STANDARD_MEMORY: i64 = 10_240;
+/// Longest timeout for functions that are neither durable nor on a
+/// capacity provider.
+const MAX_STANDARD_TIMEOUT: i64 = 900;
+
+pub(super) fn not_found(arn: &str) -> LambdaError {
+    LambdaError::ResourceNotFound(format!("Function not found: {arn}"))
+}
+
+/// Resolves `FunctionName` (+ optional `Qualifier` member) to the function's
+/// ARN and the qualifier.
+pub(super) fn resolve(
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<(String, Option<String>), LambdaError> {
+    let (name, from_name) = parse_function_name(s(input, "FunctionName"));
+    let qualifier = match (from_name, opt(input, "Qualifier")) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(LambdaError::InvalidParameterValue(
+                "The derived qualifier from the function name does not match the specified qualifier.".into(),
+            ));
+        }
+        (a, b) => a.or_else(|| b.map(str::to_string)),
+    };
+    Ok((function_arn(cx.region, &name), qualifier))
+}
+
+/// Looks a version up: `None`/`$LATEST` → `$LATEST`, digits → that version,
+/// `$LATEST.PUBLISHED` → the highest published version.
+pub(super) fn version_mut<'a>(
+    f: &'a mut Function,
+    qualifier: Option<&str>,
+) -> Option<&'a mut FunctionVersion> {
+    match qualifier {
+        None | Some("$LATEST") => Some(&mut f.latest),
+        Some("$LATEST.PUBLISHED") => f.versions.values_mut().next_back(),
+        Some(q) => q.parse::<u64>().ok().and_then(|n| f.versions.get_mut(&n)),
+    }
+}
+
+fn version_ref<'a>(f: &'a Function, qualifier: Option<&str>) -> Option<&'a FunctionVersion> {
+    match qualifier {
+        None | Some("$LATEST") => Some(&f.latest),
+        Some("$LATEST.PUBLISHED") => f.versions.values().next_back(),
+        Some(q) => q.parse::<u64>().ok().and_then(|n| f.versions.get(&n)),
+    }
+}
+
+/// The API view (`FunctionConfiguration`) of a version. `qualify_latest`
+/// gives `$LATEST` a qualified ARN (as in version listings).
+pub(crate) fn configuration(f: &Function, v: &FunctionVersion, qualify_latest: bool) -> Value {
+    let mut out = v.config.clone();
+    let arn = if v.version == "$LATEST" && !qualify_latest {
+        f.arn.clone()
+    } else {
+        qualified(&f.arn, &v.version)
+    };
+    out.insert("FunctionName".into(), json!(f.name));
+    out.insert("FunctionArn".into(), json!(arn));
+    out.insert("Version".into(), json!(v.version));
+    out.insert("CodeSha256".into(), json!(v.code_sha256));
+    out.insert("CodeSize".into(), json!(v.code_size));
+    out.insert("RevisionId".into(), json!(v.revision_id));
+    out.insert(
+        "LastModified".into(),
+        json!(lambda_timestamp(v.last_modified_ms)),
+    );
+    out.insert("State".into(), json!(v.state));
+    out.insert("StateReason".into(), json!(v.state_reason));
+    out.insert("StateReasonCode".into(), json!(v.state_reason_code));
+    out.insert("LastUpdateStatus".into(), json!(v.last_update_status));
+    out.insert(
+        "LastUpdateStatusReason".into(),
+        json!(v.last_update_status_reason),
+    );
+    out.insert(
+        "LastUpdateStatusReasonCode".into(),
+        json!(v.last_update_status_reason_code),
+    );
+    out.insert("ConfigSha256".into(), json!(config_sha(&v.config)));
+    Value::Object(out)
+}
+
+fn sha256_b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
+}
+
+fn config_sha(config: &Map<String, Value>) -> String {
+    let text = serde_json::to_string(config).unwrap_or_default();
+    sha256_b64(text.as_bytes())
+}
+
+/// The code of a `FunctionCode`/`UpdateFunctionCode` input: (sha, size,
+/// source description).
+fn code_package(
+    code: &Value,
+    package_type: &str,
+) -> Result<(String, u64, Map<String, Value>), LambdaError> {
+    let zip = opt(code, "ZipFile");
+    let bucket = opt(code, "S3Bucket");
+    let key = opt(code, "S3Key");
+    let image = opt(code, "ImageUri");
+    let mut source = Map::new();
+    if package_type == "Image" {
+        let Some(uri) = image else {
+            return Err(LambdaError::InvalidParameterValue(
+                "Please provide ImageUri when updating a function with packageType Image.".into(),
+            ));
+        };
+        if zip.is_some() || bucket.is_some() {
+            return Err(LambdaError::InvalidParameterValue(
+                "Please don't provide ImageUri with other FunctionCode parameters.".into(),
+            ));
+        }
+        source.insert("ImageUri".into(), json!(uri));
+        let digest = Sha256::digest(uri.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        return Ok((hex, 0, source));
+    }
+    if image.is_some() {
+        return Err(LambdaError::InvalidParameterValue(
+            "Please don't provide ImageUri when updating a function with packageType Zip.".into(),
+        ));
+    }
+    match (zip, bucket, key) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(LambdaError::InvalidParameterValue(
+            "Please do not provide other FunctionCode parameters when providing a ZipFile.".into(),
+        )),
+        (Some(b64), None, None) => {
+            let bytes = decode_blob(b64)?;
+            // A zip archive starts with a local file header, or is empty
+            // (end of central directory only).
+            if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")) {
+                return Err(LambdaError::InvalidParameterValue(
+                    "Could not unzip uploaded file. Please check your file, then try to upload again.".into(),
+                ));
+            }
+            source.insert("RepositoryType".into(), json!("S3"));
+            Ok((sha256_b64(&bytes), bytes.len() as u64, source))
+        }
+        (None, Some(b), Some(k)) => {
+            let version = opt(code, "S3ObjectVersion").unwrap_or("");
+            source.insert("S3Bucket".into(), json!(b));
+            source.insert("S3Key".into(), json!(k));
+            if !version.is_empty() {
+                source.insert("S3ObjectVersion".into(), json!(version));
+            }
+            let text = format!("s3://{b}/{k}?versionId={version}");
+            Ok((sha256_b64(text.as_bytes()), 1024, source))
+        }
+        (None, Some(_), None) | (None, None, Some(_)) => Err(LambdaError::InvalidParameterValue(
+            "Please provide both S3Bucket and S3Key when specifying code in S3.".into(),
+        )),
+        (None, None, None) => Err(LambdaError::InvalidParameterValue(
+            "Please provide a source for function code: ZipFile, S3Bucket and S3Key, or ImageUri."
+                .into(),
+        )),
+    }
+}
+
+/// Stores an input member into a configuration in its output form.
+fn set_member(config: &mut Map<String, Value>, member: &str, value: &Value) {
+    let value = match member {
+        "ImageConfig" => {
+            config.insert("ImageConfigResponse".into(), json!({"ImageConfig": value}));
+            return;
+        }
+        "SnapStart" => {
+            let apply = value
+                .get("ApplyOn")
+                .and_then(Value::as_str)
+                .unwrap_or("None");
+            json!({"ApplyOn": apply, "OptimizationStatus": if apply == "PublishedVersions" { "On" } else { "Off" }})
+        }
+        "Layers" => Value::Array(
+            value
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|arn| json!({"Arn": arn, "CodeSize": 0}))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        "VpcConfig" => {
+            let first = |m: &str| {
+                value
+                    .get(m)
+                    .and_then(|a| a.get(0))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            };
+            let vpc_id = first("SubnetIds")
+                .and_then(|id| ec2::subnet(&id).map(|s| s.vpc_id))
+                .or_else(|| {
+                    first("SecurityGroupIds")
+                        .and_then(|id| ec2::security_group(&id).map(|g| g.vpc_id))
+                })
+                .unwrap_or("");
+            json!({
+                "SubnetIds": value.get("SubnetIds").cloned().unwrap_or(json!([])),
+                "SecurityGroupIds": value.get("SecurityGroupIds").cloned().unwrap_or(json!([])),
+                "VpcId": vpc_id,
+                "Ipv6AllowedForDualStack": value.get("Ipv6AllowedForDualStack").cloned().unwrap_or(json!(false)),
+            })
+        }
+        "DurableConfig" => {
+            let mut d = value.as_object().cloned().unwrap_or_default();
+            d.entry("RetentionPeriodInDays").or_insert(json!(14));
+            Value::Object(d)
+        }
+        _ => value.clone(),
+    };
+    config.insert(member.into(), value);
+}
+
+fn check_vpc(vpc: &Value) -> Result<(), LambdaError> {
+    let list = |m: &str| -> Vec<String> {
+        vpc.get(m)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for id in list("SubnetIds") {
+        if ec2::subnet(&id).is_none() {
+            return Err(LambdaError::InvalidParameterValue(format!(
+                "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID '{id}' does not exist"
+            )));
+        }
+    }
+    for id in list("SecurityGroupIds") {
+        if ec2::security_group(&id).is_none() {
+            return Err(LambdaError::InvalidParameterValue(format!(
+                "Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. EC2 Error Message: The security group '{id}' does not exist"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn cp_arn_of(value: &Value) -> Option<&str> {
+    value
+        .get("LambdaManagedInstancesCapacityProviderConfig")
+        .and_then(|c| c.get("CapacityProviderArn"))
+        .and_then(Value::as_str)
+}
+
+/// Checks that a referenced capacity provider exists, is Active and runs
+/// the function's architecture.
+fn check_capacity_provider(
+    st: &State,
+    cx: &Ctx<'_>,
+    cp_config: &Value,
+    architecture: &str,
+) -> Result<(), LambdaError> {
+    let raw = cp_arn_of(cp_config).unwrap_or("");
+    let arn = capacity_provider_arn(cx.region, &parse_capacity_provider_name(raw));
+    let Some(cp) = st.capacity_providers.get(&arn) else {
+        return Err(LambdaError::ResourceNotFound(format!(
+            "Capacity provider not found: {raw}"
+        )));
+    };
+    if cp.state != "Active" {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Capacity provider {arn} is not Active (current state: {}).",
+            cp.state
+        )));
+    }
+    let cp_arch = provider_architecture(cp);
+    if cp_arch != architecture {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "The function architecture {architecture} does not match the architecture {cp_arch} of capacity provider {arn}."
+        )));
+    }
+    Ok(())
+}
+
+/// Limits that depend on where the function runs.
+fn check_limits(config: &Map<String, Value>) -> Result<(), LambdaError> {
+    let on_cp = config.contains_key("CapacityProviderConfig");
+    let durable = config.contains_key("DurableConfig");
+    if let Some(memory) = config.get("MemorySize").and_then(Value::as_i64)
+        && !on_cp
+        && memory > MAX_STANDARD_MEMORY
+    {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to {MAX_STANDARD_MEMORY} for functions that do not use a capacity provider"
+        )));
+    }
+    if let Some(timeout) = config.get("Timeout").and_then(Value::as_i64)
+        && !on_cp
+        && !durable
+        && timeout > MAX_STANDARD_TIMEOUT
+    {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "'Timeout' value failed to satisfy constraint: Member must have value less than or equal to {MAX_STANDARD_TIMEOUT}"
+        )));
+    }
+    Ok(())
+}
+
+fn architecture_of(config: &Map<String, Value>) -> String {
+    config
+        .get("Architectures")
+        .and_then(|a| a.get(0))
+        .and_then(Value::as_str)
+        .unwrap_or("x86_64")
+        .to_string()
+}
+
+/// Refuses changes while the function is being created, deleted or
+/// updated, with AWS's messages.
+fn ensure_updatable(f: &Function) -> Result<(), LambdaError> {
+    let latest = &f.latest;
+    if latest.state == "Pending" || latest.state == "Deleting" {
+        return Err(LambdaError::ResourceConflict(format!(
+            "The operation cannot be performed at this time. The function is currently in the following state: {}",
+            latest.state
+        )));
+    }
+    if latest.last_update_status.as_deref() == Some("InProgress") {
+        return Err(LambdaError::ResourceConflict(format!(
+            "The operation cannot be performed at this time. An update is in progress for resource: {}",
+            f.arn
+        )));
+    }
+    Ok(())
+}
+
+fn check_revision(v: &FunctionVersion, input: &Value) -> Result<(), LambdaError> {
+    match opt(input, "RevisionId") {
+        Some(r) if r != v.revision_id => Err(LambdaError::PreconditionFailed(
+            "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn function_mut<'a>(st: &'a mut State, arn: &str) -> Result<&'a mut Function, LambdaError> {
+    st.functions.get_mut(arn).ok_or_else(|| not_found(arn))
+}
+
+/// Marks `$LATEST` as being updated.
+fn begin_update(v: &mut FunctionVersion, cx: &Ctx<'_>) {
+    v.revision_id = ids::uuid();
+    v.last_modified_ms = cx.now;
+    v.last_update_status = Some("InProgress".into());
+    v.last_update_status_reason = Some("The function is being updated.".into());
+    v.last_update_status_reason_code = None;
+    v.update_at_ms = Some(cx.after(cx.opts.update_delay));
+    // A failed function recovers with a successful update.
+    if v.state == "Failed" {
+        v.state = "Pending".into();
+        v.state_reason = Some("The function is being updated.".into());
+        v.state_reason_code = Some("Restoring".into());
+        v.state_at_ms = Some(cx.after(cx.opts.update_delay));
+    }
+}
+
+/// Publishes `$LATEST` as a new version (or returns the latest version if
+/// nothing changed since), returning its number.
+fn publish(f: &mut Function, cx: &Ctx<'_>, description: Option<&str>) -> u64 {
+    let strip = |c: &Map<String, Value>| {
+        let mut c = c.clone();
+        c.remove("Description");
+        c
+    };
+    if let Some((n, last)) = f.versions.iter().next_back()
+        && last.code_sha256 == f.latest.code_sha256
+        && strip(&last.config) == strip(&f.latest.config)
+    {
+        return *n;
+    }
+    f.last_version += 1;
+    let n = f.last_version;
+    let mut v = f.latest.clone();
+    v.version = n.to_string();
+    v.revision_id = ids::uuid();
+    v.last_modified_ms = cx.now;
+    if let Some(d) = description {
+        v.config.insert("Description".into(), json!(d));
+    }
+    v.state = "Pending".into();
+    v.state_reason = Some("The function version is being created.".into());
+    v.state_reason_code = Some("Creating".into());
+    v.target_state = "Active".into();
+    v.state_at_ms = Some(cx.after(cx.opts.version_delay));
+    v.last_update_status = Some("Successful".into());
+    v.last_update_status_reason = None;
+    v.last_update_status_reason_code = None;
+    v.update_at_ms = None;
+    v.scaling = v.capacity_provider_arn().map(|_| ScalingState::default());
+    f.versions.insert(n, v);
+    f.latest.revision_id = ids::uuid();
+    n
+}
+
+pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let (name, qualifier) = parse_function_name(s(input, "FunctionName"));
+    if qualifier.is_some() {
+        return Err(LambdaError::InvalidParameterValue(
+            "Function name cannot contain a qualifier when creating a function.".into(),
+        ));
+    }
+    let arn = function_arn(cx.region, &name);
+    if st.functions.contains_key(&arn) {
+        return Err(LambdaError::ResourceConflict(format!(
+            "Function already exist: {name}"
+        )));
+    }
+    let package_type = opt(input, "PackageType").unwrap_or("Zip").to_string();
+    let code = input.get("Code").cloned().unwrap_or(json!({}));
+    let (code_sha256, code_size, code_source) = code_package(&code, &package_type)?;
+    if package_type == "Zip" && (opt(input, "Runtime").is_none() || opt(input, "Handler").is_none())
+    {
+        return Err(LambdaError::InvalidParameterValue(
+            "Runtime and Handler are mandatory parameters for functions created with deployment packages.".into(),
+        ));
+    }
+    if let Some(vpc) = input.get("VpcConfig") {
+        check_vpc(vpc)?;
+    }
+    let mut config = Map::new();
+    config.insert("Description".into(), json!(""));
+    config.insert("Timeout".into(), json!(3));
+    config.insert("MemorySize".into(), json!(128));
+    config.insert("PackageType".into(), json!(package_type));
+    config.insert("Architectures".into(), json!(["x86_64"]));
+    config.insert("EphemeralStorage".into(), json!({"Size": 512}));
+    config.insert("TracingConfig".into(), json!({"Mode": "PassThrough"}));
+    config.insert(
+        "SnapStart".into(),
+        json!({"ApplyOn": "None", "OptimizationStatus": "Off"}),
+    );
+    config.insert(
+        "LoggingConfig".into(),
+        json!({"LogFormat": "Text", "LogGroup": format!("/aws/lambda/{name}")}),
+    );
+    if let Some(obj) = input.as_object() {
+        for (member, value) in obj {
+            if NOT_CONFIG.contains(&member.as_str()) || value.is_null() {
+                continue;
+            }
+            set_member(&mut config, member, value);
+        }
+    }
+    if let Some(cp) = input.get("CapacityProviderConfig") {
+        check_capacity_provider(st, cx, cp, &architecture_of(&config))?;
+    }
+    check_limits(&config)?;
+    let on_cp = config.contains_key("CapacityProviderConfig");
+    let latest = FunctionVersion {
+        version: "$LATEST".into(),
+        config,
+        code_sha256,
+        code_size,
+        code_source,
+        revision_id: ids::uuid(),
+        last_modified_ms: cx.now,
+        state: "Pending".into(),
+        state_reason: Some("The function is being created.".into()),
+        state_reason_code: Some("Creating".into()),
+        target_state: if on_cp {
+            "ActiveNonInvocable"
+        } else {
+            "Active"
+        }
+        .into(),
+        state_at_ms: Some(cx.after(cx.opts.function_delay)),
+        last_update_status: Some("Successful".into()),
+        last_update_status_reason: None,
+        last_update_status_reason_code: None,
+        update_at_ms: None,
+        scaling: None,
+    };
+    let mut f = Function {
+        arn: arn.clone(),
+        name,
+        region: cx.region.to_string(),
+        latest,
+        versions: Default::default(),
+        last_version: 0,
+        tags: input
+            .get("Tags")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let body = if input.get("Publish").and_then(Value::as_bool) == Some(true) {
+        let n = publish(&mut f, cx, None);
+        f.versions.get(&n).map(|v| configuration(&f, v, false))
+    } else {
+        None
+    };
+    let body = body.unwrap_or_else(|| configuration(&f, &f.latest, false));
+    st.functions.insert(arn, f);
+    Reply::ok(body)
+}
+
+fn code_location(f: &Function, v: &FunctionVersion) -> Value {
+    if let Some(uri) = v.code_source.get("ImageUri") {
+        return json!({"RepositoryType": "ECR", "ImageUri": uri, "ResolvedImageUri": uri});
+    }
+    json!({
+        "RepositoryType": "S3",
+        "Location": format!(
+            "https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/{account}/{name}-{rev}",
+            region = f.region,
+            account = ec2::ACCOUNT_ID,
+            name = f.name,
+            rev = v.revision_id
+        ),
+    })
+}
+
+pub(super) fn get(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let (arn, qualifier) = resolve(cx, input)?;
+    let f = st.functions.get(&arn).ok_or_else(|| not_found(&arn))?;
+    let v = version_ref(f, qualifier.as_deref())
+        .ok_or_else(|| not_found(&qualified(&arn, qualifier.as_deref().unwrap_or(""))))?;
+    let mut body = json!({
+        "Configuration": configuration(f, v, qualifier.is_some()),
+        "Code": code_location(f, v),
+    });
+    if !f.tags.is_empty() {
+        body["Tags"] = json!(f.tags);
+    }
+    Reply::ok(body)
+}
+
+pub(super) fn get_configuration(
+    st: &mut State,
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<Reply, LambdaError> {
+    let (arn, qualifier) = resolve(cx, input)?;
+    let f = st.functions.get(&arn).ok_or_else(|| not_found(&arn))?;
+    let v = version_ref(f, qualifier.as_deref())
+        .ok_or_else(|| not_found(&qualified(&arn, qualifier.as_deref().unwrap_or(""))))?;
+    Reply::ok(configuration(f, v, qualifier.is_some()))
+}
+
+pub(super) fn update_configuration(
+    st: &mut State,
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<Reply, LambdaError> {
+    let (arn, _) = resolve(cx, input)?;
+    let snapshot = st
+        .functions
+        .get(&arn)
+        .cloned()
+        .ok_or_else(|| not_found(&arn))?;
+    ensure_updatable(&snapshot)?;
+    check_revision(&snapshot.latest, input)?;
+    let current = &snapshot.latest.config;
+    if let Some(new_cp) = input.get("CapacityProviderConfig") {
+        match current.get("CapacityProviderConfig") {
+            None => {
+                return Err(LambdaError::InvalidParameterValue(
+                    "A capacity provider cannot be added to an existing function. Create a new function instead.".into(),
+                ));
+            }
+            Some(old) => {
+                let old_arn = cp_arn_of(old).map(parse_capacity_provider_name);
+                let new_arn = cp_arn_of(new_cp).map(parse_capacity_provider_name);
+                if old_arn != new_arn {
+                    return Err(LambdaError::InvalidParameterValue(
+                        "The capacity provider of an existing function cannot be changed. Create a new function instead.".into(),
+                    ));
+                }
+            }
+        }
+    }
+    if input.get("DurableConfig").is_some() && !current.contains_key("DurableConfig") {
+        return Err(LambdaError::InvalidParameterValue(
+            "DurableConfig can only be enabled when the function is created.".into(),
+        ));
+    }
+    if let Some(vpc) = input.get("VpcConfig") {
+        check_vpc(vpc)?;
+    }
+    let mut config = current.clone();
+    if let Some(obj) = input.as_object() {
+        for (member, value) in obj {
+            if NOT_CONFIG.contains(&member.as_str()) || value.is_null() {
+                continue;
+            }
+            set_member(&mut config, member, value);
+        }
+    }
+    check_limits(&config)?;
+    let f = function_mut(st, &arn)?;
+    f.latest.config = config;
+    begin_update(&mut f.latest, cx);
+    let body = configuration(f, &f.latest, false);
+    Reply::ok(body)
+}
+
+pub(super) fn update_code(
+    st: &mut State,
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<Reply, LambdaError> {
+    let (arn, _) = resolve(cx, input)?;
+    let snapshot = st
+        .functions
+        .get(&arn)
+        .cloned()
+        .ok_or_else(|| not_found(&arn))?;
+    ensure_updatable(&snapshot)?;
+    check_revision(&snapshot.latest, input)?;
+    let package_type = snapshot
+        .latest
+        .config
+        .get("PackageType")
+        .and_then(Value::as_str)
+        .unwrap_or("Zip")
+        .to_string();
+    let (sha, size, source) = code_package(input, &package_type)?;
+    if let Some(arch) = input
+        .get("Architectures")
+        .and_then(|a| a.get(0))
+        .and_then(Value::as_str)
+        && let Some(cp) = snapshot.latest.config.get("CapacityProviderConfig")
+    {
+        check_capacity_provider(st, cx, cp, arch)?;
+    }
+    if input.get("DryRun").and_then(Value::as_bool) == Some(true) {
+        let mut view = configuration(&snapshot, &snapshot.latest, false);
+        view["CodeSha256"] = json!(sha);
+        view["CodeSize"] = json!(size);
+        return Reply::ok(view);
+    }
+    let f = function_mut(st, &arn)?;
+    f.latest.code_sha256 = sha;
+    f.latest.code_size = size;
+    f.latest.code_source = source;
+    if let Some(archs) = input.get("Architectures") {
+        f.latest
+            .config
+            .insert("Architectures".into(), archs.clone());
+    }
+    begin_update(&mut f.latest, cx);
+    if input.get("Publish").and_then(Value::as_bool) == Some(true) {
+        // The update completes before the version is cut.
+        f.latest.last_update_status = Some("Successful".into());
+        f.latest.last_update_status_reason = None;
+        f.latest.update_at_ms = None;
+        let n = publish(f, cx, None);
+        if let Some(v) = f.versions.get(&n) {
+            return Reply::ok(configuration(f, v, false));
+        }
+    }
+    Reply::ok(configuration(f, &f.latest, false))
+}
+
+pub(super) fn delete(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let (arn, qualifier) = resolve(cx, input)?;
+    let delay = cx.after(cx.opts.function_delay);
+    let f = function_mut(st, &arn)?;
+    let asynchronous = f.latest.capacity_provider_arn().is_some();
+    match qualifier.as_deref() {
+        None => {
+            if asynchronous {
+                for v in std::iter::once(&mut f.latest).chain(f.versions.values_mut()) {
+                    mark_deleting(v, delay);
+                }
+            } else {
+                st.functions.remove(&arn);
+            }
+        }
+        Some("$LATEST") => {
+            return Err(LambdaError::InvalidParameterValue(
+                "$LATEST version cannot be deleted without deleting the function.".into(),
+            ));
+        }
+        Some(q) => {
+            let n = q
+                .parse::<u64>()
+                .ok()
+                .filter(|n| f.versions.contains_key(n))
+                .ok_or_else(|| not_found(&qualified(&arn, q)))?;
+            if asynchronous {
+                if let Some(v) = f.versions.get_mut(&n) {
+                    mark_deleting(v, delay);
+                }
+            } else {
+                f.versions.remove(&n);
+            }
+        }
+    }
+    st.settle(cx.now);
+    Ok(Reply {
+        status: Some(if asynchronous { 202 } else { 204 }),
+        body: json!({}),
+    })
+}
+
+fn mark_deleting(v: &mut FunctionVersion, at: u64) {
+    if v.state == "Deleting" {
+        return;
+    }
+    v.state = "Deleting".into();
+    v.state_reason = Some("The function version is being deleted.".into());
+    v.state_reason_code = None;
+    v.state_at_ms = Some(at);
+    v.update_at_ms = None;
+}
+
+pub(super) fn publish_version(
+    st: &mut State,
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<Reply, LambdaError> {
+    let (arn, _) = resolve(cx, input)?;
+    let f = function_mut(st, &arn)?;
+    ensure_updatable(f)?;
+    check_revision(&f.latest, input)?;
+    if let Some(sha) = opt(input, "CodeSha256")
+        && sha != f.latest.code_sha256
+    {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "CodeSHA256 ({sha}) is different from current CodeSHA256 in $LATEST ({}). Please try again with the CodeSHA256 in $LATEST.",
+            f.latest.code_sha256
+        )));
+    }
+    let n = publish(f, cx, opt(input, "Description"));
+    let v = f
+        .versions
+        .get(&n)
+        .ok_or_else(|| LambdaError::Service("version vanished".into()))?;
+    Reply::ok(configuration(f, v, false))
+}
+
+pub(super) fn list_versions(
+    st: &mut State,
+    cx: &Ctx<'_>,
+    input: &Value,
+) -> Result<Reply, LambdaError> {
+    let (arn, _) = resolve(cx, input)?;
+    let f = st.functions.get(&arn).ok_or_else(|| not_found(&arn))?;
+    let items: Vec<Value> = std::iter::once(&f.latest)
+        .chain(f.versions.values())
+        .map(|v| configuration(f, v, true))
+        .collect();
+    let (page, next) = paginate(items, input, 50)?;
+    Reply::ok(json!({"Versions": page, "NextMarker": next}))
+}

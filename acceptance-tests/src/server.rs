@@ -1,0 +1,408 @@
+//! The running server: options, shared application state, the accept loop
+//! (hyper, so a fault can drop a TCP connection without answering), and the
+//! [`Emulator`] / [`EmulatorHandle`] types tests use.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Notify, watch};
+use tower::ServiceExt as _;
+
+use crate::clock;
+use crate::control::{
+    self, ControlError, FailCapacityProvider, FailFunction, SeedExecution, SeededExecution,
+};
+use crate::faults::{CallStats, FaultRule, FaultSpec, Faults};
+use crate::router;
+use crate::state::State;
+
+/// Emulator settings. [`Default`] gives short delays suited to tests.
+#[derive(Debug, Clone)]
+pub struct EmulatorOptions {
+    /// Capacity provider Pending → Active, and Deleting → gone.
+    pub capacity_provider_delay: Duration,
+    /// Function Pending → Active/ActiveNonInvocable, and asynchronous
+    /// deletion (functions on capacity providers).
+    pub function_delay: Duration,
+    /// LastUpdateStatus InProgress → Successful.
+    pub update_delay: Duration,
+    /// Published version Pending → Active.
+    pub version_delay: Duration,
+    /// Function scaling config Requested → Applied.
+    pub scaling_delay: Duration,
+    /// Region for requests without a SigV4 credential scope and for the
+    /// control API.
+    pub default_region: String,
+    /// Load state from, and save it to, this file.
+    pub state_file: Option<PathBuf>,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        Self {
+            capacity_provider_delay: Duration::from_millis(300),
+            function_delay: Duration::from_millis(200),
+            update_delay: Duration::from_millis(200),
+            version_delay: Duration::from_millis(300),
+            scaling_delay: Duration::from_millis(200),
+            default_region: "us-east-1".into(),
+            state_file: None,
+        }
+    }
+}
+
+impl EmulatorOptions {
+    /// Options with every delay set to `delay`.
+    pub fn with_delays(delay: Duration) -> Self {
+        Self {
+            capacity_provider_delay: delay,
+            function_delay: delay,
+            update_delay: delay,
+            version_delay: delay,
+            scaling_delay: delay,
+            ..Self::default()
+        }
+    }
+}
+
+/// State shared by all requests.
+#[derive(Debug)]
+pub struct App {
+    /// Options.
+    pub opts: EmulatorOptions,
+    state: Mutex<State>,
+    faults: Mutex<Faults>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves consistent data (every
+    // mutation is a single map operation), so recover from poisoning.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl App {
+    /// A new application with `state`.
+    pub fn new(opts: EmulatorOptions, state: State) -> Self {
+        Self {
+            opts,
+            state: Mutex::new(state),
+            faults: Mutex::new(Faults::default()),
+        }
+    }
+
+    /// Runs `f` on the settled state under the lock; persists the state
+    /// afterwards if `persist` and `f` succeeded.
+    pub fn transact<T, E>(
+        &self,
+        persist: bool,
+        f: impl FnOnce(&mut State, u64) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut st = lock(&self.state);
+        let now = clock::now_ms();
+        st.settle(now);
+        let result = f(&mut st, now);
+        if persist && result.is_ok() {
+            self.save(&st);
+        }
+        result
+    }
+
+    fn save(&self, st: &State) {
+        if let Some(path) = &self.opts.state_file
+            && let Err(err) = st.save(path)
+        {
+            tracing::error!(path = %path.display(), %err, "could not save state");
+        }
+    }
+
+    /// The fault rules and call counters.
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        lock(&self.faults)
+    }
+
+    /// The settled state as JSON.
+    pub fn state_json(&self) -> Value {
+        let result: Result<Value, serde_json::Error> =
+            self.transact(false, |st, _| serde_json::to_value(&*st));
+        result.unwrap_or(Value::Null)
+    }
+}
+
+/// Marker put into each request's extensions: lets a handler close the
+/// request's TCP connection without answering.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionKiller(Arc<Notify>);
+
+impl ConnectionKiller {
+    /// Closes the connection (the handler should then never return).
+    pub fn kill(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// A running emulator. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Starts an emulator on `127.0.0.1` with an ephemeral port.
+    pub async fn start(opts: EmulatorOptions) -> io::Result<Emulator> {
+        Self::start_on(opts, SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts an emulator on `addr`, loading `opts.state_file` if set.
+    pub async fn start_on(opts: EmulatorOptions, addr: SocketAddr) -> io::Result<Emulator> {
+        let state = match &opts.state_file {
+            Some(path) => State::load(path)?,
+            None => State::default(),
+        };
+        // Parse the embedded models now rather than on the first request.
+        let _ = (
+            crate::model::lambda(),
+            crate::model::ec2(),
+            crate::model::sts(),
+        );
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let app = Arc::new(App::new(opts, state));
+        let (shutdown, rx) = watch::channel(false);
+        let routes = router::build(app.clone());
+        let task = tokio::spawn(accept_loop(listener, routes, rx));
+        tracing::info!(%addr, "lambda emulator started");
+        Ok(Emulator {
+            addr,
+            app,
+            shutdown,
+            task: Some(task),
+        })
+    }
+
+    /// Starts an emulator on its own thread with its own tokio runtime, for
+    /// synchronous tests. The server stops when the handle is dropped.
+    pub fn start_blocking(opts: EmulatorOptions) -> io::Result<EmulatorHandle> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("lambda-emulator".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(rt) => rt,
+                    Err(err) => {
+                        let _ = ready_tx.send(Err(err));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    match Emulator::start(opts).await {
+                        Ok(emulator) => {
+                            let _ = ready_tx.send(Ok(emulator));
+                            let _ = stop_rx.await;
+                        }
+                        Err(err) => {
+                            let _ = ready_tx.send(Err(err));
+                        }
+                    }
+                });
+            })?;
+        let emulator = ready_rx
+            .recv()
+            .map_err(|_| io::Error::other("emulator thread exited before starting"))??;
+        Ok(EmulatorHandle {
+            emulator: Some(emulator),
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:4566`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The options the emulator runs with.
+    pub fn options(&self) -> &EmulatorOptions {
+        &self.app.opts
+    }
+
+    /// All state as JSON (same as `GET /_emulator/state`).
+    pub fn state(&self) -> Value {
+        self.app.state_json()
+    }
+
+    /// Clears all resources, fault rules and call counters
+    /// (`POST /_emulator/reset`).
+    pub fn reset(&self) {
+        control::reset(&self.app);
+    }
+
+    /// Installs a fault rule (`POST /_emulator/faults`); returns its ID.
+    pub fn inject_fault(&self, spec: FaultSpec) -> u64 {
+        self.app.faults().add(spec)
+    }
+
+    /// The installed fault rules (`GET /_emulator/faults`).
+    pub fn faults(&self) -> Vec<FaultRule> {
+        self.app.faults().rules()
+    }
+
+    /// Removes every fault rule (`DELETE /_emulator/faults`).
+    pub fn clear_faults(&self) {
+        self.app.faults().clear();
+    }
+
+    /// Per-operation call counters (`GET /_emulator/calls`).
+    pub fn calls(&self) -> BTreeMap<String, CallStats> {
+        self.app.faults().calls()
+    }
+
+    /// Calls received for one operation.
+    pub fn call_count(&self, operation: &str) -> u64 {
+        self.calls().get(operation).map(|c| c.calls).unwrap_or(0)
+    }
+
+    /// Resets the call counters (`DELETE /_emulator/calls`).
+    pub fn reset_calls(&self) {
+        self.app.faults().clear_calls();
+    }
+
+    /// Seeds a durable execution (`POST /_emulator/durable-executions`).
+    pub fn seed_durable_execution(
+        &self,
+        req: SeedExecution,
+    ) -> Result<SeededExecution, ControlError> {
+        control::seed_durable_execution(&self.app, &req)
+    }
+
+    /// Makes a capacity provider `Failed` (`POST /_emulator/capacity-providers/fail`).
+    pub fn fail_capacity_provider(&self, name: &str, reason: &str) -> Result<(), ControlError> {
+        control::fail_capacity_provider(
+            &self.app,
+            &FailCapacityProvider {
+                name: name.into(),
+                region: None,
+                state_reason: Some(reason.into()),
+            },
+        )
+    }
+
+    /// Makes a function version `Failed` (`POST /_emulator/functions/fail`).
+    pub fn fail_function(&self, req: FailFunction) -> Result<(), ControlError> {
+        control::fail_function(&self.app, &req)
+    }
+
+    /// Stops the server and waits for the accept loop to finish.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// An emulator running on its own thread (see [`Emulator::start_blocking`]).
+/// Dereferences to [`Emulator`]; dropping it stops the server and joins the
+/// thread.
+#[derive(Debug)]
+pub struct EmulatorHandle {
+    emulator: Option<Emulator>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::ops::Deref for EmulatorHandle {
+    type Target = Emulator;
+
+    fn deref(&self) -> &Emulator {
+        match &self.emulator {
+            Some(e) => e,
+            // Only `drop` takes the emulator out.
+            None => unreachable!("emulator handle used after drop"),
+        }
+    }
+}
+
+impl Drop for EmulatorHandle {
+    fn drop(&mut self) {
+        drop(self.emulator.take());
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    routes: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    tokio::spawn(serve_connection(stream, routes.clone(), shutdown.clone()));
+                }
+                Err(err) => {
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            },
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    routes: axum::Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let killer = ConnectionKiller::default();
+    let for_requests = killer.clone();
+    let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+        req.extensions_mut().insert(for_requests.clone());
+        routes.clone().oneshot(req.map(axum::body::Body::new))
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::select! {
+        result = connection => {
+            if let Err(err) = result {
+                tracing::debug!(%err, "connection error");
+            }
+        }
+        _ = killer.0.notified() => tracing::debug!("connection dropped by fault injection"),
+        _ = shutdown.changed() => {}
+    }
+}

@@ -1,0 +1,218 @@
+//! EC2 describes and STS through their SDKs.
+
+use acceptance_tests::ec2::{
+    DEFAULT_SECURITY_GROUP_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID, SECOND_SECURITY_GROUP_ID,
+    SECOND_SUBNET_ID, SECOND_VPC_ID,
+};
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types::{ArchitectureType, Filter, InstanceType};
+
+use crate::*;
+
+fn code<E: ProvideErrorMetadata, R>(err: &aws_sdk_ec2::error::SdkError<E, R>) -> String {
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .unwrap_or("<none>")
+        .to_string()
+}
+
+#[tokio::test]
+async fn vpcs_subnets_security_groups() {
+    let emu = emulator().await;
+    let client = ec2(&emu);
+    let vpcs = client.describe_vpcs().send().await.unwrap();
+    assert_eq!(vpcs.vpcs().len(), 2);
+    let default: Vec<_> = vpcs
+        .vpcs()
+        .iter()
+        .filter(|v| v.is_default() == Some(true))
+        .collect();
+    assert_eq!(default.len(), 1);
+    assert_eq!(default[0].vpc_id(), Some(DEFAULT_VPC_ID));
+    let filtered = client
+        .describe_vpcs()
+        .filters(Filter::builder().name("is-default").values("false").build())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(filtered.vpcs()[0].vpc_id(), Some(SECOND_VPC_ID));
+    let err = client
+        .describe_vpcs()
+        .vpc_ids("vpc-0000000000000dead")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidVpcID.NotFound");
+
+    let subnets = client
+        .describe_subnets()
+        .filters(
+            Filter::builder()
+                .name("vpc-id")
+                .values(DEFAULT_VPC_ID)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let mut azs: Vec<&str> = subnets
+        .subnets()
+        .iter()
+        .filter_map(|s| s.availability_zone())
+        .collect();
+    azs.sort();
+    assert_eq!(azs, vec!["us-east-1a", "us-east-1b", "us-east-1c"]);
+    let by_id = client
+        .describe_subnets()
+        .subnet_ids(SECOND_SUBNET_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_id.subnets()[0].vpc_id(), Some(SECOND_VPC_ID));
+    let by_filter = client
+        .describe_subnets()
+        .filters(
+            Filter::builder()
+                .name("subnet-id")
+                .values(DEFAULT_SUBNET_IDS[1])
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_filter.subnets().len(), 1);
+    let err = client
+        .describe_subnets()
+        .subnet_ids("subnet-0000000000000dead")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidSubnetID.NotFound");
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
+    let err = client
+        .describe_subnets()
+        .filters(Filter::builder().name("no-such-filter").values("x").build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterValue");
+
+    let groups = client
+        .describe_security_groups()
+        .group_ids(SECOND_SECURITY_GROUP_ID)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.security_groups()[0].vpc_id(), Some(SECOND_VPC_ID));
+    let groups = client
+        .describe_security_groups()
+        .filters(
+            Filter::builder()
+                .name("group-name")
+                .values("default")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        groups.security_groups()[0].group_id(),
+        Some(DEFAULT_SECURITY_GROUP_ID)
+    );
+    let err = client
+        .describe_security_groups()
+        .group_ids("sg-0000000000000dead")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidGroup.NotFound");
+
+    let zones = client.describe_availability_zones().send().await.unwrap();
+    assert_eq!(zones.availability_zones().len(), 3);
+    assert_eq!(zones.availability_zones()[0].zone_id(), Some("use1-az1"));
+}
+
+#[tokio::test]
+async fn instance_types_from_the_catalogue() {
+    let emu = emulator().await;
+    let client = ec2(&emu);
+    let one = client
+        .describe_instance_types()
+        .instance_types(InstanceType::M7gLarge)
+        .send()
+        .await
+        .unwrap();
+    let info = &one.instance_types()[0];
+    assert_eq!(info.instance_type(), Some(&InstanceType::M7gLarge));
+    assert_eq!(
+        info.processor_info().unwrap().supported_architectures(),
+        &[ArchitectureType::Arm64]
+    );
+    assert_eq!(info.v_cpu_info().unwrap().default_v_cpus(), Some(2));
+    assert_eq!(info.memory_info().unwrap().size_in_mib(), Some(8192));
+
+    let arm = client
+        .describe_instance_types()
+        .filters(
+            Filter::builder()
+                .name("processor-info.supported-architecture")
+                .values("arm64")
+                .build(),
+        )
+        .filters(
+            Filter::builder()
+                .name("instance-type")
+                .values("c7g.*")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(!arm.instance_types().is_empty());
+    for t in arm.instance_types() {
+        assert!(t.instance_type().unwrap().as_str().starts_with("c7g."));
+    }
+
+    let err = client
+        .describe_instance_types()
+        .instance_types(InstanceType::from("zz9.huge"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidInstanceType");
+
+    let mut pages = client
+        .describe_instance_types()
+        .into_paginator()
+        .items()
+        .send();
+    let mut count = 0;
+    while let Some(item) = pages.next().await {
+        item.unwrap();
+        count += 1;
+    }
+    assert_eq!(count, acceptance_tests::ec2::catalogue().len());
+}
+
+#[tokio::test]
+async fn region_from_scope_and_sts_identity() {
+    let emu = emulator().await;
+    let zones = ec2_in(&emu, "eu-west-2")
+        .describe_availability_zones()
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<&str> = zones
+        .availability_zones()
+        .iter()
+        .filter_map(|z| z.zone_name())
+        .collect();
+    assert_eq!(names, vec!["eu-west-2a", "eu-west-2b", "eu-west-2c"]);
+
+    let identity = sts(&emu).get_caller_identity().send().await.unwrap();
+    assert_eq!(identity.account(), Some("123456789012"));
+    assert_eq!(
+        identity.arn(),
+        Some("arn:aws:iam::123456789012:user/AKIDEMULATORTEST")
+    );
+}

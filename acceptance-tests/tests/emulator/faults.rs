@@ -1,0 +1,196 @@
+//! Fault injection: throttling, server errors, latency and dropped
+//! connections, seen through the SDKs' own retries.
+
+use std::time::{Duration, Instant};
+
+use acceptance_tests::{CallStats, FaultKind, FaultSpec};
+
+use crate::*;
+
+#[tokio::test]
+async fn throttle_then_success_is_retried_by_the_sdk() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    emu.inject_fault(FaultSpec::times(
+        "CreateCapacityProvider",
+        FaultKind::Throttle,
+        2,
+    ));
+    create_capacity_provider(&client, "cp-throttled").await;
+    assert_eq!(
+        emu.calls()["CreateCapacityProvider"],
+        CallStats {
+            calls: 3,
+            faulted: 2
+        }
+    );
+    assert!(emu.faults().is_empty());
+
+    // More throttles than attempts: the SDK gives up with the 429 error.
+    emu.inject_fault(FaultSpec::times(
+        "ListCapacityProviders",
+        FaultKind::Throttle,
+        5,
+    ));
+    let err = client.list_capacity_providers().send().await.unwrap_err();
+    assert_eq!(error_of(&err).0, "TooManyRequestsException");
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(429));
+    assert_eq!(emu.call_count("ListCapacityProviders"), 3);
+
+    // The wire format: 429, Retry-After, TooManyRequestsException.
+    let resp = raw(
+        &emu,
+        "GET",
+        "/2025-11-30/capacity-providers",
+        Some("lambda"),
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status, 429);
+    assert_eq!(resp.headers["retry-after"], "1");
+    assert_eq!(resp.headers["x-amzn-errortype"], "TooManyRequestsException");
+    assert_eq!(resp.json()["Reason"], "CallerRateLimitExceeded");
+}
+
+#[tokio::test]
+async fn server_errors_and_dropped_connections_are_retried() {
+    let emu = emulator().await;
+    emu.inject_fault(FaultSpec::times(
+        "GetCallerIdentity",
+        FaultKind::ServerError,
+        1,
+    ));
+    sts(&emu)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("retried after 500");
+    emu.inject_fault(FaultSpec::times("GetCallerIdentity", FaultKind::Drop, 1));
+    sts(&emu)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("retried after dropped connection");
+    assert_eq!(
+        emu.calls()["GetCallerIdentity"],
+        CallStats {
+            calls: 4,
+            faulted: 2
+        }
+    );
+
+    emu.inject_fault(FaultSpec::times("DescribeVpcs", FaultKind::Throttle, 1));
+    ec2(&emu)
+        .describe_vpcs()
+        .send()
+        .await
+        .expect("EC2 throttling retried");
+    assert_eq!(emu.calls()["DescribeVpcs"].faulted, 1);
+
+    // A dropped connection gets no response at all.
+    emu.inject_fault(FaultSpec::times(
+        "ListCapacityProviders",
+        FaultKind::Drop,
+        1,
+    ));
+    assert!(
+        raw(
+            &emu,
+            "GET",
+            "/2025-11-30/capacity-providers",
+            Some("lambda"),
+            ""
+        )
+        .await
+        .is_none()
+    );
+    emu.inject_fault(FaultSpec::times("*", FaultKind::ServerError, 1));
+    let resp = raw(
+        &emu,
+        "GET",
+        "/2025-11-30/capacity-providers",
+        Some("lambda"),
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status, 500);
+    assert_eq!(resp.headers["x-amzn-errortype"], "ServiceException");
+    assert_eq!(resp.json()["Type"], "Service");
+}
+
+#[tokio::test]
+async fn latency_and_rates() {
+    let emu = emulator().await;
+    emu.inject_fault(FaultSpec {
+        latency_ms: Some(300),
+        ..FaultSpec::times("ListCapacityProviders", FaultKind::Latency, 1)
+    });
+    let client = lambda(&emu);
+    let start = Instant::now();
+    client.list_capacity_providers().send().await.unwrap();
+    assert!(start.elapsed() >= Duration::from_millis(300));
+
+    emu.inject_fault(FaultSpec::rate("*", FaultKind::Throttle, 0.0));
+    for _ in 0..5 {
+        client.list_capacity_providers().send().await.unwrap();
+    }
+    emu.clear_faults();
+    emu.inject_fault(FaultSpec::rate(
+        "ListCapacityProviders",
+        FaultKind::ServerError,
+        1.0,
+    ));
+    assert!(client.list_capacity_providers().send().await.is_err());
+    emu.clear_faults();
+    client.list_capacity_providers().send().await.unwrap();
+}
+
+#[tokio::test]
+async fn faults_through_the_control_api() {
+    let emu = emulator().await;
+    let resp = raw(
+        &emu,
+        "POST",
+        "/_emulator/faults",
+        None,
+        r#"{"operation":"GetCallerIdentity","kind":"throttle","count":1,"retry_after_seconds":2}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let listed = raw(&emu, "GET", "/_emulator/faults", None, "")
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(listed[0]["operation"], "GetCallerIdentity");
+    assert_eq!(listed[0]["remaining"], 1);
+    sts(&emu)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("retried");
+    let calls = raw(&emu, "GET", "/_emulator/calls", None, "")
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(
+        calls["GetCallerIdentity"],
+        serde_json::json!({"calls": 2, "faulted": 1})
+    );
+    let bad = raw(
+        &emu,
+        "POST",
+        "/_emulator/faults",
+        None,
+        r#"{"kind":"explode"}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status, 400);
+    raw(&emu, "DELETE", "/_emulator/calls", None, "")
+        .await
+        .unwrap();
+    assert!(emu.calls().is_empty());
+}

@@ -1,0 +1,479 @@
+//! Functions and versions: state machines, conflicts, code hashes,
+//! revision IDs, capacity provider and durable config rules, tags.
+
+use aws_sdk_lambda::types::{DurableConfig, Environment, FunctionCode, State};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use crate::*;
+
+#[tokio::test]
+async fn create_update_conflict_and_code_hash() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let created = create_function(&client, "plain")
+        .tags("env", "test")
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(created.state(), Some(&State::Pending));
+    assert_eq!(
+        created.state_reason_code().map(|c| c.as_str()),
+        Some("Creating")
+    );
+    assert_eq!(
+        created.function_arn(),
+        Some("arn:aws:lambda:us-east-1:123456789012:function:plain")
+    );
+    let expected_sha =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(zip("plain")));
+    assert_eq!(created.code_sha256(), Some(expected_sha.as_str()));
+    assert_eq!(created.code_size(), zip("plain").len() as i64);
+    assert_eq!(created.memory_size(), Some(128));
+    assert_eq!(created.timeout(), Some(3));
+
+    // Updates are refused while the function is being created.
+    let err = client
+        .update_function_configuration()
+        .function_name("plain")
+        .memory_size(256)
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "ResourceConflictException");
+    assert!(
+        message.contains("currently in the following state: Pending"),
+        "{message}"
+    );
+
+    wait_function_state(&client, "plain", None, "Active").await;
+    let before = client
+        .get_function()
+        .function_name("plain")
+        .send()
+        .await
+        .unwrap();
+    let rev1 = before
+        .configuration()
+        .unwrap()
+        .revision_id()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        before.tags().unwrap().get("env").map(String::as_str),
+        Some("test")
+    );
+    assert_eq!(before.code().unwrap().repository_type(), Some("S3"));
+
+    let updated = client
+        .update_function_configuration()
+        .function_name("plain")
+        .memory_size(512)
+        .environment(Environment::builder().variables("AB", "1").build())
+        .send()
+        .await
+        .expect("update");
+    assert_eq!(
+        updated.last_update_status().map(|s| s.as_str()),
+        Some("InProgress")
+    );
+    assert_eq!(updated.memory_size(), Some(512));
+    let rev2 = updated.revision_id().unwrap().to_string();
+    assert_ne!(rev1, rev2);
+
+    let err = client
+        .update_function_configuration()
+        .function_name("plain")
+        .timeout(10)
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "ResourceConflictException");
+    assert_eq!(
+        message,
+        "The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:plain"
+    );
+    wait_function_state(&client, "plain", None, "Active").await;
+    let after = client
+        .get_function_configuration()
+        .function_name("plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.last_update_status().map(|s| s.as_str()),
+        Some("Successful")
+    );
+    assert_eq!(after.environment().unwrap().variables().unwrap()["AB"], "1");
+
+    // RevisionId guard.
+    let err = client
+        .update_function_configuration()
+        .function_name("plain")
+        .revision_id(rev1)
+        .timeout(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "PreconditionFailedException");
+
+    // New code, new hash.
+    let code = client
+        .update_function_code()
+        .function_name("plain")
+        .zip_file(aws_smithy_types::Blob::new(zip("v2")))
+        .send()
+        .await
+        .expect("update code");
+    let sha2 = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(zip("v2")));
+    assert_eq!(code.code_sha256(), Some(sha2.as_str()));
+    wait_function_state(&client, "plain", None, "Active").await;
+
+    let err = client
+        .update_function_code()
+        .function_name("plain")
+        .zip_file(aws_smithy_types::Blob::new(b"not a zip".to_vec()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+
+    // Memory above 10240 MB needs a capacity provider.
+    let err = client
+        .update_function_configuration()
+        .function_name("plain")
+        .memory_size(20480)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+
+    let err = create_function(&client, "plain").send().await.unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "ResourceConflictException");
+    assert_eq!(message, "Function already exist: plain");
+
+    let err = client
+        .get_function()
+        .function_name("nope")
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "ResourceNotFoundException");
+    assert_eq!(
+        message,
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope"
+    );
+
+    let deleted = client
+        .delete_function()
+        .function_name("plain")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status_code(), 204);
+    assert!(emu.state()["functions"].as_object().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn versions_on_a_capacity_provider() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let cp_arn = create_capacity_provider(&client, "cp-v").await;
+    // The capacity provider must be Active.
+    let err = create_function(&client, "mi")
+        .capacity_provider_config(cp_config(&cp_arn))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+    wait_capacity_provider_active(&client, "cp-v").await;
+
+    let created = create_function(&client, "mi")
+        .capacity_provider_config(cp_config(&cp_arn))
+        .memory_size(20480)
+        .send()
+        .await
+        .expect("create on capacity provider");
+    assert_eq!(created.memory_size(), Some(20480));
+    let conf = created
+        .capacity_provider_config()
+        .unwrap()
+        .lambda_managed_instances_capacity_provider_config()
+        .unwrap();
+    assert_eq!(conf.capacity_provider_arn(), cp_arn);
+    wait_function_state(&client, "mi", None, "ActiveNonInvocable").await;
+
+    let v1 = client
+        .publish_version()
+        .function_name("mi")
+        .description("first")
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(v1.version(), Some("1"));
+    assert_eq!(v1.state(), Some(&State::Pending));
+    assert_eq!(
+        v1.function_arn(),
+        Some("arn:aws:lambda:us-east-1:123456789012:function:mi:1")
+    );
+    assert_eq!(v1.description(), Some("first"));
+    // Nothing changed: publishing again returns the same version.
+    let again = client
+        .publish_version()
+        .function_name("mi")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.version(), Some("1"));
+    wait_function_state(&client, "mi", Some("1"), "Active").await;
+
+    let err = client
+        .publish_version()
+        .function_name("mi")
+        .code_sha256("bogus")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+
+    client
+        .update_function_configuration()
+        .function_name("mi")
+        .timeout(60)
+        .send()
+        .await
+        .unwrap();
+    wait_function_state(&client, "mi", None, "ActiveNonInvocable").await;
+    let v2 = client
+        .publish_version()
+        .function_name("mi")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v2.version(), Some("2"));
+    let versions = client
+        .list_versions_by_function()
+        .function_name("mi")
+        .send()
+        .await
+        .unwrap();
+    let names: Vec<&str> = versions
+        .versions()
+        .iter()
+        .filter_map(|v| v.version())
+        .collect();
+    assert_eq!(names, vec!["$LATEST", "1", "2"]);
+    assert_eq!(
+        versions.versions()[0].function_arn(),
+        Some("arn:aws:lambda:us-east-1:123456789012:function:mi:$LATEST")
+    );
+
+    // The capacity provider cannot be removed or changed.
+    let other = active_capacity_provider(&client, "cp-other").await;
+    let err = client
+        .update_function_configuration()
+        .function_name("mi")
+        .capacity_provider_config(cp_config(&other))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+
+    // Deleting a version on a capacity provider is asynchronous.
+    let deleted = client
+        .delete_function()
+        .function_name("mi")
+        .qualifier("1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status_code(), 202);
+    let v = client
+        .get_function_configuration()
+        .function_name("mi")
+        .qualifier("1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v.state(), Some(&State::Deleting));
+    eventually("version 1 gone", || async {
+        client
+            .get_function_configuration()
+            .function_name("mi")
+            .qualifier("1")
+            .send()
+            .await
+            .err()
+            .map(|_| ())
+    })
+    .await;
+    let err = client
+        .delete_function()
+        .function_name("mi")
+        .qualifier("$LATEST")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+}
+
+#[tokio::test]
+async fn capacity_provider_cannot_be_added_later() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let cp_arn = active_capacity_provider(&client, "cp-add").await;
+    create_function(&client, "later").send().await.unwrap();
+    wait_function_state(&client, "later", None, "Active").await;
+    let err = client
+        .update_function_configuration()
+        .function_name("later")
+        .capacity_provider_config(cp_config(&cp_arn))
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "InvalidParameterValueException");
+    assert!(message.contains("cannot be added"), "{message}");
+}
+
+#[tokio::test]
+async fn durable_config_only_at_creation() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let created = create_function(&client, "durable")
+        .durable_config(DurableConfig::builder().execution_timeout(86400).build())
+        .timeout(1800)
+        .send()
+        .await
+        .expect("durable function may exceed 900 s");
+    let durable = created.durable_config().unwrap();
+    assert_eq!(durable.execution_timeout(), Some(86400));
+    assert_eq!(durable.retention_period_in_days(), Some(14));
+    wait_function_state(&client, "durable", None, "Active").await;
+
+    let updated = client
+        .update_function_configuration()
+        .function_name("durable")
+        .durable_config(
+            DurableConfig::builder()
+                .execution_timeout(3600)
+                .retention_period_in_days(30)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("values can change");
+    assert_eq!(
+        updated.durable_config().unwrap().retention_period_in_days(),
+        Some(30)
+    );
+
+    create_function(&client, "not-durable")
+        .send()
+        .await
+        .unwrap();
+    wait_function_state(&client, "not-durable", None, "Active").await;
+    let err = client
+        .update_function_configuration()
+        .function_name("not-durable")
+        .durable_config(DurableConfig::builder().execution_timeout(60).build())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+    let err = client
+        .update_function_configuration()
+        .function_name("not-durable")
+        .timeout(1800)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+}
+
+#[tokio::test]
+async fn tags_on_functions_and_capacity_providers() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let cp_arn = create_capacity_provider(&client, "cp-tags").await;
+    let fn_arn = create_function(&client, "tagged")
+        .send()
+        .await
+        .unwrap()
+        .function_arn()
+        .unwrap()
+        .to_string();
+    for arn in [&cp_arn, &fn_arn] {
+        client
+            .tag_resource()
+            .resource(arn)
+            .tags("a", "1")
+            .tags("b", "2")
+            .send()
+            .await
+            .expect("tag");
+        client
+            .untag_resource()
+            .resource(arn)
+            .tag_keys("a")
+            .send()
+            .await
+            .expect("untag");
+        let tags = client.list_tags().resource(arn).send().await.unwrap();
+        let tags = tags.tags().unwrap();
+        assert_eq!(tags.len(), 1, "{arn}");
+        assert_eq!(tags["b"], "2");
+    }
+    let err = client
+        .tag_resource()
+        .resource(format!("{fn_arn}:1"))
+        .tags("x", "y")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+    let err = client
+        .list_tags()
+        .resource("arn:aws:lambda:us-east-1:123456789012:function:missing")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "ResourceNotFoundException");
+}
+
+#[tokio::test]
+async fn regions_come_from_the_credential_scope() {
+    let emu = emulator().await;
+    let west = lambda_in(&emu, "eu-west-1");
+    let created = create_function(&west, "regional").send().await.unwrap();
+    assert_eq!(
+        created.function_arn(),
+        Some("arn:aws:lambda:eu-west-1:123456789012:function:regional")
+    );
+    let err = lambda(&emu)
+        .get_function()
+        .function_name("regional")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "ResourceNotFoundException");
+    let code = FunctionCode::builder()
+        .s3_bucket("bucket")
+        .s3_key("key.zip")
+        .build();
+    let s3 = west
+        .create_function()
+        .function_name("from-s3")
+        .role(ROLE)
+        .runtime(aws_sdk_lambda::types::Runtime::Nodejs22x)
+        .handler("index.handler")
+        .code(code)
+        .send()
+        .await
+        .expect("S3 code");
+    assert!(s3.code_sha256().is_some());
+}
