@@ -41,6 +41,7 @@ struct DataSourceEntry {
 pub struct ProviderService {
     provider: Arc<dyn Provider>,
     provider_schema: Schema,
+    provider_ty: Type,
     resources: BTreeMap<String, ResourceEntry>,
     data_sources: BTreeMap<String, DataSourceEntry>,
     functions: BTreeMap<String, Arc<dyn Function>>,
@@ -89,8 +90,10 @@ impl ProviderService {
             .into_iter()
             .map(|f| (f.name().to_string(), f))
             .collect();
+        let provider_schema = provider.schema();
         Self {
-            provider_schema: provider.schema(),
+            provider_ty: provider_schema.value_type(),
+            provider_schema,
             provider,
             resources,
             data_sources,
@@ -211,10 +214,17 @@ fn keep_private(new: Vec<u8>, carried: &[u8]) -> Vec<u8> {
     }
 }
 
-fn validate_config(schema: &Schema, config: &Value) -> Diagnostics {
+/// Decodes a configuration and runs its attributes' validators.
+fn decode_validated(
+    schema: &Schema,
+    ty: &Type,
+    dv: Option<&pb::DynamicValue>,
+    what: &str,
+) -> Result<(Value, Diagnostics), Diagnostics> {
+    let config = decode(dv, ty, what)?;
     let mut diags = Diagnostics::new();
-    validate_block(&schema.block, &AttributePath::root(), config, &mut diags);
-    diags
+    validate_block(&schema.block, &AttributePath::root(), &config, &mut diags);
+    Ok((config, diags))
 }
 
 #[tonic::async_trait]
@@ -263,12 +273,12 @@ impl pb::provider_server::Provider for ProviderService {
         let req = req.into_inner();
         let ctx = self.context().await;
         let result = async {
-            let config = decode(
+            let (config, mut diags) = decode_validated(
+                &self.provider_schema,
+                &self.provider_ty,
                 req.config.as_ref(),
-                &self.provider_schema.value_type(),
                 "provider configuration",
             )?;
-            let mut diags = validate_config(&self.provider_schema, &config);
             diags.extend(self.provider.validate(&ctx, &config).await);
             Ok(diags)
         }
@@ -286,8 +296,12 @@ impl pb::provider_server::Provider for ProviderService {
         let ctx = self.context().await;
         let result = async {
             let entry = self.resource(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &entry.ty, "resource configuration")?;
-            let mut diags = validate_config(&entry.schema, &config);
+            let (config, mut diags) = decode_validated(
+                &entry.schema,
+                &entry.ty,
+                req.config.as_ref(),
+                "resource configuration",
+            )?;
             diags.extend(entry.resource.validate(&ctx, &config).await);
             Ok(diags)
         }
@@ -305,8 +319,12 @@ impl pb::provider_server::Provider for ProviderService {
         let ctx = self.context().await;
         let result = async {
             let entry = self.data_source(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &entry.ty, "data source configuration")?;
-            let mut diags = validate_config(&entry.schema, &config);
+            let (config, mut diags) = decode_validated(
+                &entry.schema,
+                &entry.ty,
+                req.config.as_ref(),
+                "data source configuration",
+            )?;
             diags.extend(entry.data_source.validate(&ctx, &config).await);
             Ok(diags)
         }
@@ -368,7 +386,7 @@ impl pb::provider_server::Provider for ProviderService {
         let result = async {
             let config = decode(
                 req.config.as_ref(),
-                &self.provider_schema.value_type(),
+                &self.provider_ty,
                 "provider configuration",
             )?;
             Ok(self
