@@ -21,6 +21,7 @@ pub mod clock;
 pub mod control;
 pub mod ec2;
 pub mod faults;
+pub mod harness;
 pub mod ids;
 pub mod lambda;
 pub mod model;
