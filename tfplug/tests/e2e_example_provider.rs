@@ -193,3 +193,62 @@ fn disappeared_object_is_planned_for_creation() {
     let plan = wd.plan().expect("plan");
     assert_eq!(plan.actions_for("example_thing.x"), ["create"]);
 }
+
+#[test]
+fn data_source_and_provider_function() {
+    if !tfplug::testing::terraform_available() {
+        return;
+    }
+    let store = tempfile::tempdir().expect("tempdir");
+    let store_s = store.path().display().to_string();
+    let provider =
+        ProviderUnderTest::start(ADDRESS, || ProviderService::new(ExampleProvider::default()))
+            .expect("provider starts");
+    let wd = Workdir::reattached(&provider).expect("workdir");
+    wd.write_config(&config(&store_s, "looked", 1, "fast"))
+        .expect("config");
+    wd.init().expect("init");
+    wd.apply().expect("apply");
+    let id = wd
+        .state()
+        .expect("state")
+        .resource("example_thing.x")
+        .expect("thing")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    let extra = format!(
+        r#"
+data "example_lookup" "y" {{
+  id = "{id}"
+}}
+output "found_name" {{
+  value = data.example_lookup.y.name
+}}
+output "shout" {{
+  value = provider::example::upper(data.example_lookup.y.name)
+}}
+"#
+    );
+    wd.write_config(&(config(&store_s, "looked", 1, "fast") + &extra))
+        .expect("config");
+    wd.apply().expect("apply with data source");
+    let name = wd.run(&["output", "-raw", "found_name"]).expect("output");
+    assert_eq!(name.stdout, "looked");
+    let shout = wd.run(&["output", "-raw", "shout"]).expect("output");
+    assert_eq!(shout.stdout, "LOOKED");
+
+    // A function error names the function's argument.
+    let bad = r#"
+output "bad" {
+  value = provider::example::upper("")
+}
+"#;
+    wd.write_config(&(config(&store_s, "looked", 1, "fast") + bad))
+        .expect("config");
+    let out = wd
+        .expect_failure(&["plan", "-input=false", "-no-color"])
+        .expect("plan fails");
+    assert!(out.stderr.contains("s must not be empty"), "{}", out.stderr);
+}

@@ -267,3 +267,34 @@ async fn random_bytes_never_panic_the_service() {
         assert!(resp.is_ok());
     }
 }
+
+#[tokio::test]
+async fn private_state_is_carried_through_plan_and_read() {
+    let svc = ProviderService::new(P);
+    let state = obj("a", Value::string("i-1"));
+    let plan = svc
+        .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+            type_name: "t_slow".into(),
+            prior_state: dv(&state),
+            proposed_new_state: dv(&state),
+            config: dv(&obj("a", Value::Null)),
+            prior_private: b"opaque".to_vec(),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+    assert_eq!(plan.planned_private, b"opaque");
+    let read = svc
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "t_slow".into(),
+            current_state: dv(&state),
+            private: b"kept".to_vec(),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert_eq!(read.private, b"kept");
+}

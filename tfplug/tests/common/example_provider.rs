@@ -12,7 +12,9 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplug::data_source::DataSource;
 use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::function::{Function, FunctionError, Parameter, Signature};
 use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::{
     CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, StateResponse, UpdateRequest,
@@ -57,6 +59,89 @@ impl Provider for ExampleProvider {
         vec![Arc::new(Thing {
             store: self.store.clone(),
         })]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(Lookup(Thing {
+            store: self.store.clone(),
+        }))]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![Arc::new(Upper)]
+    }
+}
+
+/// `provider::example::upper(s)`: upper-cases a non-empty string.
+struct Upper;
+
+#[async_trait]
+impl Function for Upper {
+    fn name(&self) -> &str {
+        "upper"
+    }
+
+    fn signature(&self) -> Signature {
+        Signature {
+            parameters: vec![Parameter::new("s", Type::String)],
+            variadic: None,
+            return_type: Type::String,
+            summary: "Upper-cases a string".into(),
+            description: "Returns `s` in upper case; `s` must not be empty.".into(),
+        }
+    }
+
+    async fn call(&self, args: Vec<Value>) -> Result<Value, FunctionError> {
+        match args.first() {
+            Some(Value::String(s)) if !s.is_empty() => Ok(Value::string(s.to_uppercase())),
+            _ => Err(FunctionError {
+                text: "s must not be empty".into(),
+                argument: Some(0),
+            }),
+        }
+    }
+}
+
+/// Data source `example_lookup`: reads a stored object by id.
+struct Lookup(Thing);
+
+#[async_trait]
+impl DataSource for Lookup {
+    fn type_name(&self) -> &str {
+        "example_lookup"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new()
+                .attribute(Attribute::string("id").required())
+                .attribute(Attribute::string("name").computed())
+                .attribute(Attribute::number("revision").computed()),
+        )
+    }
+
+    async fn read(&self, _ctx: &Context, config: &Value) -> (Value, Diagnostics) {
+        let Some(Value::String(id)) = config.get_attr("id") else {
+            return (
+                Value::Null,
+                Diagnostic::error("no id", "id is required").into(),
+            );
+        };
+        match self.0.load(id) {
+            Ok(Some(s)) => (
+                Value::object([
+                    ("id", Value::string(s.id)),
+                    ("name", Value::string(s.name)),
+                    ("revision", Value::number(s.revision)),
+                ]),
+                Diagnostics::new(),
+            ),
+            Ok(None) => (
+                Value::Null,
+                Diagnostic::error("Not found", format!("no example_thing with id {id:?}")).into(),
+            ),
+            Err(d) => (Value::Null, d),
+        }
     }
 }
 
