@@ -1,0 +1,14 @@
+output "capacity_provider_arn" {
+  description = "ARN of the capacity provider."
+  value       = lambda_capacity_provider.web.arn
+}
+
+output "capacity_provider_state" {
+  description = "State of the capacity provider (Active once created)."
+  value       = lambda_capacity_provider.web.state
+}
+
+output "tags_all" {
+  description = "Tags including the provider's default_tags."
+  value       = lambda_capacity_provider.web.tags_all
+}

@@ -1,0 +1,527 @@
+//! AWS errors: classification for the retry layer, and conversion into Terraform
+//! diagnostics that name the resource, the operation and AWS's message.
+
+use std::fmt;
+use std::time::Duration;
+
+use aws_sdk_lambda::config::http::HttpResponse;
+use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
+use tfplug::diag::Diagnostic;
+
+/// How the retry layer treats an error.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ErrorClass {
+    /// The request was throttled (HTTP 429 or a throttling code); retry after the delay
+    /// AWS asked for (`Retry-After`), or with backoff.
+    Throttling {
+        /// The delay from the `Retry-After` header, when AWS sent one.
+        retry_after: Option<Duration>,
+    },
+    /// A server-side (5xx) error, a connection failure or a timeout: retry with backoff.
+    Transient,
+    /// `ResourceConflictException` because another update is in progress: retry until the
+    /// operation's deadline.
+    Conflict,
+    /// An error AWS documents as a symptom of a freshly created IAM role that has not
+    /// propagated yet: retried only by callers that opt in.
+    IamPropagation,
+    /// The object does not exist.
+    NotFound,
+    /// Anything else: fails at once.
+    Permanent,
+}
+
+impl ErrorClass {
+    /// True for errors that are retried by default.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ErrorClass::Throttling { .. } | ErrorClass::Transient | ErrorClass::Conflict
+        )
+    }
+}
+
+/// One failed AWS call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AwsError {
+    /// The API operation, e.g. `CreateCapacityProvider`.
+    pub operation: String,
+    /// AWS's error code, e.g. `ResourceConflictException`; `None` for transport errors.
+    pub code: Option<String>,
+    /// AWS's message (or a description of the transport failure).
+    pub message: String,
+    /// HTTP status, when a response arrived.
+    pub status: Option<u16>,
+    /// AWS's request ID, when a response arrived.
+    pub request_id: Option<String>,
+    /// How the retry layer treats it.
+    pub class: ErrorClass,
+}
+
+impl AwsError {
+    /// An error built by hand (tests, or problems found in a response).
+    pub fn new(
+        operation: impl Into<String>,
+        code: Option<&str>,
+        message: impl Into<String>,
+        class: ErrorClass,
+    ) -> Self {
+        Self {
+            operation: operation.into(),
+            code: code.map(str::to_string),
+            message: message.into(),
+            status: None,
+            request_id: None,
+            class,
+        }
+    }
+
+    /// Converts an SDK error of any AWS service client.
+    pub fn from_sdk<E>(operation: &str, err: SdkError<E, HttpResponse>) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        match &err {
+            SdkError::ServiceError(ctx) => {
+                let raw = ctx.raw();
+                let status = raw.status().as_u16();
+                let code = ctx.err().code().map(str::to_string);
+                let message = ctx
+                    .err()
+                    .message()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("HTTP {status} without an error message"));
+                let retry_after = raw.headers().get("retry-after").and_then(parse_retry_after);
+                let request_id = raw
+                    .headers()
+                    .get("x-amzn-requestid")
+                    .or_else(|| raw.headers().get("x-amz-request-id"))
+                    .map(str::to_string)
+                    .or_else(|| ctx.err().meta().extra("aws_request_id").map(str::to_string));
+                let class = classify(code.as_deref(), Some(status), &message, retry_after);
+                Self {
+                    operation: operation.to_string(),
+                    code,
+                    message,
+                    status: Some(status),
+                    request_id,
+                    class,
+                }
+            }
+            SdkError::TimeoutError(_) => Self::new(
+                operation,
+                None,
+                "the request timed out before AWS answered",
+                ErrorClass::Transient,
+            ),
+            SdkError::DispatchFailure(df) => {
+                let class = if df.is_user() {
+                    ErrorClass::Permanent
+                } else {
+                    ErrorClass::Transient
+                };
+                Self::new(operation, None, error_chain(&err), class)
+            }
+            SdkError::ResponseError(_) => Self::new(
+                operation,
+                None,
+                format!("the response could not be read: {}", error_chain(&err)),
+                ErrorClass::Transient,
+            ),
+            _ => Self::new(operation, None, error_chain(&err), ErrorClass::Permanent),
+        }
+    }
+
+    /// True when the object does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.class == ErrorClass::NotFound
+    }
+
+    /// True when AWS answered with this error code.
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code)
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.operation)?;
+        match (&self.code, self.status) {
+            (Some(code), Some(status)) => write!(f, "{code} (HTTP {status}): ")?,
+            (Some(code), None) => write!(f, "{code}: ")?,
+            (None, Some(status)) => write!(f, "HTTP {status}: ")?,
+            (None, None) => {}
+        }
+        f.write_str(&self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request ID {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+/// Everything an AWS operation of the provider can end with, besides success.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// AWS (or the connection to it) returned an error that was not retried, or retries
+    /// ran out.
+    #[error("{0}")]
+    Aws(AwsError),
+    /// Terraform asked the provider to stop (StopProvider, e.g. Ctrl-C).
+    #[error("{operation} was interrupted because Terraform asked the provider to stop")]
+    Stopped {
+        /// What was going on.
+        operation: String,
+    },
+    /// The resource's timeout passed.
+    #[error("{operation} did not finish within the timeout of {}{}", format_duration(*.timeout), last_suffix(.last))]
+    Timeout {
+        /// What was going on.
+        operation: String,
+        /// The timeout that passed.
+        timeout: Duration,
+        /// The last retryable error, if the time went by retrying.
+        last: Option<Box<AwsError>>,
+    },
+    /// A waiter saw a failed state.
+    #[error("stopped waiting for {what}: it reached state {state}{}", reason_suffix(.reason))]
+    FailedState {
+        /// What was waited for, e.g. `capacity provider "web" to become Active`.
+        what: String,
+        /// The failed state, e.g. `Failed`.
+        state: String,
+        /// AWS's reason for the failure, when it gave one.
+        reason: Option<String>,
+    },
+    /// A response lacked something the provider needs.
+    #[error("{0}")]
+    Unexpected(String),
+}
+
+fn last_suffix(last: &Option<Box<AwsError>>) -> String {
+    match last {
+        Some(e) => format!("; last error: {e}"),
+        None => String::new(),
+    }
+}
+
+fn reason_suffix(reason: &Option<String>) -> String {
+    match reason {
+        Some(r) if !r.is_empty() => format!(": {r}"),
+        _ => String::new(),
+    }
+}
+
+impl From<AwsError> for Error {
+    fn from(e: AwsError) -> Self {
+        Error::Aws(e)
+    }
+}
+
+impl Error {
+    /// The AWS error behind this one, if any.
+    pub fn aws(&self) -> Option<&AwsError> {
+        match self {
+            Error::Aws(e) => Some(e),
+            Error::Timeout { last, .. } => last.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// True when AWS said the object does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::Aws(e) if e.is_not_found())
+    }
+
+    /// A diagnostic naming the resource (e.g. `lambda_capacity_provider "web"`) and what
+    /// was being done (e.g. `creating`).
+    pub fn to_diagnostic(&self, resource: &str, action: &str) -> Diagnostic {
+        let summary = format!("Error {action} {resource}");
+        let detail = match self {
+            Error::Aws(e) => {
+                let mut d = format!("AWS {} failed: ", e.operation);
+                if let Some(code) = &e.code {
+                    d.push_str(code);
+                    if let Some(s) = e.status {
+                        d.push_str(&format!(" (HTTP {s})"));
+                    }
+                    d.push_str(": ");
+                }
+                d.push_str(&e.message);
+                if let Some(id) = &e.request_id {
+                    d.push_str(&format!("\n\nRequest ID: {id}"));
+                }
+                d
+            }
+            other => other.to_string(),
+        };
+        Diagnostic::error(summary, detail)
+    }
+}
+
+/// Formats a duration the way Terraform users write them (`20m`, `1h30m`, `45s`).
+pub fn format_duration(d: Duration) -> String {
+    let total = d.as_secs();
+    if total == 0 {
+        return format!("{}ms", d.as_millis());
+    }
+    let (h, m, s) = (total / 3600, (total % 3600) / 60, total % 60);
+    let mut out = String::new();
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || out.is_empty() {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+/// Error codes AWS services use for throttling.
+const THROTTLING_CODES: &[&str] = &[
+    "TooManyRequestsException",
+    "ThrottlingException",
+    "Throttling",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "BandwidthLimitExceeded",
+    "ProvisionedThroughputExceededException",
+];
+
+/// Error codes for server-side problems that are worth retrying.
+const TRANSIENT_CODES: &[&str] = &[
+    "ServiceException",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "InternalError",
+    "InternalFailure",
+    "InternalServerError",
+    "InternalServiceError",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "Unavailable",
+    "IDPCommunicationError",
+];
+
+/// Error codes meaning "no such object".
+const NOT_FOUND_CODES: &[&str] = &[
+    "ResourceNotFoundException",
+    "NotFoundException",
+    "InvalidSubnetID.NotFound",
+    "InvalidGroup.NotFound",
+    "InvalidVpcID.NotFound",
+];
+
+/// Classifies an AWS error for the retry layer.
+pub fn classify(
+    code: Option<&str>,
+    status: Option<u16>,
+    message: &str,
+    retry_after: Option<Duration>,
+) -> ErrorClass {
+    let code = code.unwrap_or_default();
+    if THROTTLING_CODES.contains(&code) || status == Some(429) {
+        return ErrorClass::Throttling { retry_after };
+    }
+    if NOT_FOUND_CODES.contains(&code) {
+        return ErrorClass::NotFound;
+    }
+    if code == "ResourceConflictException" && is_in_progress_message(message) {
+        return ErrorClass::Conflict;
+    }
+    if code == "InvalidParameterValueException" && is_iam_propagation_message(message) {
+        return ErrorClass::IamPropagation;
+    }
+    if TRANSIENT_CODES.contains(&code) || status.is_some_and(|s| s >= 500) {
+        return ErrorClass::Transient;
+    }
+    if code.is_empty() && status.is_none() {
+        return ErrorClass::Transient;
+    }
+    ErrorClass::Permanent
+}
+
+/// True for the "another update is in progress" flavour of ResourceConflictException.
+fn is_in_progress_message(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("in progress")
+        || m.contains("inprogress")
+        || m.contains("cannot be performed at this time")
+}
+
+/// True for the messages Lambda returns while a new IAM role propagates (AWS documents
+/// retrying these after creating a role).
+fn is_iam_propagation_message(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    (m.contains("role") && (m.contains("cannot be assumed") || m.contains("assume")))
+        || m.contains("not authorized to perform")
+        || m.contains("does not have permission")
+        || m.contains("insufficient permissions")
+}
+
+/// Parses a `Retry-After` header: delay seconds (integer or decimal). HTTP dates are
+/// ignored (backoff is used instead).
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
+}
+
+/// The error and its sources, joined (the SDK's top-level messages are terse).
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_throttling_with_retry_after() {
+        let c = classify(
+            Some("TooManyRequestsException"),
+            Some(429),
+            "Rate exceeded",
+            Some(Duration::from_secs(3)),
+        );
+        assert_eq!(
+            c,
+            ErrorClass::Throttling {
+                retry_after: Some(Duration::from_secs(3))
+            }
+        );
+        assert!(matches!(
+            classify(None, Some(429), "", None),
+            ErrorClass::Throttling { .. }
+        ));
+        assert!(matches!(
+            classify(Some("RequestLimitExceeded"), Some(503), "", None),
+            ErrorClass::Throttling { .. }
+        ));
+    }
+
+    #[test]
+    fn classifies_server_errors_as_transient() {
+        assert_eq!(
+            classify(Some("ServiceException"), Some(500), "boom", None),
+            ErrorClass::Transient
+        );
+        assert_eq!(
+            classify(Some("Whatever"), Some(502), "", None),
+            ErrorClass::Transient
+        );
+    }
+
+    #[test]
+    fn classifies_conflicts_only_when_in_progress() {
+        assert_eq!(
+            classify(
+                Some("ResourceConflictException"),
+                Some(409),
+                "An update is in progress for resource: arn:aws:lambda:...",
+                None
+            ),
+            ErrorClass::Conflict
+        );
+        assert_eq!(
+            classify(
+                Some("ResourceConflictException"),
+                Some(409),
+                "Capacity provider is used by function versions",
+                None
+            ),
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            classify(
+                Some("ResourceConflictException"),
+                Some(409),
+                "The operation cannot be performed at this time. The capacity provider is \
+                 currently in the following state: Pending",
+                None
+            ),
+            ErrorClass::Conflict
+        );
+    }
+
+    #[test]
+    fn classifies_not_found_and_validation() {
+        assert_eq!(
+            classify(Some("ResourceNotFoundException"), Some(404), "", None),
+            ErrorClass::NotFound
+        );
+        assert_eq!(
+            classify(
+                Some("InvalidParameterValueException"),
+                Some(400),
+                "bad",
+                None
+            ),
+            ErrorClass::Permanent
+        );
+        assert_eq!(
+            classify(
+                Some("InvalidParameterValueException"),
+                Some(400),
+                "The role defined for the capacity provider cannot be assumed by Lambda.",
+                None
+            ),
+            ErrorClass::IamPropagation
+        );
+    }
+
+    #[test]
+    fn parses_retry_after_seconds() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after(" 0.5 "), Some(Duration::from_millis(500)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn diagnostic_names_resource_operation_and_message() {
+        let e = Error::Aws(AwsError {
+            operation: "CreateCapacityProvider".into(),
+            code: Some("InvalidParameterValueException".into()),
+            message: "Subnet subnet-1 does not exist".into(),
+            status: Some(400),
+            request_id: Some("req-1".into()),
+            class: ErrorClass::Permanent,
+        });
+        let d = e.to_diagnostic("lambda_capacity_provider \"web\"", "creating");
+        assert_eq!(d.summary, "Error creating lambda_capacity_provider \"web\"");
+        assert!(d.detail.contains("CreateCapacityProvider"), "{}", d.detail);
+        assert!(
+            d.detail.contains("Subnet subnet-1 does not exist"),
+            "{}",
+            d.detail
+        );
+        assert!(d.detail.contains("req-1"), "{}", d.detail);
+    }
+
+    #[test]
+    fn formats_durations() {
+        assert_eq!(format_duration(Duration::from_secs(1200)), "20m");
+        assert_eq!(format_duration(Duration::from_secs(5400)), "1h30m");
+        assert_eq!(format_duration(Duration::from_secs(45)), "45s");
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+    }
+}

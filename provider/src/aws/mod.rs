@@ -1,0 +1,15 @@
+//! The shared AWS layer every resource uses: clients, retries, waiters, timeouts and
+//! error-to-diagnostic mapping.
+
+pub mod clients;
+pub mod error;
+pub mod raw;
+pub mod retry;
+pub mod timeouts;
+pub mod waiter;
+
+pub use clients::{AwsClients, Endpoints, SharedClients};
+pub use error::{AwsError, Error, ErrorClass};
+pub use retry::{Budget, RetryPolicy, retry};
+pub use timeouts::{Operation, TimeoutDefaults};
+pub use waiter::{Status, WaitOptions, wait_for};

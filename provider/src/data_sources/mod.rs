@@ -1,0 +1,3 @@
+//! Data sources: read-only views of existing AWS objects.
+
+pub mod capacity_provider;

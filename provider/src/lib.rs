@@ -1,0 +1,81 @@
+//! `terraform-provider-lambda`: a Terraform provider for AWS Lambda managed instances
+//! (capacity providers) and durable functions, built on [`tfplug`].
+//!
+//! - [`config`]: the provider block and building the AWS clients.
+//! - [`aws`]: the shared AWS layer (clients, retries, waiters, timeouts, errors).
+//! - [`tags`]: `default_tags` and `tags_all`.
+//! - [`resources`] and [`data_sources`]: what the provider manages and reads.
+
+pub mod aws;
+pub mod config;
+pub mod data_sources;
+pub mod resources;
+pub mod tags;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tfplug::data_source::DataSource;
+use tfplug::diag::Diagnostics;
+use tfplug::provider::{ConfigureRequest, Context, Provider};
+use tfplug::resource::Resource;
+use tfplug::schema::Schema;
+
+use crate::aws::SharedClients;
+
+/// The provider's source address.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/lambdakit/lambda";
+
+/// The provider version (from Cargo).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The `lambda` provider.
+#[derive(Clone, Debug, Default)]
+pub struct LambdaProvider {
+    clients: SharedClients,
+}
+
+impl LambdaProvider {
+    /// An unconfigured provider.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl Provider for LambdaProvider {
+    fn schema(&self) -> Schema {
+        config::schema()
+    }
+
+    async fn configure(&self, ctx: &Context, req: ConfigureRequest) -> Diagnostics {
+        let cfg = match config::ProviderConfig::from_value(&req.config) {
+            Ok(c) => c,
+            Err(d) => return d,
+        };
+        let unknown = cfg.unknown_values();
+        if unknown.has_errors() {
+            return unknown;
+        }
+        match config::build_clients(&cfg, &ctx.stop).await {
+            Ok(clients) => {
+                tracing::info!(region = %clients.region, terraform = %req.terraform_version, "provider configured");
+                self.clients.set(clients);
+                Diagnostics::new()
+            }
+            Err(d) => d,
+        }
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(
+            resources::capacity_provider::CapacityProviderResource::new(self.clients.clone()),
+        )]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(
+            data_sources::capacity_provider::CapacityProviderDataSource::new(self.clients.clone()),
+        )]
+    }
+}

@@ -1,0 +1,279 @@
+//! Capacity provider calls shared by the resource and the data source: finder, status
+//! waiters, tags and the function versions that use a capacity provider.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_lambda::types::{CapacityProvider, CapacityProviderState};
+use tokio::time::Instant;
+
+use crate::aws::raw::CaptureBody;
+use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
+use crate::tags::Tags;
+
+/// A capacity provider as GetCapacityProvider returned it.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// The SDK's view.
+    pub cp: CapacityProvider,
+    /// AWS's reason for a failed state, when the response carried one
+    /// (`StateReason`/`StateReasonCode`; not in the SDK's model, read from the raw body).
+    pub reason: Option<String>,
+    /// The `CapacityProvider` object of the raw response, for members the SDK in use
+    /// does not model (null when unavailable).
+    pub raw: serde_json::Value,
+}
+
+/// Reads `StateReason` (and `StateReasonCode`) from a GetCapacityProvider response's
+/// `CapacityProvider` object.
+pub fn state_reason(cp: &serde_json::Value) -> Option<String> {
+    let text = |k: &str| {
+        cp.get(k)
+            .and_then(serde_json::Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    match (text("StateReasonCode"), text("StateReason")) {
+        (Some(code), Some(reason)) => Some(format!("{code}: {reason}")),
+        (None, Some(reason)) => Some(reason),
+        (Some(code), None) => Some(code),
+        (None, None) => None,
+    }
+}
+
+/// The capacity provider called `name` (a name or ARN), or `None` when it does not exist.
+pub async fn get(
+    clients: &AwsClients,
+    budget: &Budget,
+    name: &str,
+) -> Result<Option<Found>, Error> {
+    let capture = CaptureBody::default();
+    let result = clients
+        .call(budget, "GetCapacityProvider", || {
+            let req = clients
+                .lambda
+                .get_capacity_provider()
+                .capacity_provider_name(name)
+                .customize()
+                .interceptor(capture.clone());
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("GetCapacityProvider", e))
+            }
+        })
+        .await;
+    match result {
+        Ok(out) => match out.capacity_provider {
+            Some(cp) => {
+                let json = capture.json();
+                let raw = json.get("CapacityProvider").cloned().unwrap_or(json);
+                Ok(Some(Found {
+                    cp,
+                    reason: state_reason(&raw),
+                    raw,
+                }))
+            }
+            None => Err(Error::Unexpected(format!(
+                "GetCapacityProvider returned no capacity provider for {name:?}"
+            ))),
+        },
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// How long a just-created capacity provider may be invisible to GetCapacityProvider
+/// (eventual consistency) before that counts as an error.
+const VISIBILITY_GRACE: Duration = Duration::from_secs(30);
+
+/// Waits until the capacity provider is Active; fails fast when it goes Failed.
+pub async fn wait_active(
+    clients: &AwsClients,
+    budget: &Budget,
+    name: &str,
+) -> Result<Found, Error> {
+    let started = Instant::now();
+    let what = format!("capacity provider {name:?} to become Active");
+    wait_for(&what, &WaitOptions::default(), budget, || async move {
+        let Some(found) = get(clients, budget, name).await? else {
+            if started.elapsed() < VISIBILITY_GRACE {
+                return Ok(Status::Pending("not yet visible".into()));
+            }
+            return Err(Error::Unexpected(format!(
+                "capacity provider {name:?} disappeared while waiting for it to become Active"
+            )));
+        };
+        Ok(match found.cp.state() {
+            CapacityProviderState::Active => Status::Ready(found),
+            CapacityProviderState::Failed | CapacityProviderState::Deleting => Status::Failed {
+                state: found.cp.state().as_str().to_string(),
+                reason: found.reason.clone(),
+            },
+            other => Status::Pending(other.as_str().to_string()),
+        })
+    })
+    .await
+}
+
+/// Waits until the capacity provider is gone; fails when deletion fails.
+pub async fn wait_deleted(clients: &AwsClients, budget: &Budget, name: &str) -> Result<(), Error> {
+    let what = format!("capacity provider {name:?} to be deleted");
+    wait_for(&what, &WaitOptions::default(), budget, || async move {
+        Ok(match get(clients, budget, name).await? {
+            None => Status::Ready(()),
+            Some(found) => match found.cp.state() {
+                CapacityProviderState::Failed => Status::Failed {
+                    state: "Failed".into(),
+                    reason: found.reason.clone(),
+                },
+                other => Status::Pending(other.as_str().to_string()),
+            },
+        })
+    })
+    .await
+}
+
+/// The tags of the capacity provider with this ARN.
+pub async fn list_tags(clients: &AwsClients, budget: &Budget, arn: &str) -> Result<Tags, Error> {
+    let out = clients
+        .call(budget, "ListTags", || {
+            let req = clients.lambda.list_tags().resource(arn);
+            async move {
+                req.send()
+                    .await
+                    .map_err(|e| AwsError::from_sdk("ListTags", e))
+            }
+        })
+        .await?;
+    Ok(out
+        .tags
+        .unwrap_or_default()
+        .into_iter()
+        .collect::<BTreeMap<_, _>>())
+}
+
+/// Sets and removes tags so that the resource's tags go from `old` to `new`.
+pub async fn update_tags(
+    clients: &AwsClients,
+    budget: &Budget,
+    arn: &str,
+    old: &Tags,
+    new: &Tags,
+) -> Result<(), Error> {
+    let (removed, changed) = crate::tags::diff(old, new);
+    if !removed.is_empty() {
+        clients
+            .call(budget, "UntagResource", || {
+                let req = clients
+                    .lambda
+                    .untag_resource()
+                    .resource(arn)
+                    .set_tag_keys(Some(removed.clone()));
+                async move {
+                    req.send()
+                        .await
+                        .map_err(|e| AwsError::from_sdk("UntagResource", e))
+                }
+            })
+            .await?;
+    }
+    if !changed.is_empty() {
+        clients
+            .call(budget, "TagResource", || {
+                let req = clients
+                    .lambda
+                    .tag_resource()
+                    .resource(arn)
+                    .set_tags(Some(changed.clone().into_iter().collect()));
+                async move {
+                    req.send()
+                        .await
+                        .map_err(|e| AwsError::from_sdk("TagResource", e))
+                }
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// The function versions that use the capacity provider: (function ARN, state).
+pub async fn function_versions(
+    clients: &AwsClients,
+    budget: &Budget,
+    name: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = clients
+            .call(budget, "ListFunctionVersionsByCapacityProvider", || {
+                let req = clients
+                    .lambda
+                    .list_function_versions_by_capacity_provider()
+                    .capacity_provider_name(name)
+                    .set_marker(marker.clone());
+                async move {
+                    req.send().await.map_err(|e| {
+                        AwsError::from_sdk("ListFunctionVersionsByCapacityProvider", e)
+                    })
+                }
+            })
+            .await?;
+        out.extend(
+            page.function_versions
+                .iter()
+                .map(|v| (v.function_arn().to_string(), v.state().as_str().to_string())),
+        );
+        match page.next_marker {
+            Some(m) if !m.is_empty() && out.len() < 10_000 => marker = Some(m),
+            _ => break,
+        }
+    }
+    Ok(out)
+}
+
+/// The region in a capacity provider ARN (`None` for a plain name).
+pub fn region_from_id(id: &str) -> Option<&str> {
+    if !id.starts_with("arn:") {
+        return None;
+    }
+    id.split(':').nth(3).filter(|r| !r.is_empty())
+}
+
+/// The name in a capacity provider ARN, or the input itself when it is a name.
+pub fn name_from_id(id: &str) -> &str {
+    id.rsplit_once(":capacity-provider:")
+        .map(|(_, n)| n)
+        .unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_state_reason_from_raw_body() {
+        let cp = serde_json::json!({"State":"Failed","StateReason":"No capacity","StateReasonCode":"InsufficientCapacity"});
+        assert_eq!(
+            state_reason(&cp),
+            Some("InsufficientCapacity: No capacity".into())
+        );
+        assert_eq!(state_reason(&serde_json::json!({})), None);
+        assert_eq!(state_reason(&serde_json::Value::Null), None);
+    }
+
+    #[test]
+    fn names_from_ids() {
+        assert_eq!(
+            name_from_id("arn:aws:lambda:us-east-1:123456789012:capacity-provider:web"),
+            "web"
+        );
+        assert_eq!(name_from_id("web"), "web");
+        assert_eq!(
+            region_from_id("arn:aws:lambda:eu-west-1:123456789012:capacity-provider:web"),
+            Some("eu-west-1")
+        );
+        assert_eq!(region_from_id("web"), None);
+    }
+}

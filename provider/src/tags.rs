@@ -1,0 +1,236 @@
+//! Tags the way users of the AWS provider know them: the provider's `default_tags` are
+//! merged into every taggable resource, the resource's own `tags` win on conflicting
+//! keys, and the computed `tags_all` holds the merged set that AWS stores.
+
+use std::collections::BTreeMap;
+
+use tfplug::diag::Diagnostics;
+use tfplug::schema::Attribute;
+use tfplug::validate::Validator;
+use tfplug::value::{AttributePath, Type, Value};
+
+/// A tag map.
+pub type Tags = BTreeMap<String, String>;
+
+/// The `tags` attribute.
+pub fn tags_attribute() -> Attribute {
+    Attribute::new("tags", Type::map(Type::String))
+        .optional()
+        .validator(TagMap)
+        .description(
+            "Tags of the resource (API: `Tags`, then `TagResource`/`UntagResource`). Merged \
+             with the provider's `default_tags`; these win on conflicting keys.",
+        )
+}
+
+/// The computed `tags_all` attribute.
+pub fn tags_all_attribute() -> Attribute {
+    Attribute::new("tags_all", Type::map(Type::String))
+        .computed()
+        .description(
+            "All tags of the resource, including the provider's `default_tags` (API: `ListTags`).",
+        )
+}
+
+/// `default_tags` overlaid with the resource's `tags`.
+pub fn merge(default_tags: &Tags, tags: &Tags) -> Tags {
+    let mut all = default_tags.clone();
+    all.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+    all
+}
+
+/// The planned `tags_all` for a configuration's `tags` value: known when the tags are.
+pub fn planned_tags_all(default_tags: &Tags, config_tags: &Value) -> Value {
+    match config_tags {
+        Value::Null => to_map_value(default_tags),
+        Value::Map(m) => {
+            if m.values().any(|v| !matches!(v, Value::String(_))) {
+                return Value::Unknown;
+            }
+            let tags = m
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect();
+            to_map_value(&merge(default_tags, &tags))
+        }
+        _ => Value::Unknown,
+    }
+}
+
+/// The resource's own `tags` as read back from AWS: the remote tags without the provider's
+/// default tags, except keys the prior state's `tags` held (the user set them explicitly).
+/// An empty result keeps the prior representation (null or empty map).
+pub fn tags_from_remote(remote: &Tags, default_tags: &Tags, prior_tags: &Value) -> Value {
+    let prior: Tags = value_to_tags(prior_tags);
+    let own: Tags = remote
+        .iter()
+        .filter(|(k, v)| prior.contains_key(*k) || default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if own.is_empty() {
+        return match prior_tags {
+            Value::Map(_) => Value::Map(BTreeMap::new()),
+            _ => Value::Null,
+        };
+    }
+    to_map_value(&own)
+}
+
+/// Keys to remove and tags to set to go from `old` to `new`.
+pub fn diff(old: &Tags, new: &Tags) -> (Vec<String>, Tags) {
+    let removed = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    let changed = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (removed, changed)
+}
+
+/// A tag map as a Terraform value.
+pub fn to_map_value(tags: &Tags) -> Value {
+    Value::Map(
+        tags.iter()
+            .map(|(k, v)| (k.clone(), Value::string(v.clone())))
+            .collect(),
+    )
+}
+
+/// The known string entries of a map value.
+pub fn value_to_tags(v: &Value) -> Tags {
+    match v {
+        Value::Map(m) => m
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect(),
+        _ => Tags::new(),
+    }
+}
+
+/// Validates tag keys (1–128 characters) and values (0–256), with the characters AWS
+/// allows (Unicode letters, digits, spaces and `_ . : / = + - @`).
+pub struct TagMap;
+
+fn tag_chars_ok(s: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
+}
+
+impl Validator for TagMap {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let Value::Map(m) = value else { return };
+        for (k, v) in m {
+            let p = path.child_key(k.clone());
+            let n = k.chars().count();
+            if n == 0 || n > 128 || !tag_chars_ok(k) {
+                diags.error_at(
+                    p.clone(),
+                    "Invalid tag key",
+                    format!(
+                        "Tag key {k:?} must be 1 to 128 characters of Unicode letters, digits, \
+                         spaces and _ . : / = + - @."
+                    ),
+                );
+            }
+            if let Value::String(s) = v
+                && (s.chars().count() > 256 || !tag_chars_ok(s))
+            {
+                diags.error_at(
+                    p,
+                    "Invalid tag value",
+                    format!(
+                        "The value of tag {k:?} must be at most 256 characters of Unicode \
+                         letters, digits, spaces and _ . : / = + - @."
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(pairs: &[(&str, &str)]) -> Tags {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn resource_tags_win_over_defaults() {
+        let all = merge(
+            &tags(&[("env", "dev"), ("team", "core")]),
+            &tags(&[("env", "prod")]),
+        );
+        assert_eq!(all, tags(&[("env", "prod"), ("team", "core")]));
+    }
+
+    #[test]
+    fn planned_tags_all_known_only_when_tags_are() {
+        let d = tags(&[("team", "core")]);
+        assert_eq!(planned_tags_all(&d, &Value::Null), to_map_value(&d));
+        assert_eq!(planned_tags_all(&d, &Value::Unknown), Value::Unknown);
+        let cfg = Value::map([("a", Value::Unknown)]);
+        assert_eq!(planned_tags_all(&d, &cfg), Value::Unknown);
+        let cfg = Value::map([("a", Value::string("1"))]);
+        assert_eq!(
+            planned_tags_all(&d, &cfg),
+            to_map_value(&tags(&[("a", "1"), ("team", "core")]))
+        );
+    }
+
+    #[test]
+    fn remote_tags_drop_defaults_unless_set_explicitly() {
+        let d = tags(&[("team", "core"), ("env", "dev")]);
+        let remote = tags(&[("team", "core"), ("env", "dev"), ("app", "x")]);
+        let prior = Value::map([("env", Value::string("dev")), ("app", Value::string("x"))]);
+        assert_eq!(
+            tags_from_remote(&remote, &d, &prior),
+            to_map_value(&tags(&[("app", "x"), ("env", "dev")]))
+        );
+        assert_eq!(
+            tags_from_remote(&tags(&[("team", "core")]), &d, &Value::Null),
+            Value::Null
+        );
+        // A default key whose value differs remotely is the resource's own.
+        assert_eq!(
+            tags_from_remote(&tags(&[("team", "other")]), &d, &Value::Null),
+            to_map_value(&tags(&[("team", "other")]))
+        );
+    }
+
+    #[test]
+    fn diff_finds_removed_and_changed() {
+        let (removed, changed) = diff(
+            &tags(&[("a", "1"), ("b", "2")]),
+            &tags(&[("b", "3"), ("c", "4")]),
+        );
+        assert_eq!(removed, vec!["a".to_string()]);
+        assert_eq!(changed, tags(&[("b", "3"), ("c", "4")]));
+    }
+
+    #[test]
+    fn validates_tag_keys_and_values() {
+        let mut d = Diagnostics::new();
+        TagMap.validate(
+            &AttributePath::attr("tags"),
+            &Value::map([
+                ("ok key", Value::string("fine")),
+                ("bad#", Value::string("x")),
+            ]),
+            &mut d,
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d.iter().next().and_then(|d| d.path.clone()),
+            Some(AttributePath::attr("tags").child_key("bad#"))
+        );
+    }
+}

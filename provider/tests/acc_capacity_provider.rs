@@ -1,0 +1,1048 @@
+//! Acceptance tests of `lambda_capacity_provider`: the real `terraform` binary drives the
+//! provider binary (through a `dev_overrides` CLI configuration) against the local AWS
+//! emulator of the `acceptance-tests` crate.
+//!
+//! With `LAMBDA_ACC_REAL_AWS=1` and AWS credentials in the environment the same tests run
+//! against real AWS instead, using `LAMBDA_ACC_SUBNET_IDS` (comma-separated, three
+//! subnets of one VPC), `LAMBDA_ACC_SECURITY_GROUP_ID`, `LAMBDA_ACC_OTHER_VPC_SECURITY_GROUP_ID`
+//! and `LAMBDA_ACC_OPERATOR_ROLE_ARN`; tests that need the emulator's fault injection
+//! are skipped there. Without terraform on PATH (or `TF_BIN`) every test is skipped.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use acceptance_tests::{Emulator, EmulatorHandle, EmulatorOptions, FaultKind, FaultSpec, ec2};
+use serde_json::Value;
+use tfplug::testing::{Plan, Workdir, terraform_available};
+
+/// One test's environment: a working directory and, unless running against real AWS,
+/// an emulator.
+struct Acc {
+    emu: Option<EmulatorHandle>,
+    wd: Workdir,
+    net: Network,
+    suffix: String,
+}
+
+/// The network the capacity providers use.
+#[derive(Clone)]
+struct Network {
+    subnets: Vec<String>,
+    security_group: String,
+    other_vpc_security_group: String,
+    role_arn: String,
+}
+
+fn real_aws() -> bool {
+    std::env::var("LAMBDA_ACC_REAL_AWS").as_deref() == Ok("1")
+}
+
+fn provider_dir() -> PathBuf {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-lambda"));
+    bin.parent().map(PathBuf::from).unwrap_or_default()
+}
+
+/// Sets up a test, or returns `None` (the test is skipped) when terraform is missing, or
+/// when `needs_emulator` and the run targets real AWS.
+fn setup(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
+    if !terraform_available() {
+        eprintln!("skipping: terraform not found (set TF_BIN or put terraform on PATH)");
+        return None;
+    }
+    if real_aws() && needs_emulator {
+        eprintln!("skipping: needs the emulator (LAMBDA_ACC_REAL_AWS=1)");
+        return None;
+    }
+    let mut wd = match Workdir::dev_override("lambdakit/lambda", &provider_dir()) {
+        Ok(wd) => wd,
+        Err(e) => panic!("creating the working directory: {e}"),
+    };
+    let suffix = format!("{:x}", fastrand_suffix());
+    if real_aws() {
+        let var = |k: &str| {
+            std::env::var(k)
+                .unwrap_or_else(|_| panic!("{k} must be set with LAMBDA_ACC_REAL_AWS=1"))
+        };
+        let net = Network {
+            subnets: var("LAMBDA_ACC_SUBNET_IDS")
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect(),
+            security_group: var("LAMBDA_ACC_SECURITY_GROUP_ID"),
+            other_vpc_security_group: var("LAMBDA_ACC_OTHER_VPC_SECURITY_GROUP_ID"),
+            role_arn: var("LAMBDA_ACC_OPERATOR_ROLE_ARN"),
+        };
+        return Some(Acc {
+            emu: None,
+            wd,
+            net,
+            suffix,
+        });
+    }
+    let emu = match Emulator::start_blocking(opts) {
+        Ok(e) => e,
+        Err(e) => panic!("starting the emulator: {e}"),
+    };
+    let home = wd.path().join("aws-home");
+    let _ = std::fs::create_dir_all(&home);
+    wd.set_env("AWS_ENDPOINT_URL", emu.url());
+    wd.set_env("AWS_ACCESS_KEY_ID", "test");
+    wd.set_env("AWS_SECRET_ACCESS_KEY", "test");
+    wd.set_env("AWS_REGION", "us-east-1");
+    wd.set_env("AWS_EC2_METADATA_DISABLED", "true");
+    wd.set_env("AWS_CONFIG_FILE", home.join("config").to_string_lossy());
+    wd.set_env(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        home.join("credentials").to_string_lossy(),
+    );
+    let net = Network {
+        subnets: ec2::DEFAULT_SUBNET_IDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        security_group: ec2::DEFAULT_SECURITY_GROUP_ID.to_string(),
+        other_vpc_security_group: ec2::SECOND_SECURITY_GROUP_ID.to_string(),
+        role_arn: format!("arn:aws:iam::{}:role/lambda-operator", ec2::ACCOUNT_ID),
+    };
+    Some(Acc {
+        emu: Some(emu),
+        wd,
+        net,
+        suffix,
+    })
+}
+
+/// A few random hex digits (names must not collide on real AWS).
+fn fastrand_suffix() -> u32 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    (nanos ^ std::process::id().rotate_left(16)) & 0xff_ffff
+}
+
+impl Acc {
+    fn emu(&self) -> &EmulatorHandle {
+        match &self.emu {
+            Some(e) => e,
+            None => panic!("this test needs the emulator"),
+        }
+    }
+
+    fn name(&self, base: &str) -> String {
+        format!("tfacc-{base}-{}", self.suffix)
+    }
+
+    /// A configuration with one capacity provider `lambda_capacity_provider.test`;
+    /// `body` goes inside the resource block, `provider` inside the provider block.
+    fn config(&self, name: &str, provider: &str, body: &str) -> String {
+        self.config_with(name, provider, body, "")
+    }
+
+    /// Like [`Acc::config`], with more top-level HCL after the resource.
+    fn config_with(&self, name: &str, provider: &str, body: &str, after: &str) -> String {
+        let subnets: Vec<String> = self.net.subnets.iter().map(|s| format!("{s:?}")).collect();
+        format!(
+            r#"
+terraform {{
+  required_providers {{
+    lambda = {{ source = "lambdakit/lambda" }}
+  }}
+}}
+
+provider "lambda" {{
+{provider}
+}}
+
+resource "lambda_capacity_provider" "test" {{
+  name = "{name}"
+
+  vpc_config {{
+    subnet_ids         = [{subnets}]
+    security_group_ids = ["{sg}"]
+  }}
+
+  permissions_config {{
+    capacity_provider_operator_role_arn = "{role}"
+  }}
+{body}
+}}
+{after}
+"#,
+            subnets = subnets.join(", "),
+            sg = self.net.security_group,
+            role = self.net.role_arn,
+        )
+    }
+
+    fn write(&self, hcl: &str) {
+        if let Err(e) = self.wd.write_config(hcl) {
+            panic!("writing the configuration: {e}");
+        }
+    }
+
+    fn apply(&self) {
+        if let Err(e) = self.wd.apply() {
+            panic!("apply failed: {e}");
+        }
+    }
+
+    fn plan(&self) -> Plan {
+        match self.wd.plan() {
+            Ok(p) => p,
+            Err(e) => panic!("plan failed: {e}"),
+        }
+    }
+
+    fn destroy(&self) {
+        if let Err(e) = self.wd.destroy() {
+            panic!("destroy failed: {e}");
+        }
+    }
+
+    fn resource(&self) -> Value {
+        let state = match self.wd.state() {
+            Ok(s) => s,
+            Err(e) => panic!("terraform show failed: {e}"),
+        };
+        state
+            .resource("lambda_capacity_provider.test")
+            .unwrap_or_else(|| panic!("lambda_capacity_provider.test is not in the state"))
+    }
+
+    /// The emulator's record of the capacity provider called `name`.
+    fn emulated(&self, name: &str) -> Option<Value> {
+        let state = self.emu().state();
+        state["capacity_providers"]
+            .as_object()?
+            .values()
+            .find(|cp| cp["name"] == name)
+            .cloned()
+    }
+
+    /// Runs a plan expected to fail and returns its error diagnostics (from `-json`).
+    fn plan_errors(&self) -> Vec<Value> {
+        let out = match self
+            .wd
+            .expect_failure(&["plan", "-json", "-input=false", "-no-color"])
+        {
+            Ok(o) => o,
+            Err(e) => panic!("plan was expected to fail: {e}"),
+        };
+        diagnostics(&out.stdout, "error")
+    }
+}
+
+fn diagnostics(json_lines: &str, severity: &str) -> Vec<Value> {
+    json_lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["type"] == "diagnostic" && v["diagnostic"]["severity"] == severity)
+        .map(|v| v["diagnostic"].clone())
+        .collect()
+}
+
+/// Asserts that one error says `summary`, mentions every `words` in its detail, and
+/// points at a configuration line containing `line`.
+fn assert_error(errors: &[Value], summary: &str, words: &[&str], line: &str) {
+    let found = errors
+        .iter()
+        .find(|d| d["summary"].as_str().is_some_and(|s| s.contains(summary)));
+    let Some(d) = found else {
+        panic!("no error {summary:?} among {errors:#?}");
+    };
+    let detail = d["detail"].as_str().unwrap_or_default();
+    for w in words {
+        assert!(
+            detail.contains(w),
+            "detail of {summary:?} lacks {w:?}: {detail}"
+        );
+    }
+    let code = d["snippet"]["code"].as_str().unwrap_or_default();
+    assert!(
+        code.contains(line),
+        "error {summary:?} points at {code:?}, expected a line with {line:?}"
+    );
+    assert_eq!(d["address"], "lambda_capacity_provider.test", "{d:#}");
+}
+
+const MANUAL_SCALING: &str = r#"
+  capacity_provider_scaling_config {
+    max_vcpu_count = 64
+    scaling_mode   = "Manual"
+    scaling_policies {
+      predefined_metric_type = "LambdaCapacityProviderAverageCPUUtilization"
+      target_value           = 60
+    }
+  }
+"#;
+
+const ARM_REQUIREMENTS: &str = r#"
+  instance_requirements {
+    architectures          = ["arm64"]
+    allowed_instance_types = ["m7g.large", "m7g.xlarge"]
+  }
+"#;
+
+#[test]
+fn basic_create_read_destroy() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("basic");
+    let extra = format!(
+        r#"{ARM_REQUIREMENTS}{MANUAL_SCALING}
+  propagate_tags {{
+    mode          = "Explicit"
+    explicit_tags = {{ team = "web" }}
+  }}
+  telemetry_config {{
+    logging_config {{
+      system_log_level = "INFO"
+    }}
+  }}
+  tags = {{ env = "test" }}
+  timeouts {{ create = "20m" }}
+"#
+    );
+    let after = r#"
+data "lambda_capacity_provider" "by_name" {
+  name = lambda_capacity_provider.test.name
+}
+
+data "lambda_capacity_provider" "by_arn" {
+  arn = lambda_capacity_provider.test.arn
+}
+
+output "ds_state" { value = data.lambda_capacity_provider.by_name.state }
+output "ds_max" { value = data.lambda_capacity_provider.by_arn.capacity_provider_scaling_config[0].max_vcpu_count }
+output "ds_tags" { value = data.lambda_capacity_provider.by_arn.tags }
+"#;
+    let hcl = acc.config_with(&name, "", &extra, after);
+    acc.write(&hcl);
+    acc.apply();
+
+    let r = acc.resource();
+    assert_eq!(r["name"], name.as_str());
+    assert_eq!(r["state"], "Active");
+    assert!(
+        r["arn"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(&format!(":capacity-provider:{name}"))),
+        "{r:#}"
+    );
+    assert!(r["last_modified"].is_string(), "{r:#}");
+    assert_eq!(r["tags_all"]["env"], "test");
+    assert_eq!(
+        r["capacity_provider_scaling_config"][0]["max_vcpu_count"],
+        64
+    );
+    assert_eq!(r["propagate_tags"][0]["explicit_tags"]["team"], "web");
+    assert_eq!(
+        r["telemetry_config"][0]["logging_config"][0]["system_log_level"],
+        "INFO"
+    );
+
+    let outputs = acc
+        .wd
+        .run(&["output", "-json"])
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    let outputs: Value = serde_json::from_str(&outputs).unwrap_or(Value::Null);
+    assert_eq!(outputs["ds_state"]["value"], "Active", "{outputs:#}");
+    assert_eq!(outputs["ds_max"]["value"], 64, "{outputs:#}");
+    assert_eq!(outputs["ds_tags"]["value"]["env"], "test", "{outputs:#}");
+
+    if acc.emu.is_some() {
+        let cp = acc
+            .emulated(&name)
+            .unwrap_or_else(|| panic!("not in the emulator"));
+        assert_eq!(cp["state"], "Active");
+        assert_eq!(cp["tags"]["env"], "test");
+    }
+    assert!(acc.plan().is_empty(), "a second plan must be empty");
+
+    acc.destroy();
+    if acc.emu.is_some() {
+        assert!(
+            acc.emulated(&name).is_none(),
+            "destroy must wait until it is gone"
+        );
+    }
+}
+
+#[test]
+fn import_then_plan_is_empty() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("import");
+    let hcl = acc.config(
+        &name,
+        "",
+        &format!("{ARM_REQUIREMENTS}{MANUAL_SCALING}  tags = {{ env = \"test\" }}\n"),
+    );
+    acc.write(&hcl);
+    acc.apply();
+
+    // A second working directory with the same configuration imports it.
+    let mut wd2 = match Workdir::dev_override("lambdakit/lambda", &provider_dir()) {
+        Ok(w) => w,
+        Err(e) => panic!("{e}"),
+    };
+    if let Some(emu) = &acc.emu {
+        wd2.set_env("AWS_ENDPOINT_URL", emu.url());
+        wd2.set_env("AWS_ACCESS_KEY_ID", "test");
+        wd2.set_env("AWS_SECRET_ACCESS_KEY", "test");
+        wd2.set_env("AWS_REGION", "us-east-1");
+        wd2.set_env("AWS_EC2_METADATA_DISABLED", "true");
+    }
+    if let Err(e) = wd2.write_config(&hcl) {
+        panic!("{e}");
+    }
+    if let Err(e) = wd2.import("lambda_capacity_provider.test", &name) {
+        panic!("terraform import failed: {e}");
+    }
+    let plan = match wd2.plan() {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(
+        plan.is_empty(),
+        "plan after import must be empty: {:#}",
+        plan.json()["resource_changes"]
+    );
+
+    // The same with an import block, by ARN.
+    let arn = acc.resource()["arn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let mut wd3 = match Workdir::dev_override("lambdakit/lambda", &provider_dir()) {
+        Ok(w) => w,
+        Err(e) => panic!("{e}"),
+    };
+    if let Some(emu) = &acc.emu {
+        wd3.set_env("AWS_ENDPOINT_URL", emu.url());
+        wd3.set_env("AWS_ACCESS_KEY_ID", "test");
+        wd3.set_env("AWS_SECRET_ACCESS_KEY", "test");
+        wd3.set_env("AWS_REGION", "us-east-1");
+        wd3.set_env("AWS_EC2_METADATA_DISABLED", "true");
+    }
+    let with_block =
+        format!("{hcl}\nimport {{\n  to = lambda_capacity_provider.test\n  id = \"{arn}\"\n}}\n");
+    if let Err(e) = wd3.write_config(&with_block) {
+        panic!("{e}");
+    }
+    let plan = match wd3.plan() {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(
+        plan.actions_for("lambda_capacity_provider.test"),
+        vec!["no-op".to_string()]
+    );
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+
+    acc.destroy();
+}
+
+#[test]
+fn scaling_change_updates_in_place() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("scaling");
+    acc.write(&acc.config(&name, "", &format!("{ARM_REQUIREMENTS}{MANUAL_SCALING}")));
+    acc.apply();
+    let arn = acc.resource()["arn"].clone();
+
+    let changed = MANUAL_SCALING
+        .replace("max_vcpu_count = 64", "max_vcpu_count = 128")
+        .replace("target_value           = 60", "target_value           = 70");
+    acc.write(&acc.config(
+        &name,
+        "",
+        &format!("{ARM_REQUIREMENTS}{changed}  tags = {{ added = \"yes\" }}\n"),
+    ));
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for("lambda_capacity_provider.test"),
+        vec!["update".to_string()]
+    );
+    acc.apply();
+    let r = acc.resource();
+    assert_eq!(r["arn"], arn, "an in-place update keeps the ARN");
+    assert_eq!(
+        r["capacity_provider_scaling_config"][0]["max_vcpu_count"],
+        128
+    );
+    assert_eq!(
+        r["capacity_provider_scaling_config"][0]["scaling_policies"][0]["target_value"],
+        70
+    );
+    assert_eq!(r["tags_all"]["added"], "yes");
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+#[test]
+fn instance_requirements_change_replaces() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("replace");
+    acc.write(&acc.config(&name, "", ARM_REQUIREMENTS));
+    acc.apply();
+    let x86 = ARM_REQUIREMENTS
+        .replace("arm64", "x86_64")
+        .replace("\"m7g.large\", \"m7g.xlarge\"", "\"m7i.large\"");
+    acc.write(&acc.config(&name, "", &x86));
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for("lambda_capacity_provider.test"),
+        vec!["delete".to_string(), "create".to_string()]
+    );
+    let paths = plan.replace_paths("lambda_capacity_provider.test");
+    assert!(
+        paths.iter().any(|p| p[0] == "instance_requirements"),
+        "the plan must say instance_requirements forces the replacement: {paths:?}"
+    );
+    acc.apply();
+    assert_eq!(
+        acc.resource()["instance_requirements"][0]["architectures"][0],
+        "x86_64"
+    );
+    acc.destroy();
+}
+
+#[test]
+fn disappears_and_is_recreated() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("disappears");
+    acc.write(&acc.config(&name, "", ""));
+    acc.apply();
+
+    // Delete it behind Terraform's back with the SDK, and wait until it is gone.
+    let url = acc.emu().url();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let Ok(rt) = rt else { panic!("runtime") };
+    rt.block_on(async {
+        let conf = aws_sdk_lambda::Config::builder()
+            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+            .region(aws_sdk_lambda::config::Region::new("us-east-1"))
+            .endpoint_url(url)
+            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+                "test", "test", None, None, "test",
+            ))
+            .build();
+        let client = aws_sdk_lambda::Client::from_conf(conf);
+        if let Err(e) = client
+            .delete_capacity_provider()
+            .capacity_provider_name(&name)
+            .send()
+            .await
+        {
+            panic!("deleting outside Terraform: {e:?}");
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while acc.emulated(&name).is_some() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for("lambda_capacity_provider.test"),
+        vec!["create".to_string()]
+    );
+    acc.apply();
+    assert_eq!(acc.resource()["state"], "Active");
+    acc.destroy();
+}
+
+#[test]
+fn validation_error_wrong_range() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let body = MANUAL_SCALING.replace("max_vcpu_count = 64", "max_vcpu_count = 1");
+    acc.write(&acc.config(&acc.name("range"), "", &body));
+    assert_error(
+        &acc.plan_errors(),
+        "Invalid attribute value",
+        &["between 2 and 15000"],
+        "max_vcpu_count",
+    );
+}
+
+#[test]
+fn validation_error_bad_enum() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let body = r#"
+  capacity_provider_scaling_config {
+    scaling_mode = "Sometimes"
+  }
+"#;
+    acc.write(&acc.config(&acc.name("enum"), "", body));
+    assert_error(
+        &acc.plan_errors(),
+        "Invalid attribute value",
+        &["Auto, Manual"],
+        "scaling_mode",
+    );
+}
+
+#[test]
+fn validation_error_both_instance_type_lists() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let body = r#"
+  instance_requirements {
+    architectures           = ["arm64"]
+    allowed_instance_types  = ["m7g.large"]
+    excluded_instance_types = ["m7g.xlarge"]
+  }
+"#;
+    acc.write(&acc.config(&acc.name("both"), "", body));
+    assert_error(
+        &acc.plan_errors(),
+        "Conflicting instance type lists",
+        &["allowed_instance_types", "excluded_instance_types"],
+        "excluded_instance_types",
+    );
+}
+
+#[test]
+fn validation_error_unknown_subnet() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    acc.net.subnets[2] = "subnet-0000000000000dead".into();
+    acc.write(&acc.config(&acc.name("subnet"), "", ""));
+    assert_error(
+        &acc.plan_errors(),
+        "Subnet not found",
+        &["subnet-0000000000000dead"],
+        "subnet_ids",
+    );
+}
+
+#[test]
+fn validation_error_mismatched_vpc() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    acc.net.security_group = acc.net.other_vpc_security_group.clone();
+    acc.write(&acc.config(&acc.name("vpc"), "", ""));
+    let sg = acc.net.security_group.clone();
+    assert_error(
+        &acc.plan_errors(),
+        "Security groups in another VPC",
+        &[sg.as_str()],
+        "security_group_ids",
+    );
+}
+
+#[test]
+fn validation_error_arm64_with_x86_instance_type() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let body = r#"
+  instance_requirements {
+    architectures          = ["arm64"]
+    allowed_instance_types = ["m7g.large", "m7i.large"]
+  }
+"#;
+    acc.write(&acc.config(&acc.name("arch"), "", body));
+    assert_error(
+        &acc.plan_errors(),
+        "Instance type does not support the architecture",
+        &["m7i.large", "x86_64", "arm64"],
+        "allowed_instance_types",
+    );
+}
+
+#[test]
+fn ec2_unreachable_skips_checks_with_a_warning() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let provider = "  endpoints {\n    ec2 = \"http://127.0.0.1:9\"\n  }\n";
+    acc.write(&acc.config(&acc.name("noec2"), provider, ""));
+    let out = match acc.wd.run(&["plan", "-json", "-input=false", "-no-color"]) {
+        Ok(o) => o,
+        Err(e) => panic!("plan must not fail when EC2 is unreachable: {e}"),
+    };
+    let warnings = diagnostics(&out.stdout, "warning");
+    assert!(
+        warnings.iter().any(|w| w["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("Skipped EC2 checks"))),
+        "{warnings:#?}"
+    );
+}
+
+#[test]
+fn throttling_and_server_errors_still_converge() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let emu = acc.emu();
+    for (op, kind, n) in [
+        ("CreateCapacityProvider", FaultKind::Throttle, 2),
+        ("CreateCapacityProvider", FaultKind::ServerError, 1),
+        ("GetCapacityProvider", FaultKind::ServerError, 3),
+        ("GetCapacityProvider", FaultKind::Throttle, 1),
+        ("ListTags", FaultKind::Throttle, 1),
+        ("DescribeSubnets", FaultKind::Throttle, 1),
+        ("GetCallerIdentity", FaultKind::ServerError, 1),
+        ("DeleteCapacityProvider", FaultKind::ServerError, 2),
+    ] {
+        emu.inject_fault(FaultSpec::times(op, kind, n));
+    }
+    let name = acc.name("faults");
+    acc.write(&acc.config(&name, "", MANUAL_SCALING));
+    acc.apply();
+    assert_eq!(acc.resource()["state"], "Active");
+    acc.destroy();
+    assert!(acc.emulated(&name).is_none());
+    let calls = emu.calls();
+    let create = calls
+        .get("CreateCapacityProvider")
+        .copied()
+        .unwrap_or_default();
+    assert!(
+        create.calls >= 4,
+        "create must have been retried: {calls:?}"
+    );
+    let delete = calls
+        .get("DeleteCapacityProvider")
+        .copied()
+        .unwrap_or_default();
+    assert!(
+        delete.calls >= 3,
+        "delete must have been retried: {calls:?}"
+    );
+}
+
+#[test]
+fn failed_capacity_provider_fails_apply_and_is_tainted() {
+    let opts = EmulatorOptions {
+        capacity_provider_delay: Duration::from_secs(8),
+        ..EmulatorOptions::default()
+    };
+    let Some(acc) = setup(opts, true) else { return };
+    let name = acc.name("failed");
+    acc.write(&acc.config(&name, "", ""));
+
+    std::thread::scope(|s| {
+        let watcher = s.spawn(|| {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < deadline {
+                if acc.emulated(&name).is_some() {
+                    return acc
+                        .emu()
+                        .fail_capacity_provider(
+                            &name,
+                            "Subnet subnet-0de1a0f000000000a has no free IP addresses",
+                        )
+                        .is_ok();
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            false
+        });
+        let out =
+            match acc
+                .wd
+                .expect_failure(&["apply", "-auto-approve", "-input=false", "-no-color"])
+            {
+                Ok(o) => o,
+                Err(e) => panic!("apply must fail: {e}"),
+            };
+        assert!(
+            watcher.join().unwrap_or(false),
+            "the capacity provider was never failed"
+        );
+        let text = format!("{}{}", out.stdout, out.stderr);
+        eprintln!("{text}");
+        assert!(text.contains("reached state Failed"), "{text}");
+        assert!(text.contains(&name), "{text}");
+    });
+    let state = match acc.wd.state() {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(
+        state.resource_tainted("lambda_capacity_provider.test"),
+        "{:#}",
+        state.json()
+    );
+    let r = acc.resource();
+    assert_eq!(r["state"], "Failed");
+    assert!(r["arn"].is_string());
+    // The tainted object is replaced by the next apply, and destroy cleans up.
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for("lambda_capacity_provider.test"),
+        vec!["delete".to_string(), "create".to_string()]
+    );
+    acc.destroy();
+    assert!(acc.emulated(&name).is_none());
+}
+
+#[test]
+fn default_tags_merge() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("tags");
+    let provider = "  default_tags {\n    tags = { team = \"core\", env = \"dev\" }\n  }\n";
+    acc.write(&acc.config(
+        &name,
+        provider,
+        "  tags = { env = \"prod\", app = \"web\" }\n",
+    ));
+    acc.apply();
+    let r = acc.resource();
+    assert_eq!(r["tags"], serde_json::json!({"env": "prod", "app": "web"}));
+    assert_eq!(
+        r["tags_all"],
+        serde_json::json!({"env": "prod", "app": "web", "team": "core"})
+    );
+    if acc.emu.is_some() {
+        let cp = acc.emulated(&name).unwrap_or(Value::Null);
+        assert_eq!(
+            cp["tags"],
+            serde_json::json!({"env": "prod", "app": "web", "team": "core"})
+        );
+    }
+    assert!(
+        acc.plan().is_empty(),
+        "no diff after apply with default tags"
+    );
+
+    // Changing only the provider's default tags updates tags_all in place.
+    let provider2 = "  default_tags {\n    tags = { team = \"platform\" }\n  }\n";
+    acc.write(&acc.config(
+        &name,
+        provider2,
+        "  tags = { env = \"prod\", app = \"web\" }\n",
+    ));
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for("lambda_capacity_provider.test"),
+        vec!["update".to_string()]
+    );
+    acc.apply();
+    let r = acc.resource();
+    assert_eq!(
+        r["tags_all"],
+        serde_json::json!({"env": "prod", "app": "web", "team": "platform"})
+    );
+    if acc.emu.is_some() {
+        let cp = acc.emulated(&name).unwrap_or(Value::Null);
+        assert_eq!(
+            cp["tags"],
+            serde_json::json!({"env": "prod", "app": "web", "team": "platform"})
+        );
+    }
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+#[test]
+fn provider_schema_is_served() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    acc.write(&acc.config(&acc.name("schema"), "", ""));
+    let out = match acc.wd.run(&["providers", "schema", "-json"]) {
+        Ok(o) => o,
+        Err(e) => panic!("{e}"),
+    };
+    let schema: Value = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+    let p = &schema["provider_schemas"]["registry.terraform.io/lambdakit/lambda"];
+    let r = &p["resource_schemas"]["lambda_capacity_provider"]["block"];
+    for a in [
+        "name",
+        "arn",
+        "state",
+        "last_modified",
+        "kms_key_arn",
+        "instance_requirements",
+        "capacity_provider_scaling_config",
+        "propagate_tags",
+        "telemetry_config",
+        "tags",
+        "tags_all",
+    ] {
+        assert!(
+            r["attributes"][a].is_object(),
+            "missing attribute {a}: {r:#}"
+        );
+    }
+    for b in ["vpc_config", "permissions_config", "timeouts"] {
+        assert!(r["block_types"][b].is_object(), "missing block {b}: {r:#}");
+    }
+    assert!(p["data_source_schemas"]["lambda_capacity_provider"].is_object());
+    for a in [
+        "region",
+        "profile",
+        "max_retries",
+        "skip_credentials_validation",
+    ] {
+        assert!(
+            p["provider"]["block"]["attributes"][a].is_object(),
+            "provider lacks {a}"
+        );
+    }
+    for b in ["assume_role", "endpoints", "default_tags"] {
+        assert!(
+            p["provider"]["block"]["block_types"][b].is_object(),
+            "provider lacks {b}"
+        );
+    }
+}
+
+#[test]
+fn delete_refused_while_versions_use_it_names_them() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("inuse");
+    acc.write(&acc.config(&name, "", ""));
+    acc.apply();
+    let cp_arn = acc.resource()["arn"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+
+    // A function on the capacity provider, created behind Terraform's back.
+    let url = acc.emu().url();
+    let fn_name = format!("fn-{name}");
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        panic!("runtime")
+    };
+    let client = aws_sdk_lambda::Client::from_conf(
+        aws_sdk_lambda::Config::builder()
+            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
+            .region(aws_sdk_lambda::config::Region::new("us-east-1"))
+            .endpoint_url(url)
+            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+                "test", "test", None, None, "test",
+            ))
+            .build(),
+    );
+    rt.block_on(async {
+        use aws_sdk_lambda::types::{
+            CapacityProviderConfig, FunctionCode, LambdaManagedInstancesCapacityProviderConfig,
+            Runtime,
+        };
+        let mut zip = b"PK\x05\x06".to_vec();
+        zip.extend([0u8; 18]);
+        let cp_config = LambdaManagedInstancesCapacityProviderConfig::builder()
+            .capacity_provider_arn(&cp_arn)
+            .build()
+            .map(|c| {
+                CapacityProviderConfig::builder()
+                    .lambda_managed_instances_capacity_provider_config(c)
+                    .build()
+            });
+        let Ok(cp_config) = cp_config else {
+            panic!("building the capacity provider config")
+        };
+        let r = client
+            .create_function()
+            .function_name(&fn_name)
+            .role(&acc.net.role_arn)
+            .runtime(Runtime::from("python3.13"))
+            .handler("app.handler")
+            .code(
+                FunctionCode::builder()
+                    .zip_file(aws_smithy_types::Blob::new(zip))
+                    .build(),
+            )
+            .capacity_provider_config(cp_config)
+            .send()
+            .await;
+        if let Err(e) = r {
+            panic!("creating a function on the capacity provider: {e:?}");
+        }
+    });
+
+    let out =
+        match acc
+            .wd
+            .expect_failure(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        {
+            Ok(o) => o,
+            Err(e) => panic!("destroy must fail while a function uses the capacity provider: {e}"),
+        };
+    let text = format!("{}{}", out.stdout, out.stderr);
+    eprintln!("{text}");
+    assert!(
+        text.contains(&fn_name),
+        "the error must name the function version: {text}"
+    );
+    assert!(
+        acc.emulated(&name).is_some(),
+        "the capacity provider must still exist"
+    );
+
+    // Without the function the destroy goes through.
+    rt.block_on(async {
+        let _ = client
+            .delete_function()
+            .function_name(&fn_name)
+            .send()
+            .await;
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match acc.wd.destroy() {
+            Ok(_) => break,
+            Err(e) if Instant::now() > deadline => {
+                panic!("destroy after deleting the function: {e}")
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(500)),
+        }
+    }
+    assert!(acc.emulated(&name).is_none());
+}
+
+#[test]
+fn resource_region_argument() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("region");
+    acc.write(&acc.config(&name, "", "  region = \"eu-west-1\"\n"));
+    acc.apply();
+    let r = acc.resource();
+    assert_eq!(r["region"], "eu-west-1");
+    assert!(
+        r["arn"].as_str().is_some_and(|a| a.contains(":eu-west-1:")),
+        "{r:#}"
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+    assert!(acc.emulated(&name).is_none());
+
+    // Without the argument the provider's region is used and recorded.
+    acc.write(&acc.config(&name, "", ""));
+    acc.apply();
+    assert_eq!(acc.resource()["region"], "us-east-1");
+    acc.destroy();
+}
