@@ -142,6 +142,10 @@ fn mark_computed_unknown(
         }
     }
     for (name, nb) in &block.blocks {
+        if nb.requires_replace && !is_create {
+            // Computed values inside an immutable block keep their prior values.
+            continue;
+        }
         let cfg = attr_of(config, name);
         let prior_attr = attr_of(prior, name);
         if let Some(slot) = attrs.get_mut(name) {
@@ -161,11 +165,10 @@ fn should_plan_unknown(
     if !attr.is_computed() || !cfg.is_null() || attr.default.is_some() || attr.write_only {
         return false;
     }
-    if !is_create && attr.use_state_for_unknown {
-        // Keep the prior value; only a missing one is planned unknown.
-        return prior.is_none_or(Value::is_null);
-    }
-    true
+    // A value fixed at create (use_state_for_unknown), or one that can only change by
+    // replacing the resource, keeps its prior value in an in-place update, null or not.
+    let fixed_after_create = attr.use_state_for_unknown || attr.requires_replace;
+    is_create || !fixed_after_create || prior.is_none()
 }
 
 fn collect_replace_paths(
@@ -671,6 +674,60 @@ mod tests {
         // A change of a non-replacing block attribute updates in place.
         let change = run(&s, &config("a", Value::Null, cfg_block("m2", "z")));
         assert!(change.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn computed_values_that_cannot_change_in_place_keep_null_prior_values() {
+        let block = schema()
+            .attribute(
+                Attribute::string("kms")
+                    .optional_computed()
+                    .requires_replace(),
+            )
+            .attribute(
+                Attribute::string("fixed")
+                    .computed()
+                    .use_state_for_unknown(),
+            );
+        let with = |v: Value, k: &str, x: Value| {
+            let mut v = v;
+            if let Value::Object(m) = &mut v {
+                m.insert(k.into(), x);
+            }
+            v
+        };
+        let prior = with(
+            with(
+                state("a", Value::Null, Value::List(vec![])),
+                "kms",
+                Value::Null,
+            ),
+            "fixed",
+            Value::Null,
+        );
+        let config = with(
+            with(
+                config("a", Value::string("changed"), Value::List(vec![])),
+                "kms",
+                Value::Null,
+            ),
+            "fixed",
+            Value::Null,
+        );
+        let change = plan_change(&block, &prior, &config.clone(), &config);
+        assert_eq!(change.planned.get_attr("kms"), Some(&Value::Null));
+        assert_eq!(change.planned.get_attr("fixed"), Some(&Value::Null));
+        assert!(
+            change.requires_replace.is_empty(),
+            "{:?}",
+            change.requires_replace
+        );
+        assert!(
+            change
+                .planned
+                .get_attr("modified")
+                .is_some_and(Value::is_unknown)
+        );
     }
 
     #[test]
