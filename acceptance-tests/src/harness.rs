@@ -11,6 +11,7 @@ use std::path::Path;
 
 use tfplug::testing::{TestingError, Workdir};
 
+use crate::ec2;
 use crate::server::{Emulator, EmulatorHandle, EmulatorOptions};
 
 /// Environment variable that opts in to running acceptance tests against real AWS.
@@ -30,6 +31,61 @@ pub enum Target {
 /// One test's acceptance environment.
 pub struct AccEnv {
     target: Target,
+    network: Network,
+}
+
+/// The network and role a test's capacity providers use: the emulator's fixed default
+/// VPC, or the caller's own resources against real AWS.
+#[derive(Clone, Debug)]
+pub struct Network {
+    /// Three subnets of one VPC, in three Availability Zones.
+    pub subnet_ids: Vec<String>,
+    /// A security group of that VPC.
+    pub security_group_id: String,
+    /// A security group of another VPC (for the mismatched-VPC check).
+    pub other_vpc_security_group_id: String,
+    /// The capacity provider operator role.
+    pub operator_role_arn: String,
+}
+
+/// Environment variables naming the real-AWS network (with `LAMBDA_ACC_REAL_AWS=1`).
+pub const NETWORK_VARS: [&str; 4] = [
+    "LAMBDA_ACC_SUBNET_IDS",
+    "LAMBDA_ACC_SECURITY_GROUP_ID",
+    "LAMBDA_ACC_OTHER_VPC_SECURITY_GROUP_ID",
+    "LAMBDA_ACC_OPERATOR_ROLE_ARN",
+];
+
+impl Network {
+    fn emulator() -> Self {
+        Self {
+            subnet_ids: ec2::DEFAULT_SUBNET_IDS
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            security_group_id: ec2::DEFAULT_SECURITY_GROUP_ID.to_string(),
+            other_vpc_security_group_id: ec2::SECOND_SECURITY_GROUP_ID.to_string(),
+            operator_role_arn: format!("arn:aws:iam::{}:role/lambda-operator", ec2::ACCOUNT_ID),
+        }
+    }
+
+    fn from_env() -> Result<Self, Skip> {
+        let var = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .ok_or(Skip::MissingVariable(k.to_string()))
+        };
+        Ok(Self {
+            subnet_ids: var(NETWORK_VARS[0])?
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect(),
+            security_group_id: var(NETWORK_VARS[1])?,
+            other_vpc_security_group_id: var(NETWORK_VARS[2])?,
+            operator_role_arn: var(NETWORK_VARS[3])?,
+        })
+    }
 }
 
 /// Why a test is not run.
@@ -44,6 +100,9 @@ pub enum Skip {
     /// No terraform binary.
     #[error("terraform not found: skipping")]
     NoTerraform,
+    /// A variable the real-AWS run needs is not set.
+    #[error("{REAL_AWS_VAR}=1 needs {0} to be set: skipping")]
+    MissingVariable(String),
 }
 
 /// True when the user asked for real AWS.
@@ -73,18 +132,19 @@ impl AccEnv {
             return Err(Skip::NoTerraform);
         }
         if real_aws_requested() {
-            return if credentials_present() {
-                Ok(Self {
-                    target: Target::RealAws,
-                })
-            } else {
-                Err(Skip::NoCredentials)
-            };
+            if !credentials_present() {
+                return Err(Skip::NoCredentials);
+            }
+            return Ok(Self {
+                target: Target::RealAws,
+                network: Network::from_env()?,
+            });
         }
         let handle = Emulator::start_blocking(opts)
             .unwrap_or_else(|e| panic!("the local emulator could not start: {e}"));
         Ok(Self {
             target: Target::Emulator(handle),
+            network: Network::emulator(),
         })
     }
 
@@ -99,6 +159,20 @@ impl AccEnv {
     /// The emulator, or [`Skip::NeedsEmulator`] against real AWS.
     pub fn require_emulator(&self) -> Result<&Emulator, Skip> {
         self.emulator().ok_or(Skip::NeedsEmulator)
+    }
+
+    /// The network and role to use.
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// A suffix that keeps resource names of concurrent runs apart on real AWS.
+    pub fn unique_suffix() -> String {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!("{:x}", (nanos ^ u128::from(std::process::id())) & 0xff_ffff)
     }
 
     /// True against real AWS.
