@@ -359,6 +359,17 @@ output "ds_tags" { value = data.lambda_capacity_provider.by_arn.tags }
             .unwrap_or_else(|| panic!("not in the emulator"));
         assert_eq!(cp["state"], "Active");
         assert_eq!(cp["tags"]["env"], "test");
+        // PropagateTags and TelemetryConfig reached AWS (not only the Terraform state).
+        assert_eq!(
+            cp["config"]["PropagateTags"],
+            serde_json::json!({"Mode": "Explicit", "ExplicitTags": {"team": "web"}}),
+            "{cp:#}"
+        );
+        assert_eq!(
+            cp["config"]["TelemetryConfig"],
+            serde_json::json!({"LoggingConfig": {"SystemLogLevel": "INFO"}}),
+            "{cp:#}"
+        );
     }
     assert!(acc.plan().is_empty(), "a second plan must be empty");
 
@@ -460,10 +471,21 @@ fn scaling_change_updates_in_place() {
     let changed = MANUAL_SCALING
         .replace("max_vcpu_count = 64", "max_vcpu_count = 128")
         .replace("target_value           = 60", "target_value           = 70");
+    let propagation_and_logging = r#"  propagate_tags {
+    mode = "None"
+  }
+  telemetry_config {
+    logging_config {
+      system_log_level = "WARN"
+    }
+  }
+"#;
     acc.write(&acc.config(
         &name,
         "",
-        &format!("{ARM_REQUIREMENTS}{changed}  tags = {{ added = \"yes\" }}\n"),
+        &format!(
+            "{ARM_REQUIREMENTS}{changed}{propagation_and_logging}  tags = {{ added = \"yes\" }}\n"
+        ),
     ));
     let plan = acc.plan();
     assert_eq!(
@@ -482,6 +504,21 @@ fn scaling_change_updates_in_place() {
         70
     );
     assert_eq!(r["tags_all"]["added"], "yes");
+    assert_eq!(r["propagate_tags"][0]["mode"], "None");
+    assert_eq!(
+        r["telemetry_config"][0]["logging_config"][0]["system_log_level"],
+        "WARN"
+    );
+    if acc.emu.is_some() {
+        let cp = acc
+            .emulated(&name)
+            .unwrap_or_else(|| panic!("not in the emulator"));
+        assert_eq!(cp["config"]["PropagateTags"]["Mode"], "None", "{cp:#}");
+        assert_eq!(
+            cp["config"]["TelemetryConfig"]["LoggingConfig"]["SystemLogLevel"], "WARN",
+            "{cp:#}"
+        );
+    }
     assert!(acc.plan().is_empty());
     acc.destroy();
 }

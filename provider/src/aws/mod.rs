@@ -3,7 +3,6 @@
 
 pub mod clients;
 pub mod error;
-pub mod raw;
 pub mod retry;
 pub mod timeouts;
 pub mod waiter;

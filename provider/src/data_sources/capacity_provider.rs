@@ -96,8 +96,7 @@ impl DataSource for CapacityProviderDataSource {
             }
             Err(e) => return (Value::Null, e.to_diagnostic(&label, "reading").into()),
         };
-        let remote = match api::list_tags(&clients, &budget, found.cp.capacity_provider_arn()).await
-        {
+        let remote = match api::list_tags(&clients, &budget, found.capacity_provider_arn()).await {
             Ok(t) => t,
             Err(e) => {
                 return (
@@ -106,7 +105,7 @@ impl DataSource for CapacityProviderDataSource {
                 );
             }
         };
-        let full = match flatten(&found.cp, &found.raw).to_value() {
+        let full = match flatten(&found).to_value() {
             Ok(v) => v,
             Err(d) => return (Value::Null, d),
         };

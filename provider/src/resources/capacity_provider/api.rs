@@ -7,55 +7,21 @@ use std::time::Duration;
 use aws_sdk_lambda::types::{CapacityProvider, CapacityProviderState};
 use tokio::time::Instant;
 
-use crate::aws::raw::CaptureBody;
 use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
 use crate::tags::Tags;
-
-/// A capacity provider as GetCapacityProvider returned it.
-#[derive(Clone, Debug)]
-pub struct Found {
-    /// The SDK's view.
-    pub cp: CapacityProvider,
-    /// AWS's reason for a failed state, when the response carried one
-    /// (`StateReason`/`StateReasonCode`; not in the SDK's model, read from the raw body).
-    pub reason: Option<String>,
-    /// The `CapacityProvider` object of the raw response, for members the SDK in use
-    /// does not model (null when unavailable).
-    pub raw: serde_json::Value,
-}
-
-/// Reads `StateReason` (and `StateReasonCode`) from a GetCapacityProvider response's
-/// `CapacityProvider` object.
-pub fn state_reason(cp: &serde_json::Value) -> Option<String> {
-    let text = |k: &str| {
-        cp.get(k)
-            .and_then(serde_json::Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    match (text("StateReasonCode"), text("StateReason")) {
-        (Some(code), Some(reason)) => Some(format!("{code}: {reason}")),
-        (None, Some(reason)) => Some(reason),
-        (Some(code), None) => Some(code),
-        (None, None) => None,
-    }
-}
 
 /// The capacity provider called `name` (a name or ARN), or `None` when it does not exist.
 pub async fn get(
     clients: &AwsClients,
     budget: &Budget,
     name: &str,
-) -> Result<Option<Found>, Error> {
-    let capture = CaptureBody::default();
+) -> Result<Option<CapacityProvider>, Error> {
     let result = clients
         .call(budget, "GetCapacityProvider", || {
             let req = clients
                 .lambda
                 .get_capacity_provider()
-                .capacity_provider_name(name)
-                .customize()
-                .interceptor(capture.clone());
+                .capacity_provider_name(name);
             async move {
                 req.send()
                     .await
@@ -65,15 +31,7 @@ pub async fn get(
         .await;
     match result {
         Ok(out) => match out.capacity_provider {
-            Some(cp) => {
-                let json = capture.json();
-                let raw = json.get("CapacityProvider").cloned().unwrap_or(json);
-                Ok(Some(Found {
-                    cp,
-                    reason: state_reason(&raw),
-                    raw,
-                }))
-            }
+            Some(cp) => Ok(Some(cp)),
             None => Err(Error::Unexpected(format!(
                 "GetCapacityProvider returned no capacity provider for {name:?}"
             ))),
@@ -87,12 +45,13 @@ pub async fn get(
 /// (eventual consistency) before that counts as an error.
 const VISIBILITY_GRACE: Duration = Duration::from_secs(30);
 
-/// Waits until the capacity provider is Active; fails fast when it goes Failed.
+/// Waits until the capacity provider is Active; fails fast when it goes Failed. (The
+/// Lambda API gives no reason for a failed capacity provider, so the error has none.)
 pub async fn wait_active(
     clients: &AwsClients,
     budget: &Budget,
     name: &str,
-) -> Result<Found, Error> {
+) -> Result<CapacityProvider, Error> {
     let started = Instant::now();
     let what = format!("capacity provider {name:?} to become Active");
     wait_for(&what, &WaitOptions::default(), budget, || async move {
@@ -104,11 +63,11 @@ pub async fn wait_active(
                 "capacity provider {name:?} disappeared while waiting for it to become Active"
             )));
         };
-        Ok(match found.cp.state() {
+        Ok(match found.state() {
             CapacityProviderState::Active => Status::Ready(found),
             CapacityProviderState::Failed | CapacityProviderState::Deleting => Status::Failed {
-                state: found.cp.state().as_str().to_string(),
-                reason: found.reason.clone(),
+                state: found.state().as_str().to_string(),
+                reason: None,
             },
             other => Status::Pending(other.as_str().to_string()),
         })
@@ -122,10 +81,10 @@ pub async fn wait_deleted(clients: &AwsClients, budget: &Budget, name: &str) -> 
     wait_for(&what, &WaitOptions::default(), budget, || async move {
         Ok(match get(clients, budget, name).await? {
             None => Status::Ready(()),
-            Some(found) => match found.cp.state() {
+            Some(cp) => match cp.state() {
                 CapacityProviderState::Failed => Status::Failed {
                     state: "Failed".into(),
-                    reason: found.reason.clone(),
+                    reason: None,
                 },
                 other => Status::Pending(other.as_str().to_string()),
             },
@@ -251,17 +210,6 @@ pub fn name_from_id(id: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_state_reason_from_raw_body() {
-        let cp = serde_json::json!({"State":"Failed","StateReason":"No capacity","StateReasonCode":"InsufficientCapacity"});
-        assert_eq!(
-            state_reason(&cp),
-            Some("InsufficientCapacity: No capacity".into())
-        );
-        assert_eq!(state_reason(&serde_json::json!({})), None);
-        assert_eq!(state_reason(&serde_json::Value::Null), None);
-    }
 
     #[test]
     fn names_from_ids() {

@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_lambda::types::{
-    Architecture, CapacityProvider, CapacityProviderPermissionsConfig,
-    CapacityProviderPredefinedMetricType, CapacityProviderScalingConfig,
-    CapacityProviderScalingMode, CapacityProviderVpcConfig, InstanceRequirements,
-    TargetTrackingScalingPolicy,
+    Architecture, CapacityProvider, CapacityProviderLoggingConfig,
+    CapacityProviderPermissionsConfig, CapacityProviderPredefinedMetricType,
+    CapacityProviderScalingConfig, CapacityProviderScalingMode, CapacityProviderTelemetryConfig,
+    CapacityProviderVpcConfig, InstanceRequirements, PropagateTags, PropagateTagsMode,
+    SystemLogLevel, TargetTrackingScalingPolicy,
 };
-use serde_json::{Map, Value as Json, json};
 use tfplug::value::{Maybe, Value};
 
 use super::model::*;
@@ -87,74 +87,54 @@ pub fn expand_scaling(m: &ScalingConfigModel) -> Result<CapacityProviderScalingC
         .build())
 }
 
-/// The request members the SDK in use does not model (`PropagateTags`,
-/// `TelemetryConfig`), as JSON for [`crate::aws::raw::ExtraJsonFields`].
-pub fn expand_extra(m: &CapacityProviderModel) -> Map<String, Json> {
-    let mut out = Map::new();
-    if let Some(p) = m.propagate() {
-        let mut o = Map::new();
-        if let Some(mode) = &p.mode {
-            o.insert("Mode".into(), json!(mode));
-        }
-        if let Some(tags) = &p.explicit_tags {
-            o.insert("ExplicitTags".into(), json!(tags));
-        }
-        out.insert("PropagateTags".into(), Json::Object(o));
+/// `propagate_tags` → `PropagateTags`.
+pub fn expand_propagate_tags(m: &PropagateTagsModel) -> PropagateTags {
+    PropagateTags::builder()
+        .set_mode(m.mode.as_deref().map(PropagateTagsMode::from))
+        .set_explicit_tags(
+            m.explicit_tags
+                .as_ref()
+                .map(|t| t.clone().into_iter().collect()),
+        )
+        .build()
+}
+
+/// `telemetry_config` → `TelemetryConfig`.
+pub fn expand_telemetry(m: &TelemetryConfigModel) -> CapacityProviderTelemetryConfig {
+    CapacityProviderTelemetryConfig::builder()
+        .set_logging_config(m.logging_config.as_ref().and_then(|l| l.first()).map(|l| {
+            CapacityProviderLoggingConfig::builder()
+                .set_system_log_level(l.system_log_level.as_deref().map(SystemLogLevel::from))
+                .set_log_group(l.log_group.clone())
+                .build()
+        }))
+        .build()
+}
+
+/// `PropagateTags` → `propagate_tags`.
+fn flatten_propagate_tags(p: &PropagateTags) -> PropagateTagsModel {
+    PropagateTagsModel {
+        mode: p.mode().map(|m| m.as_str().to_string()),
+        explicit_tags: p
+            .explicit_tags()
+            .map(|t| t.clone().into_iter().collect::<BTreeMap<_, _>>()),
     }
-    if let Some(t) = m.telemetry() {
-        let mut o = Map::new();
-        if let Some(l) = t.logging_config.as_ref().and_then(|l| l.first()) {
-            let mut lo = Map::new();
-            if let Some(level) = &l.system_log_level {
-                lo.insert("SystemLogLevel".into(), json!(level));
-            }
-            if let Some(group) = &l.log_group {
-                lo.insert("LogGroup".into(), json!(group));
-            }
-            o.insert("LoggingConfig".into(), Json::Object(lo));
-        }
-        out.insert("TelemetryConfig".into(), Json::Object(o));
-    }
-    out
 }
 
-fn json_str(v: &Json, key: &str) -> Option<String> {
-    v.get(key).and_then(Json::as_str).map(str::to_string)
-}
-
-/// `PropagateTags` of a raw `CapacityProvider` object.
-fn flatten_propagate_tags(raw: &Json) -> Vec<PropagateTagsModel> {
-    let Some(p) = raw.get("PropagateTags").filter(|p| p.is_object()) else {
-        return Vec::new();
-    };
-    vec![PropagateTagsModel {
-        mode: json_str(p, "Mode"),
-        explicit_tags: p.get("ExplicitTags").and_then(Json::as_object).map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-                .collect::<BTreeMap<_, _>>()
-        }),
-    }]
-}
-
-/// `TelemetryConfig` of a raw `CapacityProvider` object.
-fn flatten_telemetry(raw: &Json) -> Vec<TelemetryConfigModel> {
-    let Some(t) = raw.get("TelemetryConfig").filter(|t| t.is_object()) else {
-        return Vec::new();
-    };
-    vec![TelemetryConfigModel {
-        logging_config: t.get("LoggingConfig").filter(|l| l.is_object()).map(|l| {
+/// `TelemetryConfig` → `telemetry_config`.
+fn flatten_telemetry(t: &CapacityProviderTelemetryConfig) -> TelemetryConfigModel {
+    TelemetryConfigModel {
+        logging_config: t.logging_config().map(|l| {
             vec![LoggingConfigModel {
-                system_log_level: json_str(l, "SystemLogLevel"),
-                log_group: json_str(l, "LogGroup"),
+                system_log_level: l.system_log_level().map(|x| x.as_str().to_string()),
+                log_group: l.log_group().map(str::to_string),
             }]
         }),
-    }]
+    }
 }
 
-/// The SDK's view of a capacity provider (plus the raw `CapacityProvider` JSON for the
-/// members the SDK lacks) → the model (without tags and timeouts).
-pub fn flatten(cp: &CapacityProvider, raw: &Json) -> CapacityProviderModel {
+/// The SDK's view of a capacity provider → the model (without tags and timeouts).
+pub fn flatten(cp: &CapacityProvider) -> CapacityProviderModel {
     let name = cp
         .capacity_provider_arn()
         .rsplit_once(":capacity-provider:")
@@ -222,8 +202,18 @@ pub fn flatten(cp: &CapacityProvider, raw: &Json) -> CapacityProviderModel {
                 .into_iter()
                 .collect(),
         ),
-        propagate_tags: Maybe::Known(flatten_propagate_tags(raw)),
-        telemetry_config: Maybe::Known(flatten_telemetry(raw)),
+        propagate_tags: Maybe::Known(
+            cp.propagate_tags()
+                .map(flatten_propagate_tags)
+                .into_iter()
+                .collect(),
+        ),
+        telemetry_config: Maybe::Known(
+            cp.telemetry_config()
+                .map(flatten_telemetry)
+                .into_iter()
+                .collect(),
+        ),
         tags: Maybe::Null,
         tags_all: Maybe::Null,
         timeouts: Maybe::Null,
@@ -355,28 +345,47 @@ mod tests {
     }
 
     #[test]
-    fn extra_members_round_trip() {
-        let m = CapacityProviderModel {
-            propagate_tags: Maybe::Known(vec![PropagateTagsModel {
-                mode: Some("Explicit".into()),
-                explicit_tags: Some([("team".to_string(), "web".to_string())].into()),
-            }]),
-            telemetry_config: Maybe::Known(vec![TelemetryConfigModel {
-                logging_config: Some(vec![LoggingConfigModel {
-                    system_log_level: Some("INFO".into()),
-                    log_group: None,
-                }]),
-            }]),
-            ..Default::default()
+    fn propagate_tags_and_telemetry_round_trip() {
+        let p = PropagateTagsModel {
+            mode: Some("Explicit".into()),
+            explicit_tags: Some([("team".to_string(), "web".to_string())].into()),
         };
-        let raw = Json::Object(expand_extra(&m));
+        let t = TelemetryConfigModel {
+            logging_config: Some(vec![LoggingConfigModel {
+                system_log_level: Some("INFO".into()),
+                log_group: None,
+            }]),
+        };
+        let sdk_p = expand_propagate_tags(&p);
+        assert_eq!(sdk_p.mode(), Some(&PropagateTagsMode::Explicit));
         assert_eq!(
-            raw,
-            json!({"PropagateTags": {"Mode": "Explicit", "ExplicitTags": {"team": "web"}},
-                   "TelemetryConfig": {"LoggingConfig": {"SystemLogLevel": "INFO"}}})
+            sdk_p
+                .explicit_tags()
+                .and_then(|m| m.get("team"))
+                .map(String::as_str),
+            Some("web")
         );
-        assert_eq!(Maybe::Known(flatten_propagate_tags(&raw)), m.propagate_tags);
-        assert_eq!(Maybe::Known(flatten_telemetry(&raw)), m.telemetry_config);
+        let sdk_t = expand_telemetry(&t);
+        assert_eq!(
+            sdk_t.logging_config().and_then(|l| l.system_log_level()),
+            Some(&SystemLogLevel::Info)
+        );
+        assert_eq!(flatten_propagate_tags(&sdk_p), p);
+        assert_eq!(flatten_telemetry(&sdk_t), t);
+    }
+
+    #[test]
+    fn flatten_without_propagate_tags_or_telemetry_is_empty() {
+        let cp = CapacityProvider::builder()
+            .capacity_provider_arn("arn:aws:lambda:us-east-1:123456789012:capacity-provider:web")
+            .state(aws_sdk_lambda::types::CapacityProviderState::Active)
+            .build();
+        let m = cp.map(|cp| flatten(&cp));
+        assert!(m.is_ok());
+        let m = m.unwrap_or_default();
+        assert_eq!(m.name, Maybe::Known("web".to_string()));
+        assert_eq!(m.propagate_tags, Maybe::Known(vec![]));
+        assert_eq!(m.telemetry_config, Maybe::Known(vec![]));
     }
 
     #[test]

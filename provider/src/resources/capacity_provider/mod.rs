@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use aws_sdk_lambda::types::CapacityProvider;
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
 use tfplug::resource::{
@@ -24,12 +25,11 @@ use tfplug::resource::{
 use tfplug::schema::Schema;
 use tfplug::value::{Maybe, Value};
 
-use crate::aws::raw::ExtraJsonFields;
 use crate::aws::{AwsClients, AwsError, Budget, Error, ErrorClass, Operation, SharedClients};
 use crate::tags::{self, Tags};
 use expand_flatten::{
-    expand_extra, expand_instance_requirements, expand_permissions, expand_scaling, expand_vpc,
-    flatten, reconcile, unknowns_to_null,
+    expand_instance_requirements, expand_permissions, expand_propagate_tags, expand_scaling,
+    expand_telemetry, expand_vpc, flatten, reconcile, unknowns_to_null,
 };
 use model::CapacityProviderModel;
 use schema::TIMEOUTS;
@@ -76,13 +76,13 @@ fn regional(shared: &SharedClients, resource: &Value) -> Result<Arc<AwsClients>,
 /// The state to store after AWS returned `found`: AWS's values, in the form of `base`
 /// (the plan, or the previous state), with `tags`, `tags_all` and `timeouts` given.
 fn state_value(
-    found: &api::Found,
+    found: &CapacityProvider,
     region: &str,
     base: &Value,
     tags_value: Value,
     tags_all: &Tags,
 ) -> Result<Value, Diagnostics> {
-    let mut v = flatten(&found.cp, &found.raw).to_value()?;
+    let mut v = flatten(found).to_value()?;
     set_attr(&mut v, "region", Value::string(region));
     set_attr(&mut v, "tags", tags_value);
     set_attr(&mut v, "tags_all", tags::to_map_value(tags_all));
@@ -202,8 +202,8 @@ impl Resource for CapacityProviderResource {
                 Err(d) => StateResponse::failed_with_state(
                     partial_state(
                         &req.planned,
-                        Some(found.cp.capacity_provider_arn()),
-                        found.cp.state().as_str(),
+                        Some(found.capacity_provider_arn()),
+                        found.state().as_str(),
                     ),
                     d,
                 ),
@@ -253,8 +253,7 @@ impl Resource for CapacityProviderResource {
             }
             Err(e) => return StateResponse::failed(e.to_diagnostic(&label, "reading")),
         };
-        let remote = match api::list_tags(&clients, &budget, found.cp.capacity_provider_arn()).await
-        {
+        let remote = match api::list_tags(&clients, &budget, found.capacity_provider_arn()).await {
             Ok(t) => t,
             Err(e) => return StateResponse::failed(e.to_diagnostic(&label, "reading the tags of")),
         };
@@ -400,7 +399,8 @@ async fn create_call(
             .ok_or_else(|| missing("permissions_config"))?,
     )?;
     let scaling = m.scaling().map(expand_scaling).transpose()?;
-    let extra = ExtraJsonFields::new(expand_extra(m));
+    let propagate_tags = m.propagate().map(expand_propagate_tags);
+    let telemetry = m.telemetry().map(expand_telemetry);
     let attempts = AtomicU32::new(0);
     clients
         .call_with_iam_retry(budget, "CreateCapacityProvider", || {
@@ -416,9 +416,9 @@ async fn create_call(
                 )
                 .set_capacity_provider_scaling_config(scaling.clone())
                 .set_kms_key_arn(m.kms_key_arn.known().cloned())
-                .set_tags((!tags_all.is_empty()).then(|| tags_all.clone().into_iter().collect()))
-                .customize()
-                .interceptor(extra.clone());
+                .set_propagate_tags(propagate_tags.clone())
+                .set_telemetry_config(telemetry.clone())
+                .set_tags((!tags_all.is_empty()).then(|| tags_all.clone().into_iter().collect()));
             async move {
                 match req.send().await {
                     Ok(out) => Ok(out.capacity_provider.map(|cp| cp.capacity_provider_arn)),
@@ -448,7 +448,8 @@ async fn update_call(
     m: &CapacityProviderModel,
 ) -> Result<(), Error> {
     let scaling = m.scaling().map(expand_scaling).transpose()?;
-    let extra = ExtraJsonFields::new(expand_extra(m));
+    let propagate_tags = m.propagate().map(expand_propagate_tags);
+    let telemetry = m.telemetry().map(expand_telemetry);
     clients
         .call(budget, "UpdateCapacityProvider", || {
             let req = clients
@@ -456,8 +457,8 @@ async fn update_call(
                 .update_capacity_provider()
                 .capacity_provider_name(m.name())
                 .set_capacity_provider_scaling_config(scaling.clone())
-                .customize()
-                .interceptor(extra.clone());
+                .set_propagate_tags(propagate_tags.clone())
+                .set_telemetry_config(telemetry.clone());
             async move {
                 req.send()
                     .await
