@@ -11,30 +11,18 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use acceptance_tests::{Emulator, EmulatorHandle, EmulatorOptions, FaultKind, FaultSpec, ec2};
+use acceptance_tests::harness::{AccEnv, Network};
+use acceptance_tests::{Emulator, EmulatorOptions, FaultKind, FaultSpec};
 use serde_json::Value;
-use tfplug::testing::{Plan, Workdir, terraform_available};
+use tfplug::testing::{Plan, Workdir};
 
-/// One test's environment: a working directory and, unless running against real AWS,
-/// an emulator.
+/// One test's environment (a private emulator, or real AWS when opted in), its
+/// Terraform working directory and the network its capacity providers use.
 struct Acc {
-    emu: Option<EmulatorHandle>,
+    env: AccEnv,
     wd: Workdir,
     net: Network,
     suffix: String,
-}
-
-/// The network the capacity providers use.
-#[derive(Clone)]
-struct Network {
-    subnets: Vec<String>,
-    security_group: String,
-    other_vpc_security_group: String,
-    role_arn: String,
-}
-
-fn real_aws() -> bool {
-    std::env::var("LAMBDA_ACC_REAL_AWS").as_deref() == Ok("1")
 }
 
 fn provider_dir() -> PathBuf {
@@ -42,88 +30,36 @@ fn provider_dir() -> PathBuf {
     bin.parent().map(PathBuf::from).unwrap_or_default()
 }
 
-/// Sets up a test, or returns `None` (the test is skipped) when terraform is missing, or
-/// when `needs_emulator` and the run targets real AWS.
+/// Sets up a test, or returns `None` (the test is skipped, saying why) when terraform is
+/// missing, a real-AWS run lacks credentials or variables, or `needs_emulator` and the
+/// run targets real AWS.
 fn setup(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
-    if !terraform_available() {
-        eprintln!("skipping: terraform not found (set TF_BIN or put terraform on PATH)");
+    let env = match AccEnv::start_with(opts) {
+        Ok(env) => env,
+        Err(skip) => {
+            eprintln!("{skip}");
+            return None;
+        }
+    };
+    if needs_emulator && let Err(skip) = env.require_emulator() {
+        eprintln!("{skip}");
         return None;
     }
-    if real_aws() && needs_emulator {
-        eprintln!("skipping: needs the emulator (LAMBDA_ACC_REAL_AWS=1)");
-        return None;
-    }
-    let mut wd = match Workdir::dev_override("lambdakit/lambda", &provider_dir()) {
+    let wd = match env.workdir(&provider_dir()) {
         Ok(wd) => wd,
         Err(e) => panic!("creating the working directory: {e}"),
     };
-    let suffix = format!("{:x}", fastrand_suffix());
-    if real_aws() {
-        let var = |k: &str| {
-            std::env::var(k)
-                .unwrap_or_else(|_| panic!("{k} must be set with LAMBDA_ACC_REAL_AWS=1"))
-        };
-        let net = Network {
-            subnets: var("LAMBDA_ACC_SUBNET_IDS")
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .collect(),
-            security_group: var("LAMBDA_ACC_SECURITY_GROUP_ID"),
-            other_vpc_security_group: var("LAMBDA_ACC_OTHER_VPC_SECURITY_GROUP_ID"),
-            role_arn: var("LAMBDA_ACC_OPERATOR_ROLE_ARN"),
-        };
-        return Some(Acc {
-            emu: None,
-            wd,
-            net,
-            suffix,
-        });
-    }
-    let emu = match Emulator::start_blocking(opts) {
-        Ok(e) => e,
-        Err(e) => panic!("starting the emulator: {e}"),
-    };
-    let home = wd.path().join("aws-home");
-    let _ = std::fs::create_dir_all(&home);
-    wd.set_env("AWS_ENDPOINT_URL", emu.url());
-    wd.set_env("AWS_ACCESS_KEY_ID", "test");
-    wd.set_env("AWS_SECRET_ACCESS_KEY", "test");
-    wd.set_env("AWS_REGION", "us-east-1");
-    wd.set_env("AWS_EC2_METADATA_DISABLED", "true");
-    wd.set_env("AWS_CONFIG_FILE", home.join("config").to_string_lossy());
-    wd.set_env(
-        "AWS_SHARED_CREDENTIALS_FILE",
-        home.join("credentials").to_string_lossy(),
-    );
-    let net = Network {
-        subnets: ec2::DEFAULT_SUBNET_IDS
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        security_group: ec2::DEFAULT_SECURITY_GROUP_ID.to_string(),
-        other_vpc_security_group: ec2::SECOND_SECURITY_GROUP_ID.to_string(),
-        role_arn: format!("arn:aws:iam::{}:role/lambda-operator", ec2::ACCOUNT_ID),
-    };
     Some(Acc {
-        emu: Some(emu),
+        net: env.network().clone(),
+        env,
         wd,
-        net,
-        suffix,
+        suffix: AccEnv::unique_suffix(),
     })
 }
 
-/// A few random hex digits (names must not collide on real AWS).
-fn fastrand_suffix() -> u32 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or_default();
-    (nanos ^ std::process::id().rotate_left(16)) & 0xff_ffff
-}
-
 impl Acc {
-    fn emu(&self) -> &EmulatorHandle {
-        match &self.emu {
+    fn emu(&self) -> &Emulator {
+        match self.env.emulator() {
             Some(e) => e,
             None => panic!("this test needs the emulator"),
         }
@@ -141,7 +77,12 @@ impl Acc {
 
     /// Like [`Acc::config`], with more top-level HCL after the resource.
     fn config_with(&self, name: &str, provider: &str, body: &str, after: &str) -> String {
-        let subnets: Vec<String> = self.net.subnets.iter().map(|s| format!("{s:?}")).collect();
+        let subnets: Vec<String> = self
+            .net
+            .subnet_ids
+            .iter()
+            .map(|s| format!("{s:?}"))
+            .collect();
         format!(
             r#"
 terraform {{
@@ -170,8 +111,8 @@ resource "lambda_capacity_provider" "test" {{
 {after}
 "#,
             subnets = subnets.join(", "),
-            sg = self.net.security_group,
-            role = self.net.role_arn,
+            sg = self.net.security_group_id,
+            role = self.net.operator_role_arn,
         )
     }
 
@@ -353,7 +294,7 @@ output "ds_tags" { value = data.lambda_capacity_provider.by_arn.tags }
     assert_eq!(outputs["ds_max"]["value"], 64, "{outputs:#}");
     assert_eq!(outputs["ds_tags"]["value"]["env"], "test", "{outputs:#}");
 
-    if acc.emu.is_some() {
+    if acc.env.emulator().is_some() {
         let cp = acc
             .emulated(&name)
             .unwrap_or_else(|| panic!("not in the emulator"));
@@ -374,7 +315,7 @@ output "ds_tags" { value = data.lambda_capacity_provider.by_arn.tags }
     assert!(acc.plan().is_empty(), "a second plan must be empty");
 
     acc.destroy();
-    if acc.emu.is_some() {
+    if acc.env.emulator().is_some() {
         assert!(
             acc.emulated(&name).is_none(),
             "destroy must wait until it is gone"
@@ -401,7 +342,7 @@ fn import_then_plan_is_empty() {
         Ok(w) => w,
         Err(e) => panic!("{e}"),
     };
-    if let Some(emu) = &acc.emu {
+    if let Some(emu) = acc.env.emulator() {
         wd2.set_env("AWS_ENDPOINT_URL", emu.url());
         wd2.set_env("AWS_ACCESS_KEY_ID", "test");
         wd2.set_env("AWS_SECRET_ACCESS_KEY", "test");
@@ -433,7 +374,7 @@ fn import_then_plan_is_empty() {
         Ok(w) => w,
         Err(e) => panic!("{e}"),
     };
-    if let Some(emu) = &acc.emu {
+    if let Some(emu) = acc.env.emulator() {
         wd3.set_env("AWS_ENDPOINT_URL", emu.url());
         wd3.set_env("AWS_ACCESS_KEY_ID", "test");
         wd3.set_env("AWS_SECRET_ACCESS_KEY", "test");
@@ -509,7 +450,7 @@ fn scaling_change_updates_in_place() {
         r["telemetry_config"][0]["logging_config"][0]["system_log_level"],
         "WARN"
     );
-    if acc.emu.is_some() {
+    if acc.env.emulator().is_some() {
         let cp = acc
             .emulated(&name)
             .unwrap_or_else(|| panic!("not in the emulator"));
@@ -661,7 +602,7 @@ fn validation_error_unknown_subnet() {
     let Some(mut acc) = setup(EmulatorOptions::default(), false) else {
         return;
     };
-    acc.net.subnets[2] = "subnet-0000000000000dead".into();
+    acc.net.subnet_ids[2] = "subnet-0000000000000dead".into();
     acc.write(&acc.config(&acc.name("subnet"), "", ""));
     assert_error(
         &acc.plan_errors(),
@@ -676,9 +617,9 @@ fn validation_error_mismatched_vpc() {
     let Some(mut acc) = setup(EmulatorOptions::default(), false) else {
         return;
     };
-    acc.net.security_group = acc.net.other_vpc_security_group.clone();
+    acc.net.security_group_id = acc.net.other_vpc_security_group_id.clone();
     acc.write(&acc.config(&acc.name("vpc"), "", ""));
-    let sg = acc.net.security_group.clone();
+    let sg = acc.net.security_group_id.clone();
     assert_error(
         &acc.plan_errors(),
         "Security groups in another VPC",
@@ -855,7 +796,7 @@ fn default_tags_merge() {
         r["tags_all"],
         serde_json::json!({"env": "prod", "app": "web", "team": "core"})
     );
-    if acc.emu.is_some() {
+    if acc.env.emulator().is_some() {
         let cp = acc.emulated(&name).unwrap_or(Value::Null);
         assert_eq!(
             cp["tags"],
@@ -885,7 +826,7 @@ fn default_tags_merge() {
         r["tags_all"],
         serde_json::json!({"env": "prod", "app": "web", "team": "platform"})
     );
-    if acc.emu.is_some() {
+    if acc.env.emulator().is_some() {
         let cp = acc.emulated(&name).unwrap_or(Value::Null);
         assert_eq!(
             cp["tags"],
@@ -1003,7 +944,7 @@ fn delete_refused_while_versions_use_it_names_them() {
         let r = client
             .create_function()
             .function_name(&fn_name)
-            .role(&acc.net.role_arn)
+            .role(&acc.net.operator_role_arn)
             .runtime(Runtime::from("python3.13"))
             .handler("app.handler")
             .code(
