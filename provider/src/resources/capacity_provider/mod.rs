@@ -132,12 +132,10 @@ impl Resource for CapacityProviderResource {
         }
         let clients = base.for_region(attr(&plan.planned, "region").as_str());
         if !plan.is_create() {
-            // Unset optional+computed settings keep their prior value even when it is null
-            // (AWS never fills them in later), so an update does not plan them unknown
-            // and, through that, a replacement.
+            // Unset settings that update in place keep their prior value, even when it is
+            // null: AWS never fills them in later. (Settings that force replacement keep
+            // theirs through tfplug's plan pipeline.)
             for name in [
-                "kms_key_arn",
-                "instance_requirements",
                 "capacity_provider_scaling_config",
                 "propagate_tags",
                 "telemetry_config",
@@ -145,10 +143,6 @@ impl Resource for CapacityProviderResource {
                 if attr(&plan.config, name).is_null() && attr(&plan.planned, name).is_unknown() {
                     let prior = attr(&plan.prior, name).clone();
                     set_attr(&mut plan.planned, name, prior);
-                    plan.requires_replace.retain(|p| {
-                        p.steps.first()
-                            != Some(&tfplug::value::PathStep::Attribute(name.to_string()))
-                    });
                 }
             }
         }
