@@ -171,6 +171,7 @@ pub fn reset(app: &App) {
     let mut faults = app.faults();
     faults.clear();
     faults.clear_calls();
+    app.sessions().clear();
 }
 
 const EXECUTION_STATUSES: [&str; 5] = ["RUNNING", "SUCCEEDED", "FAILED", "STOPPED", "TIMED_OUT"];
@@ -378,6 +379,7 @@ pub fn handle(app: &App, method: &str, path: &str, body: &[u8]) -> Response {
             app.faults().clear_calls();
             json_response(StatusCode::OK, &json!({"cleared": true}))
         }
+        ("GET", "/_emulator/sts/sessions") => reply(Ok(app.sessions().list())),
         ("GET", "/_emulator/faults") => reply(Ok(app.faults().rules())),
         ("POST", "/_emulator/faults") => reply(parse::<FaultSpec>(body).and_then(|spec| {
             if spec.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {

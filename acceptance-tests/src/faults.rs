@@ -6,7 +6,7 @@
 //! operation, with the number of calls that received a fault, so tests can
 //! prove a client retried.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -95,12 +95,16 @@ pub struct FaultRule {
 }
 
 /// Per-operation call counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallStats {
     /// Calls received.
     pub calls: u64,
     /// Calls that received a fault (any kind, latency included).
     pub faulted: u64,
+    /// Access key IDs the calls were signed with (empty for unsigned calls), so
+    /// tests can tell which credentials a client used.
+    #[serde(default)]
+    pub access_keys: BTreeSet<String>,
 }
 
 /// What to do with one call.
@@ -160,10 +164,10 @@ impl Faults {
         self.calls.clear();
     }
 
-    /// Records a call of `operation` and decides which faults it receives:
-    /// every matching latency rule, then at most one of throttle, server
-    /// error or drop (the first matching rule that fires).
-    pub fn on_call(&mut self, operation: &str) -> Vec<Injection> {
+    /// Records a call of `operation` signed with `access_key` and decides
+    /// which faults it receives: every matching latency rule, then at most one
+    /// of throttle, server error or drop (the first matching rule that fires).
+    pub fn on_call(&mut self, operation: &str, access_key: &str) -> Vec<Injection> {
         let mut out = Vec::new();
         let mut terminal = false;
         for rule in &mut self.rules {
@@ -205,6 +209,9 @@ impl Faults {
         self.rules.retain(|r| r.remaining != Some(0));
         let stats = self.calls.entry(operation.to_string()).or_default();
         stats.calls += 1;
+        if !access_key.is_empty() {
+            stats.access_keys.insert(access_key.to_string());
+        }
         if !out.is_empty() {
             stats.faulted += 1;
         }
@@ -220,16 +227,17 @@ mod tests {
     fn count_limited_rules_expire() {
         let mut f = Faults::default();
         f.add(FaultSpec::times("GetFunction", FaultKind::Throttle, 2));
-        assert_eq!(f.on_call("GetFunction").len(), 1);
-        assert_eq!(f.on_call("ListTags"), vec![]);
-        assert_eq!(f.on_call("GetFunction").len(), 1);
-        assert_eq!(f.on_call("GetFunction"), vec![]);
+        assert_eq!(f.on_call("GetFunction", "AKID").len(), 1);
+        assert_eq!(f.on_call("ListTags", ""), vec![]);
+        assert_eq!(f.on_call("GetFunction", "AKID").len(), 1);
+        assert_eq!(f.on_call("GetFunction", "AKID"), vec![]);
         assert!(f.rules().is_empty());
         assert_eq!(
             f.calls()["GetFunction"],
             CallStats {
                 calls: 3,
-                faulted: 2
+                faulted: 2,
+                access_keys: ["AKID".to_string()].into(),
             }
         );
     }
@@ -243,9 +251,9 @@ mod tests {
         });
         f.add(FaultSpec::times("*", FaultKind::ServerError, 1));
         assert_eq!(
-            f.on_call("X"),
+            f.on_call("X", "AKID"),
             vec![Injection::Latency(5), Injection::ServerError]
         );
-        assert_eq!(f.on_call("Y"), vec![Injection::Latency(5)]);
+        assert_eq!(f.on_call("Y", "AKID"), vec![Injection::Latency(5)]);
     }
 }

@@ -171,6 +171,7 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
                 headers,
                 &bytes,
                 &region,
+                &scope.access_key,
                 &request_id,
                 killer,
             )
@@ -200,10 +201,11 @@ async fn apply_faults(
     app: &App,
     service: Service,
     operation: &str,
+    access_key: &str,
     request_id: &str,
     killer: Option<ConnectionKiller>,
 ) -> Option<Response> {
-    let injections = app.faults().on_call(operation);
+    let injections = app.faults().on_call(operation, access_key);
     let latency: u64 = injections
         .iter()
         .map(|i| {
@@ -350,6 +352,7 @@ async fn lambda_request(
     headers: BTreeMap<String, String>,
     body: &Bytes,
     region: &str,
+    access_key: &str,
     request_id: &str,
     killer: Option<ConnectionKiller>,
 ) -> Response {
@@ -361,7 +364,15 @@ async fn lambda_request(
         );
     };
     let operation = matched.operation;
-    if let Some(response) = apply_faults(app, Service::Lambda, &operation, request_id, killer).await
+    if let Some(response) = apply_faults(
+        app,
+        Service::Lambda,
+        &operation,
+        access_key,
+        request_id,
+        killer,
+    )
+    .await
     {
         return response;
     }
@@ -436,11 +447,19 @@ async fn query_request(
             ),
         };
     }
-    if let Some(response) = apply_faults(app, service, &action, request_id, killer).await {
+    if let Some(response) =
+        apply_faults(app, service, &action, &scope.access_key, request_id, killer).await
+    {
         return response;
     }
     match service {
-        Service::Sts => match sts::handle(&action, &scope.access_key, request_id) {
+        Service::Sts => match sts::handle(
+            &action,
+            &params,
+            &scope.access_key,
+            &mut app.sessions(),
+            request_id,
+        ) {
             Ok(body) => xml(StatusCode::OK, body, request_id),
             Err(err) => xml(
                 StatusCode::from_u16(err.status).unwrap_or(StatusCode::BAD_REQUEST),

@@ -23,6 +23,7 @@ use crate::control::{
 use crate::faults::{CallStats, FaultRule, FaultSpec, Faults};
 use crate::router;
 use crate::state::State;
+use crate::sts::{AssumedRoleSession, Sessions};
 
 /// Emulator settings. [`Default`] gives short delays suited to tests.
 #[derive(Debug, Clone)]
@@ -80,6 +81,7 @@ pub struct App {
     pub opts: EmulatorOptions,
     state: Mutex<State>,
     faults: Mutex<Faults>,
+    sessions: Mutex<Sessions>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -95,6 +97,7 @@ impl App {
             opts,
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
+            sessions: Mutex::new(Sessions::default()),
         }
     }
 
@@ -126,6 +129,11 @@ impl App {
     /// The fault rules and call counters.
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         lock(&self.faults)
+    }
+
+    /// The sessions issued by STS `AssumeRole`.
+    pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        lock(&self.sessions)
     }
 
     /// The settled state as JSON.
@@ -285,6 +293,11 @@ impl Emulator {
     /// Resets the call counters (`DELETE /_emulator/calls`).
     pub fn reset_calls(&self) {
         self.app.faults().clear_calls();
+    }
+
+    /// The sessions STS `AssumeRole` issued (`GET /_emulator/sts/sessions`).
+    pub fn sts_sessions(&self) -> Vec<AssumedRoleSession> {
+        self.app.sessions().list()
     }
 
     /// Seeds a durable execution (`POST /_emulator/durable-executions`).

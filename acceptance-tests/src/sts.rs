@@ -1,11 +1,25 @@
-//! STS (query protocol, XML): `GetCallerIdentity`, answering for the
-//! emulator's fixed account.
+//! STS (query protocol, XML): `GetCallerIdentity` and `AssumeRole`, answering
+//! for the emulator's fixed account. `AssumeRole` issues temporary credentials
+//! and remembers the session, so later calls signed with them are attributed
+//! to the assumed role, as AWS does.
 
-use serde_json::json;
+use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::clock;
 use crate::ec2::ACCOUNT_ID;
+use crate::ids;
 use crate::model::query::{self, Dialect};
+use crate::model::validate::{self, Invalid};
 use crate::model::{self};
+
+/// The operations the emulator serves.
+const OPERATIONS: [&str; 2] = ["GetCallerIdentity", "AssumeRole"];
+
+/// `DurationSeconds` when the request has none (AWS's default).
+const DEFAULT_SESSION_SECONDS: u64 = 3600;
 
 /// An STS error (code and message, HTTP status).
 #[derive(Debug, Clone, thiserror::Error)]
@@ -17,6 +31,55 @@ pub struct StsError {
     pub code: String,
     /// Message.
     pub message: String,
+}
+
+impl StsError {
+    fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A session issued by `AssumeRole`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssumedRoleSession {
+    /// The temporary access key ID (`ASIA…`).
+    pub access_key_id: String,
+    /// `RoleArn` of the request.
+    pub role_arn: String,
+    /// `RoleSessionName` of the request.
+    pub role_session_name: String,
+    /// `ExternalId` of the request, if any.
+    pub external_id: Option<String>,
+    /// `DurationSeconds` granted.
+    pub duration_seconds: u64,
+    /// Access key ID of the credentials that called `AssumeRole`.
+    pub source_access_key_id: String,
+    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub assumed_role_arn: String,
+    /// Expiry, epoch milliseconds.
+    pub expiration_ms: u64,
+}
+
+/// Sessions issued by `AssumeRole`, by temporary access key ID.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    by_access_key: BTreeMap<String, AssumedRoleSession>,
+}
+
+impl Sessions {
+    /// Every session issued, oldest access key first.
+    pub fn list(&self) -> Vec<AssumedRoleSession> {
+        self.by_access_key.values().cloned().collect()
+    }
+
+    /// Forgets every session.
+    pub fn clear(&mut self) {
+        self.by_access_key.clear();
+    }
 }
 
 fn namespace() -> String {
@@ -39,30 +102,43 @@ pub fn error_xml(code: &str, message: &str, request_id: &str, sender: bool) -> S
     )
 }
 
-/// Handles one STS action; `access_key` is the caller's access key ID.
-pub fn handle(action: &str, access_key: &str, request_id: &str) -> Result<String, StsError> {
+/// Handles one STS action with its form `params`; `access_key` is the
+/// caller's access key ID.
+pub fn handle(
+    action: &str,
+    params: &BTreeMap<String, String>,
+    access_key: &str,
+    sessions: &mut Sessions,
+    request_id: &str,
+) -> Result<String, StsError> {
     let model = model::sts();
     let Some(op) = model
         .operations
         .get(action)
-        .filter(|_| action == "GetCallerIdentity")
+        .filter(|_| OPERATIONS.contains(&action))
     else {
-        return Err(StsError {
-            status: 400,
-            code: "InvalidAction".into(),
-            message: format!("Could not find operation {action} for version 2011-06-15"),
-        });
+        return Err(StsError::new(
+            400,
+            "InvalidAction",
+            format!("Could not find operation {action} for version 2011-06-15"),
+        ));
     };
-    let user = if access_key.is_empty() {
-        "emulator"
-    } else {
-        access_key
+    let input = match &op.input {
+        Some(input) => {
+            let value = query::decode_params(model, Dialect::Query, &input.shape, params);
+            validate::validate(model, &input.shape, &value).map_err(|e| match e {
+                Invalid::Validation(m) | Invalid::Serialization(m) => {
+                    StsError::new(400, "ValidationError", m)
+                }
+            })?;
+            value
+        }
+        None => Value::Object(Default::default()),
     };
-    let output = json!({
-        "UserId": user,
-        "Account": ACCOUNT_ID,
-        "Arn": format!("arn:aws:iam::{ACCOUNT_ID}:user/{user}"),
-    });
+    let output = match action {
+        "AssumeRole" => assume_role(&input, access_key, sessions)?,
+        _ => caller_identity(access_key, sessions),
+    };
     let wrapper = op
         .output
         .as_ref()
@@ -80,4 +156,202 @@ pub fn handle(action: &str, access_key: &str, request_id: &str) -> Result<String
         query::escape(request_id)
     ));
     Ok(xml)
+}
+
+/// The caller: an assumed role for session credentials, else an IAM user
+/// named after the access key.
+fn caller_identity(access_key: &str, sessions: &Sessions) -> Value {
+    if let Some(s) = sessions.by_access_key.get(access_key) {
+        return json!({
+            "UserId": format!("{}:{}", role_id(&s.role_arn), s.role_session_name),
+            "Account": ACCOUNT_ID,
+            "Arn": s.assumed_role_arn,
+        });
+    }
+    let user = if access_key.is_empty() {
+        "emulator"
+    } else {
+        access_key
+    };
+    json!({
+        "UserId": user,
+        "Account": ACCOUNT_ID,
+        "Arn": format!("arn:aws:iam::{ACCOUNT_ID}:user/{user}"),
+    })
+}
+
+/// A stable `AROA…` role ID for a role ARN.
+fn role_id(role_arn: &str) -> String {
+    let hash = role_arn.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("AROA{hash:016X}")
+}
+
+/// The role name of `arn:aws:iam::ACCOUNT:role/PATH/NAME`, if it is one.
+fn role_name(role_arn: &str) -> Option<&str> {
+    let mut parts = role_arn.splitn(6, ':');
+    let (Some("arn"), Some(_partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let path = resource.strip_prefix("role/")?;
+    path.rsplit('/').next().filter(|n| !n.is_empty())
+}
+
+fn assume_role(
+    input: &Value,
+    access_key: &str,
+    sessions: &mut Sessions,
+) -> Result<Value, StsError> {
+    let text = |k: &str| input.get(k).and_then(Value::as_str).unwrap_or_default();
+    let role_arn = text("RoleArn");
+    let session_name = text("RoleSessionName");
+    let caller = caller_identity(access_key, sessions);
+    let Some(role) = role_name(role_arn) else {
+        return Err(StsError::new(
+            403,
+            "AccessDenied",
+            format!(
+                "User: {} is not authorized to perform: sts:AssumeRole on resource: {role_arn}",
+                caller["Arn"].as_str().unwrap_or_default()
+            ),
+        ));
+    };
+    let duration = input
+        .get("DurationSeconds")
+        .and_then(Value::as_u64)
+        .unwrap_or(DEFAULT_SESSION_SECONDS);
+    let now = clock::now_ms();
+    let access_key_id = format!("ASIA{:016X}", ids::next_u64());
+    let session = AssumedRoleSession {
+        access_key_id: access_key_id.clone(),
+        role_arn: role_arn.to_string(),
+        role_session_name: session_name.to_string(),
+        external_id: input
+            .get("ExternalId")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        duration_seconds: duration,
+        source_access_key_id: access_key.to_string(),
+        assumed_role_arn: format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role}/{session_name}"),
+        expiration_ms: now + duration * 1000,
+    };
+    let output = json!({
+        "Credentials": {
+            "AccessKeyId": access_key_id,
+            "SecretAccessKey": ids::uuid().replace('-', ""),
+            "SessionToken": format!("emulator-session-{}", ids::uuid()),
+            "Expiration": clock::iso8601(session.expiration_ms),
+        },
+        "AssumedRoleUser": {
+            "AssumedRoleId": format!("{}:{session_name}", role_id(role_arn)),
+            "Arn": session.assumed_role_arn,
+        },
+    });
+    sessions.by_access_key.insert(access_key_id, session);
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_role_names() {
+        assert_eq!(
+            role_name("arn:aws:iam::123456789012:role/ops/deployer"),
+            Some("deployer")
+        );
+        assert_eq!(role_name("arn:aws:iam::123456789012:user/bob"), None);
+        assert_eq!(role_name("arn:aws:iam::12345:role/x"), None);
+        assert_eq!(role_name("not-an-arn"), None);
+    }
+
+    #[test]
+    fn assume_role_issues_a_session_that_identifies_as_the_role() {
+        let mut sessions = Sessions::default();
+        let xml = handle(
+            "AssumeRole",
+            &params(&[
+                ("RoleArn", "arn:aws:iam::123456789012:role/deployer"),
+                ("RoleSessionName", "ci"),
+                ("ExternalId", "ext-1"),
+                ("DurationSeconds", "900"),
+            ]),
+            "AKIDBASE",
+            &mut sessions,
+            "req",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let list = sessions.list();
+        assert_eq!(list.len(), 1);
+        let s = &list[0];
+        assert!(xml.contains(&s.access_key_id), "{xml}");
+        assert_eq!(s.external_id.as_deref(), Some("ext-1"));
+        assert_eq!(s.duration_seconds, 900);
+        assert_eq!(s.source_access_key_id, "AKIDBASE");
+        let who = handle(
+            "GetCallerIdentity",
+            &BTreeMap::new(),
+            &s.access_key_id,
+            &mut sessions,
+            "r",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            who.contains("arn:aws:sts::123456789012:assumed-role/deployer/ci"),
+            "{who}"
+        );
+    }
+
+    #[test]
+    fn assume_role_input_is_validated_against_the_model() {
+        let mut sessions = Sessions::default();
+        let err = handle(
+            "AssumeRole",
+            &params(&[
+                ("RoleArn", "arn:aws:iam::123456789012:role/deployer"),
+                ("RoleSessionName", "ci"),
+                ("DurationSeconds", "60"),
+            ]),
+            "AKID",
+            &mut sessions,
+            "req",
+        )
+        .err()
+        .unwrap_or_else(|| panic!("a 60 s session must be refused"));
+        assert_eq!(err.code, "ValidationError");
+        assert!(err.message.contains("durationSeconds"), "{}", err.message);
+        let denied = handle(
+            "AssumeRole",
+            &params(&[
+                ("RoleArn", "arn:aws:iam::123456789012:user/not-a-role"),
+                ("RoleSessionName", "ci"),
+            ]),
+            "AKID",
+            &mut sessions,
+            "req",
+        )
+        .err()
+        .unwrap_or_else(|| panic!("a user ARN cannot be assumed"));
+        assert_eq!((denied.status, denied.code.as_str()), (403, "AccessDenied"));
+        assert!(sessions.list().is_empty());
+    }
 }

@@ -216,3 +216,91 @@ async fn region_from_scope_and_sts_identity() {
         Some("arn:aws:iam::123456789012:user/AKIDEMULATORTEST")
     );
 }
+
+#[tokio::test]
+async fn assume_role_issues_credentials_that_act_as_the_role() {
+    let emu = emulator().await;
+    let role_arn = "arn:aws:iam::123456789012:role/deployer";
+    let out = sts(&emu)
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name("pipeline")
+        .external_id("ext-42")
+        .duration_seconds(1800)
+        .send()
+        .await
+        .unwrap();
+    let creds = out.credentials().expect("credentials");
+    assert!(creds.access_key_id().starts_with("ASIA"));
+    assert_eq!(
+        out.assumed_role_user().map(|u| u.arn()),
+        Some("arn:aws:sts::123456789012:assumed-role/deployer/pipeline")
+    );
+
+    let sessions = emu.sts_sessions();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0].access_key_id, creds.access_key_id());
+    assert_eq!(sessions[0].external_id.as_deref(), Some("ext-42"));
+    assert_eq!(sessions[0].duration_seconds, 1800);
+    assert_eq!(sessions[0].source_access_key_id, ACCESS_KEY);
+
+    // Calls signed with the session's credentials are the assumed role's.
+    let as_role = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::Config::builder()
+            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
+            .region(aws_sdk_sts::config::Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(
+                creds.access_key_id(),
+                creds.secret_access_key(),
+                Some(creds.session_token().to_string()),
+                None,
+                "assumed",
+            ))
+            .endpoint_url(emu.url())
+            .build(),
+    );
+    let identity = as_role.get_caller_identity().send().await.unwrap();
+    assert_eq!(
+        identity.arn(),
+        Some("arn:aws:sts::123456789012:assumed-role/deployer/pipeline")
+    );
+    assert!(
+        emu.calls()["GetCallerIdentity"]
+            .access_keys
+            .contains(creds.access_key_id())
+    );
+}
+
+#[tokio::test]
+async fn assume_role_refusals() {
+    let emu = emulator().await;
+    let err = sts(&emu)
+        .assume_role()
+        .role_arn("arn:aws:iam::123456789012:role/deployer")
+        .role_session_name("pipeline")
+        .duration_seconds(60)
+        .send()
+        .await
+        .unwrap_err();
+    let service = err.as_service_error().expect("service error");
+    assert_eq!(service.code(), Some("ValidationError"));
+    assert!(
+        service
+            .message()
+            .is_some_and(|m| m.contains("'durationSeconds' failed to satisfy constraint")),
+        "{service:?}"
+    );
+
+    let err = sts(&emu)
+        .assume_role()
+        .role_arn("arn:aws:iam::123456789012:user/bob")
+        .role_session_name("pipeline")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_service_error().and_then(|e| e.code()),
+        Some("AccessDenied")
+    );
+    assert!(emu.sts_sessions().is_empty());
+}

@@ -3,9 +3,25 @@
 
 use std::time::{Duration, Instant};
 
-use acceptance_tests::{CallStats, FaultKind, FaultSpec};
+use acceptance_tests::{Emulator, FaultKind, FaultSpec};
 
 use crate::*;
+
+/// (calls, faulted) of `operation`, asserting every call was signed with the
+/// test clients' access key.
+fn calls(emu: &Emulator, operation: &str) -> (u64, u64) {
+    let stats = emu.calls()[operation].clone();
+    assert_eq!(
+        stats
+            .access_keys
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        vec![ACCESS_KEY],
+        "{operation}"
+    );
+    (stats.calls, stats.faulted)
+}
 
 #[tokio::test]
 async fn throttle_then_success_is_retried_by_the_sdk() {
@@ -17,13 +33,7 @@ async fn throttle_then_success_is_retried_by_the_sdk() {
         2,
     ));
     create_capacity_provider(&client, "cp-throttled").await;
-    assert_eq!(
-        emu.calls()["CreateCapacityProvider"],
-        CallStats {
-            calls: 3,
-            faulted: 2
-        }
-    );
+    assert_eq!(calls(&emu, "CreateCapacityProvider"), (3, 2));
     assert!(emu.faults().is_empty());
 
     // More throttles than attempts: the SDK gives up with the 429 error.
@@ -72,13 +82,7 @@ async fn server_errors_and_dropped_connections_are_retried() {
         .send()
         .await
         .expect("retried after dropped connection");
-    assert_eq!(
-        emu.calls()["GetCallerIdentity"],
-        CallStats {
-            calls: 4,
-            faulted: 2
-        }
-    );
+    assert_eq!(calls(&emu, "GetCallerIdentity"), (4, 2));
 
     emu.inject_fault(FaultSpec::times("DescribeVpcs", FaultKind::Throttle, 1));
     ec2(&emu)
@@ -177,7 +181,7 @@ async fn faults_through_the_control_api() {
         .json();
     assert_eq!(
         calls["GetCallerIdentity"],
-        serde_json::json!({"calls": 2, "faulted": 1})
+        serde_json::json!({"calls": 2, "faulted": 1, "access_keys": [ACCESS_KEY]})
     );
     let bad = raw(
         &emu,

@@ -37,8 +37,11 @@ pub async fn emulator() -> Emulator {
         .expect("emulator starts")
 }
 
+/// The access key ID every SDK client of these tests signs with.
+const ACCESS_KEY: &str = "AKIDEMULATORTEST";
+
 fn credentials() -> Credentials {
-    Credentials::new("AKIDEMULATORTEST", "secret", None, None, "static")
+    Credentials::new(ACCESS_KEY, "secret", None, None, "static")
 }
 
 fn retry() -> RetryConfig {
