@@ -188,7 +188,8 @@ fn role_id(role_arn: &str) -> String {
     format!("AROA{hash:016X}")
 }
 
-/// The role name of `arn:aws:iam::ACCOUNT:role/PATH/NAME`, if it is one.
+/// The role name of `arn:aws:iam::ACCOUNT:role/PATH/NAME`, if it is a role of
+/// the emulator's account (the only account whose roles exist here).
 fn role_name(role_arn: &str) -> Option<&str> {
     let mut parts = role_arn.splitn(6, ':');
     let (Some("arn"), Some(_partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
@@ -201,7 +202,7 @@ fn role_name(role_arn: &str) -> Option<&str> {
     ) else {
         return None;
     };
-    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+    if account != ACCOUNT_ID {
         return None;
     }
     let path = resource.strip_prefix("role/")?;
@@ -281,6 +282,7 @@ mod tests {
         );
         assert_eq!(role_name("arn:aws:iam::123456789012:user/bob"), None);
         assert_eq!(role_name("arn:aws:iam::12345:role/x"), None);
+        assert_eq!(role_name("arn:aws:iam::210987654321:role/x"), None);
         assert_eq!(role_name("not-an-arn"), None);
     }
 

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::provider_config::ProviderConfig as AwsProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_lambda::config::{ProvideCredentials, Region, SharedCredentialsProvider};
@@ -42,7 +44,7 @@ pub fn schema() -> Schema {
                 Attribute::string("profile")
                     .optional()
                     .validator(length_between(1, 256))
-                    .description("Named profile of the shared config and credentials files. Defaults to `AWS_PROFILE` or `default`."),
+                    .description("Named profile of the shared config and credentials files. Defaults to `AWS_PROFILE` or `default`. When set, credentials come from this profile even if `AWS_ACCESS_KEY_ID` is also set."),
             )
             .attribute(
                 Attribute::number("max_retries")
@@ -323,6 +325,21 @@ pub async fn build_clients(
         .into());
     };
     let endpoints = cfg.endpoints();
+
+    // A profile named in the provider block is where credentials come from, even when
+    // AWS_ACCESS_KEY_ID is also set: the default chain would read the environment first,
+    // which is not what a user who wrote `profile = "..."` (or who knows the AWS
+    // provider) expects.
+    if let Some(profile) = cfg.profile.known() {
+        let from_profile = ProfileFileCredentialsProvider::builder()
+            .configure(&AwsProviderConfig::default().with_region(Some(Region::new(region.clone()))))
+            .profile_name(profile)
+            .build();
+        sdk = sdk
+            .into_builder()
+            .credentials_provider(SharedCredentialsProvider::new(from_profile))
+            .build();
+    }
 
     if let Some(ar) = cfg.assume_role() {
         let Some(role_arn) = ar.role_arn.known() else {

@@ -695,7 +695,7 @@ fn throttling_and_server_errors_still_converge() {
     let calls = emu.calls();
     let create = calls
         .get("CreateCapacityProvider")
-        .copied()
+        .cloned()
         .unwrap_or_default();
     assert!(
         create.calls >= 4,
@@ -703,7 +703,7 @@ fn throttling_and_server_errors_still_converge() {
     );
     let delete = calls
         .get("DeleteCapacityProvider")
-        .copied()
+        .cloned()
         .unwrap_or_default();
     assert!(
         delete.calls >= 3,
@@ -1023,4 +1023,115 @@ fn resource_region_argument() {
     acc.apply();
     assert_eq!(acc.resource()["region"], "us-east-1");
     acc.destroy();
+}
+
+/// The access key IDs that signed calls of `operation`.
+fn signed_by(emu: &Emulator, operation: &str) -> Vec<String> {
+    emu.calls()
+        .get(operation)
+        .map(|c| c.access_keys.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn profile_credentials_take_precedence_over_the_environment() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    // AWS_ACCESS_KEY_ID=test stays set (the harness sets it): `profile` must win.
+    let config = acc.wd.path().join("aws-config");
+    let credentials = acc.wd.path().join("aws-credentials");
+    let files = [
+        (&config, "[profile acc]\nregion = us-east-1\n"),
+        (
+            &credentials,
+            "[acc]\naws_access_key_id = AKIDFROMPROFILE\naws_secret_access_key = secret\n",
+        ),
+    ];
+    for (path, text) in files {
+        if let Err(e) = std::fs::write(path, text) {
+            panic!("writing {}: {e}", path.display());
+        }
+    }
+    acc.wd
+        .set_env("AWS_CONFIG_FILE", config.to_string_lossy().to_string());
+    acc.wd.set_env(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        credentials.to_string_lossy().to_string(),
+    );
+    let name = acc.name("profile");
+    acc.write(&acc.config(&name, "  profile = \"acc\"\n", ""));
+    acc.apply();
+    for op in ["GetCallerIdentity", "CreateCapacityProvider"] {
+        assert_eq!(signed_by(acc.emu(), op), vec!["AKIDFROMPROFILE"], "{op}");
+    }
+    acc.destroy();
+
+    // A profile that does not exist: the error names it as the source tried.
+    acc.write(&acc.config(&name, "  profile = \"nope\"\n", ""));
+    let errors = acc.plan_errors();
+    let found = errors.iter().any(|d| {
+        d["summary"] == "No valid AWS credentials found"
+            && d["detail"]
+                .as_str()
+                .is_some_and(|t| t.contains("profile \"nope\""))
+    });
+    assert!(found, "{errors:#?}");
+}
+
+#[test]
+fn assume_role_signs_every_call_with_the_role_session() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let role = "arn:aws:iam::123456789012:role/tf-deployer";
+    let provider = format!(
+        "  assume_role {{\n    role_arn     = \"{role}\"\n    session_name = \"tfacc\"\n    \
+         external_id  = \"ext-7\"\n    duration     = \"30m\"\n  }}\n"
+    );
+    let name = acc.name("assume");
+    acc.write(&acc.config(&name, &provider, ""));
+    acc.apply();
+
+    let sessions = acc.emu().sts_sessions();
+    assert!(!sessions.is_empty(), "AssumeRole was never called");
+    for s in &sessions {
+        assert_eq!(s.role_arn, role);
+        assert_eq!(s.role_session_name, "tfacc");
+        assert_eq!(s.external_id.as_deref(), Some("ext-7"));
+        assert_eq!(s.duration_seconds, 1800);
+        assert_eq!(s.source_access_key_id, "test");
+    }
+    let session_keys: Vec<String> = sessions.iter().map(|s| s.access_key_id.clone()).collect();
+    for op in [
+        "GetCallerIdentity",
+        "CreateCapacityProvider",
+        "GetCapacityProvider",
+    ] {
+        let keys = signed_by(acc.emu(), op);
+        assert!(
+            !keys.is_empty() && keys.iter().all(|k| session_keys.contains(k)),
+            "{op} signed by {keys:?}, sessions {session_keys:?}"
+        );
+    }
+    assert_eq!(signed_by(acc.emu(), "AssumeRole"), vec!["test"]);
+    acc.destroy();
+
+    // A role STS refuses (the emulator knows no roles of other accounts): the error
+    // says which role and which base credentials.
+    let refused = "arn:aws:iam::210987654321:role/elsewhere";
+    acc.write(&acc.config(
+        &name,
+        &format!("  assume_role {{\n    role_arn = \"{refused}\"\n  }}\n"),
+        "",
+    ));
+    let errors = acc.plan_errors();
+    let found = errors.iter().any(|d| {
+        d["detail"].as_str().is_some_and(|t| {
+            t.contains(&format!("assume role {refused}"))
+                && t.contains("AWS_ACCESS_KEY_ID")
+                && t.contains("not authorized to perform: sts:AssumeRole")
+        })
+    });
+    assert!(found, "{errors:#?}");
 }
