@@ -245,19 +245,15 @@ async fn assume_role_issues_credentials_that_act_as_the_role() {
     assert_eq!(sessions[0].source_access_key_id, ACCESS_KEY);
 
     // Calls signed with the session's credentials are the assumed role's.
-    let as_role = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::Config::builder()
-            .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
-            .region(aws_sdk_sts::config::Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(
-                creds.access_key_id(),
-                creds.secret_access_key(),
-                Some(creds.session_token().to_string()),
-                None,
-                "assumed",
-            ))
-            .endpoint_url(emu.url())
-            .build(),
+    let as_role = sts_with(
+        &emu,
+        Credentials::new(
+            creds.access_key_id(),
+            creds.secret_access_key(),
+            Some(creds.session_token().to_string()),
+            None,
+            "assumed",
+        ),
     );
     let identity = as_role.get_caller_identity().send().await.unwrap();
     assert_eq!(

@@ -89,10 +89,15 @@ pub fn ec2(emu: &Emulator) -> aws_sdk_ec2::Client {
 }
 
 pub fn sts(emu: &Emulator) -> aws_sdk_sts::Client {
+    sts_with(emu, credentials())
+}
+
+/// An STS client signing with `credentials`.
+pub fn sts_with(emu: &Emulator, credentials: Credentials) -> aws_sdk_sts::Client {
     let config = aws_sdk_sts::Config::builder()
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
         .region(aws_sdk_sts::config::Region::new("us-east-1"))
-        .credentials_provider(credentials())
+        .credentials_provider(credentials)
         .endpoint_url(emu.url())
         .retry_config(retry())
         .timeout_config(timeouts())
