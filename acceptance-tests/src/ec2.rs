@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::model::query::{self, Dialect};
+use crate::model::validate::{self, Invalid};
 use crate::model::{self};
 
 /// The account that owns every emulated resource.
@@ -242,6 +243,13 @@ pub fn handle(
     };
     let input_shape = op.input.as_ref().map(|s| s.shape.as_str()).unwrap_or("");
     let input = query::decode_params(model, Dialect::Ec2, input_shape, params);
+    // EC2 answers constraint violations (e.g. MaxResults out of range) with
+    // InvalidParameterValue.
+    validate::validate(model, input_shape, &input).map_err(|e| match e {
+        Invalid::Validation(m) | Invalid::Serialization(m) => {
+            Ec2Error::new("InvalidParameterValue", m)
+        }
+    })?;
     let output = match action {
         "DescribeVpcs" => describe_vpcs(&input, region)?,
         "DescribeSubnets" => describe_subnets(&input, region)?,

@@ -143,8 +143,11 @@ fn constraints(
         }
     }
     if let Value::String(s) = value {
+        // EC2 treats its model's enums as documentation (an unknown instance
+        // type is InvalidInstanceType from the operation, not a validation error).
         if let Some(values) = &shape.enum_values
             && shape.kind == ShapeKind::String
+            && model.metadata.protocol != "ec2"
             && !values.iter().any(|v| v == s)
         {
             out.push(format!(

@@ -195,6 +195,32 @@ async fn instance_types_from_the_catalogue() {
 }
 
 #[tokio::test]
+async fn ec2_inputs_are_validated_against_the_model() {
+    let emu = emulator().await;
+    // DescribeSubnets' MaxResults is 5..=1000 in the model.
+    let err = ec2(&emu)
+        .describe_subnets()
+        .max_results(2)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&err), "InvalidParameterValue");
+    assert!(
+        err.as_service_error()
+            .and_then(|e| e.message())
+            .is_some_and(|m| m.contains("maxResults")),
+        "{err:?}"
+    );
+    let page = ec2(&emu)
+        .describe_subnets()
+        .max_results(5)
+        .send()
+        .await
+        .unwrap();
+    assert!(!page.subnets().is_empty());
+}
+
+#[tokio::test]
 async fn region_from_scope_and_sts_identity() {
     let emu = emulator().await;
     let zones = ec2_in(&emu, "eu-west-2")
