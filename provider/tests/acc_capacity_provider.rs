@@ -1135,3 +1135,107 @@ fn assume_role_signs_every_call_with_the_role_session() {
     });
     assert!(found, "{errors:#?}");
 }
+
+/// Rewrites the state so `lambda_capacity_provider.test` looks as the HashiCorp AWS
+/// provider stores `aws_lambda_capacity_provider.test`: its type and provider, and a
+/// subset of its attributes plus one this provider does not have.
+fn restate_as_aws_provider(state_file: &std::path::Path) {
+    let text = std::fs::read_to_string(state_file)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", state_file.display()));
+    let mut state: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let Some(resource) = state["resources"]
+        .as_array_mut()
+        .and_then(|r| r.first_mut())
+    else {
+        panic!("no resource in {text}");
+    };
+    resource["type"] = "aws_lambda_capacity_provider".into();
+    resource["provider"] = r#"provider["registry.terraform.io/hashicorp/aws"]"#.into();
+    let attrs = resource["instances"][0]["attributes"].clone();
+    resource["instances"][0]["attributes"] = serde_json::json!({
+        "arn": attrs["arn"],
+        "name": attrs["name"],
+        "region": attrs["region"],
+        "tags": attrs["tags"],
+        "tags_all": attrs["tags_all"],
+        "vpc_config": attrs["vpc_config"],
+        "id": attrs["name"],
+    });
+    resource["instances"][0]["private"] = Value::Null;
+    state["serial"] = (state["serial"].as_u64().unwrap_or(1) + 1).into();
+    let out = serde_json::to_string_pretty(&state).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(state_file, out).unwrap_or_else(|e| panic!("writing the state: {e}"));
+}
+
+#[test]
+fn moved_block_takes_over_the_aws_providers_capacity_provider() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("moved");
+    let tags = "  tags = { env = \"dev\" }\n";
+    acc.write(&acc.config(&name, "", tags));
+    acc.apply();
+    let arn = acc.resource()["arn"].clone();
+    restate_as_aws_provider(&acc.wd.path().join("terraform.tfstate"));
+
+    // Terraform needs the source provider present to read the state; our own binary
+    // stands in for hashicorp/aws (it is only asked for its schema).
+    let stand_in = acc.wd.path().join("aws-provider-stand-in");
+    if let Err(e) = std::fs::create_dir(&stand_in).and_then(|()| {
+        std::os::unix::fs::symlink(
+            env!("CARGO_BIN_EXE_terraform-provider-lambda"),
+            stand_in.join("terraform-provider-aws"),
+        )
+    }) {
+        panic!("setting up the stand-in provider: {e}");
+    }
+    if let Err(e) = acc.wd.add_dev_override("hashicorp/aws", &stand_in) {
+        panic!("{e}");
+    }
+    if let Some(emu) = acc.env.emulator() {
+        emu.reset_calls();
+    }
+
+    let moved = "moved {\n  from = aws_lambda_capacity_provider.test\n  to   = lambda_capacity_provider.test\n}\n";
+    acc.write(&acc.config_with(&name, "", tags, moved));
+    let plan = acc.plan();
+    let change = plan
+        .resource_changes()
+        .iter()
+        .find(|rc| rc["address"] == "lambda_capacity_provider.test")
+        .cloned()
+        .unwrap_or_else(|| panic!("no change for the moved resource: {:#}", plan.json()));
+    assert_eq!(
+        change["previous_address"],
+        "aws_lambda_capacity_provider.test"
+    );
+    assert!(plan.is_empty(), "a move must plan no change: {change:#}");
+
+    acc.apply();
+    let state = match acc.wd.state() {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(state.addresses(), vec!["lambda_capacity_provider.test"]);
+    let r = acc.resource();
+    assert_eq!(r["arn"], arn);
+    assert_eq!(r["tags"], serde_json::json!({"env": "dev"}));
+    assert_eq!(
+        r["vpc_config"][0]["security_group_ids"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    if let Some(emu) = acc.env.emulator() {
+        for op in [
+            "CreateCapacityProvider",
+            "DeleteCapacityProvider",
+            "UpdateCapacityProvider",
+        ] {
+            assert_eq!(emu.call_count(op), 0, "{op} during the move");
+        }
+    }
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}

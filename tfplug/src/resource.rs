@@ -125,6 +125,20 @@ impl StateResponse {
     }
 }
 
+/// A `moved` block whose source is another resource type, possibly of another
+/// provider (MoveResourceState).
+#[derive(Debug, Clone, Copy)]
+pub struct MoveStateRequest<'a> {
+    /// Source provider address, e.g. `registry.terraform.io/hashicorp/aws`.
+    pub source_provider_address: &'a str,
+    /// Source resource type, e.g. `aws_lambda_capacity_provider`.
+    pub source_type_name: &'a str,
+    /// Schema version the source state was written with.
+    pub source_schema_version: i64,
+    /// The source state as stored (JSON, in the source type's schema).
+    pub source_state_json: &'a [u8],
+}
+
 /// A managed resource type.
 #[async_trait]
 pub trait Resource: Send + Sync {
@@ -161,6 +175,17 @@ pub trait Resource: Send + Sync {
             format!("{} cannot be imported.", self.type_name()),
         )
         .into())
+    }
+
+    /// Turns the state of another resource type (a `moved` block across types or
+    /// providers) into this type's state; Terraform then reads it as after an import.
+    /// `None` (the default) means this type accepts no state from that source.
+    async fn move_state(
+        &self,
+        _ctx: &Context,
+        _req: &MoveStateRequest<'_>,
+    ) -> Option<Result<Value, Diagnostics>> {
+        None
     }
 
     /// Upgrades stored JSON state written with schema `version` to the current schema.

@@ -17,7 +17,8 @@ use crate::plan;
 use crate::proto::tfplugin6 as pb;
 use crate::provider::{ConfigureRequest, Context, Provider};
 use crate::resource::{
-    CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, UpdateRequest,
+    CreateRequest, DeleteRequest, MoveStateRequest, PlanContext, ReadRequest, Resource,
+    UpdateRequest,
 };
 use crate::schema::Schema;
 use crate::validate::validate_block;
@@ -149,7 +150,7 @@ fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: false,
         get_provider_schema_optional: false,
-        move_resource_state: false,
+        move_resource_state: true,
         generate_resource_config: false,
     }
 }
@@ -374,6 +375,49 @@ impl pb::provider_server::Provider for ProviderService {
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state,
             diagnostics: diagnostics.to_proto(),
+        }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> Result<Response<pb::move_resource_state::Response>, Status> {
+        let req = req.into_inner();
+        let ctx = self.context().await;
+        let result: Result<pb::DynamicValue, Diagnostics> = async {
+            let entry = self.resource(&req.target_type_name)?;
+            let json = req.source_state.map(|raw| raw.json).unwrap_or_default();
+            let move_req = MoveStateRequest {
+                source_provider_address: &req.source_provider_address,
+                source_type_name: &req.source_type_name,
+                source_schema_version: req.source_schema_version,
+                source_state_json: &json,
+            };
+            match entry.resource.move_state(&ctx, &move_req).await {
+                Some(Ok(value)) => encode(&value, &entry.ty, "moved state"),
+                Some(Err(diags)) => Err(diags),
+                None => Err(Diagnostic::error(
+                    "Unsupported move",
+                    format!(
+                        "{} cannot take over the state of {} from {}. Remove the `moved` block \
+                         and import the object instead.",
+                        req.target_type_name, req.source_type_name, req.source_provider_address
+                    ),
+                )
+                .into()),
+            }
+        }
+        .await;
+        let (target_state, diagnostics) = match result {
+            Ok(v) => (Some(v), Diagnostics::new()),
+            Err(d) => (None, d),
+        };
+        // The source's private state belongs to the source provider: it is not carried.
+        Ok(Response::new(pb::move_resource_state::Response {
+            target_state,
+            diagnostics: diagnostics.to_proto(),
+            target_private: Vec::new(),
+            target_identity: None,
         }))
     }
 

@@ -365,6 +365,7 @@ pub struct Workdir {
     terraform: PathBuf,
     mode: Mode,
     env: BTreeMap<String, String>,
+    dev_overrides: Vec<(String, PathBuf)>,
 }
 
 impl Workdir {
@@ -385,6 +386,10 @@ impl Workdir {
     }
 
     fn create(mode: Mode, dev_override: Option<(&str, &Path)>) -> Result<Self, TestingError> {
+        let dev_overrides: Vec<(String, PathBuf)> = dev_override
+            .map(|(source, dir)| (source.to_string(), dir.to_path_buf()))
+            .into_iter()
+            .collect();
         let terraform = terraform_binary().ok_or(TestingError::TerraformNotFound)?;
         let dir = tempfile::Builder::new()
             .prefix("tfplug-workdir-")
@@ -393,7 +398,7 @@ impl Workdir {
         let mirror = dir.path().join(MIRROR_DIR);
         std::fs::create_dir(&mirror).map_err(io_err("creating the empty provider mirror"))?;
         let cli_config = dir.path().join(CLI_CONFIG_FILE);
-        std::fs::write(&cli_config, cli_config_text(&mirror, dev_override))
+        std::fs::write(&cli_config, cli_config_text(&mirror, &dev_overrides))
             .map_err(io_err("writing the CLI configuration"))?;
 
         let mut env = BTreeMap::new();
@@ -409,7 +414,26 @@ impl Workdir {
             terraform,
             mode,
             env,
+            dev_overrides,
         })
+    }
+
+    /// Adds a `dev_overrides` entry: Terraform starts `provider_source` from
+    /// `binary_dir` too. For tests that need a second provider, such as the source of
+    /// a `moved` block across providers.
+    pub fn add_dev_override(
+        &mut self,
+        provider_source: &str,
+        binary_dir: &Path,
+    ) -> Result<(), TestingError> {
+        self.dev_overrides
+            .push((provider_source.to_string(), binary_dir.to_path_buf()));
+        let mirror = self.dir.path().join(MIRROR_DIR);
+        std::fs::write(
+            self.dir.path().join(CLI_CONFIG_FILE),
+            cli_config_text(&mirror, &self.dev_overrides),
+        )
+        .map_err(io_err("writing the CLI configuration"))
     }
 
     /// Sets an environment variable for every terraform command run here.
@@ -536,14 +560,18 @@ fn hcl_string(s: &str) -> String {
 
 /// The CLI configuration: no checkpoint calls, providers only from an empty local
 /// mirror (so nothing is downloaded), plus the dev override if any.
-fn cli_config_text(mirror: &Path, dev_override: Option<(&str, &Path)>) -> String {
+fn cli_config_text(mirror: &Path, dev_overrides: &[(String, PathBuf)]) -> String {
     let mut text = String::from("disable_checkpoint = true\n\nprovider_installation {\n");
-    if let Some((source, dir)) = dev_override {
-        text.push_str(&format!(
-            "  dev_overrides {{\n    {} = {}\n  }}\n",
-            hcl_string(source),
-            hcl_string(&dir.to_string_lossy())
-        ));
+    if !dev_overrides.is_empty() {
+        text.push_str("  dev_overrides {\n");
+        for (source, dir) in dev_overrides {
+            text.push_str(&format!(
+                "    {} = {}\n",
+                hcl_string(source),
+                hcl_string(&dir.to_string_lossy())
+            ));
+        }
+        text.push_str("  }\n");
     }
     text.push_str(&format!(
         "  filesystem_mirror {{\n    path = {}\n  }}\n}}\n",
@@ -560,10 +588,15 @@ mod tests {
     fn cli_config_shape() {
         let text = cli_config_text(
             Path::new("/tmp/m"),
-            Some(("lambdakit/lambda", Path::new("/opt/bin"))),
+            &[
+                ("lambdakit/lambda".to_string(), PathBuf::from("/opt/bin")),
+                ("hashicorp/aws".to_string(), PathBuf::from("/opt/aws")),
+            ],
         );
         assert!(text.contains("disable_checkpoint = true"));
         assert!(text.contains(r#""lambdakit/lambda" = "/opt/bin""#));
+        assert!(text.contains(r#""hashicorp/aws" = "/opt/aws""#));
+        assert_eq!(text.matches("dev_overrides").count(), 1);
         assert!(text.contains(r#"path = "/tmp/m""#));
     }
 

@@ -243,6 +243,52 @@ async fn stored_json_state_is_upgraded_dropping_removed_attributes() {
 }
 
 #[tokio::test]
+async fn moves_from_sources_a_resource_does_not_accept_are_refused_by_name() {
+    let svc = ProviderService::new(P);
+    let schema = svc.provider_schema_response();
+    assert!(
+        schema
+            .server_capabilities
+            .is_some_and(|c| c.move_resource_state)
+    );
+    let move_from = |target: &str| pb::move_resource_state::Request {
+        source_provider_address: "registry.terraform.io/hashicorp/other".into(),
+        source_type_name: "other_thing".into(),
+        source_schema_version: 0,
+        source_state: Some(pb::RawState {
+            json: br#"{"name":"a"}"#.to_vec(),
+            flatmap: Default::default(),
+        }),
+        target_type_name: target.into(),
+        source_private: b"theirs".to_vec(),
+        ..Default::default()
+    };
+    let resp = svc
+        .move_resource_state(Request::new(move_from("t_slow")))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(resp.target_state.is_none());
+    assert!(resp.target_private.is_empty());
+    let d = &resp.diagnostics[0];
+    assert_eq!(d.summary, "Unsupported move");
+    for word in [
+        "t_slow",
+        "other_thing",
+        "registry.terraform.io/hashicorp/other",
+    ] {
+        assert!(d.detail.contains(word), "{word}: {}", d.detail);
+    }
+
+    let resp = svc
+        .move_resource_state(Request::new(move_from("t_nope")))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(resp.diagnostics[0].detail.contains("t_nope"));
+}
+
+#[tokio::test]
 async fn random_bytes_never_panic_the_service() {
     let svc = ProviderService::new(P);
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;

@@ -3,11 +3,13 @@
 //! Create waits for `Active` and keeps a capacity provider that failed after AWS accepted
 //! it in state (tainted); update changes scaling, tag propagation, logging and tags in
 //! place; delete waits until it is gone and names the function versions that still use
-//! it; import takes a name or ARN.
+//! it; import takes a name or ARN, and a `moved` block takes over an
+//! `aws_lambda_capacity_provider` of the HashiCorp AWS provider.
 
 pub mod api;
 pub mod expand_flatten;
 pub mod model;
+pub mod moved;
 pub mod schema;
 pub mod validate;
 
@@ -20,7 +22,8 @@ use aws_sdk_lambda::types::CapacityProvider;
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, StateResponse, UpdateRequest,
+    CreateRequest, DeleteRequest, MoveStateRequest, PlanContext, ReadRequest, Resource,
+    StateResponse, UpdateRequest,
 };
 use tfplug::schema::Schema;
 use tfplug::value::{Maybe, Value};
@@ -353,28 +356,56 @@ impl Resource for CapacityProviderResource {
     }
 
     async fn import(&self, _ctx: &Context, id: &str) -> Result<Value, Diagnostics> {
-        let name = api::name_from_id(id.trim());
-        let re = regex::Regex::new(&format!("^(?:{})$", schema::NAME_PATTERN));
-        let ok = !name.is_empty() && name.len() <= 140 && re.is_ok_and(|r| r.is_match(name));
-        if !ok {
-            return Err(Diagnostic::error(
-                "Invalid import ID",
-                format!(
-                    "{id:?} is not a capacity provider name or ARN. Import with the name, e.g. \
-                     `terraform import lambda_capacity_provider.web web`."
-                ),
-            )
-            .into());
-        }
-        CapacityProviderModel {
-            name: Maybe::Known(name.to_string()),
-            region: api::region_from_id(id.trim()).map(str::to_string).into(),
-            vpc_config: Maybe::Known(vec![]),
-            permissions_config: Maybe::Known(vec![]),
-            ..Default::default()
-        }
-        .to_value()
+        import_state(id, None)
     }
+
+    async fn move_state(
+        &self,
+        _ctx: &Context,
+        req: &MoveStateRequest<'_>,
+    ) -> Option<Result<Value, Diagnostics>> {
+        if !moved::is_supported(req) {
+            return None;
+        }
+        tracing::info!(
+            source = req.source_type_name,
+            "taking over a moved capacity provider"
+        );
+        Some(
+            moved::from_aws_provider_state(req.source_state_json)
+                .and_then(|m| import_state(&m.id, m.region)),
+        )
+    }
+}
+
+/// The state Terraform reads to adopt an existing capacity provider, from its name or
+/// ARN; `region` applies when the ID is a name.
+fn import_state(id: &str, region: Option<String>) -> Result<Value, Diagnostics> {
+    let id = id.trim();
+    let name = api::name_from_id(id);
+    let re = regex::Regex::new(&format!("^(?:{})$", schema::NAME_PATTERN));
+    let ok = !name.is_empty() && name.len() <= 140 && re.is_ok_and(|r| r.is_match(name));
+    if !ok {
+        return Err(Diagnostic::error(
+            "Invalid import ID",
+            format!(
+                "{id:?} is not a capacity provider name or ARN. Import with the name, e.g. \
+                 `terraform import lambda_capacity_provider.web web`."
+            ),
+        )
+        .into());
+    }
+    CapacityProviderModel {
+        name: Maybe::Known(name.to_string()),
+        region: api::region_from_id(id)
+            .map(str::to_string)
+            .or(region)
+            .into(),
+        vpc_config: Maybe::Known(vec![]),
+        permissions_config: Maybe::Known(vec![]),
+        ..Default::default()
+    }
+    .to_value()
 }
 
 /// CreateCapacityProvider; returns the new ARN when AWS gave one. A retry that finds the
