@@ -347,6 +347,20 @@ fn architecture_of(config: &Map<String, Value>) -> String {
         .to_string()
 }
 
+/// The function an Update* request names, as it is before the update: its ARN and a
+/// copy, once it is known to accept updates at the request's revision.
+fn updatable(st: &State, cx: &Ctx<'_>, input: &Value) -> Result<(String, Function), LambdaError> {
+    let (arn, _) = resolve(cx, input)?;
+    let snapshot = st
+        .functions
+        .get(&arn)
+        .cloned()
+        .ok_or_else(|| not_found(&arn))?;
+    ensure_updatable(&snapshot)?;
+    check_revision(&snapshot.latest, input)?;
+    Ok((arn, snapshot))
+}
+
 /// Refuses changes while the function is being created, deleted or
 /// updated, with AWS's messages.
 fn ensure_updatable(f: &Function) -> Result<(), LambdaError> {
@@ -588,14 +602,7 @@ pub(super) fn update_configuration(
     cx: &Ctx<'_>,
     input: &Value,
 ) -> Result<Reply, LambdaError> {
-    let (arn, _) = resolve(cx, input)?;
-    let snapshot = st
-        .functions
-        .get(&arn)
-        .cloned()
-        .ok_or_else(|| not_found(&arn))?;
-    ensure_updatable(&snapshot)?;
-    check_revision(&snapshot.latest, input)?;
+    let (arn, snapshot) = updatable(st, cx, input)?;
     let current = &snapshot.latest.config;
     if let Some(new_cp) = input.get("CapacityProviderConfig") {
         match current.get("CapacityProviderConfig") {
@@ -645,14 +652,7 @@ pub(super) fn update_code(
     cx: &Ctx<'_>,
     input: &Value,
 ) -> Result<Reply, LambdaError> {
-    let (arn, _) = resolve(cx, input)?;
-    let snapshot = st
-        .functions
-        .get(&arn)
-        .cloned()
-        .ok_or_else(|| not_found(&arn))?;
-    ensure_updatable(&snapshot)?;
-    check_revision(&snapshot.latest, input)?;
+    let (arn, snapshot) = updatable(st, cx, input)?;
     let package_type = snapshot
         .latest
         .config
