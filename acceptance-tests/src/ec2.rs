@@ -8,7 +8,7 @@
 //! second, non-default VPC with one subnet and one security group, so
 //! callers can test "subnets and security groups in different VPCs".
 //! Instance types come from the embedded catalogue
-//! (`data/instance-types.json`).
+//! (`schemas/aws/instance-types.json`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -39,7 +39,7 @@ pub const DEFAULT_SECURITY_GROUP_ID: &str = "sg-0de1a0f0000000001";
 /// The second VPC's security group.
 pub const SECOND_SECURITY_GROUP_ID: &str = "sg-0de1a0f0000000002";
 
-const CATALOGUE_JSON: &str = include_str!("../data/instance-types.json");
+const CATALOGUE_JSON: &str = include_str!("../../schemas/aws/instance-types.json");
 
 /// A VPC.
 #[derive(Debug, Clone)]

@@ -2,9 +2,9 @@
 //! the emulator derives from them: request routing (REST URI templates),
 //! input decoding, input validation and output filtering.
 //!
-//! The models are copied from botocore into `acceptance-tests/data/` (see the
-//! licence and notice files there) and embedded with `include_str!`, so the
-//! emulator never reads anything outside its own crate at run time.
+//! The models are the workspace's one copy of botocore's, in `schemas/aws/` (see the
+//! licence and notice files there), which the provider's build also reads; they are
+//! embedded with `include_str!`, so the emulator reads no file at run time.
 
 pub mod output;
 pub mod pattern;
@@ -19,11 +19,11 @@ use regex::Regex;
 use serde::Deserialize;
 
 /// The Lambda service model (`lambda-2015-03-31`).
-pub const LAMBDA_JSON: &str = include_str!("../../data/lambda-2015-03-31.json");
+pub const LAMBDA_JSON: &str = include_str!("../../../schemas/aws/lambda-2015-03-31.json");
 /// The subset of the EC2 service model (`ec2-2016-11-15`) the emulator serves.
-pub const EC2_JSON: &str = include_str!("../../data/ec2-2016-11-15.subset.json");
+pub const EC2_JSON: &str = include_str!("../../../schemas/aws/ec2-2016-11-15.subset.json");
 /// The STS service model (`sts-2011-06-15`).
-pub const STS_JSON: &str = include_str!("../../data/sts-2011-06-15.json");
+pub const STS_JSON: &str = include_str!("../../../schemas/aws/sts-2011-06-15.json");
 
 /// Errors raised while loading a service model.
 #[derive(Debug, thiserror::Error)]
