@@ -150,6 +150,10 @@ impl Validator for TagMap {
             }
         }
     }
+
+    fn describe(&self) -> String {
+        "keys of 1 to 128 and values of up to 256 Unicode letters, digits, spaces and `_ . : / = + - @`".to_string()
+    }
 }
 
 #[cfg(test)]

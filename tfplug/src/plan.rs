@@ -137,7 +137,7 @@ fn mark_computed_unknown(
             let inner = nested_block(nested);
             let prior_attr = attr_of(prior, name);
             for_each_element_triple(nested_nesting(nested), cfg, prior_attr, slot, |c, pr, p| {
-                mark_computed_unknown(&inner, c, pr, p, is_create || pr.is_null())
+                mark_element_unknown(&inner, c, pr, p, is_create)
             });
         }
     }
@@ -150,10 +150,27 @@ fn mark_computed_unknown(
         let prior_attr = attr_of(prior, name);
         if let Some(slot) = attrs.get_mut(name) {
             for_each_element_triple(nb.nesting, cfg, prior_attr, slot, |c, pr, p| {
-                mark_computed_unknown(&nb.block, c, pr, p, is_create || pr.is_null())
+                mark_element_unknown(&nb.block, c, pr, p, is_create)
             });
         }
     }
+}
+
+/// Marks the computed values of one nested element unknown, unless the element is the
+/// same as before: then nothing in it changes, and its computed values (e.g. what AWS set
+/// for fields left unset) keep their prior values instead of showing as unknown.
+fn mark_element_unknown(
+    block: &Block,
+    config: &Value,
+    prior: &Value,
+    planned: &mut Value,
+    is_create: bool,
+) {
+    let new_element = is_create || prior.is_null();
+    if !new_element && *planned == *prior {
+        return;
+    }
+    mark_computed_unknown(block, config, prior, planned, new_element);
 }
 
 fn should_plan_unknown(
@@ -398,10 +415,7 @@ fn element_count(v: &Value) -> Option<usize> {
 
 /// A nested attribute's objects seen as a block, so the same walks serve both.
 fn nested_block(nested: &NestedAttributes) -> Block {
-    Block {
-        attributes: nested.attributes.clone(),
-        ..Block::default()
-    }
+    nested.as_block()
 }
 
 fn nested_nesting(nested: &NestedAttributes) -> BlockNesting {
@@ -739,6 +753,38 @@ mod tests {
         }
         let change = run(&s, &c);
         assert_eq!(change.requires_replace, [AttributePath::attr("name")]);
+    }
+
+    #[test]
+    fn unchanged_nested_elements_keep_their_computed_values() {
+        let block = Block::new()
+            .attribute(Attribute::string("note").optional())
+            .block(NestedBlock::list_max_one(
+                "scaling",
+                Block::new()
+                    .attribute(Attribute::string("mode").optional())
+                    .attribute(Attribute::number("max").optional_computed()),
+            ));
+        let value = |note: &str, mode: &str, max: Value| {
+            obj(&[
+                ("note", Value::string(note)),
+                (
+                    "scaling",
+                    Value::List(vec![obj(&[("mode", Value::string(mode)), ("max", max)])]),
+                ),
+            ])
+        };
+        let prior = value("a", "Auto", Value::number(400));
+        // Only `note` changes: the scaling element is as before and keeps max = 400.
+        let config = value("b", "Auto", Value::Null);
+        let proposed = value("b", "Auto", Value::number(400));
+        let change = plan_change(&block, &prior, &proposed, &config);
+        assert_eq!(change.planned, proposed);
+        // The element itself changes: AWS may set max anew.
+        let config = value("a", "Manual", Value::Null);
+        let proposed = value("a", "Manual", Value::number(400));
+        let change = plan_change(&block, &prior, &proposed, &config);
+        assert_eq!(change.planned, value("a", "Manual", Value::Unknown));
     }
 
     #[test]

@@ -3,15 +3,146 @@
 //! tfplug runs the common plan pipeline ([`crate::plan`]) before
 //! [`Resource::modify_plan`], checks plans and apply results against Terraform's rules,
 //! and converts values; a resource writes only its own logic. Values arrive as
-//! [`Value`]s conforming to [`Resource::schema`]; use [`crate::value::from_value`] and
-//! [`crate::value::to_value`] for typed access.
+//! [`Value`]s conforming to [`Resource::schema`]; each request reads them into model
+//! types (`req.config::<M>()`) and builds states from models (`req.state_of(&m)`) with
+//! the value type computed once per resource type.
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::provider::Context;
 use crate::schema::Schema;
-use crate::value::{AttributePath, Value};
+use crate::value::{AttributePath, Type, Value, ValueError, from_value, to_value};
+
+/// Why an operation failed, and for an apply, what to keep in state.
+///
+/// Every fallible resource and data source method returns [`Result`]`<T>`, so `?` works on
+/// anything that converts into diagnostics. A create or update that fails after the
+/// remote object changed returns the object's state with [`Error::keep_state`]:
+/// Terraform then keeps it (tainted after a create) instead of losing track of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Error {
+    /// What went wrong (at least one error).
+    pub diagnostics: Diagnostics,
+    /// State of an object that exists despite the failure.
+    pub partial_state: Option<Value>,
+}
+
+impl Error {
+    /// A failure with these diagnostics.
+    pub fn new(diagnostics: impl Into<Diagnostics>) -> Self {
+        Self {
+            diagnostics: diagnostics.into(),
+            partial_state: None,
+        }
+    }
+
+    /// Keeps `state` in Terraform's state despite the failure.
+    pub fn keep_state(mut self, state: Value) -> Self {
+        self.partial_state = Some(state);
+        self
+    }
+}
+
+impl From<Diagnostics> for Error {
+    fn from(d: Diagnostics) -> Self {
+        Self::new(d)
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Self::new(d)
+    }
+}
+
+impl From<ValueError> for Error {
+    fn from(e: ValueError) -> Self {
+        Self::new(Diagnostic::from(e))
+    }
+}
+
+/// The result of a resource or data source operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A new state to store, with the private bytes and warnings that go with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewState {
+    /// The new state; null when the object no longer exists (read).
+    pub state: Value,
+    /// New private state; `None` carries the previous bytes over.
+    pub private: Option<Vec<u8>>,
+    /// Warnings to show.
+    pub warnings: Diagnostics,
+}
+
+impl NewState {
+    /// The state, with no warnings.
+    pub fn new(state: Value) -> Self {
+        Self {
+            state,
+            ..Self::default()
+        }
+    }
+
+    /// The object no longer exists (read): Terraform plans to create it again.
+    pub fn gone(warning: Diagnostic) -> Self {
+        Self {
+            state: Value::Null,
+            private: None,
+            warnings: warning.into(),
+        }
+    }
+
+    /// Adds a warning.
+    pub fn with_warning(mut self, warning: Diagnostic) -> Self {
+        self.warnings.push(warning);
+        self
+    }
+
+    /// Sets new private bytes.
+    pub fn with_private(mut self, private: Vec<u8>) -> Self {
+        self.private = Some(private);
+        self
+    }
+}
+
+impl From<Value> for NewState {
+    fn from(state: Value) -> Self {
+        Self::new(state)
+    }
+}
+
+/// Reads a value into a model type (see [`crate::value::from_value`]).
+pub fn decode_model<M: DeserializeOwned>(value: &Value) -> Result<M> {
+    Ok(from_value(value)?)
+}
+
+/// The object type of a resource or data source, computed once from its schema and
+/// shared by every request, to build values from models.
+#[derive(Clone, Debug)]
+pub struct ValueType(Arc<Type>);
+
+impl ValueType {
+    /// The type of values of `schema`.
+    pub fn of(schema: &Schema) -> Self {
+        Self(Arc::new(schema.value_type()))
+    }
+
+    /// The type itself.
+    pub fn get(&self) -> &Type {
+        &self.0
+    }
+
+    /// Builds a value of this type from a model (see [`crate::value::to_value`]).
+    pub fn encode<M: Serialize>(&self, model: &M) -> Result<Value> {
+        Ok(to_value(model, &self.0)?)
+    }
+}
 
 /// The plan for one resource instance, open to [`Resource::modify_plan`].
 #[derive(Clone, Debug)]
@@ -28,6 +159,8 @@ pub struct PlanContext {
     pub private: Vec<u8>,
     /// Errors and warnings to show at plan time.
     pub diagnostics: Diagnostics,
+    /// The resource's value type.
+    pub ty: ValueType,
 }
 
 impl PlanContext {
@@ -40,6 +173,22 @@ impl PlanContext {
     pub fn is_destroy(&self) -> bool {
         self.planned.is_null()
     }
+
+    /// The configuration as a model (use [`crate::value::Maybe`] for values that may be
+    /// unknown at plan time).
+    pub fn config<M: DeserializeOwned>(&self) -> Result<M> {
+        decode_model(&self.config)
+    }
+
+    /// The plan so far as a model.
+    pub fn planned<M: DeserializeOwned>(&self) -> Result<M> {
+        decode_model(&self.planned)
+    }
+
+    /// The prior state as a model.
+    pub fn prior<M: DeserializeOwned>(&self) -> Result<M> {
+        decode_model(&self.prior)
+    }
 }
 
 /// Input of [`Resource::create`].
@@ -51,6 +200,8 @@ pub struct CreateRequest {
     pub planned: Value,
     /// Private state from the plan.
     pub planned_private: Vec<u8>,
+    /// The resource's value type.
+    pub ty: ValueType,
 }
 
 /// Input of [`Resource::update`].
@@ -64,6 +215,8 @@ pub struct UpdateRequest {
     pub planned: Value,
     /// Private state from the plan.
     pub planned_private: Vec<u8>,
+    /// The resource's value type.
+    pub ty: ValueType,
 }
 
 /// Input of [`Resource::delete`].
@@ -73,6 +226,8 @@ pub struct DeleteRequest {
     pub prior: Value,
     /// Private state.
     pub private: Vec<u8>,
+    /// The resource's value type.
+    pub ty: ValueType,
 }
 
 /// Input of [`Resource::read`].
@@ -82,52 +237,52 @@ pub struct ReadRequest {
     pub current: Value,
     /// Private state.
     pub private: Vec<u8>,
+    /// The resource's value type.
+    pub ty: ValueType,
 }
 
-/// What create, update and read return.
-#[derive(Clone, Debug, Default)]
-pub struct StateResponse {
-    /// The new state; null when the object does not exist (read) or was not created.
-    /// On a failed create that left an object behind, return its state with an error:
-    /// Terraform then keeps it, tainted, instead of orphaning it.
-    pub state: Value,
-    /// New private state.
-    pub private: Vec<u8>,
-    /// Errors and warnings.
-    pub diagnostics: Diagnostics,
+/// Input of [`Resource::import`].
+#[derive(Clone, Debug)]
+pub struct ImportRequest {
+    /// The import ID the user gave.
+    pub id: String,
+    /// The resource's value type.
+    pub ty: ValueType,
 }
 
-impl StateResponse {
-    /// A successful response with the given state.
-    pub fn ok(state: Value) -> Self {
-        Self {
-            state,
-            ..Self::default()
-        }
-    }
+/// Typed access shared by the requests: the values as models, and models as values of
+/// the resource's type.
+macro_rules! typed_access {
+    ($req:ty { $($field:ident),* }) => {
+        impl $req {
+            $(
+                #[doc = concat!("`", stringify!($field), "` as a model.")]
+                pub fn $field<M: DeserializeOwned>(&self) -> Result<M> {
+                    decode_model(&self.$field)
+                }
+            )*
 
-    /// A failure that leaves no object behind.
-    pub fn failed(diagnostics: impl Into<Diagnostics>) -> Self {
-        Self {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: diagnostics.into(),
+            /// Builds a value of the resource's type from a model.
+            pub fn state_of<M: Serialize>(&self, model: &M) -> Result<Value> {
+                self.ty.encode(model)
+            }
         }
-    }
-
-    /// A failure after the object was created: the object stays in state.
-    pub fn failed_with_state(state: Value, diagnostics: impl Into<Diagnostics>) -> Self {
-        Self {
-            state,
-            private: Vec::new(),
-            diagnostics: diagnostics.into(),
-        }
-    }
+    };
 }
+
+typed_access!(CreateRequest { config, planned });
+typed_access!(UpdateRequest {
+    prior,
+    config,
+    planned
+});
+typed_access!(DeleteRequest { prior });
+typed_access!(ReadRequest { current });
+typed_access!(ImportRequest {});
 
 /// A `moved` block whose source is another resource type, possibly of another
 /// provider (MoveResourceState).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct MoveStateRequest<'a> {
     /// Source provider address, e.g. `registry.terraform.io/hashicorp/aws`.
     pub source_provider_address: &'a str,
@@ -137,6 +292,8 @@ pub struct MoveStateRequest<'a> {
     pub source_schema_version: i64,
     /// The source state as stored (JSON, in the source type's schema).
     pub source_state_json: &'a [u8],
+    /// The target resource's value type.
+    pub ty: ValueType,
 }
 
 /// A managed resource type.
@@ -156,20 +313,23 @@ pub trait Resource: Send + Sync {
     /// Adjusts the plan after the common pipeline (not called for destroy).
     async fn modify_plan(&self, _ctx: &Context, _plan: &mut PlanContext) {}
 
-    /// Creates the object.
-    async fn create(&self, ctx: &Context, req: CreateRequest) -> StateResponse;
+    /// Creates the object. On failure after the object came to exist, return its state
+    /// with [`Error::keep_state`].
+    async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState>;
 
-    /// Reads the object; a null state means it no longer exists.
-    async fn read(&self, ctx: &Context, req: ReadRequest) -> StateResponse;
+    /// Reads the object; a null state ([`NewState::gone`]) means it no longer exists. A
+    /// failed read keeps the stored state.
+    async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState>;
 
-    /// Updates the object in place.
-    async fn update(&self, ctx: &Context, req: UpdateRequest) -> StateResponse;
+    /// Updates the object in place. A failure keeps the prior state unless the error
+    /// carries another.
+    async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState>;
 
-    /// Deletes the object and waits until it is gone.
-    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Diagnostics;
+    /// Deletes the object and waits until it is gone. A failure keeps it in state.
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()>;
 
     /// Turns an import ID into a state for Terraform to read; unsupported by default.
-    async fn import(&self, _ctx: &Context, _id: &str) -> Result<Value, Diagnostics> {
+    async fn import(&self, _ctx: &Context, _req: ImportRequest) -> Result<Value> {
         Err(Diagnostic::error(
             "Import not supported",
             format!("{} cannot be imported.", self.type_name()),
@@ -184,7 +344,7 @@ pub trait Resource: Send + Sync {
         &self,
         _ctx: &Context,
         _req: &MoveStateRequest<'_>,
-    ) -> Option<Result<Value, Diagnostics>> {
+    ) -> Option<Result<Value>> {
         None
     }
 
@@ -196,11 +356,11 @@ pub trait Resource: Send + Sync {
         _ctx: &Context,
         _version: i64,
         json: &[u8],
-    ) -> Result<Value, Diagnostics> {
-        let ty = self.schema().value_type();
+        ty: &ValueType,
+    ) -> Result<Value> {
         let opts = crate::value::json::JsonDecodeOptions {
             ignore_undefined_attributes: true,
         };
-        crate::value::json::decode_with(json, &ty, opts).map_err(Diagnostics::from)
+        Ok(crate::value::json::decode_with(json, ty.get(), opts)?)
     }
 }

@@ -37,6 +37,16 @@ impl Schema {
         self.block.value_type()
     }
 
+    /// What is wrong with the schema itself, one line each: validators that cannot work
+    /// (a pattern that does not compile), cross-field rules naming fields that do not
+    /// exist, defaults on attributes that cannot have one. A provider's tests build every
+    /// schema and assert this is empty; the server logs it at start-up.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.block.collect_problems("", &mut out);
+        out
+    }
+
     /// Encodes for the protocol.
     pub fn to_proto(&self) -> pb::Schema {
         pb::Schema {
@@ -65,6 +75,29 @@ impl DescriptionKind {
     }
 }
 
+/// Rules across the fields (attributes and nested blocks) of one block or nested object,
+/// checked at validation time with paths (see [`crate::validate::rules`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldRules {
+    /// Groups of fields of which exactly one must be set.
+    pub exactly_one_of: Vec<Vec<String>>,
+    /// Groups of fields of which at least one must be set.
+    pub at_least_one_of: Vec<Vec<String>>,
+}
+
+impl FieldRules {
+    fn names(&self) -> impl Iterator<Item = &String> {
+        self.exactly_one_of
+            .iter()
+            .chain(&self.at_least_one_of)
+            .flatten()
+    }
+}
+
+fn names_of<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> Vec<String> {
+    names.into_iter().map(|n| n.as_ref().to_string()).collect()
+}
+
 /// A block: attributes and nested blocks.
 #[derive(Clone, Debug, Default)]
 pub struct Block {
@@ -76,6 +109,8 @@ pub struct Block {
     pub description: String,
     /// Whether the whole block is deprecated.
     pub deprecated: bool,
+    /// Rules across the block's fields.
+    pub rules: FieldRules,
 }
 
 impl Block {
@@ -106,6 +141,45 @@ impl Block {
     pub fn deprecated(mut self) -> Self {
         self.deprecated = true;
         self
+    }
+
+    /// Exactly one of these fields (attributes or nested blocks) must be set.
+    pub fn exactly_one_of<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.rules.exactly_one_of.push(names_of(names));
+        self
+    }
+
+    /// At least one of these fields must be set.
+    pub fn at_least_one_of<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.rules.at_least_one_of.push(names_of(names));
+        self
+    }
+
+    /// True when the block has a field (attribute or nested block) of this name.
+    pub fn has_field(&self, name: &str) -> bool {
+        self.attributes.contains_key(name) || self.blocks.contains_key(name)
+    }
+
+    fn collect_problems(&self, prefix: &str, out: &mut Vec<String>) {
+        for name in self.rules.names().filter(|n| !self.has_field(n)) {
+            out.push(format!(
+                "{prefix}: a rule names `{name}`, which is not a field here"
+            ));
+        }
+        for (name, attr) in &self.attributes {
+            let here = join_path(prefix, name);
+            attr.collect_problems(&here, out);
+            for other in attr.conflicts_with.iter().chain(&attr.required_with) {
+                if !self.has_field(other) {
+                    out.push(format!(
+                        "{here}: refers to `{other}`, which is not a sibling field"
+                    ));
+                }
+            }
+        }
+        for (name, nb) in &self.blocks {
+            nb.block.collect_problems(&join_path(prefix, name), out);
+        }
     }
 
     /// The object type of this block's values.
@@ -175,6 +249,12 @@ pub struct NestedAttributes {
     pub nesting: ObjectNesting,
     /// The attributes of each object.
     pub attributes: BTreeMap<String, Attribute>,
+    /// Rules across the attributes of each object.
+    pub rules: FieldRules,
+    /// Minimum number of objects (list, set, map), checked by tfplug when set.
+    pub min_items: i64,
+    /// Maximum number of objects; 0 means unlimited.
+    pub max_items: i64,
 }
 
 impl NestedAttributes {
@@ -183,6 +263,9 @@ impl NestedAttributes {
         Self {
             nesting,
             attributes: BTreeMap::new(),
+            rules: FieldRules::default(),
+            min_items: 0,
+            max_items: 0,
         }
     }
 
@@ -190,6 +273,34 @@ impl NestedAttributes {
     pub fn attribute(mut self, attr: Attribute) -> Self {
         self.attributes.insert(attr.name.clone(), attr);
         self
+    }
+
+    /// Exactly one of these attributes of each object must be set.
+    pub fn exactly_one_of<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.rules.exactly_one_of.push(names_of(names));
+        self
+    }
+
+    /// At least one of these attributes of each object must be set.
+    pub fn at_least_one_of<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.rules.at_least_one_of.push(names_of(names));
+        self
+    }
+
+    /// Sets the minimum and maximum number of objects (0 = unlimited).
+    pub fn items(mut self, min: i64, max: i64) -> Self {
+        self.min_items = min;
+        self.max_items = max;
+        self
+    }
+
+    /// The nested objects seen as a block, so the walks over blocks serve both.
+    pub fn as_block(&self) -> Block {
+        Block {
+            attributes: self.attributes.clone(),
+            rules: self.rules.clone(),
+            ..Block::default()
+        }
     }
 
     /// The object type of one element.
@@ -257,6 +368,13 @@ pub struct Attribute {
     pub default: Option<Value>,
     /// Checks of configured values, run at validation time.
     pub validators: Vec<Arc<dyn Validator>>,
+    /// The remote API member the value is sent as (e.g. `Config.MaxCount`), for
+    /// descriptions and generated docs.
+    pub sent_as: Option<String>,
+    /// Sibling fields that may not be set together with this one.
+    pub conflicts_with: Vec<String>,
+    /// Sibling fields that must be set whenever this one is.
+    pub required_with: Vec<String>,
 }
 
 impl fmt::Debug for Attribute {
@@ -285,6 +403,9 @@ impl Attribute {
             use_state_for_unknown: false,
             default: None,
             validators: Vec::new(),
+            sent_as: None,
+            conflicts_with: Vec::new(),
+            required_with: Vec::new(),
         }
     }
 
@@ -384,6 +505,69 @@ impl Attribute {
         self
     }
 
+    /// Adds validators already shared (e.g. built once from a service model).
+    pub fn validators(mut self, vs: impl IntoIterator<Item = Arc<dyn Validator>>) -> Self {
+        self.validators.extend(vs);
+        self
+    }
+
+    /// Names the remote API member the value is sent as.
+    pub fn sent_as(mut self, member: impl Into<String>) -> Self {
+        self.sent_as = Some(member.into());
+        self
+    }
+
+    /// This field may not be set together with any of these sibling fields.
+    pub fn conflicts_with<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.conflicts_with.extend(names_of(names));
+        self
+    }
+
+    /// When this field is set, these sibling fields must be set too.
+    pub fn required_with<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.required_with.extend(names_of(names));
+        self
+    }
+
+    /// What the validators allow, one phrase each (see [`Validator::describe`]).
+    pub fn constraints(&self) -> Vec<String> {
+        self.validators
+            .iter()
+            .map(|v| v.describe())
+            .filter(|d| !d.is_empty())
+            .collect()
+    }
+
+    /// The description sent to Terraform: the written text, then the constraints and the
+    /// API member, so they are never written twice by hand.
+    pub fn full_description(&self) -> String {
+        let mut text = self.description.trim_end().to_string();
+        let constraints = self.constraints();
+        if !constraints.is_empty() {
+            push_sentence(&mut text, &format!("Must be {}.", constraints.join("; ")));
+        }
+        if let Some(member) = &self.sent_as {
+            push_sentence(&mut text, &format!("AWS API: `{member}`."));
+        }
+        text
+    }
+
+    fn collect_problems(&self, path: &str, out: &mut Vec<String>) {
+        for v in &self.validators {
+            if let Some(p) = v.problem() {
+                out.push(format!("{path}: {p}"));
+            }
+        }
+        if self.default.is_some() && self.presence != Presence::OptionalComputed {
+            out.push(format!(
+                "{path}: a default needs an optional+computed attribute"
+            ));
+        }
+        if let AttributeType::Nested(nested) = &self.ty {
+            nested.as_block().collect_problems(path, out);
+        }
+    }
+
     /// True when the provider may set the value.
     pub fn is_computed(&self) -> bool {
         matches!(
@@ -414,7 +598,7 @@ impl Attribute {
             name: self.name.clone(),
             r#type: ty,
             nested_type,
-            description: self.description.clone(),
+            description: self.full_description(),
             required: self.presence == Presence::Required,
             optional: matches!(
                 self.presence,
@@ -426,6 +610,21 @@ impl Attribute {
             deprecated: self.deprecated,
             write_only: self.write_only,
         }
+    }
+}
+
+fn push_sentence(text: &mut String, sentence: &str) {
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(sentence);
+}
+
+fn join_path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
     }
 }
 

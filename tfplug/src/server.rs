@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 use tracing::{debug, warn};
 
+use crate::data_source::DataReadRequest;
 use crate::data_source::DataSource;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::function::Function;
@@ -17,25 +18,25 @@ use crate::plan;
 use crate::proto::tfplugin6 as pb;
 use crate::provider::{ConfigureRequest, Context, Provider};
 use crate::resource::{
-    CreateRequest, DeleteRequest, MoveStateRequest, PlanContext, ReadRequest, Resource,
-    UpdateRequest,
+    CreateRequest, DeleteRequest, ImportRequest, MoveStateRequest, NewState, PlanContext,
+    ReadRequest, Resource, UpdateRequest, ValueType,
 };
 use crate::schema::Schema;
 use crate::validate::validate_block;
 use crate::value::{AttributePath, Type, Value, msgpack};
 
-/// A resource type with its schema computed once.
+/// A resource type with its schema and value type computed once.
 struct ResourceEntry {
     resource: Arc<dyn Resource>,
     schema: Schema,
-    ty: Type,
+    ty: ValueType,
 }
 
-/// A data source type with its schema computed once.
+/// A data source type with its schema and value type computed once.
 struct DataSourceEntry {
     data_source: Arc<dyn DataSource>,
     schema: Schema,
-    ty: Type,
+    ty: ValueType,
 }
 
 /// The tfplugin6 `Provider` gRPC service for a [`Provider`].
@@ -59,7 +60,8 @@ impl ProviderService {
             .into_iter()
             .map(|r| {
                 let schema = r.schema();
-                let ty = schema.value_type();
+                report_problems(r.type_name(), &schema);
+                let ty = ValueType::of(&schema);
                 (
                     r.type_name().to_string(),
                     ResourceEntry {
@@ -75,7 +77,8 @@ impl ProviderService {
             .into_iter()
             .map(|d| {
                 let schema = d.schema();
-                let ty = schema.value_type();
+                report_problems(d.type_name(), &schema);
+                let ty = ValueType::of(&schema);
                 (
                     d.type_name().to_string(),
                     DataSourceEntry {
@@ -146,6 +149,13 @@ impl ProviderService {
     }
 }
 
+/// Logs what is wrong with a schema (a provider bug its tests should catch first).
+fn report_problems(type_name: &str, schema: &Schema) {
+    for problem in schema.problems() {
+        tracing::error!(type_name, problem = %problem, "invalid schema");
+    }
+}
+
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         plan_destroy: false,
@@ -203,15 +213,6 @@ fn encode(value: &Value, ty: &Type, what: &str) -> Result<pb::DynamicValue, Diag
 fn diags_of(r: Result<Diagnostics, Diagnostics>) -> Vec<pb::Diagnostic> {
     match r {
         Ok(d) | Err(d) => d.to_proto(),
-    }
-}
-
-/// Private state carries over unless the resource sets new bytes.
-fn keep_private(new: Vec<u8>, carried: &[u8]) -> Vec<u8> {
-    if new.is_empty() {
-        carried.to_vec()
-    } else {
-        new
     }
 }
 
@@ -299,7 +300,7 @@ impl pb::provider_server::Provider for ProviderService {
             let entry = self.resource(&req.type_name)?;
             let (config, mut diags) = decode_validated(
                 &entry.schema,
-                &entry.ty,
+                entry.ty.get(),
                 req.config.as_ref(),
                 "resource configuration",
             )?;
@@ -322,7 +323,7 @@ impl pb::provider_server::Provider for ProviderService {
             let entry = self.data_source(&req.type_name)?;
             let (config, mut diags) = decode_validated(
                 &entry.schema,
-                &entry.ty,
+                entry.ty.get(),
                 req.config.as_ref(),
                 "data source configuration",
             )?;
@@ -352,7 +353,7 @@ impl pb::provider_server::Provider for ProviderService {
                     )
                     .into());
                 }
-                return Ok((encode(&Value::Null, &entry.ty, "state")?, Diagnostics::new()));
+                return Ok((encode(&Value::Null, entry.ty.get(), "state")?, Diagnostics::new()));
             }
             if req.version > entry.schema.version {
                 return Err(Diagnostic::error(
@@ -364,8 +365,12 @@ impl pb::provider_server::Provider for ProviderService {
                 )
                 .into());
             }
-            let value = entry.resource.upgrade_state(&ctx, req.version, &raw.json).await?;
-            Ok((encode(&value, &entry.ty, "upgraded state")?, Diagnostics::new()))
+            let value = entry
+                .resource
+                .upgrade_state(&ctx, req.version, &raw.json, &entry.ty)
+                .await
+                .map_err(|e| e.diagnostics)?;
+            Ok((encode(&value, entry.ty.get(), "upgraded state")?, Diagnostics::new()))
         }
         .await;
         let (upgraded_state, diagnostics) = match result {
@@ -392,10 +397,11 @@ impl pb::provider_server::Provider for ProviderService {
                 source_type_name: &req.source_type_name,
                 source_schema_version: req.source_schema_version,
                 source_state_json: &json,
+                ty: entry.ty.clone(),
             };
             match entry.resource.move_state(&ctx, &move_req).await {
-                Some(Ok(value)) => encode(&value, &entry.ty, "moved state"),
-                Some(Err(diags)) => Err(diags),
+                Some(Ok(value)) => encode(&value, entry.ty.get(), "moved state"),
+                Some(Err(e)) => Err(e.diagnostics),
                 None => Err(Diagnostic::error(
                     "Unsupported move",
                     format!(
@@ -459,7 +465,7 @@ impl pb::provider_server::Provider for ProviderService {
         let mut resp = pb::read_resource::Response::default();
         let result = async {
             let entry = self.resource(&req.type_name)?;
-            let current = decode(req.current_state.as_ref(), &entry.ty, "current state")?;
+            let current = decode(req.current_state.as_ref(), entry.ty.get(), "current state")?;
             let out = entry
                 .resource
                 .read(
@@ -467,25 +473,32 @@ impl pb::provider_server::Provider for ProviderService {
                     ReadRequest {
                         current: current.clone(),
                         private: req.private.clone(),
+                        ty: entry.ty.clone(),
                     },
                 )
                 .await;
-            let mut diags = out.diagnostics;
-            if diags.has_errors() {
-                // Keep what Terraform had: a failed read must not lose state.
-                resp.new_state = req.current_state.clone();
-                resp.private = req.private.clone();
-                return Ok(diags);
-            }
-            let read_check = plan::check_read(&out.state);
+            let NewState {
+                state,
+                private,
+                warnings: mut diags,
+            } = match out {
+                Ok(new) => new,
+                Err(e) => {
+                    // Keep what Terraform had: a failed read must not lose state.
+                    resp.new_state = req.current_state.clone();
+                    resp.private = req.private.clone();
+                    return Ok(e.diagnostics);
+                }
+            };
+            let read_check = plan::check_read(&state);
             if read_check.has_errors() {
                 diags.extend(read_check);
                 resp.new_state = req.current_state.clone();
                 resp.private = req.private.clone();
                 return Ok(diags);
             }
-            resp.new_state = Some(encode(&out.state, &entry.ty, "refreshed state")?);
-            resp.private = keep_private(out.private, &req.private);
+            resp.new_state = Some(encode(&state, entry.ty.get(), "refreshed state")?);
+            resp.private = private.unwrap_or_else(|| req.private.clone());
             Ok(diags)
         }
         .await;
@@ -505,16 +518,16 @@ impl pb::provider_server::Provider for ProviderService {
         let mut resp = pb::plan_resource_change::Response::default();
         let result = async {
             let entry = self.resource(&req.type_name)?;
-            let prior = decode(req.prior_state.as_ref(), &entry.ty, "prior state")?;
+            let prior = decode(req.prior_state.as_ref(), entry.ty.get(), "prior state")?;
             let proposed = decode(
                 req.proposed_new_state.as_ref(),
-                &entry.ty,
+                entry.ty.get(),
                 "proposed new state",
             )?;
-            let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
+            let config = decode(req.config.as_ref(), entry.ty.get(), "configuration")?;
             let change = plan::plan_change(&entry.schema.block, &prior, &proposed, &config);
             if change.planned.is_null() {
-                resp.planned_state = Some(encode(&Value::Null, &entry.ty, "planned state")?);
+                resp.planned_state = Some(encode(&Value::Null, entry.ty.get(), "planned state")?);
                 resp.planned_private = req.prior_private.clone();
                 return Ok(Diagnostics::new());
             }
@@ -525,6 +538,7 @@ impl pb::provider_server::Provider for ProviderService {
                 requires_replace: change.requires_replace,
                 private: req.prior_private.clone(),
                 diagnostics: Diagnostics::new(),
+                ty: entry.ty.clone(),
             };
             entry.resource.modify_plan(&ctx, &mut pc).await;
             let mut diags = pc.diagnostics;
@@ -539,7 +553,7 @@ impl pb::provider_server::Provider for ProviderService {
             if diags.has_errors() {
                 return Ok(diags);
             }
-            resp.planned_state = Some(encode(&pc.planned, &entry.ty, "planned state")?);
+            resp.planned_state = Some(encode(&pc.planned, entry.ty.get(), "planned state")?);
             pc.requires_replace.sort();
             pc.requires_replace.dedup();
             resp.requires_replace = pc
@@ -564,29 +578,34 @@ impl pb::provider_server::Provider for ProviderService {
         let mut resp = pb::apply_resource_change::Response::default();
         let result = async {
             let entry = self.resource(&req.type_name)?;
-            let prior = decode(req.prior_state.as_ref(), &entry.ty, "prior state")?;
-            let planned = decode(req.planned_state.as_ref(), &entry.ty, "planned state")?;
-            let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
+            let prior = decode(req.prior_state.as_ref(), entry.ty.get(), "prior state")?;
+            let planned = decode(req.planned_state.as_ref(), entry.ty.get(), "planned state")?;
+            let config = decode(req.config.as_ref(), entry.ty.get(), "configuration")?;
             if planned.is_null() {
                 debug!(type_name = %req.type_name, "deleting");
-                let diags = entry
+                let deleted = entry
                     .resource
                     .delete(
                         &ctx,
                         DeleteRequest {
                             prior: prior.clone(),
                             private: req.planned_private.clone(),
+                            ty: entry.ty.clone(),
                         },
                     )
                     .await;
-                if diags.has_errors() {
-                    // The object still exists: keep it in state.
-                    resp.new_state = req.prior_state.clone();
-                    resp.private = req.planned_private.clone();
-                } else {
-                    resp.new_state = Some(encode(&Value::Null, &entry.ty, "state")?);
-                }
-                return Ok(diags);
+                return match deleted {
+                    Ok(()) => {
+                        resp.new_state = Some(encode(&Value::Null, entry.ty.get(), "state")?);
+                        Ok(Diagnostics::new())
+                    }
+                    Err(e) => {
+                        // The object still exists: keep it in state.
+                        resp.new_state = req.prior_state.clone();
+                        resp.private = req.planned_private.clone();
+                        Ok(e.diagnostics)
+                    }
+                };
             }
             let out = if prior.is_null() {
                 debug!(type_name = %req.type_name, "creating");
@@ -598,6 +617,7 @@ impl pb::provider_server::Provider for ProviderService {
                             config,
                             planned: planned.clone(),
                             planned_private: req.planned_private.clone(),
+                            ty: entry.ty.clone(),
                         },
                     )
                     .await
@@ -612,39 +632,43 @@ impl pb::provider_server::Provider for ProviderService {
                             config,
                             planned: planned.clone(),
                             planned_private: req.planned_private.clone(),
+                            ty: entry.ty.clone(),
                         },
                     )
                     .await
             };
-            let mut diags = out.diagnostics;
-            if diags.has_errors() {
-                // Whatever exists goes into state (Terraform taints a failed create);
-                // a failed update keeps the prior state unless the resource says otherwise.
-                let state = if out.state.is_null() && !prior.is_null() {
-                    prior
-                } else {
-                    out.state
-                };
-                if state.is_fully_known() {
-                    resp.new_state = Some(encode(&state, &entry.ty, "state")?);
-                } else {
-                    warn!(type_name = %req.type_name, "failed apply returned unknown values; keeping prior state");
-                    resp.new_state = req.prior_state.clone();
+            let NewState {
+                state,
+                private,
+                warnings: mut diags,
+            } = match out {
+                Ok(new) => new,
+                Err(e) => {
+                    // Whatever exists goes into state (Terraform taints a failed create);
+                    // a failed update keeps the prior state unless the resource says
+                    // otherwise.
+                    let state = e.partial_state.unwrap_or(prior);
+                    if state.is_fully_known() {
+                        resp.new_state = Some(encode(&state, entry.ty.get(), "state")?);
+                    } else {
+                        warn!(type_name = %req.type_name, "failed apply returned unknown values; keeping prior state");
+                        resp.new_state = req.prior_state.clone();
+                    }
+                    resp.private = req.planned_private.clone();
+                    return Ok(e.diagnostics);
                 }
-                resp.private = keep_private(out.private, &req.planned_private);
-                return Ok(diags);
-            }
-            diags.extend(plan::check_apply(&planned, &out.state));
+            };
+            diags.extend(plan::check_apply(&planned, &state));
             if diags.has_errors() {
-                resp.new_state = if out.state.is_fully_known() {
-                    Some(encode(&out.state, &entry.ty, "state")?)
+                resp.new_state = if state.is_fully_known() {
+                    Some(encode(&state, entry.ty.get(), "state")?)
                 } else {
                     req.prior_state.clone()
                 };
                 return Ok(diags);
             }
-            resp.new_state = Some(encode(&out.state, &entry.ty, "new state")?);
-            resp.private = keep_private(out.private, &req.planned_private);
+            resp.new_state = Some(encode(&state, entry.ty.get(), "new state")?);
+            resp.private = private.unwrap_or_else(|| req.planned_private.clone());
             Ok(diags)
         }
         .await;
@@ -661,11 +685,19 @@ impl pb::provider_server::Provider for ProviderService {
         let mut resp = pb::import_resource_state::Response::default();
         let result = async {
             let entry = self.resource(&req.type_name)?;
-            let state = entry.resource.import(&ctx, &req.id).await?;
+            let import = ImportRequest {
+                id: req.id.clone(),
+                ty: entry.ty.clone(),
+            };
+            let state = entry
+                .resource
+                .import(&ctx, import)
+                .await
+                .map_err(|e| e.diagnostics)?;
             resp.imported_resources
                 .push(pb::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
-                    state: Some(encode(&state, &entry.ty, "imported state")?),
+                    state: Some(encode(&state, entry.ty.get(), "imported state")?),
                     private: Vec::new(),
                     identity: None,
                 });
@@ -685,14 +717,23 @@ impl pb::provider_server::Provider for ProviderService {
         let mut resp = pb::read_data_source::Response::default();
         let result = async {
             let entry = self.data_source(&req.type_name)?;
-            let config = decode(req.config.as_ref(), &entry.ty, "configuration")?;
-            let (state, mut diags) = entry.data_source.read(&ctx, &config).await;
-            if diags.has_errors() {
-                return Ok(diags);
-            }
+            let config = decode(req.config.as_ref(), entry.ty.get(), "configuration")?;
+            let read = DataReadRequest {
+                config,
+                ty: entry.ty.clone(),
+            };
+            let NewState {
+                state,
+                warnings: mut diags,
+                ..
+            } = entry
+                .data_source
+                .read(&ctx, read)
+                .await
+                .map_err(|e| e.diagnostics)?;
             diags.extend(plan::check_read(&state));
             if !diags.has_errors() {
-                resp.state = Some(encode(&state, &entry.ty, "data source state")?);
+                resp.state = Some(encode(&state, entry.ty.get(), "data source state")?);
             }
             Ok(diags)
         }

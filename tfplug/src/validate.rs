@@ -11,17 +11,35 @@ use crate::diag::Diagnostics;
 use crate::schema::{AttributeType, Block, BlockNesting, NestedAttributes, ObjectNesting};
 use crate::value::{AttributePath, Value};
 
+pub mod rules;
+
 /// A check of one attribute's configured value.
 pub trait Validator: Send + Sync {
     /// Checks a known, non-null value; reports problems at `path`.
     fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics);
+
+    /// What the validator allows, as a short Markdown phrase that completes "Must be …"
+    /// or stands alone (e.g. "between 2 and 15000"). Descriptions and generated docs
+    /// show it, so a constraint is written once: here. Empty for checks too specific to
+    /// summarise.
+    fn describe(&self) -> String;
+
+    /// Why the validator itself is broken (e.g. a pattern that does not compile), found
+    /// when the schema is built: see [`crate::schema::Schema::problems`]. A broken
+    /// validator rejects every value rather than accepting everything silently.
+    fn problem(&self) -> Option<String> {
+        None
+    }
 }
 
-/// Runs every attribute's validators over a configuration value of `block`.
+/// Runs every attribute's validators over a configuration value of `block`, and the
+/// block's cross-field rules and item counts, at every depth; diagnostics carry the path
+/// of the value they are about.
 pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
     if value.is_null() || value.is_unknown() {
         return;
     }
+    rules::check_fields(block, &block.rules, path, value, diags);
     for (name, attr) in &block.attributes {
         let Some(v) = value.get_attr(name) else {
             continue;
@@ -33,6 +51,7 @@ pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags:
             }
         }
         if let AttributeType::Nested(nested) = &attr.ty {
+            rules::check_item_count(name, nested.min_items, nested.max_items, &p, v, diags);
             validate_nested(nested, &p, v, diags);
         }
     }
@@ -41,6 +60,12 @@ pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags:
             continue;
         };
         let p = path.child_attr(name);
+        if matches!(
+            nb.nesting,
+            BlockNesting::List | BlockNesting::Set | BlockNesting::Map
+        ) {
+            rules::check_item_count(name, nb.min_items, nb.max_items, &p, v, diags);
+        }
         match nb.nesting {
             BlockNesting::Single | BlockNesting::Group => validate_block(&nb.block, &p, v, diags),
             BlockNesting::List | BlockNesting::Set => {
@@ -65,10 +90,7 @@ fn validate_nested(
     value: &Value,
     diags: &mut Diagnostics,
 ) {
-    let as_block = Block {
-        attributes: nested.attributes.clone(),
-        ..Block::default()
-    };
+    let as_block = nested.as_block();
     match nested.nesting {
         ObjectNesting::Single => validate_block(&as_block, path, value, diags),
         ObjectNesting::List | ObjectNesting::Set => {
@@ -128,6 +150,19 @@ impl Validator for OneOf {
             _ => {}
         }
     }
+
+    fn describe(&self) -> String {
+        format!("one of {}", quoted_list(&self.0))
+    }
+}
+
+/// `a`, `b`, `c` (Markdown code spans).
+fn quoted_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// String length (in characters) within bounds.
@@ -154,6 +189,14 @@ impl Validator for LengthBetween {
             }
         }
     }
+
+    fn describe(&self) -> String {
+        match (self.0, self.1) {
+            (0, max) => format!("at most {max} characters long"),
+            (min, max) if min == max => format!("exactly {min} characters long"),
+            (min, max) => format!("{min} to {max} characters long"),
+        }
+    }
 }
 
 /// Number within inclusive bounds.
@@ -177,6 +220,10 @@ impl Validator for NumberBetween {
             }
         }
     }
+
+    fn describe(&self) -> String {
+        format!("between {} and {}", self.0, self.1)
+    }
 }
 
 /// A whole number (no fraction).
@@ -193,6 +240,10 @@ impl Validator for WholeNumber {
                 format!("must be a whole number, got {n}."),
             );
         }
+    }
+
+    fn describe(&self) -> String {
+        "a whole number".to_string()
     }
 }
 
@@ -222,40 +273,56 @@ impl Validator for SizeBetween {
             );
         }
     }
+
+    fn describe(&self) -> String {
+        match (self.0, self.1) {
+            (0, max) => format!("at most {max} items"),
+            (min, max) if min == max => format!("exactly {min} items"),
+            (min, max) => format!("{min} to {max} items"),
+        }
+    }
 }
 
-/// Strings (or each string of a collection, or each map key and value) match a pattern.
+/// Strings (or each string of a collection, or each map value) match a pattern.
 pub struct Matches {
-    regex: Option<Regex>,
+    regex: Result<Regex, String>,
     pattern: String,
     what: String,
 }
 
 /// Requires strings to match `pattern` (anchored at both ends); `what` names the expected
-/// form in the error, e.g. "an IAM role ARN". A pattern that does not compile matches
-/// everything, so a bad pattern can never block a user.
+/// form in the error, e.g. "an IAM role ARN". A pattern that does not compile is reported
+/// by [`Validator::problem`] (so a test of the schema fails) and rejects every value.
 pub fn matches(pattern: &str, what: &str) -> Matches {
     let anchored = format!("^(?:{pattern})$");
     Matches {
-        regex: Regex::new(&anchored).ok(),
+        regex: Regex::new(&anchored).map_err(|e| e.to_string()),
         pattern: pattern.to_string(),
         what: what.to_string(),
     }
 }
 
 impl Matches {
-    fn check(&self, s: &str, path: AttributePath, diags: &mut Diagnostics) {
-        if let Some(re) = &self.regex
-            && !re.is_match(s)
-        {
-            diags.error_at(
+    fn check(&self, text: &str, path: AttributePath, diags: &mut Diagnostics) {
+        match &self.regex {
+            Ok(re) if re.is_match(text) => {}
+            Ok(_) => diags.error_at(
                 path,
                 "Invalid attribute value",
                 format!(
-                    "{s:?} is not {}: it must match the pattern {}.",
+                    "{text:?} is not {}: it must match the pattern {}.",
                     self.what, self.pattern
                 ),
-            );
+            ),
+            Err(e) => diags.error_at(
+                path,
+                "Invalid validator",
+                format!(
+                    "The provider's pattern {} does not compile ({e}), so no value can be \
+                     checked. This is a bug in the provider.",
+                    self.pattern
+                ),
+            ),
         }
     }
 }
@@ -281,6 +348,17 @@ impl Validator for Matches {
             _ => {}
         }
     }
+
+    fn describe(&self) -> String {
+        format!("{} (matching `{}`)", self.what, self.pattern)
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.regex
+            .as_ref()
+            .err()
+            .map(|e| format!("pattern {} does not compile: {e}", self.pattern))
+    }
 }
 
 /// No duplicate elements in a list.
@@ -302,6 +380,88 @@ impl Validator for UniqueElements {
                 }
             }
         }
+    }
+
+    fn describe(&self) -> String {
+        "without duplicates".to_string()
+    }
+}
+
+/// No null elements in a list, set or map (e.g. `tags = { a = null }`), which AWS would
+/// refuse at apply time.
+pub struct NoNullElements;
+
+impl Validator for NoNullElements {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let null = |p: AttributePath, diags: &mut Diagnostics| {
+            diags.error_at(
+                p,
+                "Null element",
+                "Elements may not be null: remove the element or give it a value.",
+            )
+        };
+        match value {
+            Value::List(items) | Value::Set(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    if item.is_null() {
+                        null(path.child_index(i as i64), diags);
+                    }
+                }
+            }
+            Value::Map(m) => {
+                for (k, v) in m {
+                    if v.is_null() {
+                        null(path.child_key(k.clone()), diags);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn describe(&self) -> String {
+        "without null elements".to_string()
+    }
+}
+
+/// Applies a validator to each known element of a list or set (at the element's index)
+/// and each value of a map (at its key): constraints of the element, not the collection.
+pub struct Each<V>(pub V);
+
+/// Checks each element with `v`.
+pub fn each<V: Validator>(v: V) -> Each<V> {
+    Each(v)
+}
+
+impl<V: Validator> Validator for Each<V> {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let known = |v: &Value| !v.is_null() && !v.is_unknown();
+        match value {
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                for (i, item) in items.iter().enumerate().filter(|(_, v)| known(v)) {
+                    self.0.validate(&path.child_index(i as i64), item, diags);
+                }
+            }
+            Value::Map(m) => {
+                for (k, v) in m.iter().filter(|(_, v)| known(v)) {
+                    self.0.validate(&path.child_key(k.clone()), v, diags);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn describe(&self) -> String {
+        let inner = self.0.describe();
+        if inner.is_empty() {
+            inner
+        } else {
+            format!("each {inner}")
+        }
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.0.problem()
     }
 }
 
@@ -380,6 +540,152 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    fn path_of(d: &Diagnostics) -> Vec<String> {
+        d.iter()
+            .map(|d| d.path.as_ref().map(|p| p.to_string()).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn cross_field_rules_report_at_the_field_inside_nested_blocks() {
+        let inner = Block::new()
+            .attribute(Attribute::string("name").conflicts_with(["arn"]))
+            .attribute(Attribute::string("arn"))
+            .attribute(Attribute::string("key").required_with(["value"]))
+            .attribute(Attribute::string("value"))
+            .exactly_one_of(["name", "arn"]);
+        let block = Block::new().block(NestedBlock::new("outer", BlockNesting::List, inner));
+        let element =
+            |pairs: Vec<(&str, Value)>| obj(vec![("outer", Value::List(vec![obj(pairs)]))]);
+        let both = run(
+            &block,
+            element(vec![
+                ("name", Value::string("a")),
+                ("arn", Value::string("b")),
+                ("key", Value::Null),
+                ("value", Value::Null),
+            ]),
+        );
+        let at = AttributePath::attr("outer").child_index(0);
+        assert_eq!(
+            path_of(&both),
+            [
+                at.child_attr("name").to_string(),
+                at.child_attr("arn").to_string()
+            ],
+            "{both}"
+        );
+        let none = run(
+            &block,
+            element(vec![
+                ("name", Value::Null),
+                ("arn", Value::Null),
+                ("key", Value::string("k")),
+                ("value", Value::Null),
+            ]),
+        );
+        assert_eq!(
+            path_of(&none),
+            [at.child_attr("key").to_string(), at.to_string()],
+            "{none}"
+        );
+        assert!(none.to_string().contains("`value`"), "{none}");
+        // Unknown values may still satisfy the rules.
+        let unknown = run(
+            &block,
+            element(vec![
+                ("name", Value::Unknown),
+                ("arn", Value::Null),
+                ("key", Value::Null),
+                ("value", Value::Null),
+            ]),
+        );
+        assert!(unknown.is_empty(), "{unknown}");
+    }
+
+    #[test]
+    fn item_counts_of_blocks_and_nested_attributes() {
+        let block = Block::new()
+            .block(
+                NestedBlock::new("b", BlockNesting::List, Block::new())
+                    .min_items(1)
+                    .max_items(1),
+            )
+            .attribute(Attribute::nested(
+                "n",
+                NestedAttributes::new(ObjectNesting::List)
+                    .attribute(Attribute::string("x"))
+                    .items(0, 2),
+            ));
+        let x = || obj(vec![("x", Value::string("x"))]);
+        let d = run(
+            &block,
+            obj(vec![
+                ("b", Value::List(vec![])),
+                ("n", Value::List(vec![x(), x(), x()])),
+            ]),
+        );
+        assert_eq!(path_of(&d), ["n", "b"], "{d}");
+    }
+
+    #[test]
+    fn each_checks_elements_and_describes_itself() {
+        let block = Block::new().attribute(
+            Attribute::new("l", crate::value::Type::list(crate::value::Type::String))
+                .validator(each(length_between(1, 3))),
+        );
+        let d = run(
+            &block,
+            obj(vec![(
+                "l",
+                Value::List(vec![Value::string("ok"), Value::string("toolong")]),
+            )]),
+        );
+        assert_eq!(
+            path_of(&d),
+            [AttributePath::attr("l").child_index(1).to_string()]
+        );
+        assert_eq!(
+            each(length_between(1, 3)).describe(),
+            "each 1 to 3 characters long"
+        );
+    }
+
+    #[test]
+    fn null_map_values_are_refused() {
+        let block = Block::new().attribute(
+            Attribute::new("tags", crate::value::Type::map(crate::value::Type::String))
+                .validator(NoNullElements),
+        );
+        let d = run(
+            &block,
+            obj(vec![("tags", Value::map([("a", Value::Null)]))]),
+        );
+        assert_eq!(
+            path_of(&d),
+            [AttributePath::attr("tags").child_key("a").to_string()]
+        );
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_is_a_schema_problem_and_rejects_values() {
+        let block = Block::new().attribute(Attribute::string("s").validator(matches("(", "x")));
+        let schema = crate::schema::Schema::new(block.clone());
+        let problems = schema.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("s: pattern ("), "{problems:?}");
+        assert!(run(&block, obj(vec![("s", Value::string("anything"))])).has_errors());
+    }
+
+    #[test]
+    fn rules_naming_missing_fields_are_schema_problems() {
+        let block = Block::new()
+            .attribute(Attribute::string("a").conflicts_with(["nope"]))
+            .exactly_one_of(["a", "missing"]);
+        let problems = crate::schema::Schema::new(block).problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]

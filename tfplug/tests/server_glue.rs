@@ -11,7 +11,7 @@ use tfplug::proto::tfplugin6 as pb;
 use tfplug::proto::tfplugin6::provider_server::Provider as _;
 use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, ReadRequest, Resource, StateResponse, UpdateRequest,
+    CreateRequest, DeleteRequest, NewState, ReadRequest, Resource, Result, UpdateRequest,
 };
 use tfplug::schema::{Attribute, Block, Schema};
 use tfplug::server::ProviderService;
@@ -49,25 +49,26 @@ impl Resource for Slow {
         )
         .with_version(2)
     }
-    async fn create(&self, ctx: &Context, _req: CreateRequest) -> StateResponse {
+    async fn create(&self, ctx: &Context, _req: CreateRequest) -> Result<NewState> {
         tokio::select! {
-            _ = ctx.stop.cancelled() => StateResponse::failed(
-                tfplug::diag::Diagnostic::error("Interrupted", "stopped by Terraform")),
-            _ = tokio::time::sleep(Duration::from_secs(60)) => StateResponse::ok(Value::Null),
+            _ = ctx.stop.cancelled() => Err(
+                tfplug::diag::Diagnostic::error("Interrupted", "stopped by Terraform").into()),
+            _ = tokio::time::sleep(Duration::from_secs(60)) => Ok(Value::Null.into()),
         }
     }
-    async fn read(&self, _: &Context, req: ReadRequest) -> StateResponse {
-        StateResponse::ok(req.current)
+    async fn read(&self, _: &Context, req: ReadRequest) -> Result<NewState> {
+        Ok(req.current.into())
     }
-    async fn update(&self, _: &Context, _req: UpdateRequest) -> StateResponse {
+    async fn update(&self, _: &Context, _req: UpdateRequest) -> Result<NewState> {
         // Returns a value different from the plan: a provider bug tfplug must catch.
-        StateResponse::ok(Value::object([
+        Ok(Value::object([
             ("name", Value::string("not-what-was-planned")),
             ("id", Value::string("i-1")),
-        ]))
+        ])
+        .into())
     }
-    async fn delete(&self, _: &Context, _req: DeleteRequest) -> Diagnostics {
-        Diagnostics::new()
+    async fn delete(&self, _: &Context, _req: DeleteRequest) -> Result<()> {
+        Ok(())
     }
 }
 

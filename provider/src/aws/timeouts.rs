@@ -76,6 +76,10 @@ impl Validator for DurationString {
             );
         }
     }
+
+    fn describe(&self) -> String {
+        "a duration such as `30s`, `10m` or `1h30m`".to_string()
+    }
 }
 
 /// Default timeouts of a resource type.

@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tfplug::data_source::DataSource;
+use tfplug::data_source::{DataReadRequest, DataSource};
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
+use tfplug::resource::{NewState, Result as TfResult};
 use tfplug::schema::Schema;
 use tfplug::value::{AttributePath, Value};
 
@@ -62,7 +63,21 @@ impl DataSource for CapacityProviderDataSource {
         diags
     }
 
-    async fn read(&self, ctx: &Context, config: &Value) -> (Value, Diagnostics) {
+    async fn read(&self, ctx: &Context, req: DataReadRequest) -> TfResult<NewState> {
+        let (state, diags) = self.read_value(ctx, &req.config).await;
+        if diags.has_errors() {
+            return Err(diags.into());
+        }
+        Ok(NewState {
+            state,
+            private: None,
+            warnings: diags,
+        })
+    }
+}
+
+impl CapacityProviderDataSource {
+    async fn read_value(&self, ctx: &Context, config: &Value) -> (Value, Diagnostics) {
         let clients = match self.clients.get() {
             Ok(c) => c.for_region(
                 known_str(config, "region")

@@ -12,12 +12,13 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplug::data_source::DataSource;
+use tfplug::data_source::{DataReadRequest, DataSource};
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::function::{Function, FunctionError, Parameter, Signature};
 use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, PlanContext, ReadRequest, Resource, StateResponse, UpdateRequest,
+    CreateRequest, DeleteRequest, ImportRequest, NewState, PlanContext, ReadRequest, Resource,
+    Result, UpdateRequest,
 };
 use tfplug::schema::{Attribute, Block, NestedAttributes, NestedBlock, ObjectNesting, Schema};
 use tfplug::validate::{length_between, one_of};
@@ -120,27 +121,20 @@ impl DataSource for Lookup {
         )
     }
 
-    async fn read(&self, _ctx: &Context, config: &Value) -> (Value, Diagnostics) {
-        let Some(Value::String(id)) = config.get_attr("id") else {
-            return (
-                Value::Null,
-                Diagnostic::error("no id", "id is required").into(),
-            );
+    async fn read(&self, _ctx: &Context, req: DataReadRequest) -> Result<NewState> {
+        let Some(Value::String(id)) = req.config.get_attr("id") else {
+            return Err(Diagnostic::error("no id", "id is required").into());
         };
-        match self.0.load(id) {
-            Ok(Some(s)) => (
-                Value::object([
-                    ("id", Value::string(s.id)),
-                    ("name", Value::string(s.name)),
-                    ("revision", Value::number(s.revision)),
-                ]),
-                Diagnostics::new(),
-            ),
-            Ok(None) => (
-                Value::Null,
+        match self.0.load(id)? {
+            Some(s) => Ok(Value::object([
+                ("id", Value::string(s.id)),
+                ("name", Value::string(s.name)),
+                ("revision", Value::number(s.revision)),
+            ])
+            .into()),
+            None => Err(
                 Diagnostic::error("Not found", format!("no example_thing with id {id:?}")).into(),
             ),
-            Err(d) => (Value::Null, d),
         }
     }
 }
@@ -299,64 +293,47 @@ impl Resource for Thing {
         }
     }
 
-    async fn create(&self, _ctx: &Context, req: CreateRequest) -> StateResponse {
-        let result = (|| {
-            let plan: ThingPlan = from_value(&req.planned)?;
-            let id = format!("thing-{}-{}", plan.name, std::process::id());
-            self.write(id, 1, plan)
-        })();
-        match result {
-            Ok(state) => StateResponse::ok(state),
-            Err(d) => StateResponse::failed(d),
-        }
+    async fn create(&self, _ctx: &Context, req: CreateRequest) -> Result<NewState> {
+        let plan: ThingPlan = req.planned()?;
+        let id = format!("thing-{}-{}", plan.name, std::process::id());
+        Ok(self.write(id, 1, plan)?.into())
     }
 
-    async fn read(&self, _ctx: &Context, req: ReadRequest) -> StateResponse {
+    async fn read(&self, _ctx: &Context, req: ReadRequest) -> Result<NewState> {
         let Some(Value::String(id)) = req.current.get_attr("id") else {
-            return StateResponse::failed(Diagnostic::error("no id", "state has no id"));
+            return Err(Diagnostic::error("no id", "state has no id").into());
         };
-        match self
-            .load(id)
-            .and_then(|o| o.map(|s| self.to_state(&s)).transpose())
-        {
-            Ok(Some(state)) => StateResponse::ok(state),
-            Ok(None) => StateResponse::ok(Value::Null),
-            Err(d) => StateResponse::failed(d),
+        match self.load(id)? {
+            Some(state) => Ok(req.state_of(&state)?.into()),
+            None => Ok(Value::Null.into()),
         }
     }
 
-    async fn update(&self, _ctx: &Context, req: UpdateRequest) -> StateResponse {
-        let result = (|| {
-            let prior: ThingState = from_value(&req.prior)?;
-            let plan: ThingPlan = from_value(&req.planned)?;
-            self.write(prior.id, prior.revision + 1, plan)
-        })();
-        match result {
-            Ok(state) => StateResponse::ok(state),
-            Err(d) => StateResponse::failed(d),
-        }
+    async fn update(&self, _ctx: &Context, req: UpdateRequest) -> Result<NewState> {
+        let prior: ThingState = req.prior()?;
+        let plan: ThingPlan = req.planned()?;
+        Ok(self.write(prior.id, prior.revision + 1, plan)?.into())
     }
 
-    async fn delete(&self, _ctx: &Context, req: DeleteRequest) -> Diagnostics {
+    async fn delete(&self, _ctx: &Context, req: DeleteRequest) -> Result<()> {
         let Some(Value::String(id)) = req.prior.get_attr("id") else {
-            return Diagnostic::error("no id", "state has no id").into();
+            return Err(Diagnostic::error("no id", "state has no id").into());
         };
-        match self.path(id).map(std::fs::remove_file) {
-            Ok(Ok(())) => Diagnostics::new(),
-            Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => Diagnostics::new(),
-            Ok(Err(e)) => Diagnostic::error("delete failed", e.to_string()).into(),
-            Err(d) => d,
+        match std::fs::remove_file(self.path(id)?) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Diagnostic::error("delete failed", e.to_string()).into()),
         }
     }
 
-    async fn import(&self, _ctx: &Context, id: &str) -> Result<Value, Diagnostics> {
-        let Some(state) = self.load(id)? else {
+    async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {
+        let Some(state) = self.load(&req.id)? else {
             return Err(Diagnostic::error(
                 "Cannot import non-existent object",
-                format!("No example_thing with id {id:?} exists."),
+                format!("No example_thing with id {:?} exists.", req.id),
             )
             .into());
         };
-        self.to_state(&state)
+        req.state_of(&state)
     }
 }

@@ -22,8 +22,8 @@ use aws_sdk_lambda::types::CapacityProvider;
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, MoveStateRequest, PlanContext, ReadRequest, Resource,
-    StateResponse, UpdateRequest,
+    CreateRequest, DeleteRequest, ImportRequest, MoveStateRequest, NewState, PlanContext,
+    ReadRequest, Resource, Result as TfResult, UpdateRequest,
 };
 use tfplug::schema::Schema;
 use tfplug::value::{Maybe, Value};
@@ -163,14 +163,14 @@ impl Resource for CapacityProviderResource {
         }
     }
 
-    async fn create(&self, ctx: &Context, req: CreateRequest) -> StateResponse {
+    async fn create(&self, ctx: &Context, req: CreateRequest) -> TfResult<NewState> {
         let clients = match regional(&self.clients, &req.planned) {
             Ok(c) => c,
-            Err(d) => return StateResponse::failed(d),
+            Err(d) => return Err(d.into()),
         };
         let config = match CapacityProviderModel::from_value(&req.config) {
             Ok(m) => m,
-            Err(d) => return StateResponse::failed(d),
+            Err(d) => return Err(d.into()),
         };
         let name = config.name().to_string();
         let label = label(&name);
@@ -184,7 +184,7 @@ impl Resource for CapacityProviderResource {
         tracing::info!(name = %name, "creating capacity provider");
         let created = match create_call(&clients, &budget, &config, &tags_all).await {
             Ok(arn) => arn,
-            Err(e) => return StateResponse::failed(e.to_diagnostic(&label, "creating")),
+            Err(e) => return Err(e.to_diagnostic(&label, "creating").into()),
         };
         // From here on AWS has the capacity provider: every failure keeps it in state.
         match api::wait_active(&clients, &budget, &name).await {
@@ -195,8 +195,8 @@ impl Resource for CapacityProviderResource {
                 attr(&req.config, "tags").clone(),
                 &tags_all,
             ) {
-                Ok(state) => StateResponse::ok(state),
-                Err(d) => StateResponse::failed_with_state(
+                Ok(state) => Ok(state.into()),
+                Err(d) => failed_with_state(
                     partial_state(
                         &req.planned,
                         Some(found.capacity_provider_arn()),
@@ -215,24 +215,22 @@ impl Resource for CapacityProviderResource {
                     "\n\nThe capacity provider exists in AWS and is kept in the Terraform state as \
                      tainted: the next apply replaces it.",
                 );
-                StateResponse::failed_with_state(
-                    partial_state(&req.planned, arn.as_deref(), &state),
-                    d,
-                )
+                failed_with_state(partial_state(&req.planned, arn.as_deref(), &state), d)
             }
         }
     }
 
-    async fn read(&self, ctx: &Context, req: ReadRequest) -> StateResponse {
+    async fn read(&self, ctx: &Context, req: ReadRequest) -> TfResult<NewState> {
         let clients = match regional(&self.clients, &req.current) {
             Ok(c) => c,
-            Err(d) => return StateResponse::failed(d),
+            Err(d) => return Err(d.into()),
         };
         let Some(name) = attr(&req.current, "name").as_str().map(str::to_string) else {
-            return StateResponse::failed(Diagnostic::error(
+            return Err(Diagnostic::error(
                 "Invalid state",
                 "The stored lambda_capacity_provider has no name.",
-            ));
+            )
+            .into());
         };
         let label = label(&name);
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
@@ -240,40 +238,34 @@ impl Resource for CapacityProviderResource {
             Ok(Some(f)) => f,
             Ok(None) => {
                 tracing::warn!(name = %name, "capacity provider not found; removing it from state");
-                let mut resp = StateResponse::ok(Value::Null);
-                resp.diagnostics.warning(
+                return Ok(NewState::gone(Diagnostic::warning(
                     format!("{label} no longer exists"),
                     "It was deleted outside Terraform and is removed from the state; the next \
                      plan creates it again.",
-                );
-                return resp;
+                )));
             }
-            Err(e) => return StateResponse::failed(e.to_diagnostic(&label, "reading")),
+            Err(e) => return Err(e.to_diagnostic(&label, "reading").into()),
         };
         let remote = match api::list_tags(&clients, &budget, found.capacity_provider_arn()).await {
             Ok(t) => t,
-            Err(e) => return StateResponse::failed(e.to_diagnostic(&label, "reading the tags of")),
+            Err(e) => return Err(e.to_diagnostic(&label, "reading the tags of").into()),
         };
         let own =
             tags::tags_from_remote(&remote, &clients.default_tags, attr(&req.current, "tags"));
         match state_value(&found, &clients.region, &req.current, own, &remote) {
-            Ok(state) => StateResponse {
-                state,
-                private: req.private,
-                diagnostics: Diagnostics::new(),
-            },
-            Err(d) => StateResponse::failed(d),
+            Ok(state) => Ok(state.into()),
+            Err(d) => Err(d.into()),
         }
     }
 
-    async fn update(&self, ctx: &Context, req: UpdateRequest) -> StateResponse {
+    async fn update(&self, ctx: &Context, req: UpdateRequest) -> TfResult<NewState> {
         let clients = match regional(&self.clients, &req.prior) {
             Ok(c) => c,
-            Err(d) => return StateResponse::failed(d),
+            Err(d) => return Err(d.into()),
         };
         let config = match CapacityProviderModel::from_value(&req.config) {
             Ok(m) => m,
-            Err(d) => return StateResponse::failed(d),
+            Err(d) => return Err(d.into()),
         };
         let name = config.name().to_string();
         let label = label(&name);
@@ -289,10 +281,10 @@ impl Resource for CapacityProviderResource {
         {
             tracing::info!(name = %name, "updating capacity provider");
             if let Err(e) = update_call(&clients, &budget, &config).await {
-                return StateResponse::failed(e.to_diagnostic(&label, "updating"));
+                return Err(e.to_diagnostic(&label, "updating").into());
             }
             if let Err(e) = api::wait_active(&clients, &budget, &name).await {
-                return StateResponse::failed(e.to_diagnostic(&label, "updating"));
+                return Err(e.to_diagnostic(&label, "updating").into());
             }
         }
 
@@ -306,7 +298,7 @@ impl Resource for CapacityProviderResource {
         if old_all != tags_all
             && let Err(e) = api::update_tags(&clients, &budget, &arn, &old_all, &tags_all).await
         {
-            return StateResponse::failed(e.to_diagnostic(&label, "tagging"));
+            return Err(e.to_diagnostic(&label, "tagging").into());
         }
 
         match api::get(&clients, &budget, &name).await {
@@ -318,25 +310,23 @@ impl Resource for CapacityProviderResource {
                     attr(&req.config, "tags").clone(),
                     &tags_all,
                 ) {
-                    Ok(state) => StateResponse::ok(state),
-                    Err(d) => StateResponse::failed(d),
+                    Ok(state) => Ok(state.into()),
+                    Err(d) => Err(d.into()),
                 }
             }
-            Ok(None) => StateResponse::failed(Diagnostic::error(
+            Ok(None) => Err(Diagnostic::error(
                 format!("Error updating {label}"),
                 "The capacity provider disappeared during the update.",
-            )),
-            Err(e) => StateResponse::failed(e.to_diagnostic(&label, "reading")),
+            )
+            .into()),
+            Err(e) => Err(e.to_diagnostic(&label, "reading").into()),
         }
     }
 
-    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Diagnostics {
-        let clients = match regional(&self.clients, &req.prior) {
-            Ok(c) => c,
-            Err(d) => return d.into(),
-        };
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> TfResult<()> {
+        let clients = regional(&self.clients, &req.prior)?;
         let Some(name) = attr(&req.prior, "name").as_str().map(str::to_string) else {
-            return Diagnostics::new();
+            return Ok(());
         };
         let label = label(&name);
         let budget = Budget::new(
@@ -344,26 +334,23 @@ impl Resource for CapacityProviderResource {
             ctx.stop.clone(),
         );
         tracing::info!(name = %name, "deleting capacity provider");
-        match delete_call(&clients, &budget, &name).await {
-            Ok(false) => return Diagnostics::new(),
-            Ok(true) => {}
-            Err(d) => return d.into(),
+        if !delete_call(&clients, &budget, &name).await? {
+            return Ok(());
         }
-        match api::wait_deleted(&clients, &budget, &name).await {
-            Ok(()) => Diagnostics::new(),
-            Err(e) => e.to_diagnostic(&label, "deleting").into(),
-        }
+        api::wait_deleted(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "deleting").into())
     }
 
-    async fn import(&self, _ctx: &Context, id: &str) -> Result<Value, Diagnostics> {
-        import_state(id, None)
+    async fn import(&self, _ctx: &Context, req: ImportRequest) -> TfResult<Value> {
+        Ok(import_state(&req.id, None)?)
     }
 
     async fn move_state(
         &self,
         _ctx: &Context,
         req: &MoveStateRequest<'_>,
-    ) -> Option<Result<Value, Diagnostics>> {
+    ) -> Option<TfResult<Value>> {
         if !moved::is_supported(req) {
             return None;
         }
@@ -373,7 +360,8 @@ impl Resource for CapacityProviderResource {
         );
         Some(
             moved::from_aws_provider_state(req.source_state_json)
-                .and_then(|m| import_state(&m.id, m.region)),
+                .and_then(|m| import_state(&m.id, m.region))
+                .map_err(Into::into),
         )
     }
 }
@@ -562,4 +550,9 @@ async fn delete_call(
             .map_err(|e| e.to_diagnostic(&label, "deleting"))?;
         attempt += 1;
     }
+}
+
+/// A failure after AWS accepted the capacity provider: the error, keeping `state`.
+fn failed_with_state(state: Value, diags: impl Into<Diagnostics>) -> TfResult<NewState> {
+    Err(tfplug::resource::Error::new(diags).keep_state(state))
 }

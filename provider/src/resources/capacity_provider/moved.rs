@@ -81,6 +81,7 @@ mod tests {
             source_type_name: type_name,
             source_schema_version: 0,
             source_state_json: b"{}",
+            ty: tfplug::resource::ValueType::of(&tfplug::schema::Schema::default()),
         }
     }
 
