@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::names::{capacity_provider_arn, parse_capacity_provider_name, qualified};
-use super::{Ctx, LambdaError, Reply, opt, paginate, s};
+use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::lambda_timestamp;
 use crate::ec2;
 use crate::state::{CapacityProvider, State};
@@ -32,7 +32,7 @@ fn find<'a>(
     cx: &Ctx<'_>,
     input: &Value,
 ) -> Result<&'a mut CapacityProvider, LambdaError> {
-    let name = parse_capacity_provider_name(s(input, "CapacityProviderName"));
+    let name = parse_capacity_provider_name(str_member(input, "CapacityProviderName"));
     let arn = capacity_provider_arn(cx.region, &name);
     st.capacity_providers
         .get_mut(&arn)
@@ -167,7 +167,7 @@ fn tags_of(input: &Value) -> BTreeMap<String, String> {
 }
 
 pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let name = parse_capacity_provider_name(s(input, "CapacityProviderName"));
+    let name = parse_capacity_provider_name(str_member(input, "CapacityProviderName"));
     let arn = capacity_provider_arn(cx.region, &name);
     if st.capacity_providers.contains_key(&arn) {
         return Err(LambdaError::ResourceConflict(format!(
@@ -305,7 +305,7 @@ pub(super) fn delete(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
 }
 
 pub(super) fn list(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let state = opt(input, "State");
+    let state = optional_str_member(input, "State");
     let items: Vec<Value> = st
         .capacity_providers
         .values()
