@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::names::{capacity_provider_arn, parse_capacity_provider_name, qualified};
+use super::vpc::{SameVpc, check_vpc};
 use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::lambda_timestamp;
 use crate::ec2;
@@ -37,47 +38,6 @@ fn find<'a>(
     st.capacity_providers
         .get_mut(&arn)
         .ok_or_else(|| not_found(&arn))
-}
-
-fn check_vpc(vpc: &Value) -> Result<(), LambdaError> {
-    let ids = |m: &str| -> Vec<String> {
-        vpc.get(m)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut vpcs = BTreeMap::new();
-    for id in ids("SubnetIds") {
-        let subnet = ec2::subnet(&id).ok_or_else(|| {
-            LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID '{id}' does not exist"
-            ))
-        })?;
-        vpcs.insert(subnet.vpc_id, id);
-    }
-    for id in ids("SecurityGroupIds") {
-        let group = ec2::security_group(&id).ok_or_else(|| {
-            LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. EC2 Error Message: The security group '{id}' does not exist"
-            ))
-        })?;
-        vpcs.insert(group.vpc_id, id);
-    }
-    if vpcs.len() > 1 {
-        let detail = vpcs
-            .iter()
-            .map(|(vpc, id)| format!("{id} is in {vpc}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "Subnets and security groups must belong to the same VPC: {detail}"
-        )));
-    }
-    Ok(())
 }
 
 fn architecture(config: &Map<String, Value>) -> String {
@@ -175,7 +135,7 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
         )));
     }
     if let Some(vpc) = input.get("VpcConfig") {
-        check_vpc(vpc)?;
+        check_vpc(vpc, SameVpc::Required)?;
     }
     let mut config = Map::new();
     for member in [

@@ -12,6 +12,7 @@ use super::names::{
     capacity_provider_arn, function_arn, parse_capacity_provider_name, parse_function_name,
     qualified,
 };
+use super::vpc::{SameVpc, check_vpc};
 use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::lambda_timestamp;
 use crate::ec2;
@@ -249,34 +250,6 @@ fn set_member(config: &mut Map<String, Value>, member: &str, value: &Value) {
     config.insert(member.into(), value);
 }
 
-fn check_vpc(vpc: &Value) -> Result<(), LambdaError> {
-    let list = |m: &str| -> Vec<String> {
-        vpc.get(m)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for id in list("SubnetIds") {
-        if ec2::subnet(&id).is_none() {
-            return Err(LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID '{id}' does not exist"
-            )));
-        }
-    }
-    for id in list("SecurityGroupIds") {
-        if ec2::security_group(&id).is_none() {
-            return Err(LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. EC2 Error Message: The security group '{id}' does not exist"
-            )));
-        }
-    }
-    Ok(())
-}
-
 fn cp_arn_of(value: &Value) -> Option<&str> {
     value
         .get("LambdaManagedInstancesCapacityProviderConfig")
@@ -475,7 +448,7 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
         ));
     }
     if let Some(vpc) = input.get("VpcConfig") {
-        check_vpc(vpc)?;
+        check_vpc(vpc, SameVpc::NotChecked)?;
     }
     let mut config = Map::new();
     config.insert("Description".into(), json!(""));
@@ -632,7 +605,7 @@ pub(super) fn update_configuration(
         ));
     }
     if let Some(vpc) = input.get("VpcConfig") {
-        check_vpc(vpc)?;
+        check_vpc(vpc, SameVpc::NotChecked)?;
     }
     let mut config = current.clone();
     if let Some(obj) = input.as_object() {

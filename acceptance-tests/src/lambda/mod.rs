@@ -12,6 +12,7 @@ mod functions;
 pub mod names;
 mod scaling;
 mod tags;
+mod vpc;
 
 use std::sync::OnceLock;
 use std::time::Duration;
