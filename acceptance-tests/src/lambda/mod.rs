@@ -23,7 +23,7 @@ pub use error::LambdaError;
 
 use crate::model::rest::{self, HttpInput, Matched, Router};
 use crate::model::{self, output, validate};
-use crate::server::EmulatorOptions;
+use crate::options::EmulatorOptions;
 use crate::state::State;
 
 /// Per-request context handed to operations.
