@@ -3,11 +3,12 @@
 //! and call counters. Bodies are JSON with snake_case keys; see the crate
 //! README for the endpoint list.
 
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use crate::app::App;
 use crate::faults::FaultSpec;
 use crate::ids;
 use crate::lambda::names::{
@@ -15,8 +16,6 @@ use crate::lambda::names::{
     qualified,
 };
 use crate::model;
-use crate::router::json_response;
-use crate::server::App;
 use crate::state::{DurableExecution, State};
 
 /// A control API error.
@@ -347,6 +346,16 @@ pub fn fail_function(app: &App, req: &FailFunction) -> Result<(), ControlError> 
         v.last_modified_ms = now;
         Ok(())
     })
+}
+
+/// Serializes a JSON value as an HTTP response.
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ControlError> {

@@ -12,7 +12,8 @@ use std::path::Path;
 use tfplug::testing::{TestingError, Workdir};
 
 use crate::ec2;
-use crate::server::{Emulator, EmulatorHandle, EmulatorOptions};
+use crate::options::EmulatorOptions;
+use crate::server::{Emulator, EmulatorHandle};
 
 /// Environment variable that opts in to running acceptance tests against real AWS.
 pub const REAL_AWS_VAR: &str = "LAMBDA_ACC_REAL_AWS";

@@ -16,8 +16,19 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Modules import one way, downwards: `harness` → `server` (binds the port,
+//! runs the [`Emulator`]) → `router` (hands each request to its service) →
+//! `control` (the `/_emulator/` API) → `lambda` → `ec2`, with `sts` (→ `ec2`)
+//! beside `lambda`. Below them are the shared modules: `app` (what every
+//! request shares) and `connection` for the three request-facing ones; then
+//! `options`, `sessions`, `state`, `faults` and `model`, which import only
+//! `clock` and `ids`, which import nothing. The test in `layering.rs` holds
+//! the table of which module may import which, and fails on any cycle.
 
+pub mod app;
 pub mod clock;
+pub mod connection;
 pub mod control;
 pub mod ec2;
 pub mod faults;
@@ -25,13 +36,19 @@ pub mod harness;
 pub mod ids;
 pub mod lambda;
 pub mod model;
+pub mod options;
 pub mod router;
 pub mod server;
+pub mod sessions;
 pub mod state;
 pub mod sts;
+
+#[cfg(test)]
+mod layering;
 
 pub use control::{
     ControlError, FailCapacityProvider, FailFunction, SeedExecution, SeededExecution,
 };
 pub use faults::{CallStats, FaultKind, FaultRule, FaultSpec};
-pub use server::{Emulator, EmulatorHandle, EmulatorOptions};
+pub use options::EmulatorOptions;
+pub use server::{Emulator, EmulatorHandle};

@@ -12,15 +12,15 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
+use crate::app::App;
+use crate::connection::ConnectionKiller;
 use crate::control;
 use crate::ec2;
 use crate::faults::Injection;
 use crate::ids;
 use crate::lambda::{self, Ctx, LambdaError};
 use crate::model::rest::HttpInput;
-use crate::server::{App, ConnectionKiller};
 use crate::sts;
 
 /// Largest accepted body (a 50 MB zip is about 67 MB in base64).
@@ -476,16 +476,6 @@ async fn query_request(
             ),
         },
     }
-}
-
-/// Serializes a JSON value as an HTTP response (used by the control API).
-pub fn json_response(status: StatusCode, body: &Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

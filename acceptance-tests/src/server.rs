@@ -1,160 +1,30 @@
-//! The running server: options, shared application state, the accept loop
-//! (hyper, so a fault can drop a TCP connection without answering), and the
+//! The running server: binds the port, runs the accept loop (hyper, so a
+//! fault can drop a TCP connection without answering), and provides the
 //! [`Emulator`] / [`EmulatorHandle`] types tests use.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tower::ServiceExt as _;
 
-use crate::clock;
+use crate::app::App;
+use crate::connection::ConnectionKiller;
 use crate::control::{
     self, ControlError, FailCapacityProvider, FailFunction, SeedExecution, SeededExecution,
 };
-use crate::faults::{CallStats, FaultRule, FaultSpec, Faults};
+use crate::faults::{CallStats, FaultRule, FaultSpec};
+use crate::options::EmulatorOptions;
 use crate::router;
+use crate::sessions::AssumedRoleSession;
 use crate::state::State;
-use crate::sts::{AssumedRoleSession, Sessions};
-
-/// Emulator settings. [`Default`] gives short delays suited to tests.
-#[derive(Debug, Clone)]
-pub struct EmulatorOptions {
-    /// Capacity provider Pending → Active, and Deleting → gone.
-    pub capacity_provider_delay: Duration,
-    /// Function Pending → Active/ActiveNonInvocable, and asynchronous
-    /// deletion (functions on capacity providers).
-    pub function_delay: Duration,
-    /// LastUpdateStatus InProgress → Successful.
-    pub update_delay: Duration,
-    /// Published version Pending → Active.
-    pub version_delay: Duration,
-    /// Function scaling config Requested → Applied.
-    pub scaling_delay: Duration,
-    /// Region for requests without a SigV4 credential scope and for the
-    /// control API.
-    pub default_region: String,
-    /// Load state from, and save it to, this file.
-    pub state_file: Option<PathBuf>,
-}
-
-impl Default for EmulatorOptions {
-    fn default() -> Self {
-        Self {
-            capacity_provider_delay: Duration::from_millis(300),
-            function_delay: Duration::from_millis(200),
-            update_delay: Duration::from_millis(200),
-            version_delay: Duration::from_millis(300),
-            scaling_delay: Duration::from_millis(200),
-            default_region: "us-east-1".into(),
-            state_file: None,
-        }
-    }
-}
-
-impl EmulatorOptions {
-    /// Options with every delay set to `delay`.
-    pub fn with_delays(delay: Duration) -> Self {
-        Self {
-            capacity_provider_delay: delay,
-            function_delay: delay,
-            update_delay: delay,
-            version_delay: delay,
-            scaling_delay: delay,
-            ..Self::default()
-        }
-    }
-}
-
-/// State shared by all requests.
-#[derive(Debug)]
-pub struct App {
-    /// Options.
-    pub opts: EmulatorOptions,
-    state: Mutex<State>,
-    faults: Mutex<Faults>,
-    sessions: Mutex<Sessions>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock leaves consistent data (every
-    // mutation is a single map operation), so recover from poisoning.
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl App {
-    /// A new application with `state`.
-    pub fn new(opts: EmulatorOptions, state: State) -> Self {
-        Self {
-            opts,
-            state: Mutex::new(state),
-            faults: Mutex::new(Faults::default()),
-            sessions: Mutex::new(Sessions::default()),
-        }
-    }
-
-    /// Runs `f` on the settled state under the lock; persists the state
-    /// afterwards if `persist` and `f` succeeded.
-    pub fn transact<T, E>(
-        &self,
-        persist: bool,
-        f: impl FnOnce(&mut State, u64) -> Result<T, E>,
-    ) -> Result<T, E> {
-        let mut st = lock(&self.state);
-        let now = clock::now_ms();
-        st.settle(now);
-        let result = f(&mut st, now);
-        if persist && result.is_ok() {
-            self.save(&st);
-        }
-        result
-    }
-
-    fn save(&self, st: &State) {
-        if let Some(path) = &self.opts.state_file
-            && let Err(err) = st.save(path)
-        {
-            tracing::error!(path = %path.display(), %err, "could not save state");
-        }
-    }
-
-    /// The fault rules and call counters.
-    pub fn faults(&self) -> MutexGuard<'_, Faults> {
-        lock(&self.faults)
-    }
-
-    /// The sessions issued by STS `AssumeRole`.
-    pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
-        lock(&self.sessions)
-    }
-
-    /// The settled state as JSON.
-    pub fn state_json(&self) -> Value {
-        let result: Result<Value, serde_json::Error> =
-            self.transact(false, |st, _| serde_json::to_value(&*st));
-        result.unwrap_or(Value::Null)
-    }
-}
-
-/// Marker put into each request's extensions: lets a handler close the
-/// request's TCP connection without answering.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionKiller(Arc<Notify>);
-
-impl ConnectionKiller {
-    /// Closes the connection (the handler should then never return).
-    pub fn kill(&self) {
-        self.0.notify_one();
-    }
-}
 
 /// A running emulator. Dropping it stops the server.
 #[derive(Debug)]
@@ -415,7 +285,7 @@ async fn serve_connection(
                 tracing::debug!(%err, "connection error");
             }
         }
-        _ = killer.0.notified() => tracing::debug!("connection dropped by fault injection"),
+        _ = killer.killed() => tracing::debug!("connection dropped by fault injection"),
         _ = shutdown.changed() => {}
     }
 }

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::clock;
@@ -14,6 +13,7 @@ use crate::ids;
 use crate::model::query::{self, Dialect};
 use crate::model::validate::{self, Invalid};
 use crate::model::{self};
+use crate::sessions::{AssumedRoleSession, Sessions};
 
 /// The operations the emulator serves.
 const OPERATIONS: [&str; 2] = ["GetCallerIdentity", "AssumeRole"];
@@ -40,45 +40,6 @@ impl StsError {
             code: code.into(),
             message: message.into(),
         }
-    }
-}
-
-/// A session issued by `AssumeRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AssumedRoleSession {
-    /// The temporary access key ID (`ASIA…`).
-    pub access_key_id: String,
-    /// `RoleArn` of the request.
-    pub role_arn: String,
-    /// `RoleSessionName` of the request.
-    pub role_session_name: String,
-    /// `ExternalId` of the request, if any.
-    pub external_id: Option<String>,
-    /// `DurationSeconds` granted.
-    pub duration_seconds: u64,
-    /// Access key ID of the credentials that called `AssumeRole`.
-    pub source_access_key_id: String,
-    /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
-    pub assumed_role_arn: String,
-    /// Expiry, epoch milliseconds.
-    pub expiration_ms: u64,
-}
-
-/// Sessions issued by `AssumeRole`, by temporary access key ID.
-#[derive(Debug, Default)]
-pub struct Sessions {
-    by_access_key: BTreeMap<String, AssumedRoleSession>,
-}
-
-impl Sessions {
-    /// Every session issued, oldest access key first.
-    pub fn list(&self) -> Vec<AssumedRoleSession> {
-        self.by_access_key.values().cloned().collect()
-    }
-
-    /// Forgets every session.
-    pub fn clear(&mut self) {
-        self.by_access_key.clear();
     }
 }
 
@@ -161,11 +122,11 @@ pub fn handle(
 /// The caller: an assumed role for session credentials, else an IAM user
 /// named after the access key.
 fn caller_identity(access_key: &str, sessions: &Sessions) -> Value {
-    if let Some(s) = sessions.by_access_key.get(access_key) {
+    if let Some(session) = sessions.get(access_key) {
         return json!({
-            "UserId": format!("{}:{}", role_id(&s.role_arn), s.role_session_name),
+            "UserId": format!("{}:{}", role_id(&session.role_arn), session.role_session_name),
             "Account": ACCOUNT_ID,
-            "Arn": s.assumed_role_arn,
+            "Arn": session.assumed_role_arn,
         });
     }
     let user = if access_key.is_empty() {
@@ -259,7 +220,7 @@ fn assume_role(
             "Arn": session.assumed_role_arn,
         },
     });
-    sessions.by_access_key.insert(access_key_id, session);
+    sessions.insert(session);
     Ok(output)
 }
 

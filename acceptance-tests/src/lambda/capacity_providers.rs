@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::names::{capacity_provider_arn, parse_capacity_provider_name, qualified};
-use super::{Ctx, LambdaError, Reply, opt, paginate, s};
+use super::vpc::{SameVpc, check_vpc};
+use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::lambda_timestamp;
 use crate::ec2;
 use crate::state::{CapacityProvider, State};
@@ -32,52 +33,11 @@ fn find<'a>(
     cx: &Ctx<'_>,
     input: &Value,
 ) -> Result<&'a mut CapacityProvider, LambdaError> {
-    let name = parse_capacity_provider_name(s(input, "CapacityProviderName"));
+    let name = parse_capacity_provider_name(str_member(input, "CapacityProviderName"));
     let arn = capacity_provider_arn(cx.region, &name);
     st.capacity_providers
         .get_mut(&arn)
         .ok_or_else(|| not_found(&arn))
-}
-
-fn check_vpc(vpc: &Value) -> Result<(), LambdaError> {
-    let ids = |m: &str| -> Vec<String> {
-        vpc.get(m)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut vpcs = BTreeMap::new();
-    for id in ids("SubnetIds") {
-        let subnet = ec2::subnet(&id).ok_or_else(|| {
-            LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID '{id}' does not exist"
-            ))
-        })?;
-        vpcs.insert(subnet.vpc_id, id);
-    }
-    for id in ids("SecurityGroupIds") {
-        let group = ec2::security_group(&id).ok_or_else(|| {
-            LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. EC2 Error Message: The security group '{id}' does not exist"
-            ))
-        })?;
-        vpcs.insert(group.vpc_id, id);
-    }
-    if vpcs.len() > 1 {
-        let detail = vpcs
-            .iter()
-            .map(|(vpc, id)| format!("{id} is in {vpc}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "Subnets and security groups must belong to the same VPC: {detail}"
-        )));
-    }
-    Ok(())
 }
 
 fn architecture(config: &Map<String, Value>) -> String {
@@ -167,7 +127,7 @@ fn tags_of(input: &Value) -> BTreeMap<String, String> {
 }
 
 pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let name = parse_capacity_provider_name(s(input, "CapacityProviderName"));
+    let name = parse_capacity_provider_name(str_member(input, "CapacityProviderName"));
     let arn = capacity_provider_arn(cx.region, &name);
     if st.capacity_providers.contains_key(&arn) {
         return Err(LambdaError::ResourceConflict(format!(
@@ -175,7 +135,7 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
         )));
     }
     if let Some(vpc) = input.get("VpcConfig") {
-        check_vpc(vpc)?;
+        check_vpc(vpc, SameVpc::Required)?;
     }
     let mut config = Map::new();
     for member in [
@@ -305,7 +265,7 @@ pub(super) fn delete(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
 }
 
 pub(super) fn list(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let state = opt(input, "State");
+    let state = optional_str_member(input, "State");
     let items: Vec<Value> = st
         .capacity_providers
         .values()

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::functions::{not_found, resolve};
 use super::names::qualified;
-use super::{Ctx, LambdaError, Reply, opt, paginate, s};
+use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::epoch_seconds_value;
 use crate::state::{DurableExecution, State};
 
@@ -37,7 +37,7 @@ pub(super) fn list(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply,
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let name = opt(input, "DurableExecutionName");
+    let name = optional_str_member(input, "DurableExecutionName");
     let after = input.get("StartedAfter").and_then(seconds_to_ms);
     let before = input.get("StartedBefore").and_then(seconds_to_ms);
     let mut items: Vec<&DurableExecution> = st
@@ -60,7 +60,7 @@ pub(super) fn list(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply,
 }
 
 fn find<'a>(st: &'a mut State, input: &Value) -> Result<&'a mut DurableExecution, LambdaError> {
-    let arn = s(input, "DurableExecutionArn");
+    let arn = str_member(input, "DurableExecutionArn");
     st.durable_executions
         .get_mut(arn)
         .ok_or_else(|| LambdaError::ResourceNotFound(format!("Durable execution not found: {arn}")))

@@ -12,7 +12,8 @@ use super::names::{
     capacity_provider_arn, function_arn, parse_capacity_provider_name, parse_function_name,
     qualified,
 };
-use super::{Ctx, LambdaError, Reply, opt, paginate, s};
+use super::vpc::{SameVpc, check_vpc};
+use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::lambda_timestamp;
 use crate::ec2;
 use crate::ids;
@@ -48,8 +49,8 @@ pub(super) fn resolve(
     cx: &Ctx<'_>,
     input: &Value,
 ) -> Result<(String, Option<String>), LambdaError> {
-    let (name, from_name) = parse_function_name(s(input, "FunctionName"));
-    let qualifier = match (from_name, opt(input, "Qualifier")) {
+    let (name, from_name) = parse_function_name(str_member(input, "FunctionName"));
+    let qualifier = match (from_name, optional_str_member(input, "Qualifier")) {
         (Some(a), Some(b)) if a != b => {
             return Err(LambdaError::InvalidParameterValue(
                 "The derived qualifier from the function name does not match the specified qualifier.".into(),
@@ -131,10 +132,10 @@ fn code_package(
     code: &Value,
     package_type: &str,
 ) -> Result<(String, u64, Map<String, Value>), LambdaError> {
-    let zip = opt(code, "ZipFile");
-    let bucket = opt(code, "S3Bucket");
-    let key = opt(code, "S3Key");
-    let image = opt(code, "ImageUri");
+    let zip = optional_str_member(code, "ZipFile");
+    let bucket = optional_str_member(code, "S3Bucket");
+    let key = optional_str_member(code, "S3Key");
+    let image = optional_str_member(code, "ImageUri");
     let mut source = Map::new();
     if package_type == "Image" {
         let Some(uri) = image else {
@@ -174,7 +175,7 @@ fn code_package(
             Ok((sha256_b64(&bytes), bytes.len() as u64, source))
         }
         (None, Some(b), Some(k)) => {
-            let version = opt(code, "S3ObjectVersion").unwrap_or("");
+            let version = optional_str_member(code, "S3ObjectVersion").unwrap_or("");
             source.insert("S3Bucket".into(), json!(b));
             source.insert("S3Key".into(), json!(k));
             if !version.is_empty() {
@@ -247,34 +248,6 @@ fn set_member(config: &mut Map<String, Value>, member: &str, value: &Value) {
         _ => value.clone(),
     };
     config.insert(member.into(), value);
-}
-
-fn check_vpc(vpc: &Value) -> Result<(), LambdaError> {
-    let list = |m: &str| -> Vec<String> {
-        vpc.get(m)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for id in list("SubnetIds") {
-        if ec2::subnet(&id).is_none() {
-            return Err(LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID '{id}' does not exist"
-            )));
-        }
-    }
-    for id in list("SecurityGroupIds") {
-        if ec2::security_group(&id).is_none() {
-            return Err(LambdaError::InvalidParameterValue(format!(
-                "Error occurred while DescribeSecurityGroups. EC2 Error Code: InvalidGroup.NotFound. EC2 Error Message: The security group '{id}' does not exist"
-            )));
-        }
-    }
-    Ok(())
 }
 
 fn cp_arn_of(value: &Value) -> Option<&str> {
@@ -381,7 +354,7 @@ fn ensure_updatable(f: &Function) -> Result<(), LambdaError> {
 }
 
 fn check_revision(v: &FunctionVersion, input: &Value) -> Result<(), LambdaError> {
-    match opt(input, "RevisionId") {
+    match optional_str_member(input, "RevisionId") {
         Some(r) if r != v.revision_id => Err(LambdaError::PreconditionFailed(
             "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id".into(),
         )),
@@ -449,7 +422,7 @@ fn publish(f: &mut Function, cx: &Ctx<'_>, description: Option<&str>) -> u64 {
 }
 
 pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let (name, qualifier) = parse_function_name(s(input, "FunctionName"));
+    let (name, qualifier) = parse_function_name(str_member(input, "FunctionName"));
     if qualifier.is_some() {
         return Err(LambdaError::InvalidParameterValue(
             "Function name cannot contain a qualifier when creating a function.".into(),
@@ -461,17 +434,21 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
             "Function already exist: {name}"
         )));
     }
-    let package_type = opt(input, "PackageType").unwrap_or("Zip").to_string();
+    let package_type = optional_str_member(input, "PackageType")
+        .unwrap_or("Zip")
+        .to_string();
     let code = input.get("Code").cloned().unwrap_or(json!({}));
     let (code_sha256, code_size, code_source) = code_package(&code, &package_type)?;
-    if package_type == "Zip" && (opt(input, "Runtime").is_none() || opt(input, "Handler").is_none())
+    if package_type == "Zip"
+        && (optional_str_member(input, "Runtime").is_none()
+            || optional_str_member(input, "Handler").is_none())
     {
         return Err(LambdaError::InvalidParameterValue(
             "Runtime and Handler are mandatory parameters for functions created with deployment packages.".into(),
         ));
     }
     if let Some(vpc) = input.get("VpcConfig") {
-        check_vpc(vpc)?;
+        check_vpc(vpc, SameVpc::NotChecked)?;
     }
     let mut config = Map::new();
     config.insert("Description".into(), json!(""));
@@ -628,7 +605,7 @@ pub(super) fn update_configuration(
         ));
     }
     if let Some(vpc) = input.get("VpcConfig") {
-        check_vpc(vpc)?;
+        check_vpc(vpc, SameVpc::NotChecked)?;
     }
     let mut config = current.clone();
     if let Some(obj) = input.as_object() {
@@ -760,7 +737,7 @@ pub(super) fn publish_version(
     let f = function_mut(st, &arn)?;
     ensure_updatable(f)?;
     check_revision(&f.latest, input)?;
-    if let Some(sha) = opt(input, "CodeSha256")
+    if let Some(sha) = optional_str_member(input, "CodeSha256")
         && sha != f.latest.code_sha256
     {
         return Err(LambdaError::InvalidParameterValue(format!(
@@ -768,7 +745,7 @@ pub(super) fn publish_version(
             f.latest.code_sha256
         )));
     }
-    let n = publish(f, cx, opt(input, "Description"));
+    let n = publish(f, cx, optional_str_member(input, "Description"));
     let v = f
         .versions
         .get(&n)

@@ -12,6 +12,7 @@ mod functions;
 pub mod names;
 mod scaling;
 mod tags;
+mod vpc;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -22,7 +23,7 @@ pub use error::LambdaError;
 
 use crate::model::rest::{self, HttpInput, Matched, Router};
 use crate::model::{self, output, validate};
-use crate::server::EmulatorOptions;
+use crate::options::EmulatorOptions;
 use crate::state::State;
 
 /// Per-request context handed to operations.
@@ -162,12 +163,12 @@ fn dispatch(
 }
 
 /// A string member of the input (empty if absent).
-fn s<'a>(input: &'a Value, member: &str) -> &'a str {
+fn str_member<'a>(input: &'a Value, member: &str) -> &'a str {
     input.get(member).and_then(Value::as_str).unwrap_or("")
 }
 
 /// An optional string member.
-fn opt<'a>(input: &'a Value, member: &str) -> Option<&'a str> {
+fn optional_str_member<'a>(input: &'a Value, member: &str) -> Option<&'a str> {
     input.get(member).and_then(Value::as_str)
 }
 
@@ -177,7 +178,7 @@ fn paginate<T>(
     input: &Value,
     default_max: usize,
 ) -> Result<(Vec<T>, Option<String>), LambdaError> {
-    let start = match opt(input, "Marker") {
+    let start = match optional_str_member(input, "Marker") {
         None | Some("") => 0,
         Some(m) => m
             .parse::<usize>()

@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 
 use super::functions::{not_found, resolve, version_mut};
 use super::names::qualified;
-use super::{Ctx, LambdaError, Reply, s};
+use super::{Ctx, LambdaError, Reply, str_member};
 use crate::state::{ScalingState, State};
 
 pub(super) fn put(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
     let (arn, _) = resolve(cx, input)?;
-    let qualifier = s(input, "Qualifier").to_string();
+    let qualifier = str_member(input, "Qualifier").to_string();
     let f = st.functions.get_mut(&arn).ok_or_else(|| not_found(&arn))?;
     if f.latest.capacity_provider_arn().is_none() {
         return Err(LambdaError::InvalidParameterValue(format!(
@@ -50,7 +50,7 @@ pub(super) fn put(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, 
 
 pub(super) fn get(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
     let (arn, _) = resolve(cx, input)?;
-    let qualifier = s(input, "Qualifier").to_string();
+    let qualifier = str_member(input, "Qualifier").to_string();
     let f = st.functions.get_mut(&arn).ok_or_else(|| not_found(&arn))?;
     if f.latest.capacity_provider_arn().is_none() {
         return Err(LambdaError::InvalidParameterValue(format!(

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::names::parse_function_name;
-use super::{Ctx, LambdaError, Reply, s};
+use super::{Ctx, LambdaError, Reply, str_member};
 use crate::state::State;
 
 fn tags_mut<'a>(
@@ -40,7 +40,7 @@ fn tags_mut<'a>(
 }
 
 pub(super) fn tag(st: &mut State, _cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let tags = tags_mut(st, s(input, "Resource"))?;
+    let tags = tags_mut(st, str_member(input, "Resource"))?;
     if let Some(new) = input.get("Tags").and_then(Value::as_object) {
         for (k, v) in new {
             tags.insert(k.clone(), v.as_str().unwrap_or("").to_string());
@@ -50,7 +50,7 @@ pub(super) fn tag(st: &mut State, _cx: &Ctx<'_>, input: &Value) -> Result<Reply,
 }
 
 pub(super) fn untag(st: &mut State, _cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let tags = tags_mut(st, s(input, "Resource"))?;
+    let tags = tags_mut(st, str_member(input, "Resource"))?;
     if let Some(keys) = input.get("TagKeys").and_then(Value::as_array) {
         for k in keys.iter().filter_map(Value::as_str) {
             tags.remove(k);
@@ -60,6 +60,6 @@ pub(super) fn untag(st: &mut State, _cx: &Ctx<'_>, input: &Value) -> Result<Repl
 }
 
 pub(super) fn list(st: &mut State, _cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let tags = tags_mut(st, s(input, "Resource"))?;
+    let tags = tags_mut(st, str_member(input, "Resource"))?;
     Reply::ok(json!({"Tags": tags}))
 }

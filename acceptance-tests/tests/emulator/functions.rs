@@ -1,7 +1,8 @@
 //! Functions and versions: state machines, conflicts, code hashes,
-//! revision IDs, capacity provider and durable config rules, tags.
+//! revision IDs, capacity provider, durable and VPC config rules, tags.
 
-use aws_sdk_lambda::types::{DurableConfig, Environment, FunctionCode, State};
+use acceptance_tests::ec2::{DEFAULT_SECURITY_GROUP_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID};
+use aws_sdk_lambda::types::{DurableConfig, Environment, FunctionCode, State, VpcConfig};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
@@ -393,6 +394,83 @@ async fn durable_config_only_at_creation() {
         .await
         .unwrap_err();
     assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+}
+
+#[tokio::test]
+async fn vpc_subnets_and_security_groups_must_exist() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let vpc = |subnet: &str, group: &str| {
+        VpcConfig::builder()
+            .subnet_ids(subnet)
+            .security_group_ids(group)
+            .build()
+    };
+    let missing_subnet = "subnet-0000000000000dead";
+    let missing_group = "sg-0000000000000dead";
+
+    let err = create_function(&client, "in-vpc")
+        .vpc_config(vpc(missing_subnet, DEFAULT_SECURITY_GROUP_ID))
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "InvalidParameterValueException");
+    assert!(message.contains("InvalidSubnetID.NotFound"), "{message}");
+    assert!(message.contains(missing_subnet), "{message}");
+
+    let err = create_function(&client, "in-vpc")
+        .vpc_config(vpc(DEFAULT_SUBNET_IDS[0], missing_group))
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "InvalidParameterValueException");
+    assert!(message.contains("InvalidGroup.NotFound"), "{message}");
+    assert!(message.contains(missing_group), "{message}");
+    assert!(emu.state()["functions"].as_object().unwrap().is_empty());
+
+    let created = create_function(&client, "in-vpc")
+        .vpc_config(vpc(DEFAULT_SUBNET_IDS[0], DEFAULT_SECURITY_GROUP_ID))
+        .send()
+        .await
+        .expect("existing subnet and group");
+    assert_eq!(created.vpc_config().unwrap().vpc_id(), Some(DEFAULT_VPC_ID));
+    wait_function_state(&client, "in-vpc", None, "Active").await;
+
+    // Updates are checked too, and a refused one changes nothing.
+    for (subnet, group, ec2_code) in [
+        (
+            missing_subnet,
+            DEFAULT_SECURITY_GROUP_ID,
+            "InvalidSubnetID.NotFound",
+        ),
+        (
+            DEFAULT_SUBNET_IDS[1],
+            missing_group,
+            "InvalidGroup.NotFound",
+        ),
+    ] {
+        let err = client
+            .update_function_configuration()
+            .function_name("in-vpc")
+            .vpc_config(vpc(subnet, group))
+            .send()
+            .await
+            .unwrap_err();
+        let (code, message) = error_of(&err);
+        assert_eq!(code, "InvalidParameterValueException");
+        assert!(message.contains(ec2_code), "{message}");
+    }
+    let config = client
+        .get_function_configuration()
+        .function_name("in-vpc")
+        .send()
+        .await
+        .unwrap();
+    let vpc_config = config.vpc_config().unwrap();
+    assert_eq!(vpc_config.subnet_ids(), [DEFAULT_SUBNET_IDS[0]]);
+    assert_eq!(vpc_config.security_group_ids(), [DEFAULT_SECURITY_GROUP_ID]);
 }
 
 #[tokio::test]

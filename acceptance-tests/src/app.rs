@@ -1,0 +1,82 @@
+//! [`App`]: what every request of a running emulator shares — its options,
+//! and its state, fault rules and STS sessions, each behind a lock.
+
+use std::sync::{Mutex, MutexGuard};
+
+use serde_json::Value;
+
+use crate::clock;
+use crate::faults::Faults;
+use crate::options::EmulatorOptions;
+use crate::sessions::Sessions;
+use crate::state::State;
+
+/// State shared by all requests.
+#[derive(Debug)]
+pub struct App {
+    /// Options.
+    pub opts: EmulatorOptions,
+    state: Mutex<State>,
+    faults: Mutex<Faults>,
+    sessions: Mutex<Sessions>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves consistent data (every
+    // mutation is a single map operation), so recover from poisoning.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl App {
+    /// A new application with `state`.
+    pub fn new(opts: EmulatorOptions, state: State) -> Self {
+        Self {
+            opts,
+            state: Mutex::new(state),
+            faults: Mutex::new(Faults::default()),
+            sessions: Mutex::new(Sessions::default()),
+        }
+    }
+
+    /// Runs `f` on the settled state under the lock; persists the state
+    /// afterwards if `persist` and `f` succeeded.
+    pub fn transact<T, E>(
+        &self,
+        persist: bool,
+        f: impl FnOnce(&mut State, u64) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut st = lock(&self.state);
+        let now = clock::now_ms();
+        st.settle(now);
+        let result = f(&mut st, now);
+        if persist && result.is_ok() {
+            self.save(&st);
+        }
+        result
+    }
+
+    fn save(&self, st: &State) {
+        if let Some(path) = &self.opts.state_file
+            && let Err(err) = st.save(path)
+        {
+            tracing::error!(path = %path.display(), %err, "could not save state");
+        }
+    }
+
+    /// The fault rules and call counters.
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        lock(&self.faults)
+    }
+
+    /// The sessions issued by STS `AssumeRole`.
+    pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        lock(&self.sessions)
+    }
+
+    /// The settled state as JSON.
+    pub fn state_json(&self) -> Value {
+        let result: Result<Value, serde_json::Error> =
+            self.transact(false, |st, _| serde_json::to_value(&*st));
+        result.unwrap_or(Value::Null)
+    }
+}

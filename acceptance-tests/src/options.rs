@@ -1,0 +1,53 @@
+//! [`EmulatorOptions`]: the delays and settings an emulator runs with.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Emulator settings. [`Default`] gives short delays suited to tests.
+#[derive(Debug, Clone)]
+pub struct EmulatorOptions {
+    /// Capacity provider Pending → Active, and Deleting → gone.
+    pub capacity_provider_delay: Duration,
+    /// Function Pending → Active/ActiveNonInvocable, and asynchronous
+    /// deletion (functions on capacity providers).
+    pub function_delay: Duration,
+    /// LastUpdateStatus InProgress → Successful.
+    pub update_delay: Duration,
+    /// Published version Pending → Active.
+    pub version_delay: Duration,
+    /// Function scaling config Requested → Applied.
+    pub scaling_delay: Duration,
+    /// Region for requests without a SigV4 credential scope and for the
+    /// control API.
+    pub default_region: String,
+    /// Load state from, and save it to, this file.
+    pub state_file: Option<PathBuf>,
+}
+
+impl Default for EmulatorOptions {
+    fn default() -> Self {
+        Self {
+            capacity_provider_delay: Duration::from_millis(300),
+            function_delay: Duration::from_millis(200),
+            update_delay: Duration::from_millis(200),
+            version_delay: Duration::from_millis(300),
+            scaling_delay: Duration::from_millis(200),
+            default_region: "us-east-1".into(),
+            state_file: None,
+        }
+    }
+}
+
+impl EmulatorOptions {
+    /// Options with every delay set to `delay`.
+    pub fn with_delays(delay: Duration) -> Self {
+        Self {
+            capacity_provider_delay: delay,
+            function_delay: delay,
+            update_delay: delay,
+            version_delay: delay,
+            scaling_delay: delay,
+            ..Self::default()
+        }
+    }
+}
