@@ -2,6 +2,7 @@
 //! error-to-diagnostic mapping.
 
 pub mod clients;
+pub mod endpoint;
 pub mod error;
 pub mod retry;
 pub mod timeouts;
