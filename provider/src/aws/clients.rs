@@ -5,11 +5,16 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 
 use aws_sdk_lambda::config::Region;
-
+use aws_sdk_lambda::config::http::HttpResponse;
+use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
 use tfplug::diag::Diagnostic;
 
+use super::endpoint::{RecordEndpoint, traced};
 use super::error::{AwsError, Error};
 use super::retry::{Budget, RetryPolicy, retry};
+
+/// How long IAM-propagation errors are retried by the `*_with_iam_retry` calls.
+const IAM_PROPAGATION_WINDOW: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Endpoint overrides from the provider block (`endpoints { lambda, ec2, sts }`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,21 +63,27 @@ impl AwsClients {
     ) -> Self {
         let region_conf = Region::new(region.clone());
         let lambda = {
-            let mut b = aws_sdk_lambda::config::Builder::from(&sdk).region(region_conf.clone());
+            let mut b = aws_sdk_lambda::config::Builder::from(&sdk)
+                .region(region_conf.clone())
+                .interceptor(RecordEndpoint);
             if let Some(url) = &endpoints.lambda {
                 b = b.endpoint_url(url.clone());
             }
             aws_sdk_lambda::Client::from_conf(b.build())
         };
         let ec2 = {
-            let mut b = aws_sdk_ec2::config::Builder::from(&sdk).region(region_conf.clone());
+            let mut b = aws_sdk_ec2::config::Builder::from(&sdk)
+                .region(region_conf.clone())
+                .interceptor(RecordEndpoint);
             if let Some(url) = &endpoints.ec2 {
                 b = b.endpoint_url(url.clone());
             }
             aws_sdk_ec2::Client::from_conf(b.build())
         };
         let sts = {
-            let mut b = aws_sdk_sts::config::Builder::from(&sdk).region(region_conf);
+            let mut b = aws_sdk_sts::config::Builder::from(&sdk)
+                .region(region_conf)
+                .interceptor(RecordEndpoint);
             if let Some(url) = &endpoints.sts {
                 b = b.endpoint_url(url.clone());
             }
@@ -117,13 +128,48 @@ impl AwsClients {
             .clone()
     }
 
-    /// Runs one AWS call with the provider's retry policy within `budget`.
+    /// Sends one SDK request with the provider's retry policy within `budget`;
+    /// `request` builds and sends it anew for each attempt, e.g.
+    /// `clients.send(budget, "GetCapacityProvider", || req.clone().send())`. SDK errors
+    /// become [`AwsError`]s naming `operation`.
+    pub async fn send<T, E, F, Fut>(
+        &self,
+        budget: &Budget,
+        operation: &str,
+        request: F,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        send_with(&self.retry, budget, operation, request).await
+    }
+
+    /// Like [`AwsClients::send`], also retrying the errors AWS documents for IAM roles
+    /// that are still propagating (for creates that pass a role).
+    pub async fn send_with_iam_retry<T, E, F, Fut>(
+        &self,
+        budget: &Budget,
+        operation: &str,
+        request: F,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        send_with(&self.iam_policy(), budget, operation, request).await
+    }
+
+    /// Runs one AWS call with the provider's retry policy within `budget`, for callers
+    /// that look at an error before it is retried (otherwise use [`AwsClients::send`]).
     pub async fn call<T, F, Fut>(&self, budget: &Budget, operation: &str, f: F) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, AwsError>>,
     {
-        retry(&self.retry, budget, operation, f).await
+        call_with(&self.retry, budget, operation, f).await
     }
 
     /// Like [`AwsClients::call`], also retrying the errors AWS documents for IAM roles that
@@ -138,12 +184,49 @@ impl AwsClients {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, AwsError>>,
     {
-        let policy = self
-            .retry
-            .clone()
-            .with_iam_propagation(std::time::Duration::from_secs(120));
-        retry(&policy, budget, operation, f).await
+        call_with(&self.iam_policy(), budget, operation, f).await
     }
+
+    fn iam_policy(&self) -> RetryPolicy {
+        self.retry
+            .clone()
+            .with_iam_propagation(IAM_PROPAGATION_WINDOW)
+    }
+}
+
+/// [`retry`], with each attempt [`traced`] so transport errors name their endpoint. (The
+/// attempt is boxed: the SDK's futures are deep, and nesting them in a resource's
+/// futures otherwise exceeds the compiler's layout depth limit.)
+async fn call_with<T, F, Fut>(
+    policy: &RetryPolicy,
+    budget: &Budget,
+    operation: &str,
+    mut f: F,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AwsError>>,
+{
+    retry(policy, budget, operation, || Box::pin(traced(f()))).await
+}
+
+/// [`call_with`] for a closure that sends an SDK request.
+async fn send_with<T, E, F, Fut>(
+    policy: &RetryPolicy,
+    budget: &Budget,
+    operation: &str,
+    mut request: F,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    call_with(policy, budget, operation, || {
+        let sent = request();
+        async move { sent.await.map_err(|e| AwsError::from_sdk(operation, e)) }
+    })
+    .await
 }
 
 /// Where resources find the clients once the provider is configured.
@@ -177,5 +260,95 @@ impl SharedClients {
     /// The clients, if the provider is configured.
     pub fn try_get(&self) -> Option<Arc<AwsClients>> {
         self.0.read().ok().and_then(|slot| slot.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::ErrorClass;
+    use aws_config::BehaviorVersion;
+    use aws_config::retry::RetryConfig;
+    use aws_sdk_lambda::config::{Credentials, SharedCredentialsProvider};
+    use std::time::{Duration, Instant};
+    use tokio_util::sync::CancellationToken;
+
+    /// A loopback URL where nothing listens.
+    fn closed_port_url() -> String {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap_or(1);
+        format!("http://127.0.0.1:{port}")
+    }
+
+    fn clients(endpoints: Endpoints) -> AwsClients {
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                "AKID", "secret", None, None, "test",
+            )))
+            .retry_config(RetryConfig::disabled())
+            .build();
+        AwsClients::new(
+            sdk,
+            endpoints,
+            "us-east-1".into(),
+            RetryPolicy::default(),
+            BTreeMap::new(),
+        )
+    }
+
+    #[tokio::test]
+    async fn refused_connection_fails_fast_and_names_the_endpoint() {
+        let url = closed_port_url();
+        let clients = clients(Endpoints {
+            sts: Some(url.clone()),
+            lambda: Some(url.clone()),
+            ec2: None,
+        });
+        let budget = Budget::new(Duration::from_secs(600), CancellationToken::new());
+        let started = Instant::now();
+        let req = clients.sts.get_caller_identity();
+        let r = clients
+            .send(&budget, "GetCallerIdentity", || req.clone().send())
+            .await;
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        let e = match r {
+            Err(Error::Aws(e)) => e,
+            other => panic!("expected an AWS error, got {other:?}"),
+        };
+        assert_eq!(e.class, ErrorClass::Unreachable, "{e}");
+        assert_eq!(e.operation, "GetCallerIdentity");
+        assert!(e.message.contains(&url), "{e}");
+        assert!(e.message.contains("connection"), "{e}");
+        assert!(e.message.contains("refused"), "{e}");
+
+        // Same for another service, through a custom closure.
+        let r = clients
+            .call(&budget, "GetCapacityProvider", || {
+                let req = clients
+                    .lambda
+                    .get_capacity_provider()
+                    .capacity_provider_name("web");
+                async move {
+                    req.send()
+                        .await
+                        .map_err(|e| AwsError::from_sdk("GetCapacityProvider", e))
+                }
+            })
+            .await;
+        let d = match r {
+            Err(e) => e.to_diagnostic("lambda_capacity_provider \"web\"", "reading"),
+            Ok(_) => panic!("nothing listens at {url}"),
+        };
+        assert!(d.detail.contains(&url), "{}", d.detail);
+        assert!(d.detail.contains("endpoint unreachable"), "{}", d.detail);
+        assert!(d.detail.contains("AWS_ENDPOINT_URL"), "{}", d.detail);
     }
 }

@@ -19,6 +19,10 @@ pub enum ErrorClass {
     },
     /// A server-side (5xx) error, a connection failure or a timeout: retry with backoff.
     Transient,
+    /// Nothing accepted the connection at the endpoint (connection refused): a wrong
+    /// endpoint URL or a service that is not running, which waiting rarely fixes; retried
+    /// only a couple of times, quickly.
+    Unreachable,
     /// `ResourceConflictException` because another update is in progress: retry until the
     /// operation's deadline.
     Conflict,
@@ -36,7 +40,10 @@ impl ErrorClass {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            ErrorClass::Throttling { .. } | ErrorClass::Transient | ErrorClass::Conflict
+            ErrorClass::Throttling { .. }
+                | ErrorClass::Transient
+                | ErrorClass::Unreachable
+                | ErrorClass::Conflict
         )
     }
 }
@@ -111,16 +118,24 @@ impl AwsError {
             SdkError::TimeoutError(_) => Self::new(
                 operation,
                 None,
-                "the request timed out before AWS answered",
+                format!("the request{} timed out before AWS answered", to_endpoint()),
                 ErrorClass::Transient,
             ),
             SdkError::DispatchFailure(df) => {
-                let class = if df.is_user() {
-                    ErrorClass::Permanent
+                let (message, class) = if is_connection_refused(&err) {
+                    (
+                        format!("endpoint unreachable: connection{} refused", to_endpoint()),
+                        ErrorClass::Unreachable,
+                    )
+                } else if df.is_user() {
+                    (error_chain(&err), ErrorClass::Permanent)
                 } else {
-                    ErrorClass::Transient
+                    (
+                        format!("the request{} failed: {}", to_endpoint(), error_chain(&err)),
+                        ErrorClass::Transient,
+                    )
                 };
-                Self::new(operation, None, error_chain(&err), class)
+                Self::new(operation, None, message, class)
             }
             SdkError::ResponseError(_) => Self::new(
                 operation,
@@ -253,6 +268,9 @@ impl Error {
                 if let Some(id) = &e.request_id {
                     d.push_str(&format!("\n\nRequest ID: {id}"));
                 }
+                if e.class == ErrorClass::Unreachable {
+                    d.push_str(&format!("\n\n{UNREACHABLE_HINT}"));
+                }
                 d
             }
             other => other.to_string(),
@@ -260,6 +278,12 @@ impl Error {
         Diagnostic::error(summary, detail)
     }
 }
+
+/// What to check when nothing accepts connections at an endpoint.
+pub const UNREACHABLE_HINT: &str = "Nothing accepted the connection at that address. Check the \
+     endpoint URL (the provider's `endpoints` block, AWS_ENDPOINT_URL or \
+     AWS_ENDPOINT_URL_<SERVICE>, or `endpoint_url` in the shared config file) and that the \
+     service there is running.";
 
 /// Formats a duration the way Terraform users write them (`20m`, `1h30m`, `45s`).
 pub fn format_duration(d: Duration) -> String {
@@ -375,8 +399,30 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(3600.0)))
 }
 
+/// ` to URL` for the endpoint of the current attempt (see [`super::endpoint`]), or
+/// nothing when it is not known.
+fn to_endpoint() -> String {
+    super::endpoint::current()
+        .map(|url| format!(" to {url}"))
+        .unwrap_or_default()
+}
+
+/// True when the error (or one of its sources) is a refused TCP connection.
+pub fn is_connection_refused(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
 /// The error and its sources, joined (the SDK's top-level messages are terse).
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut out = err.to_string();
     let mut source = err.source();
     while let Some(s) = source {

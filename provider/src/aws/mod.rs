@@ -2,8 +2,11 @@
 //! error-to-diagnostic mapping.
 
 pub mod clients;
+pub mod ec2;
+pub mod endpoint;
 pub mod error;
 pub mod retry;
+pub mod tagging;
 pub mod timeouts;
 pub mod waiter;
 

@@ -27,6 +27,10 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// How long IAM-propagation errors are retried; zero disables it.
     pub iam_propagation: Duration,
+    /// Retries of a refused connection (at most `max_retries`): a couple, so a server
+    /// that is just restarting is given a moment, but a wrong endpoint fails in about a
+    /// second instead of after minutes of backoff.
+    pub max_unreachable_retries: u32,
 }
 
 impl Default for RetryPolicy {
@@ -36,6 +40,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(20),
             iam_propagation: Duration::ZERO,
+            max_unreachable_retries: 2,
         }
     }
 }
@@ -121,6 +126,7 @@ where
     let started = Instant::now();
     let mut attempt: u32 = 0;
     let mut counted: u32 = 0;
+    let mut refused: u32 = 0;
     let mut last: Option<AwsError> = None;
     loop {
         if budget.stop.is_cancelled() {
@@ -151,6 +157,9 @@ where
         };
         let retryable = match err.class {
             ErrorClass::Throttling { .. } | ErrorClass::Transient => counted < policy.max_retries,
+            ErrorClass::Unreachable => {
+                refused < policy.max_unreachable_retries.min(policy.max_retries)
+            }
             ErrorClass::Conflict => true,
             ErrorClass::IamPropagation => started.elapsed() < policy.iam_propagation,
             ErrorClass::NotFound | ErrorClass::Permanent => false,
@@ -167,6 +176,7 @@ where
             ErrorClass::Throttling {
                 retry_after: Some(after),
             } => after + after.mul_f64(0.1 * fastrand::f64()),
+            ErrorClass::Unreachable => policy.backoff(refused),
             _ => policy.backoff(attempt),
         };
         if Instant::now() + delay >= budget.deadline {
@@ -184,6 +194,9 @@ where
             ErrorClass::Throttling { .. } | ErrorClass::Transient
         ) {
             counted += 1;
+        }
+        if err.class == ErrorClass::Unreachable {
+            refused += 1;
         }
         attempt += 1;
         last = Some(err);
@@ -303,6 +316,46 @@ mod tests {
             Err(Error::Aws(e)) => assert!(e.message.contains("gave up after 2 retries"), "{e}"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn refused_connections_fail_fast() {
+        let (calls, f) = flaky(u32::MAX, ErrorClass::Unreachable);
+        let start = Instant::now();
+        let r = retry(
+            &RetryPolicy::default(),
+            &budget(600),
+            "GetCallerIdentity",
+            f,
+        )
+        .await;
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        assert!(
+            start.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        match r {
+            Err(Error::Aws(e)) => {
+                assert_eq!(e.class, ErrorClass::Unreachable);
+                assert!(e.message.contains("gave up after 2 retries"), "{e}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // A server that comes back within the retries is used.
+        let (_, f) = flaky(2, ErrorClass::Unreachable);
+        assert_eq!(
+            retry(&RetryPolicy::default(), &budget(600), "Op", f).await,
+            Ok(2)
+        );
+        // max_retries = 0 means no retries of any kind.
+        let none = RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        };
+        let (calls, f) = flaky(1, ErrorClass::Unreachable);
+        assert!(retry(&none, &budget(600), "Op", f).await.is_err());
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test(start_paused = true)]

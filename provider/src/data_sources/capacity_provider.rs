@@ -10,7 +10,7 @@ use tfplug::resource::{NewState, Result as TfResult};
 use tfplug::schema::Schema;
 use tfplug::value::{AttributePath, Value};
 
-use crate::aws::{Budget, SharedClients};
+use crate::aws::{Budget, SharedClients, tagging};
 use crate::resources::capacity_provider::{TYPE_NAME, api, expand_flatten::flatten, schema};
 use crate::tags;
 
@@ -111,15 +111,16 @@ impl CapacityProviderDataSource {
             }
             Err(e) => return (Value::Null, e.to_diagnostic(&label, "reading").into()),
         };
-        let remote = match api::list_tags(&clients, &budget, found.capacity_provider_arn()).await {
-            Ok(t) => t,
-            Err(e) => {
-                return (
-                    Value::Null,
-                    e.to_diagnostic(&label, "reading the tags of").into(),
-                );
-            }
-        };
+        let remote =
+            match tagging::list_tags(&clients, &budget, found.capacity_provider_arn()).await {
+                Ok(t) => t,
+                Err(e) => {
+                    return (
+                        Value::Null,
+                        e.to_diagnostic(&label, "reading the tags of").into(),
+                    );
+                }
+            };
         let full = match flatten(&found).to_value() {
             Ok(v) => v,
             Err(d) => return (Value::Null, d),

@@ -1,14 +1,13 @@
 //! Capacity provider calls shared by the resource and the data source: finder, status
-//! waiters, tags and the function versions that use a capacity provider.
+//! waiters and the function versions that use a capacity provider. (Tags are in
+//! [`crate::aws::tagging`].)
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_lambda::types::{CapacityProvider, CapacityProviderState};
 use tokio::time::Instant;
 
 use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
-use crate::tags::Tags;
 
 /// The capacity provider called `name` (a name or ARN), or `None` when it does not exist.
 pub async fn get(
@@ -91,69 +90,6 @@ pub async fn wait_deleted(clients: &AwsClients, budget: &Budget, name: &str) -> 
         })
     })
     .await
-}
-
-/// The tags of the capacity provider with this ARN.
-pub async fn list_tags(clients: &AwsClients, budget: &Budget, arn: &str) -> Result<Tags, Error> {
-    let out = clients
-        .call(budget, "ListTags", || {
-            let req = clients.lambda.list_tags().resource(arn);
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk("ListTags", e))
-            }
-        })
-        .await?;
-    Ok(out
-        .tags
-        .unwrap_or_default()
-        .into_iter()
-        .collect::<BTreeMap<_, _>>())
-}
-
-/// Sets and removes tags so that the resource's tags go from `old` to `new`.
-pub async fn update_tags(
-    clients: &AwsClients,
-    budget: &Budget,
-    arn: &str,
-    old: &Tags,
-    new: &Tags,
-) -> Result<(), Error> {
-    let (removed, changed) = crate::tags::diff(old, new);
-    if !removed.is_empty() {
-        clients
-            .call(budget, "UntagResource", || {
-                let req = clients
-                    .lambda
-                    .untag_resource()
-                    .resource(arn)
-                    .set_tag_keys(Some(removed.clone()));
-                async move {
-                    req.send()
-                        .await
-                        .map_err(|e| AwsError::from_sdk("UntagResource", e))
-                }
-            })
-            .await?;
-    }
-    if !changed.is_empty() {
-        clients
-            .call(budget, "TagResource", || {
-                let req = clients
-                    .lambda
-                    .tag_resource()
-                    .resource(arn)
-                    .set_tags(Some(changed.clone().into_iter().collect()));
-                async move {
-                    req.send()
-                        .await
-                        .map_err(|e| AwsError::from_sdk("TagResource", e))
-                }
-            })
-            .await?;
-    }
-    Ok(())
 }
 
 /// The function versions that use the capacity provider: (function ARN, state).

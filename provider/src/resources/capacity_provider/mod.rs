@@ -7,6 +7,7 @@
 //! `aws_lambda_capacity_provider` of the HashiCorp AWS provider.
 
 pub mod api;
+pub mod ec2_rules;
 pub mod expand_flatten;
 pub mod model;
 pub mod moved;
@@ -28,7 +29,9 @@ use tfplug::resource::{
 use tfplug::schema::Schema;
 use tfplug::value::{Maybe, Value};
 
-use crate::aws::{AwsClients, AwsError, Budget, Error, ErrorClass, Operation, SharedClients};
+use crate::aws::{
+    AwsClients, AwsError, Budget, Error, ErrorClass, Operation, SharedClients, tagging,
+};
 use crate::tags::{self, Tags};
 use expand_flatten::{
     expand_instance_requirements, expand_permissions, expand_propagate_tags, expand_scaling,
@@ -157,8 +160,8 @@ impl Resource for CapacityProviderResource {
             set_attr(&mut plan.planned, "last_modified", Value::Unknown);
         }
         if plan.is_create() {
-            let input = validate::Ec2CheckInput::from_plan(&plan.planned);
-            let diags = validate::check_with_ec2(&clients, &input, &ctx.stop).await;
+            let input = ec2_rules::Ec2CheckInput::from_plan(&plan.planned);
+            let diags = ec2_rules::check_with_ec2(&clients, &input, &ctx.stop).await;
             plan.diagnostics.extend(diags);
         }
     }
@@ -246,7 +249,9 @@ impl Resource for CapacityProviderResource {
             }
             Err(e) => return Err(e.to_diagnostic(&label, "reading").into()),
         };
-        let remote = match api::list_tags(&clients, &budget, found.capacity_provider_arn()).await {
+        let remote = match tagging::list_tags(&clients, &budget, found.capacity_provider_arn())
+            .await
+        {
             Ok(t) => t,
             Err(e) => return Err(e.to_diagnostic(&label, "reading the tags of").into()),
         };
@@ -296,7 +301,7 @@ impl Resource for CapacityProviderResource {
             .unwrap_or_default()
             .to_string();
         if old_all != tags_all
-            && let Err(e) = api::update_tags(&clients, &budget, &arn, &old_all, &tags_all).await
+            && let Err(e) = tagging::update_tags(&clients, &budget, &arn, &old_all, &tags_all).await
         {
             return Err(e.to_diagnostic(&label, "tagging").into());
         }

@@ -1,0 +1,462 @@
+//! Plan-time checks of a capacity provider's network and instance types against EC2:
+//! subnets and security groups exist and share one VPC, the subnets span three
+//! Availability Zones, instance types exist and support the architecture.
+//!
+//! [`ec2_rules`] is pure (facts in, diagnostics out); [`check_with_ec2`] gets the facts
+//! from [`crate::aws::ec2::lookup`] and skips the checks, with a warning, when EC2 cannot
+//! be asked.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use tfplug::diag::Diagnostics;
+use tfplug::value::{AttributePath, Value};
+use tokio_util::sync::CancellationToken;
+
+use crate::aws::ec2::{Ec2Facts, Ec2Query, lookup};
+use crate::aws::{AwsClients, Budget, Error};
+
+/// How long the plan-time look-ups may take before they are skipped.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+fn elements(v: Option<&Value>) -> &[Value] {
+    v.and_then(Value::as_elements).unwrap_or(&[])
+}
+
+/// What the EC2 checks look at: known IDs from the plan.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ec2CheckInput {
+    /// `vpc_config[0].subnet_ids`, when known.
+    pub subnet_ids: Vec<String>,
+    /// `vpc_config[0].security_group_ids`, when known.
+    pub security_group_ids: Vec<String>,
+    /// The architecture, when known.
+    pub architecture: Option<String>,
+    /// `allowed_instance_types` (without wildcards), with their index.
+    pub allowed_instance_types: Vec<(usize, String)>,
+    /// `excluded_instance_types` (without wildcards), with their index.
+    pub excluded_instance_types: Vec<(usize, String)>,
+}
+
+fn known_strings(v: Option<&Value>) -> Option<Vec<String>> {
+    let els = v?.as_elements()?;
+    els.iter().map(|e| e.as_str().map(str::to_string)).collect()
+}
+
+impl Ec2CheckInput {
+    /// Collects the known values from a planned (or configured) resource value.
+    pub fn from_plan(planned: &Value) -> Self {
+        let vpc = elements(planned.get_attr("vpc_config")).first();
+        let ir = elements(planned.get_attr("instance_requirements")).first();
+        let types = |name: &str| {
+            elements(ir.and_then(|i| i.get_attr(name)))
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_str().map(|s| (i, s.to_string())))
+                .filter(|(_, s)| !s.contains('*'))
+                .collect()
+        };
+        Self {
+            subnet_ids: known_strings(vpc.and_then(|v| v.get_attr("subnet_ids")))
+                .unwrap_or_default(),
+            security_group_ids: known_strings(vpc.and_then(|v| v.get_attr("security_group_ids")))
+                .unwrap_or_default(),
+            architecture: known_strings(ir.and_then(|i| i.get_attr("architectures")))
+                .and_then(|a| (a.len() == 1).then(|| a[0].clone())),
+            allowed_instance_types: types("allowed_instance_types"),
+            excluded_instance_types: types("excluded_instance_types"),
+        }
+    }
+
+    /// The IDs to look up in EC2.
+    pub fn query(&self) -> Ec2Query {
+        Ec2Query {
+            subnet_ids: self.subnet_ids.clone(),
+            security_group_ids: self.security_group_ids.clone(),
+            instance_types: self
+                .allowed_instance_types
+                .iter()
+                .chain(&self.excluded_instance_types)
+                .map(|(_, t)| t.clone())
+                .collect(),
+        }
+    }
+}
+
+/// Applies the EC2 rules to the facts: unknown IDs, one VPC, architectures. Errors name
+/// the bad IDs and point at their attributes.
+pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let vpc_path = AttributePath::attr("vpc_config").child_index(0);
+    let subnet_path = vpc_path.child_attr("subnet_ids");
+    let sg_path = vpc_path.child_attr("security_group_ids");
+
+    let missing: Vec<&str> = input
+        .subnet_ids
+        .iter()
+        .filter(|s| !facts.subnets.contains_key(*s))
+        .map(String::as_str)
+        .collect();
+    if !missing.is_empty() {
+        diags.error_at(
+            subnet_path.clone(),
+            "Subnet not found",
+            format!(
+                "These subnets do not exist in this account and region: {}.",
+                missing.join(", ")
+            ),
+        );
+    }
+    let vpcs: BTreeSet<&str> = input
+        .subnet_ids
+        .iter()
+        .filter_map(|s| facts.subnets.get(s).map(|(vpc, _)| vpc.as_str()))
+        .collect();
+    if vpcs.len() > 1 {
+        let by_vpc: Vec<String> = vpcs
+            .iter()
+            .map(|vpc| {
+                let ids: Vec<&str> = input
+                    .subnet_ids
+                    .iter()
+                    .filter(|s| facts.subnets.get(*s).is_some_and(|(v, _)| v == vpc))
+                    .map(String::as_str)
+                    .collect();
+                format!("{vpc}: {}", ids.join(", "))
+            })
+            .collect();
+        diags.error_at(
+            subnet_path.clone(),
+            "Subnets in more than one VPC",
+            format!(
+                "All subnets must be in one VPC; they are in {}.",
+                by_vpc.join("; ")
+            ),
+        );
+    }
+    let missing_sg: Vec<&str> = input
+        .security_group_ids
+        .iter()
+        .filter(|s| !facts.security_groups.contains_key(*s))
+        .map(String::as_str)
+        .collect();
+    if !missing_sg.is_empty() {
+        diags.error_at(
+            sg_path.clone(),
+            "Security group not found",
+            format!(
+                "These security groups do not exist in this account and region: {}.",
+                missing_sg.join(", ")
+            ),
+        );
+    }
+    if vpcs.len() == 1
+        && let Some(vpc) = vpcs.first()
+    {
+        let other: Vec<String> = input
+            .security_group_ids
+            .iter()
+            .filter_map(|sg| {
+                facts
+                    .security_groups
+                    .get(sg)
+                    .filter(|v| v.as_str() != *vpc)
+                    .map(|v| format!("{sg} (in {v})"))
+            })
+            .collect();
+        if !other.is_empty() {
+            diags.error_at(
+                sg_path,
+                "Security groups in another VPC",
+                format!(
+                    "The subnets are in {vpc}, but these security groups are not: {}.",
+                    other.join(", ")
+                ),
+            );
+        }
+    }
+    if missing.is_empty() && !input.subnet_ids.is_empty() {
+        let azs: BTreeSet<&str> = input
+            .subnet_ids
+            .iter()
+            .filter_map(|s| facts.subnets.get(s).map(|(_, az)| az.as_str()))
+            .collect();
+        if azs.len() < 3 {
+            diags.warning_at(
+                subnet_path,
+                "Fewer than three Availability Zones",
+                format!(
+                    "Lambda spreads a capacity provider's instances over Availability Zones for \
+                     resilience; these subnets cover only {} ({}). Use subnets in at least three.",
+                    azs.len(),
+                    azs.iter().copied().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    }
+
+    let ir_path = AttributePath::attr("instance_requirements").child_index(0);
+    for (list, entries) in [
+        ("allowed_instance_types", &input.allowed_instance_types),
+        ("excluded_instance_types", &input.excluded_instance_types),
+    ] {
+        for (i, ty) in entries {
+            let p = ir_path.child_attr(list).child_index(*i as i64);
+            match facts.instance_types.get(ty) {
+                None => diags.error_at(
+                    p,
+                    "Unknown instance type",
+                    format!("Instance type {ty:?} does not exist in this region."),
+                ),
+                Some(archs) if list == "allowed_instance_types" => {
+                    if let Some(arch) = &input.architecture
+                        && !archs.iter().any(|a| a == arch)
+                    {
+                        diags.error_at(
+                            p,
+                            "Instance type does not support the architecture",
+                            format!(
+                                "Instance type {ty:?} supports {}, not {arch} (instance_requirements architectures).",
+                                archs.join(", ")
+                            ),
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    diags
+}
+
+/// Plan-time checks against EC2, with the provider's retry policy. When EC2 cannot be
+/// reached or the caller may not describe these objects, the checks are skipped with a
+/// warning; they never fail a plan for that.
+pub async fn check_with_ec2(
+    clients: &AwsClients,
+    input: &Ec2CheckInput,
+    stop: &CancellationToken,
+) -> Diagnostics {
+    let query = input.query();
+    if query.is_empty() {
+        return Diagnostics::new();
+    }
+    let budget = Budget::new(LOOKUP_TIMEOUT, stop.clone());
+    match lookup(clients, &budget, &query).await {
+        Ok(facts) => ec2_rules(input, &facts),
+        Err(Error::Stopped { .. }) => Diagnostics::new(),
+        Err(e) => {
+            let mut d = Diagnostics::new();
+            d.warning(
+                "Skipped EC2 checks of the capacity provider",
+                format!(
+                    "Subnets, security groups and instance types could not be checked at \
+                     plan time: {e}. AWS will check them when the capacity provider is created."
+                ),
+            );
+            d
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tfplug::diag::Diagnostic;
+
+    fn strs(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    fn only_error_at(d: &Diagnostics, path: AttributePath) -> Diagnostic {
+        let errs: Vec<&Diagnostic> = d.iter().filter(|d| d.is_error()).collect();
+        assert_eq!(errs.len(), 1, "expected one error, got {d}");
+        let e = errs[0].clone();
+        assert_eq!(e.path.as_ref(), Some(&path), "{e}");
+        e
+    }
+
+    fn ir_path(attr: &str) -> AttributePath {
+        AttributePath::attr("instance_requirements")
+            .child_index(0)
+            .child_attr(attr)
+    }
+
+    fn facts() -> Ec2Facts {
+        let mut f = Ec2Facts::default();
+        for (s, vpc, az) in [
+            ("subnet-a", "vpc-1", "us-east-1a"),
+            ("subnet-b", "vpc-1", "us-east-1b"),
+            ("subnet-c", "vpc-1", "us-east-1c"),
+            ("subnet-d", "vpc-2", "us-east-1a"),
+        ] {
+            f.subnets.insert(s.into(), (vpc.into(), az.into()));
+        }
+        f.security_groups.insert("sg-1".into(), "vpc-1".into());
+        f.security_groups.insert("sg-2".into(), "vpc-2".into());
+        f.instance_types
+            .insert("m7g.large".into(), vec!["arm64".into()]);
+        f.instance_types
+            .insert("m7i.large".into(), vec!["x86_64".into()]);
+        f
+    }
+
+    fn input(subnets: &[&str], sgs: &[&str], arch: &str, allowed: &[&str]) -> Ec2CheckInput {
+        Ec2CheckInput {
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+            architecture: Some(arch.into()),
+            allowed_instance_types: allowed
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, s.to_string()))
+                .collect(),
+            excluded_instance_types: vec![],
+        }
+    }
+
+    #[test]
+    fn ec2_rules_accept_a_good_network() {
+        let d = ec2_rules(
+            &input(
+                &["subnet-a", "subnet-b", "subnet-c"],
+                &["sg-1"],
+                "arm64",
+                &["m7g.large"],
+            ),
+            &facts(),
+        );
+        assert!(d.is_empty(), "{d}");
+    }
+
+    #[test]
+    fn ec2_rules_name_unknown_subnets() {
+        let d = ec2_rules(
+            &input(&["subnet-a", "subnet-zz"], &["sg-1"], "arm64", &[]),
+            &facts(),
+        );
+        let e = only_error_at(
+            &d,
+            AttributePath::attr("vpc_config")
+                .child_index(0)
+                .child_attr("subnet_ids"),
+        );
+        assert!(
+            e.detail.contains("subnet-zz") && !e.detail.contains("subnet-a"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn ec2_rules_name_mismatched_vpc() {
+        let d = ec2_rules(
+            &input(
+                &["subnet-a", "subnet-b", "subnet-c"],
+                &["sg-2"],
+                "arm64",
+                &[],
+            ),
+            &facts(),
+        );
+        let e = only_error_at(
+            &d,
+            AttributePath::attr("vpc_config")
+                .child_index(0)
+                .child_attr("security_group_ids"),
+        );
+        assert!(
+            e.detail.contains("sg-2") && e.detail.contains("vpc-1") && e.detail.contains("vpc-2"),
+            "{e}"
+        );
+        let d = ec2_rules(
+            &input(&["subnet-a", "subnet-d"], &[], "arm64", &[]),
+            &facts(),
+        );
+        let e = only_error_at(
+            &d,
+            AttributePath::attr("vpc_config")
+                .child_index(0)
+                .child_attr("subnet_ids"),
+        );
+        assert!(e.detail.contains("subnet-d"), "{e}");
+    }
+
+    #[test]
+    fn ec2_rules_check_instance_type_architecture() {
+        let d = ec2_rules(
+            &input(
+                &["subnet-a", "subnet-b", "subnet-c"],
+                &[],
+                "arm64",
+                &["m7g.large", "m7i.large"],
+            ),
+            &facts(),
+        );
+        let e = only_error_at(&d, ir_path("allowed_instance_types").child_index(1));
+        assert!(
+            e.detail.contains("m7i.large") && e.detail.contains("x86_64"),
+            "{e}"
+        );
+        let d = ec2_rules(
+            &input(
+                &["subnet-a", "subnet-b", "subnet-c"],
+                &[],
+                "arm64",
+                &["z9.huge"],
+            ),
+            &facts(),
+        );
+        let e = only_error_at(&d, ir_path("allowed_instance_types").child_index(0));
+        assert!(e.detail.contains("z9.huge"), "{e}");
+    }
+
+    #[test]
+    fn ec2_rules_warn_about_fewer_than_three_azs() {
+        let d = ec2_rules(&input(&["subnet-a"], &["sg-1"], "arm64", &[]), &facts());
+        assert!(!d.has_errors());
+        assert_eq!(d.len(), 1);
+    }
+
+    #[test]
+    fn ec2_input_skips_unknowns_and_wildcards() {
+        let planned = Value::object([
+            (
+                "vpc_config",
+                Value::List(vec![Value::object([
+                    ("subnet_ids", Value::Unknown),
+                    (
+                        "security_group_ids",
+                        Value::Set(vec![Value::string("sg-1")]),
+                    ),
+                ])]),
+            ),
+            (
+                "instance_requirements",
+                Value::List(vec![Value::object([
+                    ("architectures", strs(&["arm64"])),
+                    ("allowed_instance_types", strs(&["m7g.*", "m7g.large"])),
+                    ("excluded_instance_types", Value::Null),
+                ])]),
+            ),
+        ]);
+        let i = Ec2CheckInput::from_plan(&planned);
+        assert!(i.subnet_ids.is_empty());
+        assert_eq!(i.security_group_ids, vec!["sg-1".to_string()]);
+        assert_eq!(i.allowed_instance_types, vec![(1, "m7g.large".to_string())]);
+        assert_eq!(i.architecture.as_deref(), Some("arm64"));
+    }
+
+    #[test]
+    fn query_lists_every_instance_type_once_per_entry() {
+        let mut i = input(&["subnet-a"], &["sg-1"], "arm64", &["m7g.large"]);
+        i.excluded_instance_types = vec![(0, "m7i.large".into())];
+        let q = i.query();
+        assert_eq!(q.subnet_ids, vec!["subnet-a".to_string()]);
+        assert_eq!(q.security_group_ids, vec!["sg-1".to_string()]);
+        assert_eq!(
+            q.instance_types,
+            vec!["m7g.large".to_string(), "m7i.large".to_string()]
+        );
+        assert!(Ec2CheckInput::default().query().is_empty());
+    }
+}
