@@ -3,6 +3,7 @@
 
 pub mod clients;
 pub mod error;
+pub mod model;
 pub mod retry;
 pub mod timeouts;
 pub mod waiter;
