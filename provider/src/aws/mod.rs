@@ -5,6 +5,7 @@ pub mod clients;
 pub mod ec2;
 pub mod endpoint;
 pub mod error;
+pub mod model;
 pub mod retry;
 pub mod tagging;
 pub mod timeouts;
