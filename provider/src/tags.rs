@@ -4,32 +4,36 @@
 
 use std::collections::BTreeMap;
 
-use tfplug::diag::Diagnostics;
 use tfplug::schema::Attribute;
-use tfplug::validate::Validator;
-use tfplug::value::{AttributePath, Type, Value};
+use tfplug::validate::NoNullElements;
+use tfplug::value::{Type, Value};
 
 /// A tag map.
 pub type Tags = BTreeMap<String, String>;
 
-/// The `tags` attribute.
+/// The `tags` attribute's name.
+pub const TAGS: &str = "tags";
+
+/// The `tags_all` attribute's name.
+pub const TAGS_ALL: &str = "tags_all";
+
+/// The `tags` attribute. Declare the AWS member it is sent as on it (its key and value
+/// constraints come from AWS's model); a null value is refused at plan time.
 pub fn tags_attribute() -> Attribute {
-    Attribute::new("tags", Type::map(Type::String))
+    Attribute::new(TAGS, Type::map(Type::String))
         .optional()
-        .validator(TagMap)
+        .validator(NoNullElements)
         .description(
-            "Tags of the resource (API: `Tags`, then `TagResource`/`UntagResource`). Merged \
+            "Tags of the resource (later changed with `TagResource`/`UntagResource`). Merged \
              with the provider's `default_tags`; these win on conflicting keys.",
         )
 }
 
 /// The computed `tags_all` attribute.
 pub fn tags_all_attribute() -> Attribute {
-    Attribute::new("tags_all", Type::map(Type::String))
+    Attribute::new(TAGS_ALL, Type::map(Type::String))
         .computed()
-        .description(
-            "All tags of the resource, including the provider's `default_tags` (API: `ListTags`).",
-        )
+        .description("All tags of the resource, including the provider's `default_tags`.")
 }
 
 /// `default_tags` overlaid with the resource's `tags`.
@@ -111,51 +115,6 @@ pub fn value_to_tags(v: &Value) -> Tags {
     }
 }
 
-/// Validates tag keys (1–128 characters) and values (0–256), with the characters AWS
-/// allows (Unicode letters, digits, spaces and `_ . : / = + - @`).
-pub struct TagMap;
-
-fn tag_chars_ok(s: &str) -> bool {
-    s.chars()
-        .all(|c| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c))
-}
-
-impl Validator for TagMap {
-    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
-        let Value::Map(m) = value else { return };
-        for (k, v) in m {
-            let p = path.child_key(k.clone());
-            let n = k.chars().count();
-            if n == 0 || n > 128 || !tag_chars_ok(k) {
-                diags.error_at(
-                    p.clone(),
-                    "Invalid tag key",
-                    format!(
-                        "Tag key {k:?} must be 1 to 128 characters of Unicode letters, digits, \
-                         spaces and _ . : / = + - @."
-                    ),
-                );
-            }
-            if let Value::String(s) = v
-                && (s.chars().count() > 256 || !tag_chars_ok(s))
-            {
-                diags.error_at(
-                    p,
-                    "Invalid tag value",
-                    format!(
-                        "The value of tag {k:?} must be at most 256 characters of Unicode \
-                         letters, digits, spaces and _ . : / = + - @."
-                    ),
-                );
-            }
-        }
-    }
-
-    fn describe(&self) -> String {
-        "keys of 1 to 128 and values of up to 256 Unicode letters, digits, spaces and `_ . : / = + - @`".to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,23 +177,5 @@ mod tests {
         );
         assert_eq!(removed, vec!["a".to_string()]);
         assert_eq!(changed, tags(&[("b", "3"), ("c", "4")]));
-    }
-
-    #[test]
-    fn validates_tag_keys_and_values() {
-        let mut d = Diagnostics::new();
-        TagMap.validate(
-            &AttributePath::attr("tags"),
-            &Value::map([
-                ("ok key", Value::string("fine")),
-                ("bad#", Value::string("x")),
-            ]),
-            &mut d,
-        );
-        assert_eq!(d.len(), 1);
-        assert_eq!(
-            d.iter().next().and_then(|d| d.path.clone()),
-            Some(AttributePath::attr("tags").child_key("bad#"))
-        );
     }
 }

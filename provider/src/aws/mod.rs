@@ -1,6 +1,8 @@
-//! The shared AWS layer every resource uses: clients, retries, waiters, timeouts and
-//! error-to-diagnostic mapping.
+//! The shared AWS layer every resource uses: clients, retries, waiters, timeouts,
+//! error-to-diagnostic mapping, AWS's model constraints ([`model`], declared on attributes
+//! through [`attribute`]), tag calls and EC2 look-ups.
 
+pub mod attribute;
 pub mod clients;
 pub mod ec2;
 pub mod endpoint;

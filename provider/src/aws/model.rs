@@ -237,6 +237,14 @@ impl Validator for OneSidedRange {
         };
         diags.error_at(path.clone(), "Invalid attribute value", problem);
     }
+
+    fn describe(&self) -> String {
+        match (self.min, self.max) {
+            (Some(min), _) => format!("at least {min}"),
+            (_, Some(max)) => format!("at most {max}"),
+            _ => String::new(),
+        }
+    }
 }
 
 /// Applies validators to each known element of a list or set, at the element's index.
@@ -256,6 +264,24 @@ impl Validator for EachElement {
                 v.validate(&p, item, diags);
             }
         }
+    }
+
+    fn describe(&self) -> String {
+        let inner: Vec<String> = self
+            .0
+            .iter()
+            .map(|v| v.describe())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if inner.is_empty() {
+            String::new()
+        } else {
+            format!("each item {}", inner.join(", "))
+        }
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.0.iter().find_map(|v| v.problem())
     }
 }
 
@@ -286,6 +312,30 @@ impl Validator for EachEntry {
             }
         }
     }
+
+    fn describe(&self) -> String {
+        let phrase = |vs: &[Arc<dyn Validator>]| {
+            vs.iter()
+                .map(|v| v.describe())
+                .filter(|d| !d.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let (keys, values) = (phrase(&self.keys), phrase(&self.values));
+        match (keys.is_empty(), values.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => format!("keys {keys}"),
+            (true, false) => format!("values {values}"),
+            (false, false) => format!("keys {keys}; values {values}"),
+        }
+    }
+
+    fn problem(&self) -> Option<String> {
+        self.keys
+            .iter()
+            .chain(&self.values)
+            .find_map(|v| v.problem())
+    }
 }
 
 /// A string must not start with a match of `regex` (a model pattern's leading negative
@@ -310,6 +360,10 @@ impl Validator for Excludes {
                 ),
             );
         }
+    }
+
+    fn describe(&self) -> String {
+        format!("not starting with a match of `{}`", self.prefix)
     }
 }
 

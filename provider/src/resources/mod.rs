@@ -1,3 +1,4 @@
 //! Managed resources.
 
 pub mod capacity_provider;
+pub mod common;

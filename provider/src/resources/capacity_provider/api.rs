@@ -1,13 +1,19 @@
-//! Capacity provider calls shared by the resource and the data source: finder, status
-//! waiters and the function versions that use a capacity provider. (Tags are in
-//! [`crate::aws::tagging`].)
+//! Capacity provider calls: finder, create, update and delete, status waiters and the
+//! function versions that use a capacity provider. (Tags are in [`crate::aws::tagging`].)
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_sdk_lambda::types::{CapacityProvider, CapacityProviderState};
 use tokio::time::Instant;
 
-use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
+use super::expand_flatten::{
+    expand_instance_requirements, expand_permissions, expand_propagate_tags, expand_scaling,
+    expand_telemetry, expand_vpc,
+};
+use super::model::CapacityProviderModel;
+use crate::aws::{AwsClients, AwsError, Budget, Error, ErrorClass, Status, WaitOptions, wait_for};
+use crate::tags::Tags;
 
 /// The capacity provider called `name` (a name or ARN), or `None` when it does not exist.
 pub async fn get(
@@ -15,18 +21,12 @@ pub async fn get(
     budget: &Budget,
     name: &str,
 ) -> Result<Option<CapacityProvider>, Error> {
+    let req = clients
+        .lambda
+        .get_capacity_provider()
+        .capacity_provider_name(name);
     let result = clients
-        .call(budget, "GetCapacityProvider", || {
-            let req = clients
-                .lambda
-                .get_capacity_provider()
-                .capacity_provider_name(name);
-            async move {
-                req.send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk("GetCapacityProvider", e))
-            }
-        })
+        .send(budget, "GetCapacityProvider", || req.clone().send())
         .await;
     match result {
         Ok(out) => match out.capacity_provider {
@@ -101,18 +101,14 @@ pub async fn function_versions(
     let mut out = Vec::new();
     let mut marker: Option<String> = None;
     loop {
+        let req = clients
+            .lambda
+            .list_function_versions_by_capacity_provider()
+            .capacity_provider_name(name)
+            .set_marker(marker.clone());
         let page = clients
-            .call(budget, "ListFunctionVersionsByCapacityProvider", || {
-                let req = clients
-                    .lambda
-                    .list_function_versions_by_capacity_provider()
-                    .capacity_provider_name(name)
-                    .set_marker(marker.clone());
-                async move {
-                    req.send().await.map_err(|e| {
-                        AwsError::from_sdk("ListFunctionVersionsByCapacityProvider", e)
-                    })
-                }
+            .send(budget, "ListFunctionVersionsByCapacityProvider", || {
+                req.clone().send()
             })
             .await?;
         out.extend(
@@ -128,36 +124,152 @@ pub async fn function_versions(
     Ok(out)
 }
 
-/// The region in a capacity provider ARN (`None` for a plain name).
-pub fn region_from_id(id: &str) -> Option<&str> {
-    if !id.starts_with("arn:") {
-        return None;
-    }
-    id.split(':').nth(3).filter(|r| !r.is_empty())
+/// CreateCapacityProvider; returns the new ARN when AWS gave one. A retry that finds the
+/// capacity provider already there (an earlier attempt reached AWS but its answer was
+/// lost) counts as success.
+pub async fn create(
+    clients: &AwsClients,
+    budget: &Budget,
+    m: &CapacityProviderModel,
+    tags_all: &Tags,
+) -> Result<Option<String>, Error> {
+    let missing = |what: &str| Error::Unexpected(format!("the configuration has no {what}"));
+    let vpc = expand_vpc(m.vpc_config.first().ok_or_else(|| missing("vpc_config"))?)?;
+    let perms = expand_permissions(
+        m.permissions_config
+            .first()
+            .ok_or_else(|| missing("permissions_config"))?,
+    )?;
+    let req = clients
+        .lambda
+        .create_capacity_provider()
+        .capacity_provider_name(m.name())
+        .vpc_config(vpc)
+        .permissions_config(perms)
+        .set_instance_requirements(
+            m.instance_requirements
+                .first()
+                .map(expand_instance_requirements),
+        )
+        .set_capacity_provider_scaling_config(
+            m.capacity_provider_scaling_config
+                .first()
+                .map(expand_scaling)
+                .transpose()?,
+        )
+        .set_kms_key_arn(m.kms_key_arn.known().cloned())
+        .set_propagate_tags(m.propagate_tags.first().map(expand_propagate_tags))
+        .set_telemetry_config(m.telemetry_config.first().map(expand_telemetry))
+        .set_tags((!tags_all.is_empty()).then(|| tags_all.clone().into_iter().collect()));
+    let attempts = AtomicU32::new(0);
+    clients
+        .call_with_iam_retry(budget, "CreateCapacityProvider", || {
+            let attempt = attempts.fetch_add(1, Ordering::SeqCst);
+            let req = req.clone();
+            async move {
+                match req.send().await {
+                    Ok(out) => Ok(out.capacity_provider.map(|cp| cp.capacity_provider_arn)),
+                    Err(e) => {
+                        let e = AwsError::from_sdk("CreateCapacityProvider", e);
+                        if attempt > 0
+                            && e.has_code("ResourceConflictException")
+                            && e.message.to_ascii_lowercase().contains("exist")
+                        {
+                            tracing::info!(
+                                "capacity provider exists after a retried create; continuing"
+                            );
+                            return Ok(None);
+                        }
+                        Err(e)
+                    }
+                }
+            }
+        })
+        .await
 }
 
-/// The name in a capacity provider ARN, or the input itself when it is a name.
-pub fn name_from_id(id: &str) -> &str {
-    id.rsplit_once(":capacity-provider:")
-        .map(|(_, n)| n)
-        .unwrap_or(id)
+/// UpdateCapacityProvider with the in-place settings of the configuration.
+pub async fn update(
+    clients: &AwsClients,
+    budget: &Budget,
+    m: &CapacityProviderModel,
+) -> Result<(), Error> {
+    let req = clients
+        .lambda
+        .update_capacity_provider()
+        .capacity_provider_name(m.name())
+        .set_capacity_provider_scaling_config(
+            m.capacity_provider_scaling_config
+                .first()
+                .map(expand_scaling)
+                .transpose()?,
+        )
+        .set_propagate_tags(m.propagate_tags.first().map(expand_propagate_tags))
+        .set_telemetry_config(m.telemetry_config.first().map(expand_telemetry));
+    clients
+        .send(budget, "UpdateCapacityProvider", || req.clone().send())
+        .await
+        .map(|_| ())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Why a delete did not happen.
+#[derive(Debug)]
+pub enum DeleteRefused {
+    /// AWS refused because these function versions (ARN, state) use the capacity provider.
+    InUse(Error, Vec<(String, String)>),
+    /// Any other failure.
+    Failed(Error),
+}
 
-    #[test]
-    fn names_from_ids() {
-        assert_eq!(
-            name_from_id("arn:aws:lambda:us-east-1:123456789012:capacity-provider:web"),
-            "web"
+/// DeleteCapacityProvider. `Ok(false)` when it was already gone. While function versions
+/// still use the capacity provider AWS refuses: the error lists them. (When the only
+/// versions left are being deleted, or none are listed yet, the delete is retried until
+/// the timeout.)
+pub async fn delete(
+    clients: &AwsClients,
+    budget: &Budget,
+    name: &str,
+) -> Result<bool, DeleteRefused> {
+    let mut attempt = 0u32;
+    loop {
+        let req = clients
+            .lambda
+            .delete_capacity_provider()
+            .capacity_provider_name(name);
+        let err = match clients
+            .send(budget, "DeleteCapacityProvider", || req.clone().send())
+            .await
+        {
+            Ok(_) => return Ok(true),
+            Err(e) if e.is_not_found() => return Ok(false),
+            Err(e) => e,
+        };
+        let in_use = matches!(&err, Error::Aws(a) if a.has_code("ResourceConflictException") && a.class == ErrorClass::Permanent);
+        if !in_use {
+            return Err(DeleteRefused::Failed(err));
+        }
+        let versions = function_versions(clients, budget, name)
+            .await
+            .map_err(DeleteRefused::Failed)?;
+        let blocking: Vec<(String, String)> = versions
+            .into_iter()
+            .filter(|(_, state)| state != "Deleting")
+            .collect();
+        if !blocking.is_empty() {
+            return Err(DeleteRefused::InUse(err, blocking));
+        }
+        let delay = clients.retry.backoff(attempt.min(6));
+        if budget.remaining() <= delay {
+            return Err(DeleteRefused::Failed(err));
+        }
+        tracing::info!(
+            name,
+            "capacity provider still referenced by versions being deleted; retrying"
         );
-        assert_eq!(name_from_id("web"), "web");
-        assert_eq!(
-            region_from_id("arn:aws:lambda:eu-west-1:123456789012:capacity-provider:web"),
-            Some("eu-west-1")
-        );
-        assert_eq!(region_from_id("web"), None);
+        budget
+            .sleep(delay, "DeleteCapacityProvider")
+            .await
+            .map_err(DeleteRefused::Failed)?;
+        attempt += 1;
     }
 }

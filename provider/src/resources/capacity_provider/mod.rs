@@ -5,17 +5,21 @@
 //! place; delete waits until it is gone and names the function versions that still use
 //! it; import takes a name or ARN, and a `moved` block takes over an
 //! `aws_lambda_capacity_provider` of the HashiCorp AWS provider.
+//!
+//! The files: [`schema`] (every attribute once, constraints from AWS's model), [`rules`]
+//! (value-dependent rules), [`ec2_rules`] (pure rules on EC2 facts; the look-ups are in
+//! [`crate::aws::ec2`]), [`model`] and [`expand_flatten`] (values ↔ SDK types), [`api`]
+//! (the calls and waiters), [`moved`]; this file is the lifecycle.
 
 pub mod api;
 pub mod ec2_rules;
 pub mod expand_flatten;
 pub mod model;
 pub mod moved;
+pub mod rules;
 pub mod schema;
-pub mod validate;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -23,77 +27,72 @@ use aws_sdk_lambda::types::CapacityProvider;
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, ImportRequest, MoveStateRequest, NewState, PlanContext,
-    ReadRequest, Resource, Result as TfResult, UpdateRequest,
+    CreateRequest, DeleteRequest, Error as TfError, ImportRequest, MoveStateRequest, NewState,
+    PlanContext, ReadRequest, Resource, Result, UpdateRequest, ValueType,
 };
-use tfplug::schema::Schema;
+use tfplug::schema::{Block, Schema};
 use tfplug::value::{Maybe, Value};
+use tokio_util::sync::CancellationToken;
 
-use crate::aws::{
-    AwsClients, AwsError, Budget, Error, ErrorClass, Operation, SharedClients, tagging,
+use crate::aws::ec2::lookup;
+use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, tagging};
+use crate::resources::common::import_id::ImportId;
+use crate::resources::common::state::reconcile;
+use crate::resources::common::{
+    READ_TIMEOUT, clients_for, label, plan_region, set_attr, text, unknown_on_change,
 };
 use crate::tags::{self, Tags};
-use expand_flatten::{
-    expand_instance_requirements, expand_permissions, expand_propagate_tags, expand_scaling,
-    expand_telemetry, expand_vpc, flatten, reconcile, unknowns_to_null,
-};
+use api::DeleteRefused;
+use ec2_rules::{Ec2CheckInput, ec2_rules};
+use expand_flatten::{flatten, unknowns_to_null};
 use model::CapacityProviderModel;
 use schema::TIMEOUTS;
+use schema::names::{ARN, LAST_MODIFIED, NAME, PROPAGATE_TAGS, SCALING_CONFIG, STATE};
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_capacity_provider";
 
-/// How long a refresh may take.
-const READ_TIMEOUT: Duration = Duration::from_secs(300);
+/// The blocks whose change UpdateCapacityProvider applies.
+const UPDATABLE: [&str; 3] = [SCALING_CONFIG, PROPAGATE_TAGS, "telemetry_config"];
+
+/// How long the plan-time EC2 look-ups may take before they are skipped.
+const EC2_LOOKUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The `lambda_capacity_provider` resource.
 #[derive(Clone, Debug)]
 pub struct CapacityProviderResource {
     clients: SharedClients,
+    schema: Arc<Block>,
 }
 
 impl CapacityProviderResource {
     /// The resource, using the provider's clients once configured.
     pub fn new(clients: SharedClients) -> Self {
-        Self { clients }
+        Self {
+            clients,
+            schema: Arc::new(schema::resource_schema().block),
+        }
     }
-}
 
-/// `lambda_capacity_provider "name"`, for diagnostics.
-fn label(name: &str) -> String {
-    format!("{TYPE_NAME} {name:?}")
-}
-
-fn set_attr(v: &mut Value, name: &str, value: Value) {
-    if let Some(slot) = v.get_attr_mut(name) {
-        *slot = value;
+    /// The state to store after AWS returned `found`: AWS's values, in the form of `base`
+    /// (the plan, or the previous state), with the `tags` and `tags_all` given.
+    fn state_of(
+        &self,
+        ty: &ValueType,
+        found: &CapacityProvider,
+        region: &str,
+        base: &Value,
+        own_tags: Value,
+        tags_all: &Tags,
+    ) -> Result<Value> {
+        let mut model = flatten(found);
+        model.region = Maybe::Known(region.to_string());
+        model.tags_all = Maybe::Known(tags_all.clone());
+        let mut remote = ty.encode(&model)?;
+        set_attr(&mut remote, "tags", own_tags);
+        let adopting = base.get_attr(ARN).is_none_or(Value::is_null);
+        Ok(reconcile(&self.schema, base, remote, adopting))
     }
-}
-
-fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.get_attr(name).unwrap_or(&Value::Null)
-}
-
-/// The clients for the resource's `region` argument (the provider's when unset).
-fn regional(shared: &SharedClients, resource: &Value) -> Result<Arc<AwsClients>, Diagnostic> {
-    Ok(shared.get()?.for_region(attr(resource, "region").as_str()))
-}
-
-/// The state to store after AWS returned `found`: AWS's values, in the form of `base`
-/// (the plan, or the previous state), with `tags`, `tags_all` and `timeouts` given.
-fn state_value(
-    found: &CapacityProvider,
-    region: &str,
-    base: &Value,
-    tags_value: Value,
-    tags_all: &Tags,
-) -> Result<Value, Diagnostics> {
-    let mut v = flatten(found).to_value()?;
-    set_attr(&mut v, "region", Value::string(region));
-    set_attr(&mut v, "tags", tags_value);
-    set_attr(&mut v, "tags_all", tags::to_map_value(tags_all));
-    set_attr(&mut v, "timeouts", attr(base, "timeouts").clone());
-    Ok(reconcile(base, v))
 }
 
 /// What is known about a capacity provider AWS accepted but that did not become ready:
@@ -102,10 +101,48 @@ fn state_value(
 fn partial_state(planned: &Value, arn: Option<&str>, state: &str) -> Value {
     let mut v = planned.clone();
     if let Some(arn) = arn {
-        set_attr(&mut v, "arn", Value::string(arn));
+        set_attr(&mut v, ARN, Value::string(arn));
     }
-    set_attr(&mut v, "state", Value::string(state));
+    set_attr(&mut v, STATE, Value::string(state));
     unknowns_to_null(v)
+}
+
+/// The name in a stored state.
+fn stored_name(value: &Value) -> Result<String> {
+    text(value, NAME).map(str::to_string).ok_or_else(|| {
+        Diagnostic::error(
+            "Invalid state",
+            format!("The stored {TYPE_NAME} has no name."),
+        )
+        .into()
+    })
+}
+
+/// Plan-time checks against EC2, with the provider's retry policy. When EC2 cannot be
+/// reached or the caller may not describe these objects, the checks are skipped with a
+/// warning; they never fail a plan for that.
+async fn check_with_ec2(
+    clients: &AwsClients,
+    input: &Ec2CheckInput,
+    stop: &CancellationToken,
+) -> Diagnostics {
+    let query = input.query();
+    if query.is_empty() {
+        return Diagnostics::new();
+    }
+    let budget = Budget::new(EC2_LOOKUP_TIMEOUT, stop.clone());
+    match lookup(clients, &budget, &query).await {
+        Ok(facts) => ec2_rules(input, &facts),
+        Err(Error::Stopped { .. }) => Diagnostics::new(),
+        Err(e) => Diagnostic::warning(
+            "Skipped EC2 checks of the capacity provider",
+            format!(
+                "Subnets, security groups and instance types could not be checked at plan \
+                 time: {e}. AWS will check them when the capacity provider is created."
+            ),
+        )
+        .into(),
+    }
 }
 
 #[async_trait]
@@ -115,11 +152,11 @@ impl Resource for CapacityProviderResource {
     }
 
     fn schema(&self) -> Schema {
-        schema::resource_schema()
+        Schema::new((*self.schema).clone())
     }
 
     async fn validate(&self, _ctx: &Context, config: &Value) -> Diagnostics {
-        validate::validate_config(config)
+        rules::check(config)
     }
 
     async fn modify_plan(&self, ctx: &Context, plan: &mut PlanContext) {
@@ -129,54 +166,25 @@ impl Resource for CapacityProviderResource {
         let Some(base) = self.clients.try_get() else {
             return;
         };
-        if attr(&plan.planned, "region").is_unknown() {
-            let region = match attr(&plan.prior, "region") {
-                Value::String(r) => r.clone(),
-                _ => base.region.clone(),
-            };
-            set_attr(&mut plan.planned, "region", Value::string(region));
-        }
-        let clients = base.for_region(attr(&plan.planned, "region").as_str());
-        if !plan.is_create() {
-            // Unset settings that update in place keep their prior value, even when it is
-            // null: AWS never fills them in later. (Settings that force replacement keep
-            // theirs through tfplug's plan pipeline.)
-            for name in [
-                "capacity_provider_scaling_config",
-                "propagate_tags",
-                "telemetry_config",
-            ] {
-                if attr(&plan.config, name).is_null() && attr(&plan.planned, name).is_unknown() {
-                    let prior = attr(&plan.prior, name).clone();
-                    set_attr(&mut plan.planned, name, prior);
-                }
-            }
-        }
-        let planned_all = tags::planned_tags_all(&clients.default_tags, attr(&plan.config, "tags"));
-        set_attr(&mut plan.planned, "tags_all", planned_all);
-        if !plan.is_create() && plan.planned != plan.prior {
-            // Something changes (possibly only the merged tags): AWS sets these anew.
-            set_attr(&mut plan.planned, "state", Value::Unknown);
-            set_attr(&mut plan.planned, "last_modified", Value::Unknown);
-        }
+        let clients = plan_region(plan, &base);
+        let planned_all = tags::planned_tags_all(
+            &clients.default_tags,
+            plan.config.get_attr("tags").unwrap_or(&Value::Null),
+        );
+        set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
+        unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
         if plan.is_create() {
-            let input = ec2_rules::Ec2CheckInput::from_plan(&plan.planned);
-            let diags = ec2_rules::check_with_ec2(&clients, &input, &ctx.stop).await;
+            let input = Ec2CheckInput::from_plan(&plan.planned);
+            let diags = check_with_ec2(&clients, &input, &ctx.stop).await;
             plan.diagnostics.extend(diags);
         }
     }
 
-    async fn create(&self, ctx: &Context, req: CreateRequest) -> TfResult<NewState> {
-        let clients = match regional(&self.clients, &req.planned) {
-            Ok(c) => c,
-            Err(d) => return Err(d.into()),
-        };
-        let config = match CapacityProviderModel::from_value(&req.config) {
-            Ok(m) => m,
-            Err(d) => return Err(d.into()),
-        };
+    async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.planned)?;
+        let config: CapacityProviderModel = req.config()?;
         let name = config.name().to_string();
-        let label = label(&name);
+        let label = label(TYPE_NAME, &name);
         let budget = Budget::new(
             TIMEOUTS.get(&req.config, Operation::Create),
             ctx.stop.clone(),
@@ -185,177 +193,179 @@ impl Resource for CapacityProviderResource {
         let tags_all = tags::merge(&clients.default_tags, &own_tags);
 
         tracing::info!(name = %name, "creating capacity provider");
-        let created = match create_call(&clients, &budget, &config, &tags_all).await {
-            Ok(arn) => arn,
-            Err(e) => return Err(e.to_diagnostic(&label, "creating").into()),
-        };
+        let created = api::create(&clients, &budget, &config, &tags_all)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "creating"))?;
         // From here on AWS has the capacity provider: every failure keeps it in state.
-        match api::wait_active(&clients, &budget, &name).await {
-            Ok(found) => match state_value(
-                &found,
-                &clients.region,
-                &req.planned,
-                attr(&req.config, "tags").clone(),
-                &tags_all,
-            ) {
-                Ok(state) => Ok(state.into()),
-                Err(d) => failed_with_state(
-                    partial_state(
-                        &req.planned,
-                        Some(found.capacity_provider_arn()),
-                        found.state().as_str(),
-                    ),
-                    d,
-                ),
-            },
+        let found = match api::wait_active(&clients, &budget, &name).await {
+            Ok(found) => found,
             Err(e) => {
-                let (arn, state) = match &e {
-                    Error::FailedState { state, .. } => (created.clone(), state.clone()),
-                    _ => (created.clone(), "Pending".to_string()),
+                let state = match &e {
+                    Error::FailedState { state, .. } => state.clone(),
+                    _ => "Pending".to_string(),
                 };
                 let mut d = e.to_diagnostic(&label, "creating");
                 d.detail.push_str(
                     "\n\nThe capacity provider exists in AWS and is kept in the Terraform state as \
                      tainted: the next apply replaces it.",
                 );
-                failed_with_state(partial_state(&req.planned, arn.as_deref(), &state), d)
-            }
-        }
-    }
-
-    async fn read(&self, ctx: &Context, req: ReadRequest) -> TfResult<NewState> {
-        let clients = match regional(&self.clients, &req.current) {
-            Ok(c) => c,
-            Err(d) => return Err(d.into()),
-        };
-        let Some(name) = attr(&req.current, "name").as_str().map(str::to_string) else {
-            return Err(Diagnostic::error(
-                "Invalid state",
-                "The stored lambda_capacity_provider has no name.",
-            )
-            .into());
-        };
-        let label = label(&name);
-        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
-        let found = match api::get(&clients, &budget, &name).await {
-            Ok(Some(f)) => f,
-            Ok(None) => {
-                tracing::warn!(name = %name, "capacity provider not found; removing it from state");
-                return Ok(NewState::gone(Diagnostic::warning(
-                    format!("{label} no longer exists"),
-                    "It was deleted outside Terraform and is removed from the state; the next \
-                     plan creates it again.",
+                return Err(TfError::new(d).keep_state(partial_state(
+                    &req.planned,
+                    created.as_deref(),
+                    &state,
                 )));
             }
-            Err(e) => return Err(e.to_diagnostic(&label, "reading").into()),
         };
-        let remote = match tagging::list_tags(&clients, &budget, found.capacity_provider_arn())
-            .await
-        {
-            Ok(t) => t,
-            Err(e) => return Err(e.to_diagnostic(&label, "reading the tags of").into()),
-        };
-        let own =
-            tags::tags_from_remote(&remote, &clients.default_tags, attr(&req.current, "tags"));
-        match state_value(&found, &clients.region, &req.current, own, &remote) {
-            Ok(state) => Ok(state.into()),
-            Err(d) => Err(d.into()),
-        }
+        let own = req.config.get_attr("tags").cloned().unwrap_or(Value::Null);
+        self.state_of(
+            &req.ty,
+            &found,
+            &clients.region,
+            &req.planned,
+            own,
+            &tags_all,
+        )
+        .map(NewState::new)
+        .map_err(|e| {
+            e.keep_state(partial_state(
+                &req.planned,
+                Some(found.capacity_provider_arn()),
+                found.state().as_str(),
+            ))
+        })
     }
 
-    async fn update(&self, ctx: &Context, req: UpdateRequest) -> TfResult<NewState> {
-        let clients = match regional(&self.clients, &req.prior) {
-            Ok(c) => c,
-            Err(d) => return Err(d.into()),
+    async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.current)?;
+        let name = stored_name(&req.current)?;
+        let label = label(TYPE_NAME, &name);
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let Some(found) = api::get(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "reading"))?
+        else {
+            tracing::warn!(name = %name, "capacity provider not found; removing it from state");
+            return Ok(NewState::gone(Diagnostic::warning(
+                format!("{label} no longer exists"),
+                "It was deleted outside Terraform and is removed from the state; the next plan \
+                 creates it again.",
+            )));
         };
-        let config = match CapacityProviderModel::from_value(&req.config) {
-            Ok(m) => m,
-            Err(d) => return Err(d.into()),
-        };
+        let remote = tagging::list_tags(&clients, &budget, found.capacity_provider_arn())
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "reading the tags of"))?;
+        let own = tags::tags_from_remote(
+            &remote,
+            &clients.default_tags,
+            req.current.get_attr("tags").unwrap_or(&Value::Null),
+        );
+        let state = self.state_of(&req.ty, &found, &clients.region, &req.current, own, &remote)?;
+        Ok(NewState::new(state))
+    }
+
+    async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.prior)?;
+        let config: CapacityProviderModel = req.config()?;
         let name = config.name().to_string();
-        let label = label(&name);
+        let label = label(TYPE_NAME, &name);
         let budget = Budget::new(
             TIMEOUTS.get(&req.config, Operation::Update),
             ctx.stop.clone(),
         );
 
-        let changed = |a: &str| attr(&req.planned, a) != attr(&req.prior, a);
-        if changed("capacity_provider_scaling_config")
-            || changed("propagate_tags")
-            || changed("telemetry_config")
-        {
+        let changed = |a: &str| req.planned.get_attr(a) != req.prior.get_attr(a);
+        if UPDATABLE.iter().any(|a| changed(a)) {
             tracing::info!(name = %name, "updating capacity provider");
-            if let Err(e) = update_call(&clients, &budget, &config).await {
-                return Err(e.to_diagnostic(&label, "updating").into());
-            }
-            if let Err(e) = api::wait_active(&clients, &budget, &name).await {
-                return Err(e.to_diagnostic(&label, "updating").into());
-            }
+            api::update(&clients, &budget, &config)
+                .await
+                .map_err(|e| e.to_diagnostic(&label, "updating"))?;
+            api::wait_active(&clients, &budget, &name)
+                .await
+                .map_err(|e| e.to_diagnostic(&label, "updating"))?;
         }
 
         let own_tags = config.tags.known().cloned().unwrap_or_default();
         let tags_all = tags::merge(&clients.default_tags, &own_tags);
-        let old_all = tags::value_to_tags(attr(&req.prior, "tags_all"));
-        let arn = attr(&req.prior, "arn")
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        if old_all != tags_all
-            && let Err(e) = tagging::update_tags(&clients, &budget, &arn, &old_all, &tags_all).await
-        {
-            return Err(e.to_diagnostic(&label, "tagging").into());
+        let old_all =
+            tags::value_to_tags(req.prior.get_attr(tags::TAGS_ALL).unwrap_or(&Value::Null));
+        let arn = text(&req.prior, ARN).unwrap_or_default();
+        if old_all != tags_all {
+            tagging::update_tags(&clients, &budget, arn, &old_all, &tags_all)
+                .await
+                .map_err(|e| e.to_diagnostic(&label, "tagging"))?;
         }
-
-        match api::get(&clients, &budget, &name).await {
-            Ok(Some(found)) => {
-                match state_value(
-                    &found,
-                    &clients.region,
-                    &req.planned,
-                    attr(&req.config, "tags").clone(),
-                    &tags_all,
-                ) {
-                    Ok(state) => Ok(state.into()),
-                    Err(d) => Err(d.into()),
-                }
-            }
-            Ok(None) => Err(Diagnostic::error(
-                format!("Error updating {label}"),
-                "The capacity provider disappeared during the update.",
-            )
-            .into()),
-            Err(e) => Err(e.to_diagnostic(&label, "reading").into()),
-        }
+        let found = api::get(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "reading"))?
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    format!("Error updating {label}"),
+                    "The capacity provider disappeared during the update.",
+                )
+            })?;
+        let own = req.config.get_attr("tags").cloned().unwrap_or(Value::Null);
+        let state = self.state_of(
+            &req.ty,
+            &found,
+            &clients.region,
+            &req.planned,
+            own,
+            &tags_all,
+        )?;
+        Ok(NewState::new(state))
     }
 
-    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> TfResult<()> {
-        let clients = regional(&self.clients, &req.prior)?;
-        let Some(name) = attr(&req.prior, "name").as_str().map(str::to_string) else {
-            return Ok(());
-        };
-        let label = label(&name);
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
+        let clients = clients_for(&self.clients, &req.prior)?;
+        let name = stored_name(&req.prior)?;
+        let label = label(TYPE_NAME, &name);
         let budget = Budget::new(
             TIMEOUTS.get(&req.prior, Operation::Delete),
             ctx.stop.clone(),
         );
         tracing::info!(name = %name, "deleting capacity provider");
-        if !delete_call(&clients, &budget, &name).await? {
-            return Ok(());
+        match api::delete(&clients, &budget, &name).await {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(DeleteRefused::Failed(e)) => {
+                return Err(e.to_diagnostic(&label, "deleting").into());
+            }
+            Err(DeleteRefused::InUse(e, versions)) => {
+                let list: Vec<String> = versions
+                    .iter()
+                    .map(|(arn, state)| format!("  - {arn} ({state})"))
+                    .collect();
+                let mut d = e.to_diagnostic(&label, "deleting");
+                d.detail = format!(
+                    "AWS refused to delete the capacity provider because these function \
+                     versions still use it:\n{}\n\nDelete those versions (or their functions) \
+                     first. AWS said: {}",
+                    list.join("\n"),
+                    e.aws().map(|a| a.message.clone()).unwrap_or_default()
+                );
+                return Err(d.into());
+            }
         }
         api::wait_deleted(&clients, &budget, &name)
             .await
             .map_err(|e| e.to_diagnostic(&label, "deleting").into())
     }
 
-    async fn import(&self, _ctx: &Context, req: ImportRequest) -> TfResult<Value> {
-        Ok(import_state(&req.id, None)?)
+    async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {
+        let id = ImportId::parse(
+            &req.id,
+            "capacity-provider",
+            &schema::name_attribute(),
+            "terraform import lambda_capacity_provider.web web",
+        )?;
+        import_stub(&req.ty, id)
     }
 
     async fn move_state(
         &self,
         _ctx: &Context,
         req: &MoveStateRequest<'_>,
-    ) -> Option<TfResult<Value>> {
+    ) -> Option<Result<Value>> {
         if !moved::is_supported(req) {
             return None;
         }
@@ -365,199 +375,27 @@ impl Resource for CapacityProviderResource {
         );
         Some(
             moved::from_aws_provider_state(req.source_state_json)
-                .and_then(|m| import_state(&m.id, m.region))
-                .map_err(Into::into),
+                .map_err(TfError::from)
+                .and_then(|m| {
+                    let mut id = ImportId::parse(
+                        &m.id,
+                        "capacity-provider",
+                        &schema::name_attribute(),
+                        "terraform import lambda_capacity_provider.web web",
+                    )?;
+                    id.region = id.region.or(m.region);
+                    import_stub(&req.ty, id)
+                }),
         )
     }
 }
 
-/// The state Terraform reads to adopt an existing capacity provider, from its name or
-/// ARN; `region` applies when the ID is a name.
-fn import_state(id: &str, region: Option<String>) -> Result<Value, Diagnostics> {
-    let id = id.trim();
-    let name = api::name_from_id(id);
-    let re = regex::Regex::new(&format!("^(?:{})$", schema::NAME_PATTERN));
-    let ok = !name.is_empty() && name.len() <= 140 && re.is_ok_and(|r| r.is_match(name));
-    if !ok {
-        return Err(Diagnostic::error(
-            "Invalid import ID",
-            format!(
-                "{id:?} is not a capacity provider name or ARN. Import with the name, e.g. \
-                 `terraform import lambda_capacity_provider.web web`."
-            ),
-        )
-        .into());
-    }
-    CapacityProviderModel {
-        name: Maybe::Known(name.to_string()),
-        region: api::region_from_id(id)
-            .map(str::to_string)
-            .or(region)
-            .into(),
-        vpc_config: Maybe::Known(vec![]),
-        permissions_config: Maybe::Known(vec![]),
+/// The state Terraform reads to adopt an existing capacity provider: its name and region,
+/// nothing else (the read fills in everything AWS has).
+fn import_stub(ty: &ValueType, id: ImportId) -> Result<Value> {
+    ty.encode(&CapacityProviderModel {
+        name: Maybe::Known(id.name),
+        region: id.region.into(),
         ..Default::default()
-    }
-    .to_value()
-}
-
-/// CreateCapacityProvider; returns the new ARN when AWS gave one. A retry that finds the
-/// capacity provider already there (an earlier attempt reached AWS but its answer was
-/// lost) counts as success.
-async fn create_call(
-    clients: &AwsClients,
-    budget: &Budget,
-    m: &CapacityProviderModel,
-    tags_all: &Tags,
-) -> Result<Option<String>, Error> {
-    let missing = |what: &str| Error::Unexpected(format!("the configuration has no {what}"));
-    let vpc = expand_vpc(m.vpc().ok_or_else(|| missing("vpc_config"))?)?;
-    let perms = expand_permissions(
-        m.permissions()
-            .ok_or_else(|| missing("permissions_config"))?,
-    )?;
-    let scaling = m.scaling().map(expand_scaling).transpose()?;
-    let propagate_tags = m.propagate().map(expand_propagate_tags);
-    let telemetry = m.telemetry().map(expand_telemetry);
-    let attempts = AtomicU32::new(0);
-    clients
-        .call_with_iam_retry(budget, "CreateCapacityProvider", || {
-            let attempt = attempts.fetch_add(1, Ordering::SeqCst);
-            let req = clients
-                .lambda
-                .create_capacity_provider()
-                .capacity_provider_name(m.name())
-                .vpc_config(vpc.clone())
-                .permissions_config(perms.clone())
-                .set_instance_requirements(
-                    m.instance_requirements().map(expand_instance_requirements),
-                )
-                .set_capacity_provider_scaling_config(scaling.clone())
-                .set_kms_key_arn(m.kms_key_arn.known().cloned())
-                .set_propagate_tags(propagate_tags.clone())
-                .set_telemetry_config(telemetry.clone())
-                .set_tags((!tags_all.is_empty()).then(|| tags_all.clone().into_iter().collect()));
-            async move {
-                match req.send().await {
-                    Ok(out) => Ok(out.capacity_provider.map(|cp| cp.capacity_provider_arn)),
-                    Err(e) => {
-                        let e = AwsError::from_sdk("CreateCapacityProvider", e);
-                        if attempt > 0
-                            && e.has_code("ResourceConflictException")
-                            && e.message.to_ascii_lowercase().contains("exist")
-                        {
-                            tracing::info!(
-                                "capacity provider exists after a retried create; continuing"
-                            );
-                            return Ok(None);
-                        }
-                        Err(e)
-                    }
-                }
-            }
-        })
-        .await
-}
-
-/// UpdateCapacityProvider with the in-place settings of the configuration.
-async fn update_call(
-    clients: &AwsClients,
-    budget: &Budget,
-    m: &CapacityProviderModel,
-) -> Result<(), Error> {
-    let scaling = m.scaling().map(expand_scaling).transpose()?;
-    let propagate_tags = m.propagate().map(expand_propagate_tags);
-    let telemetry = m.telemetry().map(expand_telemetry);
-    clients
-        .call(budget, "UpdateCapacityProvider", || {
-            let req = clients
-                .lambda
-                .update_capacity_provider()
-                .capacity_provider_name(m.name())
-                .set_capacity_provider_scaling_config(scaling.clone())
-                .set_propagate_tags(propagate_tags.clone())
-                .set_telemetry_config(telemetry.clone());
-            async move {
-                req.send()
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| AwsError::from_sdk("UpdateCapacityProvider", e))
-            }
-        })
-        .await
-}
-
-/// DeleteCapacityProvider. `Ok(false)` when it was already gone. While function versions
-/// still use the capacity provider AWS refuses: the error lists them. (When the only
-/// versions left are being deleted, or none are listed yet, the delete is retried until
-/// the timeout.)
-async fn delete_call(
-    clients: &AwsClients,
-    budget: &Budget,
-    name: &str,
-) -> Result<bool, Diagnostic> {
-    let label = label(name);
-    let mut attempt = 0u32;
-    loop {
-        let result = clients
-            .call(budget, "DeleteCapacityProvider", || {
-                let req = clients
-                    .lambda
-                    .delete_capacity_provider()
-                    .capacity_provider_name(name);
-                async move {
-                    req.send()
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| AwsError::from_sdk("DeleteCapacityProvider", e))
-                }
-            })
-            .await;
-        let err = match result {
-            Ok(()) => return Ok(true),
-            Err(e) if e.is_not_found() => return Ok(false),
-            Err(e) => e,
-        };
-        let in_use = matches!(&err, Error::Aws(a) if a.has_code("ResourceConflictException") && a.class == ErrorClass::Permanent);
-        if !in_use {
-            return Err(err.to_diagnostic(&label, "deleting"));
-        }
-        let versions = api::function_versions(clients, budget, name)
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "listing the function versions of"))?;
-        let blocking: Vec<&(String, String)> =
-            versions.iter().filter(|(_, s)| s != "Deleting").collect();
-        if !blocking.is_empty() {
-            let list: Vec<String> = blocking
-                .iter()
-                .map(|(arn, state)| format!("  - {arn} ({state})"))
-                .collect();
-            let mut d = err.to_diagnostic(&label, "deleting");
-            d.detail = format!(
-                "AWS refused to delete the capacity provider because these function versions \
-                 still use it:\n{}\n\nDelete those versions (or their functions) first. AWS said: {}",
-                list.join("\n"),
-                err.aws().map(|a| a.message.clone()).unwrap_or_default()
-            );
-            return Err(d);
-        }
-        let delay = clients.retry.backoff(attempt.min(6));
-        if budget.remaining() <= delay {
-            return Err(err.to_diagnostic(&label, "deleting"));
-        }
-        tracing::info!(
-            name,
-            "capacity provider still referenced by versions being deleted; retrying"
-        );
-        budget
-            .sleep(delay, "DeleteCapacityProvider")
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "deleting"))?;
-        attempt += 1;
-    }
-}
-
-/// A failure after AWS accepted the capacity provider: the error, keeping `state`.
-fn failed_with_state(state: Value, diags: impl Into<Diagnostics>) -> TfResult<NewState> {
-    Err(tfplug::resource::Error::new(diags).keep_state(state))
+    })
 }

@@ -1,13 +1,12 @@
 //! Typed views of `lambda_capacity_provider` values (through tfplug's serde bridge).
 //!
 //! Used where values are fully known (apply, read, import); plan-time code works on
-//! [`Value`]s because anything may still be unknown there.
+//! values because anything may still be unknown there. Blocks are lists (absent = empty).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use tfplug::diag::Diagnostics;
-use tfplug::value::{Maybe, Value, from_value, to_value};
+use tfplug::value::Maybe;
 
 /// The whole resource.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -26,17 +25,17 @@ pub struct CapacityProviderModel {
     /// `kms_key_arn`.
     pub kms_key_arn: Maybe<String>,
     /// `vpc_config` block (exactly one).
-    pub vpc_config: Maybe<Vec<VpcConfigModel>>,
+    pub vpc_config: Vec<VpcConfigModel>,
     /// `permissions_config` block (exactly one).
-    pub permissions_config: Maybe<Vec<PermissionsConfigModel>>,
+    pub permissions_config: Vec<PermissionsConfigModel>,
     /// `instance_requirements` (at most one).
-    pub instance_requirements: Maybe<Vec<InstanceRequirementsModel>>,
+    pub instance_requirements: Vec<InstanceRequirementsModel>,
     /// `capacity_provider_scaling_config` (at most one).
-    pub capacity_provider_scaling_config: Maybe<Vec<ScalingConfigModel>>,
+    pub capacity_provider_scaling_config: Vec<ScalingConfigModel>,
     /// `propagate_tags` (at most one).
-    pub propagate_tags: Maybe<Vec<PropagateTagsModel>>,
+    pub propagate_tags: Vec<PropagateTagsModel>,
     /// `telemetry_config` (at most one).
-    pub telemetry_config: Maybe<Vec<TelemetryConfigModel>>,
+    pub telemetry_config: Vec<TelemetryConfigModel>,
     /// `tags`.
     pub tags: Maybe<BTreeMap<String, String>>,
     /// `tags_all` (computed).
@@ -68,7 +67,7 @@ pub struct PermissionsConfigModel {
 #[serde(default)]
 pub struct InstanceRequirementsModel {
     /// `architectures`.
-    pub architectures: Option<Vec<String>>,
+    pub architectures: Vec<String>,
     /// `allowed_instance_types`.
     pub allowed_instance_types: Option<Vec<String>>,
     /// `excluded_instance_types`.
@@ -83,8 +82,8 @@ pub struct ScalingConfigModel {
     pub max_vcpu_count: Option<i64>,
     /// `scaling_mode`.
     pub scaling_mode: Option<String>,
-    /// `scaling_policies`.
-    pub scaling_policies: Option<Vec<ScalingPolicyModel>>,
+    /// `scaling_policies` blocks.
+    pub scaling_policies: Vec<ScalingPolicyModel>,
 }
 
 /// One of `scaling_policies`.
@@ -92,9 +91,9 @@ pub struct ScalingConfigModel {
 #[serde(default)]
 pub struct ScalingPolicyModel {
     /// `predefined_metric_type`.
-    pub predefined_metric_type: Option<String>,
+    pub predefined_metric_type: String,
     /// `target_value`.
-    pub target_value: Option<f64>,
+    pub target_value: f64,
 }
 
 /// `propagate_tags`.
@@ -111,8 +110,8 @@ pub struct PropagateTagsModel {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TelemetryConfigModel {
-    /// `logging_config`.
-    pub logging_config: Option<Vec<LoggingConfigModel>>,
+    /// `logging_config` block.
+    pub logging_config: Vec<LoggingConfigModel>,
 }
 
 /// `telemetry_config.logging_config`.
@@ -138,50 +137,8 @@ pub struct TimeoutsModel {
 }
 
 impl CapacityProviderModel {
-    /// Reads a resource value.
-    pub fn from_value(v: &Value) -> Result<Self, Diagnostics> {
-        from_value(v).map_err(Diagnostics::from)
-    }
-
-    /// Builds a resource value of the resource schema's type.
-    pub fn to_value(&self) -> Result<Value, Diagnostics> {
-        to_value(self, &super::schema::resource_schema().value_type()).map_err(Diagnostics::from)
-    }
-
     /// The name, or an empty string.
     pub fn name(&self) -> &str {
         self.name.known().map(String::as_str).unwrap_or_default()
-    }
-
-    /// The first `vpc_config` block.
-    pub fn vpc(&self) -> Option<&VpcConfigModel> {
-        self.vpc_config.known().and_then(|v| v.first())
-    }
-
-    /// The first `permissions_config` block.
-    pub fn permissions(&self) -> Option<&PermissionsConfigModel> {
-        self.permissions_config.known().and_then(|v| v.first())
-    }
-
-    /// The first `instance_requirements` element.
-    pub fn instance_requirements(&self) -> Option<&InstanceRequirementsModel> {
-        self.instance_requirements.known().and_then(|v| v.first())
-    }
-
-    /// The first `capacity_provider_scaling_config` element.
-    pub fn scaling(&self) -> Option<&ScalingConfigModel> {
-        self.capacity_provider_scaling_config
-            .known()
-            .and_then(|v| v.first())
-    }
-
-    /// The first `propagate_tags` element.
-    pub fn propagate(&self) -> Option<&PropagateTagsModel> {
-        self.propagate_tags.known().and_then(|v| v.first())
-    }
-
-    /// The first `telemetry_config` element.
-    pub fn telemetry(&self) -> Option<&TelemetryConfigModel> {
-        self.telemetry_config.known().and_then(|v| v.first())
     }
 }

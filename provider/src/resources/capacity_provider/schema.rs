@@ -1,64 +1,69 @@
-//! The `lambda_capacity_provider` schema.
+//! The `lambda_capacity_provider` schema: one place per attribute.
 //!
-//! Names and nesting follow the HashiCorp AWS provider's `aws_lambda_capacity_provider`,
-//! so a configuration moves by renaming the resource type: `vpc_config` and
-//! `permissions_config` are blocks; `instance_requirements` and
-//! `capacity_provider_scaling_config` (and our `propagate_tags` and `telemetry_config`)
-//! are optional+computed attributes of type list(object), which Terraform also accepts in
-//! block syntax. Constraints come from the Lambda service model (see [`super::validate`]).
+//! Names and block structure follow the HashiCorp AWS provider's
+//! `aws_lambda_capacity_provider`, so a configuration moves by renaming the resource type.
+//! Nested configuration is real nested blocks, so modules can build every level with
+//! `dynamic` blocks. Each attribute names the AWS member it is sent as: its constraints,
+//! their text in the description and the docs come from AWS's model ([`AwsAttribute`]);
+//! rules across fields are data here, and the rules the model cannot say are in
+//! [`super::rules`].
 
 use std::time::Duration;
 
 use tfplug::schema::{Attribute, Block, NestedBlock, Schema};
-use tfplug::validate::{length_between, matches, size_between};
+use tfplug::validate::{NoNullElements, UniqueElements};
 use tfplug::value::Type;
 
 use crate::aws::TimeoutDefaults;
+use crate::aws::attribute::{AwsAttribute, block_items};
+use crate::aws::model::lambda::{
+    CapacityProviderLoggingConfig as Logging, CapacityProviderPermissionsConfig as Permissions,
+    CapacityProviderScalingConfig as Scaling, CapacityProviderVpcConfig as Vpc,
+    CreateCapacityProviderRequest as Create, InstanceRequirements as Requirements,
+    PropagateTags as Propagate, TagResourceRequest, TargetTrackingScalingPolicy as Policy,
+};
+use crate::resources::common::{data_region_attribute, region_attribute};
 use crate::tags;
 
-/// `CapacityProviderName` for create: 1–140 characters.
-pub const NAME_PATTERN: &str = "[a-zA-Z0-9-_]+";
-/// `CapacityProviderArn`.
-pub const ARN_PATTERN: &str = "arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+";
-/// `SubnetId`.
-pub const SUBNET_PATTERN: &str = "subnet-[0-9a-z]*";
-/// `SecurityGroupId`.
-pub const SECURITY_GROUP_PATTERN: &str = "sg-[0-9a-zA-Z]*";
-/// `RoleArn`.
-pub const ROLE_ARN_PATTERN: &str =
-    "arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+";
-/// `KMSKeyArnNonEmpty`.
-pub const KMS_KEY_ARN_PATTERN: &str = "arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*";
-/// `InstanceType`: 1–30 characters.
-pub const INSTANCE_TYPE_PATTERN: &str = "[a-zA-Z0-9\\.\\*\\-]+";
-/// `LogGroup`: 1–512 characters.
-pub const LOG_GROUP_PATTERN: &str = "[\\.\\-_/#A-Za-z0-9]+";
-/// `Architecture`.
-pub const ARCHITECTURES: &[&str] = &["x86_64", "arm64"];
-/// `CapacityProviderScalingMode`.
-pub const SCALING_MODES: &[&str] = &["Auto", "Manual"];
-/// `CapacityProviderPredefinedMetricType`.
-pub const METRIC_TYPES: &[&str] = &[
-    "LambdaCapacityProviderAverageCPUUtilization",
-    "LambdaCapacityProviderAverageGPUUtilization",
-];
-/// `PropagateTagsMode`.
-pub const PROPAGATE_TAGS_MODES: &[&str] = &["None", "Explicit"];
-/// `SystemLogLevel`.
-pub const SYSTEM_LOG_LEVELS: &[&str] = &["DEBUG", "INFO", "WARN"];
-
-/// An AWS region name.
-pub const REGION_PATTERN: &str = "[a-z]{2}(-[a-z]+)+-\\d{1,2}";
-
-/// The `region` argument (as in the AWS provider v6): where the resource is managed.
-pub fn region_attribute() -> Attribute {
-    Attribute::string("region")
-        .optional_computed()
-        .use_state_for_unknown()
-        .requires_replace()
-        .validator(matches(REGION_PATTERN, "an AWS region name"))
-        .description("Region where the capacity provider is managed. Defaults to the provider's region. Changing it replaces the capacity provider.")
+/// Attribute and block names used outside this file.
+pub mod names {
+    /// `name`.
+    pub const NAME: &str = "name";
+    /// `arn`.
+    pub const ARN: &str = "arn";
+    /// `state`.
+    pub const STATE: &str = "state";
+    /// `last_modified`.
+    pub const LAST_MODIFIED: &str = "last_modified";
+    /// `vpc_config`.
+    pub const VPC_CONFIG: &str = "vpc_config";
+    /// `vpc_config.subnet_ids`.
+    pub const SUBNET_IDS: &str = "subnet_ids";
+    /// `vpc_config.security_group_ids`.
+    pub const SECURITY_GROUP_IDS: &str = "security_group_ids";
+    /// `instance_requirements`.
+    pub const INSTANCE_REQUIREMENTS: &str = "instance_requirements";
+    /// `instance_requirements.architectures`.
+    pub const ARCHITECTURES: &str = "architectures";
+    /// `instance_requirements.allowed_instance_types`.
+    pub const ALLOWED_INSTANCE_TYPES: &str = "allowed_instance_types";
+    /// `instance_requirements.excluded_instance_types`.
+    pub const EXCLUDED_INSTANCE_TYPES: &str = "excluded_instance_types";
+    /// `capacity_provider_scaling_config`.
+    pub const SCALING_CONFIG: &str = "capacity_provider_scaling_config";
+    /// `capacity_provider_scaling_config.scaling_mode`.
+    pub const SCALING_MODE: &str = "scaling_mode";
+    /// `capacity_provider_scaling_config.scaling_policies`.
+    pub const SCALING_POLICIES: &str = "scaling_policies";
+    /// `propagate_tags`.
+    pub const PROPAGATE_TAGS: &str = "propagate_tags";
+    /// `propagate_tags.mode`.
+    pub const MODE: &str = "mode";
+    /// `propagate_tags.explicit_tags`.
+    pub const EXPLICIT_TAGS: &str = "explicit_tags";
 }
+
+use names::*;
 
 /// Default timeouts (the AWS provider's: 10m create and update, 30m delete).
 pub const TIMEOUTS: TimeoutDefaults = TimeoutDefaults {
@@ -67,51 +72,180 @@ pub const TIMEOUTS: TimeoutDefaults = TimeoutDefaults {
     delete: Duration::from_secs(1800),
 };
 
-/// The object type of one `instance_requirements` element.
-pub fn instance_requirements_type() -> Type {
-    Type::object([
-        ("architectures", Type::list(Type::String)),
-        ("allowed_instance_types", Type::list(Type::String)),
-        ("excluded_instance_types", Type::list(Type::String)),
-    ])
+/// The ARN AWS builds from a capacity provider's name, as tag calls receive it (the
+/// region and account do not change what the name may be).
+fn arn_of_name(name: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:123456789012:capacity-provider:{name}")
 }
 
-/// The object type of one `scaling_policies` element.
-pub fn scaling_policy_type() -> Type {
-    Type::object([
-        ("predefined_metric_type", Type::String),
-        ("target_value", Type::Number),
-    ])
+fn string_list(name: &str) -> Attribute {
+    Attribute::new(name, Type::list(Type::String))
 }
 
-/// The object type of one `capacity_provider_scaling_config` element.
-pub fn scaling_config_type() -> Type {
-    Type::object([
-        ("max_vcpu_count", Type::Number),
-        ("scaling_mode", Type::String),
-        ("scaling_policies", Type::list(scaling_policy_type())),
-    ])
+/// The `name` argument.
+pub fn name_attribute() -> Attribute {
+    Attribute::string(NAME)
+        .required()
+        .requires_replace()
+        .aws(&Create::CapacityProviderName)
+        .flows_into(&TagResourceRequest::Resource, arn_of_name)
+        .description("Name of the capacity provider. Changing it replaces the capacity provider.")
 }
 
-/// The object type of one `propagate_tags` element.
-pub fn propagate_tags_type() -> Type {
-    Type::object([
-        ("mode", Type::String),
-        ("explicit_tags", Type::map(Type::String)),
-    ])
+fn vpc_config() -> NestedBlock {
+    NestedBlock::list_max_one(
+        VPC_CONFIG,
+        Block::new()
+            .description("The VPC the instances run in. Changing it replaces the capacity provider.")
+            .attribute(
+                Attribute::new(SUBNET_IDS, Type::set(Type::String))
+                    .required()
+                    .aws(&Vpc::SubnetIds)
+                    .description("Subnets the instances run in, in one VPC; use subnets in at least three Availability Zones."),
+            )
+            .attribute(
+                Attribute::new(SECURITY_GROUP_IDS, Type::set(Type::String))
+                    .required()
+                    .aws(&Vpc::SecurityGroupIds)
+                    .description("Security groups of the instances, in the subnets' VPC."),
+            ),
+    )
+    .min_items(1)
+    .requires_replace()
 }
 
-/// The object type of one `logging_config` element.
-pub fn logging_config_type() -> Type {
-    Type::object([
-        ("system_log_level", Type::String),
-        ("log_group", Type::String),
-    ])
+fn permissions_config() -> NestedBlock {
+    NestedBlock::list_max_one(
+        "permissions_config",
+        Block::new()
+            .description("Permissions. Changing them replaces the capacity provider.")
+            .attribute(
+                Attribute::string("capacity_provider_operator_role_arn")
+                    .required()
+                    .aws(&Permissions::CapacityProviderOperatorRoleArn)
+                    .description("ARN of the IAM role Lambda assumes to manage the instances."),
+            ),
+    )
+    .min_items(1)
+    .requires_replace()
 }
 
-/// The object type of one `telemetry_config` element.
-pub fn telemetry_config_type() -> Type {
-    Type::object([("logging_config", Type::list(logging_config_type()))])
+fn instance_requirements() -> NestedBlock {
+    NestedBlock::list_max_one(
+        INSTANCE_REQUIREMENTS,
+        Block::new()
+            .description("Which EC2 instances Lambda may launch. Changing them replaces the capacity provider.")
+            .attribute(
+                string_list(ARCHITECTURES)
+                    .required()
+                    .aws(&Requirements::Architectures)
+                    .description("The instances' architecture."),
+            )
+            .attribute(
+                string_list(ALLOWED_INSTANCE_TYPES)
+                    .optional()
+                    .aws(&Requirements::AllowedInstanceTypes)
+                    .validator(UniqueElements)
+                    .conflicts_with([EXCLUDED_INSTANCE_TYPES])
+                    .description("Instance types Lambda may use (`*` wildcards allowed); all compatible types when unset."),
+            )
+            .attribute(
+                string_list(EXCLUDED_INSTANCE_TYPES)
+                    .optional()
+                    .aws(&Requirements::ExcludedInstanceTypes)
+                    .validator(UniqueElements)
+                    .description("Instance types Lambda may not use."),
+            ),
+    )
+    .requires_replace()
+}
+
+fn scaling_config() -> NestedBlock {
+    let policy = Block::new()
+        .description("A target-tracking scaling policy.")
+        .attribute(
+            Attribute::string("predefined_metric_type")
+                .required()
+                .aws(&Policy::PredefinedMetricType)
+                .description("The metric to track."),
+        )
+        .attribute(
+            Attribute::number("target_value")
+                .required()
+                .aws(&Policy::TargetValue)
+                .description("The value of the metric to keep."),
+        );
+    NestedBlock::list_max_one(
+        SCALING_CONFIG,
+        Block::new()
+            .description("Scaling, updated in place.")
+            .attribute(
+                Attribute::number("max_vcpu_count")
+                    .optional_computed()
+                    .aws(&Scaling::MaxVCpuCount)
+                    .description(
+                        "Most vCPUs the instances may have in all; AWS's default when unset.",
+                    ),
+            )
+            .attribute(
+                Attribute::string(SCALING_MODE)
+                    .required()
+                    .aws(&Scaling::ScalingMode)
+                    .description("`Auto`: Lambda scales; `Manual`: the `scaling_policies` do."),
+            )
+            .block(block_items(
+                NestedBlock::new(SCALING_POLICIES, tfplug::schema::BlockNesting::List, policy),
+                &Scaling::ScalingPolicies,
+            )),
+    )
+}
+
+fn propagate_tags() -> NestedBlock {
+    NestedBlock::list_max_one(
+        PROPAGATE_TAGS,
+        Block::new()
+            .description("Which tags Lambda copies to the instances it launches, updated in place.")
+            .attribute(
+                Attribute::string(MODE)
+                    .optional_computed()
+                    .aws(&Propagate::Mode)
+                    .description("`None`, or `Explicit` to copy `explicit_tags`."),
+            )
+            .attribute(
+                Attribute::new(EXPLICIT_TAGS, Type::map(Type::String))
+                    .optional()
+                    .aws(&Propagate::ExplicitTags)
+                    .validator(NoNullElements)
+                    .description("Tags copied to the instances with `mode = \"Explicit\"`."),
+            ),
+    )
+}
+
+fn telemetry_config() -> NestedBlock {
+    NestedBlock::list_max_one(
+        "telemetry_config",
+        Block::new()
+            .description("Telemetry, updated in place.")
+            .block(NestedBlock::list_max_one(
+                "logging_config",
+                Block::new()
+                    .description("Logs of the capacity provider.")
+                    .attribute(
+                        Attribute::string("system_log_level")
+                            .optional_computed()
+                            .aws(&Logging::SystemLogLevel)
+                            .description("Most detailed level of system logs sent."),
+                    )
+                    .attribute(
+                        Attribute::string("log_group")
+                            .optional_computed()
+                            .aws(&Logging::LogGroup)
+                            .description(
+                                "CloudWatch log group the logs go to; AWS's default when unset.",
+                            ),
+                    ),
+            )),
+    )
 }
 
 /// The resource schema.
@@ -123,189 +257,88 @@ pub fn resource_schema() -> Schema {
                  that Lambda manages and runs functions on. Only the scaling, propagate-tags, \
                  logging and tags settings change in place; everything else replaces it.",
             )
+            .attribute(name_attribute())
+            .attribute(region_attribute("capacity provider"))
             .attribute(
-                Attribute::string("name")
-                    .required()
-                    .requires_replace()
-                    .validator(length_between(1, 140))
-                    .validator(matches(NAME_PATTERN, "a capacity provider name (letters, digits, - and _)"))
-                    .description("Name of the capacity provider (API: `CapacityProviderName`), 1–140 letters, digits, `-` and `_`. Changing it replaces the capacity provider."),
-            )
-            .attribute(region_attribute())
-            .attribute(
-                Attribute::string("arn")
+                Attribute::string(ARN)
                     .computed()
                     .use_state_for_unknown()
-                    .description("ARN of the capacity provider (API: `CapacityProviderArn`)."),
+                    .description("ARN of the capacity provider."),
             )
             .attribute(
-                Attribute::string("state")
+                Attribute::string(STATE)
                     .computed()
-                    .description("State of the capacity provider (API: `State`): `Pending`, `Active`, `Failed` or `Deleting`."),
+                    .description("State of the capacity provider: `Pending`, `Active`, `Failed` or `Deleting`."),
             )
             .attribute(
-                Attribute::string("last_modified")
+                Attribute::string(LAST_MODIFIED)
                     .computed()
-                    .description("When the capacity provider was last modified (API: `LastModified`)."),
+                    .description("When the capacity provider was last modified."),
             )
             .attribute(
                 Attribute::string("kms_key_arn")
                     .optional_computed()
                     .use_state_for_unknown()
                     .requires_replace()
-                    .validator(length_between(0, 10000))
-                    .validator(matches(KMS_KEY_ARN_PATTERN, "a KMS key ARN"))
-                    .description("ARN of the KMS key that encrypts the instances' EBS volumes (API: `KmsKeyArn`). Changing it replaces the capacity provider."),
+                    .aws(&Create::KmsKeyArn)
+                    .description("KMS key that encrypts the instances' EBS volumes. Changing it replaces the capacity provider."),
             )
-            .attribute(
-                Attribute::new("instance_requirements", Type::list(instance_requirements_type()))
-                    .optional_computed()
-                    .use_state_for_unknown()
-                    .requires_replace()
-                    .description("At most one. Which EC2 instances Lambda may launch (API: `InstanceRequirements`): `architectures` (exactly one of `x86_64`, `arm64`; API `Architectures`), and either `allowed_instance_types` (API `AllowedInstanceTypes`) or `excluded_instance_types` (API `ExcludedInstanceTypes`), up to 400 each. Changing it replaces the capacity provider."),
-            )
-            .attribute(
-                Attribute::new("capacity_provider_scaling_config", Type::list(scaling_config_type()))
-                    .optional_computed()
-                    .use_state_for_unknown()
-                    .description("At most one. Scaling (API: `CapacityProviderScalingConfig`), updated in place: `max_vcpu_count` 2–15000 (API `MaxVCpuCount`), `scaling_mode` `Auto` or `Manual` (API `ScalingMode`), and with `Manual` 1–10 `scaling_policies` { `predefined_metric_type`, `target_value` 0–100 } (API `ScalingPolicies`)."),
-            )
-            .attribute(
-                Attribute::new("propagate_tags", Type::list(propagate_tags_type()))
-                    .optional_computed()
-                    .use_state_for_unknown()
-                    .description("At most one. Which tags Lambda copies to the instances it launches (API: `PropagateTags`), updated in place: `mode` `None` or `Explicit` (API `Mode`), `explicit_tags` up to 40 tags with `Explicit` (API `ExplicitTags`)."),
-            )
-            .attribute(
-                Attribute::new("telemetry_config", Type::list(telemetry_config_type()))
-                    .optional_computed()
-                    .use_state_for_unknown()
-                    .description("At most one. Telemetry (API: `TelemetryConfig`), updated in place: `logging_config` { `system_log_level` `DEBUG`, `INFO` or `WARN` (API `SystemLogLevel`), `log_group` (API `LogGroup`) }."),
-            )
-            .attribute(tags::tags_attribute())
+            .attribute(tags::tags_attribute().aws(&Create::Tags))
             .attribute(tags::tags_all_attribute())
-            .block(
-                NestedBlock::list_max_one(
-                    "vpc_config",
-                    Block::new()
-                        .description("The VPC the instances run in (API: `VpcConfig`). Changing it replaces the capacity provider.")
-                        .attribute(
-                            Attribute::new("subnet_ids", Type::set(Type::String))
-                                .required()
-                                .validator(size_between(1, 16))
-                                .validator(matches(SUBNET_PATTERN, "a subnet ID"))
-                                .description("1–16 subnet IDs (API: `SubnetIds`), in one VPC; use subnets in at least three Availability Zones."),
-                        )
-                        .attribute(
-                            Attribute::new("security_group_ids", Type::set(Type::String))
-                                .required()
-                                .validator(size_between(0, 5))
-                                .validator(matches(SECURITY_GROUP_PATTERN, "a security group ID"))
-                                .description("Up to 5 security group IDs (API: `SecurityGroupIds`), in the subnets' VPC."),
-                        ),
-                )
-                .min_items(1)
-                .requires_replace(),
-            )
-            .block(
-                NestedBlock::list_max_one(
-                    "permissions_config",
-                    Block::new()
-                        .description("Permissions (API: `PermissionsConfig`). Changing it replaces the capacity provider.")
-                        .attribute(
-                            Attribute::string("capacity_provider_operator_role_arn")
-                                .required()
-                                .validator(matches(ROLE_ARN_PATTERN, "an IAM role ARN"))
-                                .description("ARN of the IAM role Lambda assumes to manage the instances (API: `CapacityProviderOperatorRoleArn`)."),
-                        ),
-                )
-                .min_items(1)
-                .requires_replace(),
-            )
+            .block(vpc_config())
+            .block(permissions_config())
+            .block(instance_requirements())
+            .block(scaling_config())
+            .block(propagate_tags())
+            .block(telemetry_config())
             .block(TIMEOUTS.block()),
     )
 }
 
-/// The data source schema: the same attributes, all computed, found by `name` or `arn`.
+/// The data source schema: every attribute of the resource, computed, found by `name`
+/// or `arn`.
 pub fn data_source_schema() -> Schema {
-    let computed = |name: &str, ty: Type, desc: &str| {
-        Attribute::new(name, ty)
-            .computed()
-            .description(desc.to_string())
-    };
-    Schema::new(
-        Block::new()
-            .description("Reads an existing Lambda capacity provider by `name` or `arn`.")
-            .attribute(
-                Attribute::string("name")
-                    .optional_computed()
-                    .validator(length_between(1, 140))
-                    .validator(matches(NAME_PATTERN, "a capacity provider name"))
-                    .description("Name of the capacity provider. Set `name` or `arn`."),
-            )
-            .attribute(
-                Attribute::string("arn")
-                    .optional_computed()
-                    .validator(matches(ARN_PATTERN, "a capacity provider ARN"))
-                    .description("ARN of the capacity provider. Set `name` or `arn`."),
-            )
-            .attribute(
-                Attribute::string("region")
-                    .optional_computed()
-                    .validator(matches(REGION_PATTERN, "an AWS region name"))
-                    .description("Region to read from. Defaults to the provider's region."),
-            )
-            .attribute(computed("state", Type::String, "State (API: `State`)."))
-            .attribute(computed(
-                "last_modified",
-                Type::String,
-                "Last modification time (API: `LastModified`).",
-            ))
-            .attribute(computed(
-                "kms_key_arn",
-                Type::String,
-                "KMS key ARN (API: `KmsKeyArn`).",
-            ))
-            .attribute(computed(
-                "vpc_config",
-                Type::list(Type::object([
-                    ("subnet_ids", Type::set(Type::String)),
-                    ("security_group_ids", Type::set(Type::String)),
-                ])),
-                "VPC configuration (API: `VpcConfig`).",
-            ))
-            .attribute(computed(
-                "permissions_config",
-                Type::list(Type::object([(
-                    "capacity_provider_operator_role_arn",
-                    Type::String,
-                )])),
-                "Permissions (API: `PermissionsConfig`).",
-            ))
-            .attribute(computed(
-                "instance_requirements",
-                Type::list(instance_requirements_type()),
-                "Instance requirements (API: `InstanceRequirements`).",
-            ))
-            .attribute(computed(
-                "capacity_provider_scaling_config",
-                Type::list(scaling_config_type()),
-                "Scaling (API: `CapacityProviderScalingConfig`).",
-            ))
-            .attribute(computed(
-                "propagate_tags",
-                Type::list(propagate_tags_type()),
-                "Tag propagation (API: `PropagateTags`).",
-            ))
-            .attribute(computed(
-                "telemetry_config",
-                Type::list(telemetry_config_type()),
-                "Telemetry (API: `TelemetryConfig`).",
-            ))
-            .attribute(computed(
-                "tags",
-                Type::map(Type::String),
-                "Tags (API: `ListTags`).",
-            )),
-    )
+    let resource = resource_schema().block;
+    let mut block = Block::new()
+        .description("Reads an existing Lambda capacity provider by `name` or `arn`.")
+        .exactly_one_of([NAME, ARN])
+        .attribute(
+            Attribute::string(NAME)
+                .optional_computed()
+                .aws(&Create::CapacityProviderName)
+                .conflicts_with([ARN])
+                .description("Name of the capacity provider. Set `name` or `arn`."),
+        )
+        .attribute(
+            Attribute::string(ARN)
+                .optional_computed()
+                .aws(&crate::aws::model::lambda::GetCapacityProviderRequest::CapacityProviderName)
+                .description("ARN of the capacity provider. Set `name` or `arn`."),
+        )
+        .attribute(data_region_attribute());
+    for (name, attr) in &resource.attributes {
+        if !block.attributes.contains_key(name) && name != tags::TAGS_ALL {
+            block = block.attribute(computed_copy(attr));
+        }
+    }
+    for (name, nb) in &resource.blocks {
+        if name != "timeouts" {
+            block = block.attribute(
+                Attribute::new(name.clone(), nb.value_type())
+                    .computed()
+                    .description(nb.block.description.clone()),
+            );
+        }
+    }
+    Schema::new(block)
+}
+
+/// A resource attribute as a computed data source attribute (validators dropped: nothing
+/// is configured).
+fn computed_copy(attr: &Attribute) -> Attribute {
+    let mut copy = Attribute::new(attr.name.clone(), attr.value_type())
+        .computed()
+        .description(attr.description.clone());
+    copy.sent_as = attr.sent_as.clone();
+    copy
 }

@@ -1,0 +1,176 @@
+//! Building the state to store from what AWS returned, one way for create, update, read
+//! and import, so the state after an import equals the state after a create.
+//!
+//! AWS's answer, flattened into a full value of the resource's type, is the truth: every
+//! value it holds is shown, including those AWS set for fields left unset inside a
+//! configured block, so drift shows on refresh. [`reconcile`] only keeps the *form* of the
+//! prior value (the plan, or the previous state) where two forms mean the same thing:
+//! - null and an empty collection;
+//! - a list of strings with the same elements in another order;
+//! - a nested block the configuration does not have: it is not managed by Terraform and
+//!   stays absent (a plan may not add blocks the configuration lacks), unless the object
+//!   is being adopted (imported or moved), when everything AWS has is shown;
+//! - blocks AWS knows nothing of (`timeouts`) keep their prior value.
+
+use tfplug::schema::{Block, BlockNesting};
+use tfplug::value::Value;
+
+/// The state to store: `remote` (AWS's answer as a value of `block`'s type) in the form
+/// of `prior`. `adopting` is true when `prior` is an import or move stub.
+pub fn reconcile(block: &Block, prior: &Value, remote: Value, adopting: bool) -> Value {
+    let Value::Object(mut out) = remote else {
+        return remote;
+    };
+    for (name, value) in out.iter_mut() {
+        let before = prior.get_attr(name).unwrap_or(&Value::Unknown);
+        if let Some(nb) = block.blocks.get(name) {
+            let taken = std::mem::replace(value, Value::Null);
+            *value = reconcile_block(&nb.block, nb.nesting, before, taken, adopting);
+        } else {
+            let taken = std::mem::replace(value, Value::Null);
+            *value = same_meaning(before, taken);
+        }
+    }
+    Value::Object(out)
+}
+
+fn reconcile_block(
+    block: &Block,
+    nesting: BlockNesting,
+    prior: &Value,
+    remote: Value,
+    adopting: bool,
+) -> Value {
+    match nesting {
+        BlockNesting::Single | BlockNesting::Group => {
+            if remote.is_null() {
+                prior.clone()
+            } else {
+                reconcile(block, prior, remote, adopting)
+            }
+        }
+        BlockNesting::List => {
+            let before = prior.as_elements().unwrap_or(&[]);
+            let Value::List(items) = remote else {
+                return Value::List(Vec::new());
+            };
+            if before.is_empty() && !prior.is_unknown() && !adopting {
+                return Value::List(Vec::new());
+            }
+            Value::List(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let prior_item = before.get(i).unwrap_or(&Value::Unknown);
+                        reconcile(block, prior_item, item, adopting || before.is_empty())
+                    })
+                    .collect(),
+            )
+        }
+        // Sets and maps of blocks match no element by position: AWS's answer as it is.
+        BlockNesting::Set | BlockNesting::Map => remote,
+    }
+}
+
+fn is_empty_collection(v: &Value) -> bool {
+    match v {
+        Value::List(x) | Value::Set(x) | Value::Tuple(x) => x.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// `remote`, or `prior` where the two mean the same.
+fn same_meaning(prior: &Value, remote: Value) -> Value {
+    match (prior, remote) {
+        (Value::Null, r) if is_empty_collection(&r) => Value::Null,
+        (p, Value::Null) if is_empty_collection(p) => p.clone(),
+        (Value::List(p), Value::List(r))
+            if p.len() == r.len()
+                && p.iter().all(|x| matches!(x, Value::String(_)))
+                && Value::Set(p.clone()) == Value::Set(r.clone()) =>
+        {
+            Value::List(p.clone())
+        }
+        (_, r) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tfplug::schema::{Attribute, NestedBlock};
+
+    fn block() -> Block {
+        Block::new()
+            .attribute(Attribute::string("kms").optional_computed())
+            .attribute(Attribute::new(
+                "types",
+                tfplug::value::Type::list(tfplug::value::Type::String),
+            ))
+            .block(NestedBlock::list_max_one(
+                "scaling",
+                Block::new()
+                    .attribute(Attribute::number("max").optional_computed())
+                    .attribute(Attribute::string("mode").optional()),
+            ))
+    }
+
+    fn value(kms: Value, types: Value, scaling: Value) -> Value {
+        Value::object([("kms", kms), ("types", types), ("scaling", scaling)])
+    }
+
+    fn scaling(max: Value) -> Value {
+        Value::List(vec![Value::object([
+            ("max", max),
+            ("mode", Value::string("Auto")),
+        ])])
+    }
+
+    fn strings(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    #[test]
+    fn what_aws_set_inside_a_configured_block_shows() {
+        let prior = value(Value::Null, Value::Null, scaling(Value::Null));
+        let remote = value(
+            Value::string("k"),
+            strings(&[]),
+            scaling(Value::number(400)),
+        );
+        assert_eq!(
+            reconcile(&block(), &prior, remote, false),
+            value(Value::string("k"), Value::Null, scaling(Value::number(400)))
+        );
+    }
+
+    #[test]
+    fn blocks_the_configuration_lacks_stay_absent_unless_adopting() {
+        let prior = value(Value::Null, Value::Null, Value::List(vec![]));
+        let remote = value(Value::Null, Value::Null, scaling(Value::number(400)));
+        assert_eq!(
+            reconcile(&block(), &prior, remote.clone(), false),
+            value(Value::Null, Value::Null, Value::List(vec![]))
+        );
+        assert_eq!(reconcile(&block(), &prior, remote.clone(), true), remote);
+    }
+
+    #[test]
+    fn list_order_of_the_prior_value_is_kept_when_only_order_differs() {
+        let prior = value(Value::Null, strings(&["b", "a"]), Value::List(vec![]));
+        let remote = value(Value::Null, strings(&["a", "b"]), Value::List(vec![]));
+        assert_eq!(
+            reconcile(&block(), &prior, remote, false),
+            value(Value::Null, strings(&["b", "a"]), Value::List(vec![]))
+        );
+    }
+
+    #[test]
+    fn drift_of_configured_values_shows() {
+        let prior = value(Value::Null, Value::Null, scaling(Value::number(64)));
+        let remote = value(Value::Null, Value::Null, scaling(Value::number(128)));
+        assert_eq!(reconcile(&block(), &prior, remote.clone(), false), remote);
+    }
+}
