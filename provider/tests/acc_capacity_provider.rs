@@ -8,222 +8,25 @@
 //! and `LAMBDA_ACC_OPERATOR_ROLE_ARN`; tests that need the emulator's fault injection
 //! are skipped there. Without terraform on PATH (or `TF_BIN`) every test is skipped.
 
-use std::path::PathBuf;
+mod support;
+
 use std::time::{Duration, Instant};
 
-use acceptance_tests::harness::{AccEnv, Network};
 use acceptance_tests::{Emulator, EmulatorOptions, FaultKind, FaultSpec};
 use serde_json::Value;
-use tfplug::testing::{Plan, Workdir};
+use support::capacity_provider::{ADDRESS, ARM_REQUIREMENTS, MANUAL_SCALING};
+use support::{Diagnostics, Expect, setup};
 
-/// One test's environment (a private emulator, or real AWS when opted in), its
-/// Terraform working directory and the network its capacity providers use.
-struct Acc {
-    env: AccEnv,
-    wd: Workdir,
-    net: Network,
-    suffix: String,
+/// Asserts that one error says `summary`, mentions every `words` in its detail, points
+/// at a configuration line containing `line`, and is about the capacity provider.
+fn assert_error(errors: &Diagnostics, summary: &str, words: &[&str], line: &str) {
+    Expect::error()
+        .summary(summary)
+        .detail(words)
+        .code(line)
+        .address(ADDRESS)
+        .find_in(errors, "plan");
 }
-
-fn provider_dir() -> PathBuf {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-lambda"));
-    bin.parent().map(PathBuf::from).unwrap_or_default()
-}
-
-/// Sets up a test, or returns `None` (the test is skipped, saying why) when terraform is
-/// missing, a real-AWS run lacks credentials or variables, or `needs_emulator` and the
-/// run targets real AWS.
-fn setup(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
-    let env = match AccEnv::start_with(opts) {
-        Ok(env) => env,
-        Err(skip) => {
-            eprintln!("{skip}");
-            return None;
-        }
-    };
-    if needs_emulator && let Err(skip) = env.require_emulator() {
-        eprintln!("{skip}");
-        return None;
-    }
-    let wd = match env.workdir(&provider_dir()) {
-        Ok(wd) => wd,
-        Err(e) => panic!("creating the working directory: {e}"),
-    };
-    Some(Acc {
-        net: env.network().clone(),
-        env,
-        wd,
-        suffix: AccEnv::unique_suffix(),
-    })
-}
-
-impl Acc {
-    fn emu(&self) -> &Emulator {
-        match self.env.emulator() {
-            Some(e) => e,
-            None => panic!("this test needs the emulator"),
-        }
-    }
-
-    fn name(&self, base: &str) -> String {
-        format!("tfacc-{base}-{}", self.suffix)
-    }
-
-    /// A configuration with one capacity provider `lambda_capacity_provider.test`;
-    /// `body` goes inside the resource block, `provider` inside the provider block.
-    fn config(&self, name: &str, provider: &str, body: &str) -> String {
-        self.config_with(name, provider, body, "")
-    }
-
-    /// Like [`Acc::config`], with more top-level HCL after the resource.
-    fn config_with(&self, name: &str, provider: &str, body: &str, after: &str) -> String {
-        let subnets: Vec<String> = self
-            .net
-            .subnet_ids
-            .iter()
-            .map(|s| format!("{s:?}"))
-            .collect();
-        format!(
-            r#"
-terraform {{
-  required_providers {{
-    lambda = {{ source = "lambdakit/lambda" }}
-  }}
-}}
-
-provider "lambda" {{
-{provider}
-}}
-
-resource "lambda_capacity_provider" "test" {{
-  name = "{name}"
-
-  vpc_config {{
-    subnet_ids         = [{subnets}]
-    security_group_ids = ["{sg}"]
-  }}
-
-  permissions_config {{
-    capacity_provider_operator_role_arn = "{role}"
-  }}
-{body}
-}}
-{after}
-"#,
-            subnets = subnets.join(", "),
-            sg = self.net.security_group_id,
-            role = self.net.operator_role_arn,
-        )
-    }
-
-    fn write(&self, hcl: &str) {
-        if let Err(e) = self.wd.write_config(hcl) {
-            panic!("writing the configuration: {e}");
-        }
-    }
-
-    fn apply(&self) {
-        if let Err(e) = self.wd.apply() {
-            panic!("apply failed: {e}");
-        }
-    }
-
-    fn plan(&self) -> Plan {
-        match self.wd.plan() {
-            Ok(p) => p,
-            Err(e) => panic!("plan failed: {e}"),
-        }
-    }
-
-    fn destroy(&self) {
-        if let Err(e) = self.wd.destroy() {
-            panic!("destroy failed: {e}");
-        }
-    }
-
-    fn resource(&self) -> Value {
-        let state = match self.wd.state() {
-            Ok(s) => s,
-            Err(e) => panic!("terraform show failed: {e}"),
-        };
-        state
-            .resource("lambda_capacity_provider.test")
-            .unwrap_or_else(|| panic!("lambda_capacity_provider.test is not in the state"))
-    }
-
-    /// The emulator's record of the capacity provider called `name`.
-    fn emulated(&self, name: &str) -> Option<Value> {
-        let state = self.emu().state();
-        state["capacity_providers"]
-            .as_object()?
-            .values()
-            .find(|cp| cp["name"] == name)
-            .cloned()
-    }
-
-    /// Runs a plan expected to fail and returns its error diagnostics (from `-json`).
-    fn plan_errors(&self) -> Vec<Value> {
-        let out = match self
-            .wd
-            .expect_failure(&["plan", "-json", "-input=false", "-no-color"])
-        {
-            Ok(o) => o,
-            Err(e) => panic!("plan was expected to fail: {e}"),
-        };
-        diagnostics(&out.stdout, "error")
-    }
-}
-
-fn diagnostics(json_lines: &str, severity: &str) -> Vec<Value> {
-    json_lines
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|v| v["type"] == "diagnostic" && v["diagnostic"]["severity"] == severity)
-        .map(|v| v["diagnostic"].clone())
-        .collect()
-}
-
-/// Asserts that one error says `summary`, mentions every `words` in its detail, and
-/// points at a configuration line containing `line`.
-fn assert_error(errors: &[Value], summary: &str, words: &[&str], line: &str) {
-    let found = errors
-        .iter()
-        .find(|d| d["summary"].as_str().is_some_and(|s| s.contains(summary)));
-    let Some(d) = found else {
-        panic!("no error {summary:?} among {errors:#?}");
-    };
-    let detail = d["detail"].as_str().unwrap_or_default();
-    for w in words {
-        assert!(
-            detail.contains(w),
-            "detail of {summary:?} lacks {w:?}: {detail}"
-        );
-    }
-    let code = d["snippet"]["code"].as_str().unwrap_or_default();
-    assert!(
-        code.contains(line),
-        "error {summary:?} points at {code:?}, expected a line with {line:?}"
-    );
-    assert_eq!(d["address"], "lambda_capacity_provider.test", "{d:#}");
-}
-
-const MANUAL_SCALING: &str = r#"
-  capacity_provider_scaling_config {
-    max_vcpu_count = 64
-    scaling_mode   = "Manual"
-    scaling_policies {
-      predefined_metric_type = "LambdaCapacityProviderAverageCPUUtilization"
-      target_value           = 60
-    }
-  }
-"#;
-
-const ARM_REQUIREMENTS: &str = r#"
-  instance_requirements {
-    architectures          = ["arm64"]
-    allowed_instance_types = ["m7g.large", "m7g.xlarge"]
-  }
-"#;
 
 #[test]
 fn basic_create_read_destroy() {
@@ -263,7 +66,7 @@ output "ds_tags" { value = data.lambda_capacity_provider.by_arn.tags }
     acc.write(&hcl);
     acc.apply();
 
-    let r = acc.resource();
+    let r = acc.resource(ADDRESS);
     assert_eq!(r["name"], name.as_str());
     assert_eq!(r["state"], "Active");
     assert!(
@@ -284,19 +87,14 @@ output "ds_tags" { value = data.lambda_capacity_provider.by_arn.tags }
         "INFO"
     );
 
-    let outputs = acc
-        .wd
-        .run(&["output", "-json"])
-        .map(|o| o.stdout)
-        .unwrap_or_default();
-    let outputs: Value = serde_json::from_str(&outputs).unwrap_or(Value::Null);
+    let outputs = acc.outputs();
     assert_eq!(outputs["ds_state"]["value"], "Active", "{outputs:#}");
     assert_eq!(outputs["ds_max"]["value"], 64, "{outputs:#}");
     assert_eq!(outputs["ds_tags"]["value"]["env"], "test", "{outputs:#}");
 
     if acc.env.emulator().is_some() {
         let cp = acc
-            .emulated(&name)
+            .emulated_capacity_provider(&name)
             .unwrap_or_else(|| panic!("not in the emulator"));
         assert_eq!(cp["state"], "Active");
         assert_eq!(cp["tags"]["env"], "test");
@@ -317,7 +115,7 @@ output "ds_tags" { value = data.lambda_capacity_provider.by_arn.tags }
     acc.destroy();
     if acc.env.emulator().is_some() {
         assert!(
-            acc.emulated(&name).is_none(),
+            acc.emulated_capacity_provider(&name).is_none(),
             "destroy must wait until it is gone"
         );
     }
@@ -338,27 +136,10 @@ fn import_then_plan_is_empty() {
     acc.apply();
 
     // A second working directory with the same configuration imports it.
-    let mut wd2 = match Workdir::dev_override("lambdakit/lambda", &provider_dir()) {
-        Ok(w) => w,
-        Err(e) => panic!("{e}"),
-    };
-    if let Some(emu) = acc.env.emulator() {
-        wd2.set_env("AWS_ENDPOINT_URL", emu.url());
-        wd2.set_env("AWS_ACCESS_KEY_ID", "test");
-        wd2.set_env("AWS_SECRET_ACCESS_KEY", "test");
-        wd2.set_env("AWS_REGION", "us-east-1");
-        wd2.set_env("AWS_EC2_METADATA_DISABLED", "true");
-    }
-    if let Err(e) = wd2.write_config(&hcl) {
-        panic!("{e}");
-    }
-    if let Err(e) = wd2.import("lambda_capacity_provider.test", &name) {
-        panic!("terraform import failed: {e}");
-    }
-    let plan = match wd2.plan() {
-        Ok(p) => p,
-        Err(e) => panic!("{e}"),
-    };
+    let wd2 = acc.another_workdir();
+    wd2.write(&hcl);
+    wd2.import(ADDRESS, &name);
+    let plan = wd2.plan();
     assert!(
         plan.is_empty(),
         "plan after import must be empty: {:#}",
@@ -366,30 +147,15 @@ fn import_then_plan_is_empty() {
     );
 
     // The same with an import block, by ARN.
-    let arn = acc.resource()["arn"]
+    let arn = acc.resource(ADDRESS)["arn"]
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let mut wd3 = match Workdir::dev_override("lambdakit/lambda", &provider_dir()) {
-        Ok(w) => w,
-        Err(e) => panic!("{e}"),
-    };
-    if let Some(emu) = acc.env.emulator() {
-        wd3.set_env("AWS_ENDPOINT_URL", emu.url());
-        wd3.set_env("AWS_ACCESS_KEY_ID", "test");
-        wd3.set_env("AWS_SECRET_ACCESS_KEY", "test");
-        wd3.set_env("AWS_REGION", "us-east-1");
-        wd3.set_env("AWS_EC2_METADATA_DISABLED", "true");
-    }
-    let with_block =
-        format!("{hcl}\nimport {{\n  to = lambda_capacity_provider.test\n  id = \"{arn}\"\n}}\n");
-    if let Err(e) = wd3.write_config(&with_block) {
-        panic!("{e}");
-    }
-    let plan = match wd3.plan() {
-        Ok(p) => p,
-        Err(e) => panic!("{e}"),
-    };
+    let wd3 = acc.another_workdir();
+    wd3.write(&format!(
+        "{hcl}\nimport {{\n  to = lambda_capacity_provider.test\n  id = \"{arn}\"\n}}\n"
+    ));
+    let plan = wd3.plan();
     assert_eq!(
         plan.actions_for("lambda_capacity_provider.test"),
         vec!["no-op".to_string()]
@@ -407,7 +173,7 @@ fn scaling_change_updates_in_place() {
     let name = acc.name("scaling");
     acc.write(&acc.config(&name, "", &format!("{ARM_REQUIREMENTS}{MANUAL_SCALING}")));
     acc.apply();
-    let arn = acc.resource()["arn"].clone();
+    let arn = acc.resource(ADDRESS)["arn"].clone();
 
     let changed = MANUAL_SCALING
         .replace("max_vcpu_count = 64", "max_vcpu_count = 128")
@@ -434,7 +200,7 @@ fn scaling_change_updates_in_place() {
         vec!["update".to_string()]
     );
     acc.apply();
-    let r = acc.resource();
+    let r = acc.resource(ADDRESS);
     assert_eq!(r["arn"], arn, "an in-place update keeps the ARN");
     assert_eq!(
         r["capacity_provider_scaling_config"][0]["max_vcpu_count"],
@@ -452,7 +218,7 @@ fn scaling_change_updates_in_place() {
     );
     if acc.env.emulator().is_some() {
         let cp = acc
-            .emulated(&name)
+            .emulated_capacity_provider(&name)
             .unwrap_or_else(|| panic!("not in the emulator"));
         assert_eq!(cp["config"]["PropagateTags"]["Mode"], "None", "{cp:#}");
         assert_eq!(
@@ -488,7 +254,7 @@ fn instance_requirements_change_replaces() {
     );
     acc.apply();
     assert_eq!(
-        acc.resource()["instance_requirements"][0]["architectures"][0],
+        acc.resource(ADDRESS)["instance_requirements"][0]["architectures"][0],
         "x86_64"
     );
     acc.destroy();
@@ -504,22 +270,10 @@ fn disappears_and_is_recreated() {
     acc.apply();
 
     // Delete it behind Terraform's back with the SDK, and wait until it is gone.
-    let url = acc.emu().url();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build();
-    let Ok(rt) = rt else { panic!("runtime") };
-    rt.block_on(async {
-        let conf = aws_sdk_lambda::Config::builder()
-            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
-            .region(aws_sdk_lambda::config::Region::new("us-east-1"))
-            .endpoint_url(url)
-            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
-                "test", "test", None, None, "test",
-            ))
-            .build();
-        let client = aws_sdk_lambda::Client::from_conf(conf);
-        if let Err(e) = client
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        if let Err(e) = sdk
+            .client()
             .delete_capacity_provider()
             .capacity_provider_name(&name)
             .send()
@@ -529,7 +283,7 @@ fn disappears_and_is_recreated() {
         }
     });
     let deadline = Instant::now() + Duration::from_secs(30);
-    while acc.emulated(&name).is_some() && Instant::now() < deadline {
+    while acc.emulated_capacity_provider(&name).is_some() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
     let plan = acc.plan();
@@ -538,7 +292,7 @@ fn disappears_and_is_recreated() {
         vec!["create".to_string()]
     );
     acc.apply();
-    assert_eq!(acc.resource()["state"], "Active");
+    assert_eq!(acc.resource(ADDRESS)["state"], "Active");
     acc.destroy();
 }
 
@@ -655,16 +409,12 @@ fn ec2_unreachable_skips_checks_with_a_warning() {
     };
     let provider = "  endpoints {\n    ec2 = \"http://127.0.0.1:9\"\n  }\n";
     acc.write(&acc.config(&acc.name("noec2"), provider, ""));
-    let out = match acc.wd.run(&["plan", "-json", "-input=false", "-no-color"]) {
-        Ok(o) => o,
-        Err(e) => panic!("plan must not fail when EC2 is unreachable: {e}"),
-    };
-    let warnings = diagnostics(&out.stdout, "warning");
+    // plan must not fail when EC2 is unreachable
+    let warnings = acc.plan_diagnostics().warnings();
     assert!(
-        warnings.iter().any(|w| w["summary"]
-            .as_str()
-            .is_some_and(|s| s.contains("Skipped EC2 checks"))),
-        "{warnings:#?}"
+        warnings.has_summary("Skipped EC2 checks"),
+        "{}",
+        warnings.describe()
     );
 }
 
@@ -689,9 +439,9 @@ fn throttling_and_server_errors_still_converge() {
     let name = acc.name("faults");
     acc.write(&acc.config(&name, "", MANUAL_SCALING));
     acc.apply();
-    assert_eq!(acc.resource()["state"], "Active");
+    assert_eq!(acc.resource(ADDRESS)["state"], "Active");
     acc.destroy();
-    assert!(acc.emulated(&name).is_none());
+    assert!(acc.emulated_capacity_provider(&name).is_none());
     let calls = emu.calls();
     let create = calls
         .get("CreateCapacityProvider")
@@ -725,7 +475,7 @@ fn failed_capacity_provider_fails_apply_and_is_tainted() {
         let watcher = s.spawn(|| {
             let deadline = Instant::now() + Duration::from_secs(60);
             while Instant::now() < deadline {
-                if acc.emulated(&name).is_some() {
+                if acc.emulated_capacity_provider(&name).is_some() {
                     return acc
                         .emu()
                         .fail_capacity_provider(
@@ -738,14 +488,8 @@ fn failed_capacity_provider_fails_apply_and_is_tainted() {
             }
             false
         });
-        let out =
-            match acc
-                .wd
-                .expect_failure(&["apply", "-auto-approve", "-input=false", "-no-color"])
-            {
-                Ok(o) => o,
-                Err(e) => panic!("apply must fail: {e}"),
-            };
+        // apply must fail
+        let out = acc.fail(&["apply", "-auto-approve", "-input=false", "-no-color"]);
         assert!(
             watcher.join().unwrap_or(false),
             "the capacity provider was never failed"
@@ -755,16 +499,13 @@ fn failed_capacity_provider_fails_apply_and_is_tainted() {
         assert!(text.contains("reached state Failed"), "{text}");
         assert!(text.contains(&name), "{text}");
     });
-    let state = match acc.wd.state() {
-        Ok(s) => s,
-        Err(e) => panic!("{e}"),
-    };
+    let state = acc.state();
     assert!(
         state.resource_tainted("lambda_capacity_provider.test"),
         "{:#}",
         state.json()
     );
-    let r = acc.resource();
+    let r = acc.resource(ADDRESS);
     assert_eq!(r["state"], "Failed");
     assert!(r["arn"].is_string());
     // The tainted object is replaced by the next apply, and destroy cleans up.
@@ -774,7 +515,7 @@ fn failed_capacity_provider_fails_apply_and_is_tainted() {
         vec!["delete".to_string(), "create".to_string()]
     );
     acc.destroy();
-    assert!(acc.emulated(&name).is_none());
+    assert!(acc.emulated_capacity_provider(&name).is_none());
 }
 
 #[test]
@@ -790,14 +531,14 @@ fn default_tags_merge() {
         "  tags = { env = \"prod\", app = \"web\" }\n",
     ));
     acc.apply();
-    let r = acc.resource();
+    let r = acc.resource(ADDRESS);
     assert_eq!(r["tags"], serde_json::json!({"env": "prod", "app": "web"}));
     assert_eq!(
         r["tags_all"],
         serde_json::json!({"env": "prod", "app": "web", "team": "core"})
     );
     if acc.env.emulator().is_some() {
-        let cp = acc.emulated(&name).unwrap_or(Value::Null);
+        let cp = acc.emulated_capacity_provider(&name).unwrap_or(Value::Null);
         assert_eq!(
             cp["tags"],
             serde_json::json!({"env": "prod", "app": "web", "team": "core"})
@@ -821,13 +562,13 @@ fn default_tags_merge() {
         vec!["update".to_string()]
     );
     acc.apply();
-    let r = acc.resource();
+    let r = acc.resource(ADDRESS);
     assert_eq!(
         r["tags_all"],
         serde_json::json!({"env": "prod", "app": "web", "team": "platform"})
     );
     if acc.env.emulator().is_some() {
-        let cp = acc.emulated(&name).unwrap_or(Value::Null);
+        let cp = acc.emulated_capacity_provider(&name).unwrap_or(Value::Null);
         assert_eq!(
             cp["tags"],
             serde_json::json!({"env": "prod", "app": "web", "team": "platform"})
@@ -843,7 +584,7 @@ fn provider_schema_is_served() {
         return;
     };
     acc.write(&acc.config(&acc.name("schema"), "", ""));
-    let out = match acc.wd.run(&["providers", "schema", "-json"]) {
+    let out = match acc.run(&["providers", "schema", "-json"]) {
         Ok(o) => o,
         Err(e) => panic!("{e}"),
     };
@@ -899,31 +640,16 @@ fn delete_refused_while_versions_use_it_names_them() {
     let name = acc.name("inuse");
     acc.write(&acc.config(&name, "", ""));
     acc.apply();
-    let cp_arn = acc.resource()["arn"]
+    let cp_arn = acc.resource(ADDRESS)["arn"]
         .as_str()
         .unwrap_or_default()
         .to_string();
 
     // A function on the capacity provider, created behind Terraform's back.
-    let url = acc.emu().url();
     let fn_name = format!("fn-{name}");
-    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
-        panic!("runtime")
-    };
-    let client = aws_sdk_lambda::Client::from_conf(
-        aws_sdk_lambda::Config::builder()
-            .behavior_version(aws_sdk_lambda::config::BehaviorVersion::latest())
-            .region(aws_sdk_lambda::config::Region::new("us-east-1"))
-            .endpoint_url(url)
-            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
-                "test", "test", None, None, "test",
-            ))
-            .build(),
-    );
-    rt.block_on(async {
+    let sdk = acc.lambda_sdk();
+    let client = sdk.client();
+    sdk.block_on(async {
         use aws_sdk_lambda::types::{
             CapacityProviderConfig, FunctionCode, LambdaManagedInstancesCapacityProviderConfig,
             Runtime,
@@ -960,14 +686,8 @@ fn delete_refused_while_versions_use_it_names_them() {
         }
     });
 
-    let out =
-        match acc
-            .wd
-            .expect_failure(&["destroy", "-auto-approve", "-input=false", "-no-color"])
-        {
-            Ok(o) => o,
-            Err(e) => panic!("destroy must fail while a function uses the capacity provider: {e}"),
-        };
+    // destroy must fail while a function uses the capacity provider
+    let out = acc.fail(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
     let text = format!("{}{}", out.stdout, out.stderr);
     eprintln!("{text}");
     assert!(
@@ -975,12 +695,12 @@ fn delete_refused_while_versions_use_it_names_them() {
         "the error must name the function version: {text}"
     );
     assert!(
-        acc.emulated(&name).is_some(),
+        acc.emulated_capacity_provider(&name).is_some(),
         "the capacity provider must still exist"
     );
 
     // Without the function the destroy goes through.
-    rt.block_on(async {
+    sdk.block_on(async {
         let _ = client
             .delete_function()
             .function_name(&fn_name)
@@ -989,7 +709,7 @@ fn delete_refused_while_versions_use_it_names_them() {
     });
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        match acc.wd.destroy() {
+        match acc.try_destroy() {
             Ok(_) => break,
             Err(e) if Instant::now() > deadline => {
                 panic!("destroy after deleting the function: {e}")
@@ -997,7 +717,7 @@ fn delete_refused_while_versions_use_it_names_them() {
             Err(_) => std::thread::sleep(Duration::from_millis(500)),
         }
     }
-    assert!(acc.emulated(&name).is_none());
+    assert!(acc.emulated_capacity_provider(&name).is_none());
 }
 
 #[test]
@@ -1008,7 +728,7 @@ fn resource_region_argument() {
     let name = acc.name("region");
     acc.write(&acc.config(&name, "", "  region = \"eu-west-1\"\n"));
     acc.apply();
-    let r = acc.resource();
+    let r = acc.resource(ADDRESS);
     assert_eq!(r["region"], "eu-west-1");
     assert!(
         r["arn"].as_str().is_some_and(|a| a.contains(":eu-west-1:")),
@@ -1016,12 +736,12 @@ fn resource_region_argument() {
     );
     assert!(acc.plan().is_empty());
     acc.destroy();
-    assert!(acc.emulated(&name).is_none());
+    assert!(acc.emulated_capacity_provider(&name).is_none());
 
     // Without the argument the provider's region is used and recorded.
     acc.write(&acc.config(&name, "", ""));
     acc.apply();
-    assert_eq!(acc.resource()["region"], "us-east-1");
+    assert_eq!(acc.resource(ADDRESS)["region"], "us-east-1");
     acc.destroy();
 }
 
@@ -1039,8 +759,8 @@ fn profile_credentials_take_precedence_over_the_environment() {
         return;
     };
     // AWS_ACCESS_KEY_ID=test stays set (the harness sets it): `profile` must win.
-    let config = acc.wd.path().join("aws-config");
-    let credentials = acc.wd.path().join("aws-credentials");
+    let config = acc.path().join("aws-config");
+    let credentials = acc.path().join("aws-credentials");
     let files = [
         (&config, "[profile acc]\nregion = us-east-1\n"),
         (
@@ -1053,9 +773,8 @@ fn profile_credentials_take_precedence_over_the_environment() {
             panic!("writing {}: {e}", path.display());
         }
     }
-    acc.wd
-        .set_env("AWS_CONFIG_FILE", config.to_string_lossy().to_string());
-    acc.wd.set_env(
+    acc.set_env("AWS_CONFIG_FILE", config.to_string_lossy().to_string());
+    acc.set_env(
         "AWS_SHARED_CREDENTIALS_FILE",
         credentials.to_string_lossy().to_string(),
     );
@@ -1070,7 +789,7 @@ fn profile_credentials_take_precedence_over_the_environment() {
     // A profile that does not exist: the error names it as the source tried.
     acc.write(&acc.config(&name, "  profile = \"nope\"\n", ""));
     let errors = acc.plan_errors();
-    let found = errors.iter().any(|d| {
+    let found = errors.all().iter().any(|d| {
         d["summary"] == "No valid AWS credentials found"
             && d["detail"]
                 .as_str()
@@ -1126,7 +845,7 @@ fn assume_role_signs_every_call_with_the_role_session() {
         "",
     ));
     let errors = acc.plan_errors();
-    let found = errors.iter().any(|d| {
+    let found = errors.all().iter().any(|d| {
         d["detail"].as_str().is_some_and(|t| {
             t.contains(&format!("assume role {refused}"))
                 && t.contains("AWS_ACCESS_KEY_ID")
@@ -1176,12 +895,12 @@ fn moved_block_takes_over_the_aws_providers_capacity_provider() {
     let tags = "  tags = { env = \"dev\" }\n";
     acc.write(&acc.config(&name, "", tags));
     acc.apply();
-    let arn = acc.resource()["arn"].clone();
-    restate_as_aws_provider(&acc.wd.path().join("terraform.tfstate"));
+    let arn = acc.resource(ADDRESS)["arn"].clone();
+    restate_as_aws_provider(&acc.path().join("terraform.tfstate"));
 
     // Terraform needs the source provider present to read the state; our own binary
     // stands in for hashicorp/aws (it is only asked for its schema).
-    let stand_in = acc.wd.path().join("aws-provider-stand-in");
+    let stand_in = acc.path().join("aws-provider-stand-in");
     if let Err(e) = std::fs::create_dir(&stand_in).and_then(|()| {
         std::os::unix::fs::symlink(
             env!("CARGO_BIN_EXE_terraform-provider-lambda"),
@@ -1190,7 +909,7 @@ fn moved_block_takes_over_the_aws_providers_capacity_provider() {
     }) {
         panic!("setting up the stand-in provider: {e}");
     }
-    if let Err(e) = acc.wd.add_dev_override("hashicorp/aws", &stand_in) {
+    if let Err(e) = acc.add_dev_override("hashicorp/aws", &stand_in) {
         panic!("{e}");
     }
     if let Some(emu) = acc.env.emulator() {
@@ -1213,12 +932,9 @@ fn moved_block_takes_over_the_aws_providers_capacity_provider() {
     assert!(plan.is_empty(), "a move must plan no change: {change:#}");
 
     acc.apply();
-    let state = match acc.wd.state() {
-        Ok(s) => s,
-        Err(e) => panic!("{e}"),
-    };
+    let state = acc.state();
     assert_eq!(state.addresses(), vec!["lambda_capacity_provider.test"]);
-    let r = acc.resource();
+    let r = acc.resource(ADDRESS);
     assert_eq!(r["arn"], arn);
     assert_eq!(r["tags"], serde_json::json!({"env": "dev"}));
     assert_eq!(

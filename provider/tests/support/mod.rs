@@ -1,0 +1,135 @@
+//! What the provider's acceptance tests share: an environment per test (a private
+//! emulator, or real AWS when opted in), terraform commands in a working directory,
+//! diagnostics and where they point in the HCL, state comparison, and AWS SDK access
+//! to the emulator for changes made outside Terraform.
+//!
+//! Nothing here is specific to one resource type: resources are named by their
+//! Terraform address (`lambda_capacity_provider.test`, `data.lambda_capacity_provider.x`,
+//! `module.cp.lambda_capacity_provider.this`).
+//!
+//! With `LAMBDA_ACC_REAL_AWS=1` and AWS credentials in the environment the tests run
+//! against real AWS (see `acceptance_tests::harness`); tests that need the emulator are
+//! skipped there. Without terraform on PATH (or `TF_BIN`) every test is skipped.
+
+// Each test binary compiles this module and uses only part of it.
+#![allow(dead_code, unused_imports)]
+
+pub mod capacity_provider;
+pub mod compare;
+pub mod diagnostics;
+pub mod hcl;
+pub mod sdk;
+pub mod terraform;
+
+use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
+
+use acceptance_tests::harness::{AccEnv, Network};
+use acceptance_tests::{Emulator, EmulatorOptions};
+use serde_json::Value;
+
+pub use diagnostics::{Diagnostics, Expect};
+pub use hcl::Hcl;
+pub use terraform::Tf;
+
+/// One test's environment (a private emulator, or real AWS when opted in), its
+/// Terraform working directory and the network its resources use.
+///
+/// Derefs to [`Tf`], so `acc.apply()`, `acc.resource(address)` and the like run in the
+/// test's working directory.
+pub struct Acc {
+    /// Where the test runs.
+    pub env: AccEnv,
+    /// The test's Terraform working directory.
+    pub tf: Tf,
+    /// Subnets, security groups and the operator role (changeable per test).
+    pub net: Network,
+    suffix: String,
+}
+
+/// The directory holding the provider binary Terraform starts (`dev_overrides`).
+pub fn provider_dir() -> PathBuf {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-lambda"));
+    bin.parent().map(PathBuf::from).unwrap_or_default()
+}
+
+/// Sets up a test, or returns `None` (the test is skipped, saying why) when terraform is
+/// missing, a real-AWS run lacks credentials or variables, or `needs_emulator` and the
+/// run targets real AWS.
+pub fn setup(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
+    let env = match AccEnv::start_with(opts) {
+        Ok(env) => env,
+        Err(skip) => {
+            eprintln!("{skip}");
+            return None;
+        }
+    };
+    if needs_emulator && let Err(skip) = env.require_emulator() {
+        eprintln!("{skip}");
+        return None;
+    }
+    let wd = match env.workdir(&provider_dir()) {
+        Ok(wd) => wd,
+        Err(e) => panic!("creating the working directory: {e}"),
+    };
+    Some(Acc {
+        net: env.network().clone(),
+        env,
+        tf: Tf::new(wd),
+        suffix: AccEnv::unique_suffix(),
+    })
+}
+
+impl Acc {
+    /// The emulator; panics against real AWS (set `needs_emulator` in [`setup`]).
+    pub fn emu(&self) -> &Emulator {
+        match self.env.emulator() {
+            Some(e) => e,
+            None => panic!("this test needs the emulator"),
+        }
+    }
+
+    /// A resource name unique to this run: `tfacc-BASE-SUFFIX`.
+    pub fn name(&self, base: &str) -> String {
+        format!("tfacc-{base}-{}", self.suffix)
+    }
+
+    /// Another working directory (with its own, empty state) pointed at the same
+    /// environment: for imports into a fresh state.
+    pub fn another_workdir(&self) -> Tf {
+        match self.env.workdir(&provider_dir()) {
+            Ok(wd) => Tf::new(wd),
+            Err(e) => panic!("creating a second working directory: {e}"),
+        }
+    }
+
+    /// The emulator's record of the object called `name` in one collection of its state
+    /// dump (`capacity_providers`, `functions`, `durable_executions`), if any.
+    pub fn emulated(&self, collection: &str, name: &str) -> Option<Value> {
+        let state = self.emu().state();
+        state[collection]
+            .as_object()?
+            .values()
+            .find(|o| o["name"] == name)
+            .cloned()
+    }
+
+    /// An AWS SDK Lambda client talking to this test's emulator.
+    pub fn lambda_sdk(&self) -> sdk::Lambda {
+        sdk::Lambda::for_emulator(self.emu())
+    }
+}
+
+impl Deref for Acc {
+    type Target = Tf;
+
+    fn deref(&self) -> &Tf {
+        &self.tf
+    }
+}
+
+impl DerefMut for Acc {
+    fn deref_mut(&mut self) -> &mut Tf {
+        &mut self.tf
+    }
+}
