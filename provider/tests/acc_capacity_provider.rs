@@ -345,7 +345,7 @@ fn validation_error_both_instance_type_lists() {
     acc.write(&acc.config(&acc.name("both"), "", body));
     assert_error(
         &acc.plan_errors(),
-        "Conflicting instance type lists",
+        "Conflicting attributes",
         &["allowed_instance_types", "excluded_instance_types"],
         "excluded_instance_types",
     );
@@ -597,10 +597,6 @@ fn provider_schema_is_served() {
         "state",
         "last_modified",
         "kms_key_arn",
-        "instance_requirements",
-        "capacity_provider_scaling_config",
-        "propagate_tags",
-        "telemetry_config",
         "tags",
         "tags_all",
     ] {
@@ -609,7 +605,16 @@ fn provider_schema_is_served() {
             "missing attribute {a}: {r:#}"
         );
     }
-    for b in ["vpc_config", "permissions_config", "timeouts"] {
+    // Nested settings are real blocks, so modules can build them with `dynamic`.
+    for b in [
+        "vpc_config",
+        "permissions_config",
+        "instance_requirements",
+        "capacity_provider_scaling_config",
+        "propagate_tags",
+        "telemetry_config",
+        "timeouts",
+    ] {
         assert!(r["block_types"][b].is_object(), "missing block {b}: {r:#}");
     }
     assert!(p["data_source_schemas"]["lambda_capacity_provider"].is_object());

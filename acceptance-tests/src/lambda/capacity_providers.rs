@@ -12,9 +12,19 @@ use crate::clock::lambda_timestamp;
 use crate::ec2;
 use crate::state::{CapacityProvider, State};
 
-/// The API view of a capacity provider.
+/// The API view of a capacity provider: what was sent, with the values AWS fills in for
+/// members left out (the stored configuration stays what the caller sent).
 pub(crate) fn view(cp: &CapacityProvider) -> Value {
     let mut out = cp.config.clone();
+    if let Some(scaling) = out
+        .get_mut("CapacityProviderScalingConfig")
+        .and_then(Value::as_object_mut)
+    {
+        scaling
+            .entry("MaxVCpuCount")
+            .or_insert_with(|| json!(DEFAULT_MAX_VCPU_COUNT));
+    }
+    default_log_group(&mut out, &cp.name);
     out.insert("CapacityProviderArn".into(), json!(cp.arn));
     out.insert("State".into(), json!(cp.state));
     out.insert(
@@ -124,6 +134,23 @@ fn tags_of(input: &Value) -> BTreeMap<String, String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// MaxVCpuCount when the request leaves it out (AWS's documented default).
+const DEFAULT_MAX_VCPU_COUNT: u32 = 400;
+
+/// A logging configuration without a log group sends logs to AWS's default group,
+/// `/aws/lambda/capacity-provider/<name>` (the model's documentation of `LogGroup`).
+fn default_log_group(config: &mut Map<String, Value>, name: &str) {
+    if let Some(logging) = config
+        .get_mut("TelemetryConfig")
+        .and_then(|t| t.get_mut("LoggingConfig"))
+        .and_then(Value::as_object_mut)
+    {
+        logging
+            .entry("LogGroup")
+            .or_insert_with(|| json!(format!("/aws/lambda/capacity-provider/{name}")));
+    }
 }
 
 pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {

@@ -85,12 +85,15 @@ impl CapacityProviderResource {
         own_tags: Value,
         tags_all: &Tags,
     ) -> Result<Value> {
+        let adopting = base.get_attr(ARN).is_none_or(Value::is_null);
         let mut model = flatten(found);
+        if adopting {
+            model = model.without_create_defaults();
+        }
         model.region = Maybe::Known(region.to_string());
         model.tags_all = Maybe::Known(tags_all.clone());
         let mut remote = ty.encode(&model)?;
         set_attr(&mut remote, "tags", own_tags);
-        let adopting = base.get_attr(ARN).is_none_or(Value::is_null);
         Ok(reconcile(&self.schema, base, remote, adopting))
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use aws_sdk_lambda::types::{Architecture, CapacityProviderScalingMode};
 use serde::{Deserialize, Serialize};
 use tfplug::value::Maybe;
 
@@ -136,9 +137,37 @@ pub struct TimeoutsModel {
     pub delete: Option<String>,
 }
 
+/// MaxVCpuCount when CreateCapacityProvider leaves it out (AWS's documented default,
+/// which the service model does not state).
+const DEFAULT_MAX_VCPU_COUNT: i64 = 400;
+
 impl CapacityProviderModel {
     /// The name, or an empty string.
     pub fn name(&self) -> &str {
         self.name.known().map(String::as_str).unwrap_or_default()
+    }
+
+    /// Drops the blocks that hold exactly what AWS sets when they are left out at create
+    /// (one `x86_64` architecture; `Auto` scaling with the default vCPU limit): an adopted
+    /// capacity provider then matches a configuration that leaves them out, instead of
+    /// planning to remove (and for `instance_requirements`, replace) them.
+    pub fn without_create_defaults(mut self) -> Self {
+        let default_requirements = InstanceRequirementsModel {
+            architectures: vec![Architecture::X8664.as_str().to_string()],
+            allowed_instance_types: None,
+            excluded_instance_types: None,
+        };
+        if self.instance_requirements == [default_requirements] {
+            self.instance_requirements.clear();
+        }
+        let default_scaling = ScalingConfigModel {
+            max_vcpu_count: Some(DEFAULT_MAX_VCPU_COUNT),
+            scaling_mode: Some(CapacityProviderScalingMode::Auto.as_str().to_string()),
+            scaling_policies: Vec::new(),
+        };
+        if self.capacity_provider_scaling_config == [default_scaling] {
+            self.capacity_provider_scaling_config.clear();
+        }
+        self
     }
 }

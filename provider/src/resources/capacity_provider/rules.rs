@@ -266,8 +266,8 @@ mod tests {
             strs(&["m7g.large"]),
             strs(&["m7g.xlarge"]),
         )]);
-        let e = only_error_at(&validate_all(&c), ir_path(ALLOWED_INSTANCE_TYPES));
-        assert!(e.detail.contains(EXCLUDED_INSTANCE_TYPES), "{e}");
+        let e = only_error_at(&validate_all(&c), ir_path(EXCLUDED_INSTANCE_TYPES));
+        assert!(e.detail.contains(ALLOWED_INSTANCE_TYPES), "{e}");
     }
 
     #[test]

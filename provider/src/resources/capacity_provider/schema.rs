@@ -146,7 +146,6 @@ fn instance_requirements() -> NestedBlock {
                     .optional()
                     .aws(&Requirements::AllowedInstanceTypes)
                     .validator(UniqueElements)
-                    .conflicts_with([EXCLUDED_INSTANCE_TYPES])
                     .description("Instance types Lambda may use (`*` wildcards allowed); all compatible types when unset."),
             )
             .attribute(
@@ -154,6 +153,7 @@ fn instance_requirements() -> NestedBlock {
                     .optional()
                     .aws(&Requirements::ExcludedInstanceTypes)
                     .validator(UniqueElements)
+                    .conflicts_with([ALLOWED_INSTANCE_TYPES])
                     .description("Instance types Lambda may not use."),
             ),
     )

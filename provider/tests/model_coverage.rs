@@ -1,0 +1,166 @@
+//! Every member the provider sends to AWS with a constraint in AWS's model is checked at
+//! plan time: a model update that adds or tightens a constraint fails this test until an
+//! attribute declares the member (and so gets its validators) or the member is listed
+//! below with the reason it needs none.
+//!
+//! "Sent" means: an input member of a Lambda operation whose name appears as a string in
+//! the provider's source (every call names its operation once, in `send`/`call`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use terraform_provider_lambda::LambdaProvider;
+use terraform_provider_lambda::aws::attribute::member_name;
+use terraform_provider_lambda::aws::model::{Member, has_constraints, lambda};
+use tfplug::provider::Provider;
+use tfplug::schema::{Attribute, AttributeType, Block};
+
+/// Members whose values no attribute configures, and why their constraints hold anyway.
+const NOT_CONFIGURED: &[(&str, &str)] = &[
+    (
+        "ListFunctionVersionsByCapacityProvider.Marker",
+        "the pagination marker AWS returned",
+    ),
+    (
+        "ListFunctionVersionsByCapacityProvider.MaxItems",
+        "page size left to AWS's default",
+    ),
+    (
+        "ListTags.Resource",
+        "the ARN AWS returned; names are checked to fit it (flows_into)",
+    ),
+    (
+        "TagResource.Resource",
+        "the ARN AWS returned; names are checked to fit it (flows_into)",
+    ),
+    (
+        "UntagResource.Resource",
+        "the ARN AWS returned; names are checked to fit it (flows_into)",
+    ),
+    (
+        "UntagResource.TagKeys",
+        "keys of `tags`, checked by the Tags shape's key constraints",
+    ),
+];
+
+fn rust_sources(dir: &Path, out: &mut String) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_sources(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            // Tests may name operations they do not call.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            out.push_str(code);
+        }
+    }
+}
+
+/// Declared `sent_as` members of every attribute, at every depth, with whether the
+/// attribute has validators.
+fn declared(block: &Block, out: &mut BTreeMap<String, bool>) {
+    let mut visit = |attr: &Attribute| {
+        if let Some(member) = &attr.sent_as {
+            let has = !attr.validators.is_empty();
+            *out.entry(member.clone()).or_default() |= has;
+        }
+    };
+    for attr in block.attributes.values() {
+        visit(attr);
+        if let AttributeType::Nested(nested) = &attr.ty {
+            declared(&nested.as_block(), out);
+        }
+    }
+    for nb in block.blocks.values() {
+        declared(&nb.block, out);
+    }
+}
+
+#[test]
+fn every_constrained_member_sent_to_aws_has_validators() {
+    let mut source = String::new();
+    rust_sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut source,
+    );
+    let called: Vec<_> = lambda::OPERATIONS
+        .iter()
+        .filter(|op| source.contains(&format!("\"{}\"", op.name)))
+        .collect();
+    assert!(
+        called.iter().any(|op| op.name == "CreateCapacityProvider"),
+        "the source scan found no operations"
+    );
+
+    let provider = LambdaProvider::new();
+    let mut attrs = BTreeMap::new();
+    for r in provider.resources() {
+        declared(&r.schema().block, &mut attrs);
+    }
+    for d in provider.data_sources() {
+        declared(&d.schema().block, &mut attrs);
+    }
+    let all_members: Vec<&Member> = lambda::OPERATIONS
+        .iter()
+        .flat_map(|op| op.input_members.iter().copied())
+        .collect();
+    // Constraints belong to shapes: a member is covered when an attribute with
+    // validators declares any member of the same shape.
+    let covered_shapes: BTreeSet<&str> = all_members
+        .iter()
+        .filter(|m| attrs.get(&member_name(m)).copied().unwrap_or(false))
+        .map(|m| m.shape.name)
+        .collect();
+    for (declared_member, _) in &attrs {
+        assert!(
+            all_members
+                .iter()
+                .any(|m| &member_name(m) == declared_member),
+            "an attribute is declared as {declared_member}, which no operation takes"
+        );
+    }
+
+    let mut missing = Vec::new();
+    for op in &called {
+        for m in op.input_members {
+            if !has_constraints(m.shape) || covered_shapes.contains(m.shape.name) {
+                continue;
+            }
+            let name = member_name(m);
+            if NOT_CONFIGURED.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            missing.push(format!("{name} ({})", m.shape.name));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "members the provider sends with model constraints but no validating attribute \
+         (declare them with `.aws(&lambda::…)` or list them in NOT_CONFIGURED with a reason):\n  {}",
+        missing.join("\n  ")
+    );
+}
+
+#[test]
+fn every_schema_is_sound() {
+    let provider = LambdaProvider::new();
+    let mut problems = Vec::new();
+    for r in provider.resources() {
+        for p in r.schema().problems() {
+            problems.push(format!("resource {}: {p}", r.type_name()));
+        }
+    }
+    for d in provider.data_sources() {
+        for p in d.schema().problems() {
+            problems.push(format!("data source {}: {p}", d.type_name()));
+        }
+    }
+    for p in provider.schema().problems() {
+        problems.push(format!("provider: {p}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
