@@ -1,7 +1,8 @@
-//! The shared AWS layer every resource uses: clients, retries, waiters, timeouts and
-//! error-to-diagnostic mapping.
+//! The shared AWS layer every resource uses: clients, retries, waiters, timeouts,
+//! error-to-diagnostic mapping, and the EC2 look-ups and tag calls resources share.
 
 pub mod clients;
+pub mod credentials;
 pub mod ec2;
 pub mod endpoint;
 pub mod error;
