@@ -18,11 +18,22 @@ use tfplug::validate::{WholeNumber, length_between, matches, number_between};
 use tfplug::value::{AttributePath, Maybe, Type, Value, from_value};
 use tokio_util::sync::CancellationToken;
 
-use crate::aws::timeouts::{DurationString, parse_duration};
-use crate::aws::{AwsClients, AwsError, Budget, Endpoints, RetryPolicy};
+use crate::aws::credentials::{
+    Env, ProfileChoice, SelectedProfile, SharedFiles, nothing_found, profile_not_found,
+};
+use crate::aws::endpoint::EndpointUrl;
+use crate::aws::error::{UNREACHABLE_HINT, error_chain, is_connection_refused};
+use crate::aws::timeouts::DurationBetween;
+use crate::aws::{AwsClients, Budget, Endpoints, Error, ErrorClass, RetryPolicy};
 
 /// Default for `max_retries` (the same as the AWS provider's).
 pub const DEFAULT_MAX_RETRIES: u32 = 25;
+
+/// The session lengths STS allows for `assume_role.duration`.
+pub const ASSUME_ROLE_DURATION: DurationBetween = DurationBetween {
+    min: Duration::from_secs(15 * 60),
+    max: Duration::from_secs(12 * 3600),
+};
 
 /// The provider block's schema.
 pub fn schema() -> Schema {
@@ -88,7 +99,7 @@ pub fn schema() -> Schema {
                         .attribute(
                             Attribute::string("duration")
                                 .optional()
-                                .validator(DurationString)
+                                .validator(ASSUME_ROLE_DURATION)
                                 .description("Session duration, between `15m` and `12h` (e.g. `\"1h\"`)."),
                         ),
                 ),
@@ -98,9 +109,9 @@ pub fn schema() -> Schema {
                     "endpoints",
                     Block::new()
                         .description("Custom endpoint URLs (e.g. a local emulator). They take precedence over `AWS_ENDPOINT_URL[_SERVICE]`.")
-                        .attribute(Attribute::string("lambda").optional().description("Lambda endpoint URL."))
-                        .attribute(Attribute::string("ec2").optional().description("EC2 endpoint URL (plan-time checks of subnets, security groups and instance types)."))
-                        .attribute(Attribute::string("sts").optional().description("STS endpoint URL (credential check, assume role).")),
+                        .attribute(Attribute::string("lambda").optional().validator(EndpointUrl).description("Lambda endpoint URL."))
+                        .attribute(Attribute::string("ec2").optional().validator(EndpointUrl).description("EC2 endpoint URL (plan-time checks of subnets, security groups and instance types)."))
+                        .attribute(Attribute::string("sts").optional().validator(EndpointUrl).description("STS endpoint URL (credential check, assume role).")),
                 ),
             )
             .block(
@@ -263,6 +274,30 @@ impl ProviderConfig {
         }
     }
 
+    /// The STS endpoint when one is configured, and where: the provider block, then
+    /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, then the shared config file's
+    /// `endpoint_url` (`from_config`, as the SDK loaded it).
+    pub fn sts_endpoint(
+        &self,
+        from_config: Option<&str>,
+        env: Env<'_>,
+    ) -> Option<(String, &'static str)> {
+        if let Some(url) = self.endpoints().sts {
+            return Some((url, "the provider's `endpoints.sts`"));
+        }
+        if env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
+            return None;
+        }
+        for var in ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"] {
+            if let Some(url) = env(var) {
+                return Some((url, var));
+            }
+        }
+        from_config.map(|url| (url.to_string(), "`endpoint_url` of the shared config file"))
+    }
+
     fn assume_role(&self) -> Option<&AssumeRoleConfig> {
         self.assume_role.known().and_then(|v| v.first())
     }
@@ -300,6 +335,13 @@ pub async fn build_clients(
     cfg: &ProviderConfig,
     stop: &CancellationToken,
 ) -> Result<AwsClients, Diagnostics> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let block_profile = cfg.profile.known().map(String::as_str);
+    let profile = SelectedProfile::resolve(block_profile, &env);
+    if block_profile.is_some() {
+        // Credentials (and perhaps the region) can only come from this profile.
+        require_profile(&profile, &env)?;
+    }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::disabled())
         .timeout_config(
@@ -311,11 +353,14 @@ pub async fn build_clients(
     if let Some(region) = cfg.region.known() {
         loader = loader.region(Region::new(region.clone()));
     }
-    if let Some(profile) = cfg.profile.known() {
+    if let Some(profile) = block_profile {
         loader = loader.profile_name(profile);
     }
     let mut sdk = loader.load().await;
     let Some(region) = sdk.region().map(|r| r.to_string()) else {
+        if profile.is_explicit() {
+            require_profile(&profile, &env)?;
+        }
         return Err(Diagnostic::error(
             "No AWS region",
             "Set `region` in the provider block, or AWS_REGION in the environment, or a region in \
@@ -330,7 +375,7 @@ pub async fn build_clients(
     // AWS_ACCESS_KEY_ID is also set: the default chain would read the environment first,
     // which is not what a user who wrote `profile = "..."` (or who knows the AWS
     // provider) expects.
-    if let Some(profile) = cfg.profile.known() {
+    if let Some(profile) = block_profile {
         let from_profile = ProfileFileCredentialsProvider::builder()
             .configure(&AwsProviderConfig::default().with_region(Some(Region::new(region.clone()))))
             .profile_name(profile)
@@ -365,20 +410,15 @@ pub async fn build_clients(
             builder = builder.external_id(e.clone());
         }
         if let Some(d) = ar.duration.known() {
-            let path = AttributePath::attr("assume_role")
-                .child_index(0)
-                .child_attr("duration");
-            let dur = parse_duration(d).map_err(|e| {
-                Diagnostics::from(Diagnostic::error("Invalid duration", e).at(path.clone()))
-            })?;
-            if dur < Duration::from_secs(900) || dur > Duration::from_secs(43200) {
-                return Err(Diagnostic::error(
-                    "Invalid assume_role duration",
-                    format!("{d:?} is outside what STS allows: between 15m and 12h."),
+            let dur = ASSUME_ROLE_DURATION.check(d).map_err(|e| {
+                Diagnostics::from(
+                    Diagnostic::error("Invalid duration", format!("{e}.")).at(AttributePath::attr(
+                        "assume_role",
+                    )
+                    .child_index(0)
+                    .child_attr("duration")),
                 )
-                .at(path)
-                .into());
-            }
+            })?;
             builder = builder.session_length(dur);
         }
         let provider = builder.build().await;
@@ -397,60 +437,188 @@ pub async fn build_clients(
     );
 
     if cfg.skip_credentials_validation.known() != Some(&true) {
-        let source = cfg.credential_source(&|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
-        clients.account_id = Some(check_credentials(&sdk, &clients, &source, stop).await?);
+        let check = CredentialCheck {
+            source: cfg.credential_source(&env),
+            profile,
+            sts_endpoint: cfg.sts_endpoint(sdk.endpoint_url(), &env),
+            role_arn: cfg.assume_role().and_then(|a| a.role_arn.known().cloned()),
+            env: &env,
+        };
+        clients.account_id = Some(check_credentials(&sdk, &clients, &check, stop).await?);
     }
     Ok(clients)
 }
 
+/// Summary of every error about finding credentials.
+const NO_CREDENTIALS: &str = "No valid AWS credentials found";
+
+/// What to do when the credentials cannot be found.
+const CREDENTIALS_HINT: &str = "Set credentials in one of these places, or set \
+     `skip_credentials_validation = true` to defer the check to the first AWS call.";
+
+/// An error when `profile` is in neither shared file.
+fn require_profile(profile: &SelectedProfile, env: Env<'_>) -> Result<(), Diagnostics> {
+    let files = SharedFiles::locate(env);
+    if files.has_profile(&profile.name) {
+        return Ok(());
+    }
+    let mut d = Diagnostic::error(NO_CREDENTIALS, profile_not_found(profile, &files));
+    if profile.chosen_by == ProfileChoice::ProviderBlock {
+        d = d.at(AttributePath::attr("profile"));
+    }
+    Err(d.into())
+}
+
+/// What the credential check needs to explain a failure.
+struct CredentialCheck<'a> {
+    /// Where credentials are looked for ([`ProviderConfig::credential_source`]).
+    source: String,
+    /// The profile the credentials come from.
+    profile: SelectedProfile,
+    /// The STS endpoint, when one is configured, and where it was set.
+    sts_endpoint: Option<(String, &'static str)>,
+    /// The role of `assume_role`, if any.
+    role_arn: Option<String>,
+    env: Env<'a>,
+}
+
+impl CredentialCheck<'_> {
+    /// "the STS endpoint URL (from WHERE)", or just "the STS endpoint".
+    fn sts(&self) -> String {
+        match &self.sts_endpoint {
+            Some((url, from)) => format!("the STS endpoint {url} (from {from})"),
+            None => "the STS endpoint".to_string(),
+        }
+    }
+
+    /// A refused connection to STS (or to another endpoint of the credential source).
+    fn unreachable(&self, purpose: &str, error: &str) -> Diagnostic {
+        let target = if purpose.contains("STS") || self.role_arn.is_some() {
+            self.sts()
+        } else {
+            "an endpoint of the credential source".to_string()
+        };
+        Diagnostic::error(
+            "AWS endpoint unreachable",
+            format!(
+                "Could not connect to {target} {purpose}: connection refused.\n\n\
+                 {UNREACHABLE_HINT}\n\nError: {error}"
+            ),
+        )
+    }
+
+    /// Why the credential provider returned no credentials.
+    fn credentials_error(&self, e: &(dyn std::error::Error + 'static)) -> Diagnostic {
+        if is_connection_refused(e) {
+            return self.unreachable("to get credentials", &error_chain(e));
+        }
+        let files = SharedFiles::locate(self.env);
+        if self.profile.is_explicit() && !files.has_profile(&self.profile.name) {
+            return Diagnostic::error(NO_CREDENTIALS, profile_not_found(&self.profile, &files));
+        }
+        let not_loaded = is_not_loaded(e);
+        let detail = match (not_loaded, self.profile.chosen_by) {
+            (true, ProfileChoice::ProviderBlock) => format!(
+                "AWS profile {:?} (from {}) in {} has no usable credentials (keys, SSO, \
+                 credential_process or a role).",
+                self.profile.name,
+                self.profile.chosen_by,
+                files.describe()
+            ),
+            (true, _) => {
+                let found = nothing_found(&self.profile, &files, self.env);
+                match &self.role_arn {
+                    Some(arn) => format!(
+                        "{found}\n\nThese are the base credentials used to assume the role {arn}."
+                    ),
+                    None => found,
+                }
+            }
+            (false, _) => format!(
+                "Could not load AWS credentials from {}: {}",
+                self.source,
+                error_chain(e)
+            ),
+        };
+        Diagnostic::error(NO_CREDENTIALS, format!("{detail}\n\n{CREDENTIALS_HINT}"))
+    }
+
+    /// Why STS GetCallerIdentity failed.
+    fn caller_identity_error(&self, e: &Error) -> Diagnostic {
+        let answered = e.aws().filter(|a| {
+            a.status.is_some_and(|s| (400..500).contains(&s))
+                && !matches!(a.class, ErrorClass::Throttling { .. })
+        });
+        if e.aws().is_some_and(|a| a.class == ErrorClass::Unreachable) {
+            return self.unreachable(
+                "to check the credentials (STS GetCallerIdentity)",
+                &e.to_string(),
+            );
+        }
+        let skip = "Set `skip_credentials_validation = true` to skip this check.";
+        match answered {
+            Some(_) => Diagnostic::error(
+                "AWS credentials were rejected",
+                format!(
+                    "STS GetCallerIdentity failed with the credentials from {}: {e}\n\n{skip}",
+                    self.source
+                ),
+            ),
+            None => Diagnostic::error(
+                "Could not check the AWS credentials",
+                format!(
+                    "STS GetCallerIdentity at {} failed with the credentials from {}: {e}\n\n{skip}",
+                    self.sts(),
+                    self.source
+                ),
+            ),
+        }
+    }
+}
+
+/// True when the credential chain (possibly as the base of assume role) found no
+/// credentials at all, as opposed to finding some that failed to load. The SDK's
+/// `CredentialsError` is not re-exported by the crates this provider depends on, so its
+/// variant is read from its Debug form.
+fn is_not_loaded(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if format!("{err:?}").starts_with("CredentialsNotLoaded") {
+            return true;
+        }
+        current = err.source();
+    }
+    false
+}
+
 /// Resolves the credentials and calls STS GetCallerIdentity with them; returns the
-/// account ID. Errors say which credential source was tried.
+/// account ID. Errors say what went wrong in words: no credentials (and where the
+/// provider looked), a missing profile, an unreachable endpoint, rejected credentials.
 async fn check_credentials(
     sdk: &aws_config::SdkConfig,
     clients: &AwsClients,
-    source: &str,
+    check: &CredentialCheck<'_>,
     stop: &CancellationToken,
 ) -> Result<String, Diagnostics> {
     let Some(provider) = sdk.credentials_provider() else {
         return Err(Diagnostic::error(
-            "No AWS credentials",
-            format!("No credential provider is configured; tried {source}."),
+            NO_CREDENTIALS,
+            format!(
+                "No credential provider is configured; tried {}.",
+                check.source
+            ),
         )
         .into());
     };
     if let Err(e) = provider.provide_credentials().await {
-        return Err(Diagnostic::error(
-            "No valid AWS credentials found",
-            format!(
-                "Tried {source}: {}\n\nSet credentials in one of these places, or set \
-                 `skip_credentials_validation = true` to defer the check to the first AWS call.",
-                aws_sdk_lambda::error::DisplayErrorContext(&e)
-            ),
-        )
-        .into());
+        return Err(check.credentials_error(&e).into());
     }
     let budget = Budget::new(Duration::from_secs(120), stop.clone());
-    let sts = clients.sts.clone();
+    let req = clients.sts.get_caller_identity();
     let out = clients
-        .call(&budget, "GetCallerIdentity", || {
-            let sts = sts.clone();
-            async move {
-                sts.get_caller_identity()
-                    .send()
-                    .await
-                    .map_err(|e| AwsError::from_sdk("GetCallerIdentity", e))
-            }
-        })
+        .send(&budget, "GetCallerIdentity", || req.clone().send())
         .await
-        .map_err(|e| {
-            Diagnostics::from(Diagnostic::error(
-                "AWS credentials were rejected",
-                format!(
-                    "STS GetCallerIdentity failed with the credentials from {source}: {e}\n\nSet \
-                     `skip_credentials_validation = true` to skip this check."
-                ),
-            ))
-        })?;
+        .map_err(|e| Diagnostics::from(check.caller_identity_error(&e)))?;
     let account = out.account().unwrap_or_default().to_string();
     tracing::info!(account = %account, region = %clients.region, "AWS credentials validated");
     Ok(account)
@@ -551,6 +719,86 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("profile \"dev\""), "{s}");
+    }
+
+    #[test]
+    fn provider_block_values_are_checked_without_aws() {
+        let v = config(vec![
+            ("max_retries", Value::number(101)),
+            (
+                "assume_role",
+                Value::List(vec![Value::object([
+                    (
+                        "role_arn",
+                        Value::string("arn:aws:iam::123456789012:role/x"),
+                    ),
+                    ("session_name", Value::Null),
+                    ("external_id", Value::Null),
+                    ("duration", Value::string("10m")),
+                ])]),
+            ),
+            (
+                "endpoints",
+                Value::List(vec![Value::object([
+                    ("lambda", Value::string("localhost:4566")),
+                    ("ec2", Value::string("http://127.0.0.1:4566")),
+                    ("sts", Value::string("http://127.0.0.1:port")),
+                ])]),
+            ),
+        ]);
+        let mut diags = Diagnostics::new();
+        tfplug::validate::validate_block(&schema().block, &AttributePath::root(), &v, &mut diags);
+        let at = |path: AttributePath| {
+            diags
+                .iter()
+                .find(|d| d.is_error() && d.path.as_ref() == Some(&path))
+                .map(|d| d.detail.clone())
+                .unwrap_or_else(|| panic!("no error at {path:?} in {diags}"))
+        };
+        let ar = AttributePath::attr("assume_role").child_index(0);
+        let ep = AttributePath::attr("endpoints").child_index(0);
+        assert!(at(AttributePath::attr("max_retries")).contains("between 0 and 100"));
+        assert!(at(ar.child_attr("duration")).contains("between 15m and 12h"));
+        assert!(at(ep.child_attr("lambda")).contains("http://"));
+        assert!(at(ep.child_attr("sts")).contains("invalid port"));
+        assert_eq!(diags.iter().filter(|d| d.is_error()).count(), 4, "{diags}");
+    }
+
+    #[test]
+    fn sts_endpoint_names_where_it_was_set() {
+        let none = |_: &str| None;
+        let cfg = ProviderConfig::default();
+        assert_eq!(cfg.sts_endpoint(None, &none), None);
+        let global = |k: &str| (k == "AWS_ENDPOINT_URL").then(|| "http://g".to_string());
+        assert_eq!(
+            cfg.sts_endpoint(Some("http://profile"), &global),
+            Some(("http://g".into(), "AWS_ENDPOINT_URL"))
+        );
+        assert_eq!(
+            cfg.sts_endpoint(Some("http://profile"), &none)
+                .map(|(u, _)| u),
+            Some("http://profile".into())
+        );
+        let both = |k: &str| match k {
+            "AWS_ENDPOINT_URL" => Some("http://g".to_string()),
+            "AWS_ENDPOINT_URL_STS" => Some("http://sts".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            cfg.sts_endpoint(None, &both),
+            Some(("http://sts".into(), "AWS_ENDPOINT_URL_STS"))
+        );
+        let block = ProviderConfig {
+            endpoints: Maybe::Known(vec![EndpointsConfig {
+                sts: Maybe::Known("http://block".into()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        assert_eq!(
+            block.sts_endpoint(None, &both),
+            Some(("http://block".into(), "the provider's `endpoints.sts`"))
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Which endpoint an AWS call went to, for the errors that happen before any response
+//! Endpoint URLs: checking the ones a user configures ([`EndpointUrl`]), and knowing
+//! which endpoint an AWS call went to, for the errors that happen before any response
 //! arrives (a refused connection, a DNS failure): the SDK's transport errors do not say
 //! where they tried to connect.
 //!
@@ -13,6 +14,9 @@ use aws_sdk_lambda::config::endpoint::Endpoint;
 use aws_sdk_lambda::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_lambda::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_lambda::error::BoxError;
+use tfplug::diag::Diagnostics;
+use tfplug::validate::Validator;
+use tfplug::value::{AttributePath, Value};
 
 tokio::task_local! {
     static LAST_ENDPOINT: Cell<Option<String>>;
@@ -60,6 +64,59 @@ impl Intercept for RecordEndpoint {
     }
 }
 
+/// Checks an endpoint URL the way the SDK needs it: `http://` or `https://`, a host,
+/// and a port number if there is a port. Blank means "not set" and passes.
+pub fn check_endpoint_url(url: &str) -> Result<(), String> {
+    if url.trim().is_empty() {
+        return Ok(());
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err(format!("{url:?} contains whitespace"));
+    }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme).map(|_| &url[scheme.len()..]))
+    else {
+        return Err(format!(
+            "{url:?} is not an http:// or https:// URL (e.g. \"http://localhost:4566\")"
+        ));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, after)) => (host, after.strip_prefix(':')),
+            None => return Err(format!("{url:?} has an unclosed IPv6 address")),
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Err(format!("{url:?} has no host"));
+    }
+    if let Some(port) = port
+        && port.parse::<u16>().is_err()
+    {
+        return Err(format!("{url:?} has an invalid port {port:?}"));
+    }
+    Ok(())
+}
+
+/// Validates endpoint URLs at plan time (`terraform validate`).
+pub struct EndpointUrl;
+
+impl Validator for EndpointUrl {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        if let Value::String(url) = value
+            && let Err(e) = check_endpoint_url(url)
+        {
+            diags.error_at(path.clone(), "Invalid endpoint URL", format!("{e}."));
+        }
+    }
+}
+
 /// `scheme://host:port` of a URL (without path and query).
 fn origin(uri: &str) -> &str {
     let after_scheme = uri.find("://").map(|i| i + 3).unwrap_or(0);
@@ -84,6 +141,33 @@ mod tests {
             "https://ec2.us-east-1.amazonaws.com"
         );
         assert_eq!(origin("http://localhost:4566"), "http://localhost:4566");
+    }
+
+    #[test]
+    fn endpoint_urls() {
+        for ok in [
+            "http://127.0.0.1:4566",
+            "https://lambda.us-east-1.amazonaws.com",
+            "HTTP://localhost:4566/",
+            "http://[::1]:4566",
+            "http://localhost",
+            "",
+        ] {
+            assert_eq!(check_endpoint_url(ok), Ok(()), "{ok}");
+        }
+        for (bad, words) in [
+            ("localhost:4566", "not an http:// or https:// URL"),
+            ("ftp://host", "not an http:// or https:// URL"),
+            ("http://", "no host"),
+            ("http://:4566", "no host"),
+            ("http://localhost:45x6", "invalid port"),
+            ("http://localhost:70000", "invalid port"),
+            ("http://local host", "whitespace"),
+            ("http://[::1:4566", "IPv6"),
+        ] {
+            let e = check_endpoint_url(bad).err().unwrap_or_default();
+            assert!(e.contains(words), "{bad}: {e}");
+        }
     }
 
     #[tokio::test]

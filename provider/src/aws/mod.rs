@@ -1,9 +1,10 @@
 //! The shared AWS layer every resource uses: clients, retries, waiters, timeouts,
-//! error-to-diagnostic mapping, AWS's model constraints ([`model`], declared on attributes
-//! through [`attribute`]), tag calls and EC2 look-ups.
+//! error-to-diagnostic mapping, credentials, AWS's model constraints ([`model`], declared
+//! on attributes through [`attribute`]), tag calls and EC2 look-ups.
 
 pub mod attribute;
 pub mod clients;
+pub mod credentials;
 pub mod ec2;
 pub mod endpoint;
 pub mod error;

@@ -82,6 +82,39 @@ impl Validator for DurationString {
     }
 }
 
+/// A duration string within bounds (e.g. an STS session between 15m and 12h).
+pub struct DurationBetween {
+    /// Shortest allowed.
+    pub min: Duration,
+    /// Longest allowed.
+    pub max: Duration,
+}
+
+impl DurationBetween {
+    /// Parses `s` and checks the bounds; the error says what is allowed.
+    pub fn check(&self, s: &str) -> Result<Duration, String> {
+        let d = parse_duration(s)?;
+        if d < self.min || d > self.max {
+            return Err(format!(
+                "{s:?} is out of range: use a duration between {} and {}",
+                super::error::format_duration(self.min),
+                super::error::format_duration(self.max)
+            ));
+        }
+        Ok(d)
+    }
+}
+
+impl Validator for DurationBetween {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        if let Value::String(s) = value
+            && let Err(e) = self.check(s)
+        {
+            diags.error_at(path.clone(), "Invalid duration", format!("{e}."));
+        }
+    }
+}
+
 /// Default timeouts of a resource type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeoutDefaults {
@@ -194,6 +227,26 @@ mod tests {
         assert_eq!(d.get(&v, Operation::Delete), Duration::from_secs(1800));
         let none = Value::object([("timeouts", Value::Null)]);
         assert_eq!(d.get(&none, Operation::Create), Duration::from_secs(600));
+    }
+
+    #[test]
+    fn bounded_durations() {
+        let sts = DurationBetween {
+            min: Duration::from_secs(900),
+            max: Duration::from_secs(43200),
+        };
+        assert_eq!(sts.check("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(sts.check("15m"), Ok(Duration::from_secs(900)));
+        let e = sts.check("10m").err().unwrap_or_default();
+        assert!(e.contains("between 15m and 12h"), "{e}");
+        assert!(sts.check("13h").is_err());
+        assert!(sts.check("1x").is_err());
+        let mut diags = Diagnostics::new();
+        let path = AttributePath::attr("assume_role")
+            .child_index(0)
+            .child_attr("duration");
+        sts.validate(&path, &Value::string("5m"), &mut diags);
+        assert_eq!(diags.iter().next().and_then(|d| d.path.clone()), Some(path));
     }
 
     #[test]
