@@ -5,10 +5,12 @@
 //! - [`aws`]: the shared AWS layer (clients, retries, waiters, timeouts, errors).
 //! - [`tags`]: `default_tags` and `tags_all`.
 //! - [`resources`] and [`data_sources`]: what the provider manages and reads.
+//! - [`docs`]: the `docs` subcommand, writing the reference pages from the schemas.
 
 pub mod aws;
 pub mod config;
 pub mod data_sources;
+pub mod docs;
 pub mod resources;
 pub mod tags;
 

@@ -1,11 +1,13 @@
 //! The `terraform-provider-lambda` binary: serves the provider to Terraform.
 //!
 //! `terraform-provider-lambda --version` prints the version; `--debug` serves in
-//! reattach mode (prints `TF_REATTACH_PROVIDERS`).
+//! reattach mode (prints `TF_REATTACH_PROVIDERS`); `terraform-provider-lambda docs
+//! [--dir PATH]` writes the reference of the pages under `docs/` from the schemas.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use terraform_provider_lambda::{LambdaProvider, PROVIDER_ADDRESS, VERSION};
+use terraform_provider_lambda::{LambdaProvider, PROVIDER_ADDRESS, VERSION, docs};
 use tfplug::serve::{ServeError, ServeOptions, serve};
 use tfplug::server::ProviderService;
 
@@ -17,6 +19,10 @@ fn main() -> ExitCode {
     {
         println!("terraform-provider-lambda {VERSION}");
         return ExitCode::SUCCESS;
+    }
+    // A CLI subcommand: it runs without Terraform's magic cookie.
+    if args.first().is_some_and(|a| a == "docs") {
+        return docs_command(&args[1..]);
     }
     tfplug::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -40,4 +46,61 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+const DOCS_USAGE: &str = "usage: terraform-provider-lambda docs [--dir PATH]\n\n\
+Writes the argument and attribute reference of docs/resources/*.md and\n\
+docs/data-sources/*.md from the provider's schemas (run from the repository root;\n\
+--dir defaults to `docs`). Only the text between the generated-schema markers changes.";
+
+/// `docs [--dir PATH]`: prints the files it wrote; errors go to stderr with exit 1.
+fn docs_command(args: &[String]) -> ExitCode {
+    let dir = match docs_dir(args) {
+        Ok(Some(dir)) => dir,
+        Ok(None) => {
+            println!("{DOCS_USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("terraform-provider-lambda docs: {message}\n\n{DOCS_USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match docs::write_docs(&dir, &docs::provider_pages()) {
+        Ok(report) => {
+            for path in &report.written {
+                println!("wrote {}", path.display());
+            }
+            println!(
+                "{} written, {} already up to date",
+                report.written.len(),
+                report.unchanged.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("terraform-provider-lambda docs: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The docs directory from `docs`' arguments; `None` when help was asked for.
+fn docs_dir(args: &[String]) -> Result<Option<PathBuf>, String> {
+    let mut dir = PathBuf::from("docs");
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--dir" => match rest.next() {
+                Some(path) => dir = PathBuf::from(path),
+                None => return Err("--dir needs a path".to_string()),
+            },
+            other => match other.strip_prefix("--dir=") {
+                Some(path) => dir = PathBuf::from(path),
+                None => return Err(format!("unexpected argument {other:?}")),
+            },
+        }
+    }
+    Ok(Some(dir))
 }
