@@ -63,19 +63,23 @@ fn rust_sources(dir: &Path, out: &mut String) {
 /// Declared `sent_as` members of every attribute, at every depth, with whether the
 /// attribute has validators.
 fn declared(block: &Block, out: &mut BTreeMap<String, bool>) {
-    let mut visit = |attr: &Attribute| {
+    let visit = |attr: &Attribute, out: &mut BTreeMap<String, bool>| {
         if let Some(member) = &attr.sent_as {
             let has = !attr.validators.is_empty();
             *out.entry(member.clone()).or_default() |= has;
         }
     };
     for attr in block.attributes.values() {
-        visit(attr);
+        visit(attr, out);
         if let AttributeType::Nested(nested) = &attr.ty {
             declared(&nested.as_block(), out);
         }
     }
     for nb in block.blocks.values() {
+        // A list block's item count is enforced by its max_items (Terraform and tfplug).
+        if let Some(member) = &nb.sent_as {
+            *out.entry(member.clone()).or_default() |= nb.max_items > 0;
+        }
         declared(&nb.block, out);
     }
 }
@@ -124,7 +128,7 @@ fn every_constrained_member_sent_to_aws_has_validators() {
         );
     }
 
-    let mut missing = Vec::new();
+    let mut missing = BTreeSet::new();
     for op in &called {
         for m in op.input_members {
             if !has_constraints(m.shape) || covered_shapes.contains(m.shape.name) {
@@ -134,14 +138,14 @@ fn every_constrained_member_sent_to_aws_has_validators() {
             if NOT_CONFIGURED.iter().any(|(n, _)| *n == name) {
                 continue;
             }
-            missing.push(format!("{name} ({})", m.shape.name));
+            missing.insert(format!("{name} ({})", m.shape.name));
         }
     }
     assert!(
         missing.is_empty(),
         "members the provider sends with model constraints but no validating attribute \
          (declare them with `.aws(&lambda::…)` or list them in NOT_CONFIGURED with a reason):\n  {}",
-        missing.join("\n  ")
+        missing.into_iter().collect::<Vec<_>>().join("\n  ")
     );
 }
 

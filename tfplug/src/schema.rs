@@ -658,6 +658,8 @@ pub struct NestedBlock {
     pub max_items: i64,
     /// Any change inside the block replaces the resource.
     pub requires_replace: bool,
+    /// The remote API member the blocks are sent as, for descriptions and docs.
+    pub sent_as: Option<String>,
 }
 
 impl NestedBlock {
@@ -670,12 +672,19 @@ impl NestedBlock {
             min_items: 0,
             max_items: 0,
             requires_replace: false,
+            sent_as: None,
         }
     }
 
     /// A list block that may appear at most once (the AWS provider's usual shape).
     pub fn list_max_one(name: impl Into<String>, block: Block) -> Self {
         Self::new(name, BlockNesting::List, block).max_items(1)
+    }
+
+    /// Names the remote API member the blocks are sent as.
+    pub fn sent_as(mut self, member: impl Into<String>) -> Self {
+        self.sent_as = Some(member.into());
+        self
     }
 
     /// Sets the minimum number of blocks.

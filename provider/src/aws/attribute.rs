@@ -52,9 +52,11 @@ impl AwsAttribute for Attribute {
     }
 }
 
-/// Item counts of a list block from the member it is sent as: the model's maximum
-/// (its minimum applies only when the block is sent at all, so it is not enforced here).
+/// A list block sent as `member`: named in docs, with the model's maximum number of
+/// items (its minimum applies only when the block is sent at all, so it is not enforced
+/// here; a value rule says when it must be).
 pub fn block_items(block: NestedBlock, member: &'static Member) -> NestedBlock {
+    let block = block.sent_as(member_name(member));
     match member.shape.max {
         Some(max) => block.max_items(max as i64),
         None => block,

@@ -115,6 +115,10 @@ impl Validator for EndpointUrl {
             diags.error_at(path.clone(), "Invalid endpoint URL", format!("{e}."));
         }
     }
+
+    fn describe(&self) -> String {
+        "an `http://` or `https://` URL with a host".to_string()
+    }
 }
 
 /// `scheme://host:port` of a URL (without path and query).

@@ -113,6 +113,14 @@ impl Validator for DurationBetween {
             diags.error_at(path.clone(), "Invalid duration", format!("{e}."));
         }
     }
+
+    fn describe(&self) -> String {
+        format!(
+            "a duration between `{}` and `{}`",
+            super::error::format_duration(self.min),
+            super::error::format_duration(self.max)
+        )
+    }
 }
 
 /// Default timeouts of a resource type.
