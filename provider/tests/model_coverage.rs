@@ -119,7 +119,7 @@ fn every_constrained_member_sent_to_aws_has_validators() {
         .filter(|m| attrs.get(&member_name(m)).copied().unwrap_or(false))
         .map(|m| m.shape.name)
         .collect();
-    for (declared_member, _) in &attrs {
+    for declared_member in attrs.keys() {
         assert!(
             all_members
                 .iter()

@@ -284,8 +284,12 @@ impl Validator for SizeBetween {
 }
 
 /// Strings (or each string of a collection, or each map value) match a pattern.
+///
+/// The pattern is compiled on first use, not when the schema is built: a provider builds
+/// every schema at start-up, and compiling dozens of patterns there would cost
+/// milliseconds of every Terraform command.
 pub struct Matches {
-    regex: Result<Regex, String>,
+    regex: std::sync::OnceLock<Result<Regex, String>>,
     pattern: String,
     what: String,
 }
@@ -294,17 +298,22 @@ pub struct Matches {
 /// form in the error, e.g. "an IAM role ARN". A pattern that does not compile is reported
 /// by [`Validator::problem`] (so a test of the schema fails) and rejects every value.
 pub fn matches(pattern: &str, what: &str) -> Matches {
-    let anchored = format!("^(?:{pattern})$");
     Matches {
-        regex: Regex::new(&anchored).map_err(|e| e.to_string()),
+        regex: std::sync::OnceLock::new(),
         pattern: pattern.to_string(),
         what: what.to_string(),
     }
 }
 
 impl Matches {
+    fn regex(&self) -> &Result<Regex, String> {
+        self.regex.get_or_init(|| {
+            Regex::new(&format!("^(?:{})$", self.pattern)).map_err(|e| e.to_string())
+        })
+    }
+
     fn check(&self, text: &str, path: AttributePath, diags: &mut Diagnostics) {
-        match &self.regex {
+        match self.regex() {
             Ok(re) if re.is_match(text) => {}
             Ok(_) => diags.error_at(
                 path,
@@ -354,7 +363,7 @@ impl Validator for Matches {
     }
 
     fn problem(&self) -> Option<String> {
-        self.regex
+        self.regex()
             .as_ref()
             .err()
             .map(|e| format!("pattern {} does not compile: {e}", self.pattern))

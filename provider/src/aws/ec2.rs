@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 
+use tfplug::diag::{Diagnostic, Diagnostics};
+
 use super::clients::AwsClients;
 use super::error::{AwsError, Error, ErrorClass};
 use super::retry::Budget;
@@ -42,6 +44,38 @@ pub struct Ec2Facts {
     pub security_groups: BTreeMap<String, String>,
     /// Instance type → supported architectures, for the types that exist.
     pub instance_types: BTreeMap<String, Vec<String>>,
+}
+
+/// How long plan-time look-ups may take before they are skipped.
+const PLAN_LOOKUP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Plan-time checks of `what` against EC2: looks `query` up and applies `rules` to the
+/// facts. When EC2 cannot be reached or the caller may not describe these objects, the
+/// checks are skipped with a warning (AWS checks again at apply); they never fail a plan
+/// for that.
+pub async fn check_at_plan(
+    clients: &AwsClients,
+    query: &Ec2Query,
+    stop: &tokio_util::sync::CancellationToken,
+    what: &str,
+    rules: impl FnOnce(&Ec2Facts) -> Diagnostics,
+) -> Diagnostics {
+    if query.is_empty() {
+        return Diagnostics::new();
+    }
+    let budget = Budget::new(PLAN_LOOKUP_TIMEOUT, stop.clone());
+    match lookup(clients, &budget, query).await {
+        Ok(facts) => rules(&facts),
+        Err(Error::Stopped { .. }) => Diagnostics::new(),
+        Err(e) => Diagnostic::warning(
+            format!("Skipped EC2 checks of the {what}"),
+            format!(
+                "Subnets, security groups and instance types could not be checked at plan \
+                 time: {e}. AWS will check them when the {what} is created."
+            ),
+        )
+        .into(),
+    }
 }
 
 /// Looks the query's IDs up in EC2. IDs that do not exist are left out of the facts;

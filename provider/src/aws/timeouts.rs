@@ -123,6 +123,18 @@ impl Validator for DurationBetween {
     }
 }
 
+/// The `timeouts` block as a model, for resource models.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct TimeoutsModel {
+    /// `create`.
+    pub create: Option<String>,
+    /// `update`.
+    pub update: Option<String>,
+    /// `delete`.
+    pub delete: Option<String>,
+}
+
 /// Default timeouts of a resource type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeoutDefaults {

@@ -6,13 +6,16 @@ use tfplug::data_source::{DataReadRequest, DataSource};
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
 use tfplug::resource::{NewState, Result, ValueType};
-use tfplug::schema::Schema;
+use tfplug::schema::{Attribute, Block, Schema};
 use tfplug::value::{AttributePath, Maybe, Value};
 
+use crate::aws::attribute::AwsAttribute;
+use crate::aws::model::lambda;
 use crate::aws::{Budget, SharedClients, tagging};
 use crate::resources::capacity_provider::schema::names::{ARN, NAME};
 use crate::resources::capacity_provider::{TYPE_NAME, api, expand_flatten::flatten, schema};
-use crate::resources::common::{READ_TIMEOUT, REGION, label, text};
+use crate::resources::common::{READ_TIMEOUT, REGION, data_region_attribute, label, text};
+use crate::tags;
 
 /// The `lambda_capacity_provider` data source.
 #[derive(Clone, Debug)]
@@ -45,6 +48,54 @@ fn name_of(id: &str) -> &str {
         .unwrap_or(id)
 }
 
+/// The data source schema: every attribute of the resource, computed, found by `name`
+/// or `arn`.
+fn data_source_schema() -> Schema {
+    let resource = schema::resource_schema().block;
+    let mut block = Block::new()
+        .description("Reads an existing Lambda capacity provider by `name` or `arn`.")
+        .exactly_one_of([NAME, ARN])
+        .attribute(
+            Attribute::string(NAME)
+                .optional_computed()
+                .aws(&lambda::CreateCapacityProviderRequest::CapacityProviderName)
+                .conflicts_with([ARN])
+                .description("Name of the capacity provider. Set `name` or `arn`."),
+        )
+        .attribute(
+            Attribute::string(ARN)
+                .optional_computed()
+                .aws(&lambda::GetCapacityProviderRequest::CapacityProviderName)
+                .description("ARN of the capacity provider. Set `name` or `arn`."),
+        )
+        .attribute(data_region_attribute());
+    for (name, attr) in &resource.attributes {
+        if !block.attributes.contains_key(name) && name != tags::TAGS_ALL {
+            block = block.attribute(computed_copy(attr));
+        }
+    }
+    for (name, nb) in &resource.blocks {
+        if name != "timeouts" {
+            block = block.attribute(
+                Attribute::new(name.clone(), nb.value_type())
+                    .computed()
+                    .description(nb.block.description.clone()),
+            );
+        }
+    }
+    Schema::new(block)
+}
+
+/// A resource attribute as a computed data source attribute (validators dropped: nothing
+/// is configured).
+fn computed_copy(attr: &Attribute) -> Attribute {
+    let mut copy = Attribute::new(attr.name.clone(), attr.value_type())
+        .computed()
+        .description(attr.description.clone());
+    copy.sent_as = attr.sent_as.clone();
+    copy
+}
+
 #[async_trait]
 impl DataSource for CapacityProviderDataSource {
     fn type_name(&self) -> &str {
@@ -52,7 +103,7 @@ impl DataSource for CapacityProviderDataSource {
     }
 
     fn schema(&self) -> Schema {
-        schema::data_source_schema()
+        data_source_schema()
     }
 
     /// `name`/`arn` exclusivity is in the schema; an ARN of another region than `region`

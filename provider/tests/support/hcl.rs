@@ -1,8 +1,8 @@
 //! Where an attribute path lands in the HCL a test wrote.
 //!
 //! Terraform's JSON diagnostics carry no attribute path: Terraform turns the provider's
-//! path into a source range (the value of the attribute; for `tags["a"]` the `a = …`
-//! entry; for `list[2]` the third element). To assert the path, a test asks this module
+//! path into a source range (the value of the attribute; for `tags["a"]` the value of
+//! the `a = …` entry; for `list[2]` the third element). To assert the path, a test asks this module
 //! where that path is in its own configuration and compares positions.
 //!
 //! This reads the simple HCL tests write (attributes, blocks with labels, lists, objects,
@@ -372,7 +372,7 @@ fn element(b: &[u8], value: usize, index: usize) -> usize {
     }
 }
 
-/// Where the entry `key` of the object (map) expression at `value` starts (its key).
+/// Where the value of the entry `key` of the object (map) expression at `value` starts.
 fn entry(b: &[u8], value: usize, key: &str) -> usize {
     assert_eq!(
         b.get(value),
@@ -397,10 +397,11 @@ fn entry(b: &[u8], value: usize, key: &str) -> usize {
             i = expression_end(b, i, close, b"=: \t");
             String::from_utf8_lossy(&b[key_at..i]).into_owned()
         };
-        if name == key {
-            return key_at;
-        }
         i = skip_trivia(b, i, close, false);
+        if name == key {
+            // Terraform points a map element's path at its value expression.
+            return skip_trivia(b, i + 1, close, false);
+        }
         i = expression_end(b, i + 1, close, b",\n");
     }
 }
@@ -452,7 +453,7 @@ data "lambda_capacity_provider" "x" {
             at("instance_requirements[0].allowed_instance_types[2]").1,
             58
         );
-        assert_eq!(at("tags[\"a\"]").1, 35);
+        assert_eq!(at("tags[\"a\"]").1, 39);
         assert_eq!(at("timeouts.create").1, 23);
         let ds = Hcl::new("main.tf", CONFIG).at("data.lambda_capacity_provider.x", "name");
         assert_eq!((ds.line, ds.column), (21, 10));

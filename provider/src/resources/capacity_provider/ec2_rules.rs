@@ -2,22 +2,15 @@
 //! subnets and security groups exist and share one VPC, the subnets span three
 //! Availability Zones, instance types exist and support the architecture.
 //!
-//! [`ec2_rules`] is pure (facts in, diagnostics out); [`check_with_ec2`] gets the facts
-//! from [`crate::aws::ec2::lookup`] and skips the checks, with a warning, when EC2 cannot
-//! be asked.
+//! Pure: facts in, diagnostics out. [`crate::aws::ec2::check_at_plan`] gets the facts
+//! (and skips the checks, with a warning, when EC2 cannot be asked).
 
 use std::collections::BTreeSet;
-use std::time::Duration;
 
 use tfplug::diag::Diagnostics;
 use tfplug::value::{AttributePath, Value};
-use tokio_util::sync::CancellationToken;
 
-use crate::aws::ec2::{Ec2Facts, Ec2Query, lookup};
-use crate::aws::{AwsClients, Budget, Error};
-
-/// How long the plan-time look-ups may take before they are skipped.
-const LOOKUP_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::aws::ec2::{Ec2Facts, Ec2Query};
 
 fn elements(v: Option<&Value>) -> &[Value] {
     v.and_then(Value::as_elements).unwrap_or(&[])
@@ -227,36 +220,6 @@ pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
         }
     }
     diags
-}
-
-/// Plan-time checks against EC2, with the provider's retry policy. When EC2 cannot be
-/// reached or the caller may not describe these objects, the checks are skipped with a
-/// warning; they never fail a plan for that.
-pub async fn check_with_ec2(
-    clients: &AwsClients,
-    input: &Ec2CheckInput,
-    stop: &CancellationToken,
-) -> Diagnostics {
-    let query = input.query();
-    if query.is_empty() {
-        return Diagnostics::new();
-    }
-    let budget = Budget::new(LOOKUP_TIMEOUT, stop.clone());
-    match lookup(clients, &budget, &query).await {
-        Ok(facts) => ec2_rules(input, &facts),
-        Err(Error::Stopped { .. }) => Diagnostics::new(),
-        Err(e) => {
-            let mut d = Diagnostics::new();
-            d.warning(
-                "Skipped EC2 checks of the capacity provider",
-                format!(
-                    "Subnets, security groups and instance types could not be checked at \
-                     plan time: {e}. AWS will check them when the capacity provider is created."
-                ),
-            );
-            d
-        }
-    }
 }
 
 #[cfg(test)]

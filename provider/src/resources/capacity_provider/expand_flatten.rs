@@ -11,7 +11,7 @@ use aws_sdk_lambda::types::{
     CapacityProviderVpcConfig, InstanceRequirements, PropagateTags, PropagateTagsMode,
     SystemLogLevel, TargetTrackingScalingPolicy,
 };
-use tfplug::value::{Maybe, Value};
+use tfplug::value::Maybe;
 
 use super::model::*;
 use crate::aws::Error;
@@ -216,11 +216,6 @@ pub fn flatten(cp: &CapacityProvider) -> CapacityProviderModel {
     }
 }
 
-/// Replaces every unknown inside `v` with null (for states returned after a failure).
-pub fn unknowns_to_null(v: Value) -> Value {
-    v.transform(&mut |_, x| if x.is_unknown() { Value::Null } else { x })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,17 +262,5 @@ mod tests {
         assert_eq!(m.name, Maybe::Known("web".to_string()));
         assert!(m.propagate_tags.is_empty());
         assert!(m.telemetry_config.is_empty());
-    }
-
-    #[test]
-    fn unknowns_become_null() {
-        let v = Value::object([
-            ("a", Value::Unknown),
-            ("b", Value::List(vec![Value::Unknown])),
-        ]);
-        assert_eq!(
-            unknowns_to_null(v),
-            Value::object([("a", Value::Null), ("b", Value::List(vec![Value::Null]))])
-        );
     }
 }

@@ -20,7 +20,6 @@ pub mod rules;
 pub mod schema;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_lambda::types::CapacityProvider;
@@ -32,31 +31,28 @@ use tfplug::resource::{
 };
 use tfplug::schema::{Block, Schema};
 use tfplug::value::{Maybe, Value};
-use tokio_util::sync::CancellationToken;
 
-use crate::aws::ec2::lookup;
-use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, tagging};
+use crate::aws::ec2::check_at_plan;
+use crate::aws::{Budget, Error, Operation, SharedClients, tagging};
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
-    READ_TIMEOUT, clients_for, label, plan_region, set_attr, text, unknown_on_change,
+    READ_TIMEOUT, clients_for, label, partial_state, plan_region, set_attr, stored_name, text,
+    unknown_on_change,
 };
 use crate::tags::{self, Tags};
 use api::DeleteRefused;
 use ec2_rules::{Ec2CheckInput, ec2_rules};
-use expand_flatten::{flatten, unknowns_to_null};
+use expand_flatten::flatten;
 use model::CapacityProviderModel;
 use schema::TIMEOUTS;
-use schema::names::{ARN, LAST_MODIFIED, NAME, PROPAGATE_TAGS, SCALING_CONFIG, STATE};
+use schema::names::{ARN, LAST_MODIFIED, PROPAGATE_TAGS, SCALING_CONFIG, STATE};
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_capacity_provider";
 
 /// The blocks whose change UpdateCapacityProvider applies.
 const UPDATABLE: [&str; 3] = [SCALING_CONFIG, PROPAGATE_TAGS, "telemetry_config"];
-
-/// How long the plan-time EC2 look-ups may take before they are skipped.
-const EC2_LOOKUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The `lambda_capacity_provider` resource.
 #[derive(Clone, Debug)]
@@ -98,56 +94,6 @@ impl CapacityProviderResource {
     }
 }
 
-/// What is known about a capacity provider AWS accepted but that did not become ready:
-/// the plan, with what AWS said filled in and the rest null (Terraform then keeps it in
-/// state, tainted, instead of losing track of it).
-fn partial_state(planned: &Value, arn: Option<&str>, state: &str) -> Value {
-    let mut v = planned.clone();
-    if let Some(arn) = arn {
-        set_attr(&mut v, ARN, Value::string(arn));
-    }
-    set_attr(&mut v, STATE, Value::string(state));
-    unknowns_to_null(v)
-}
-
-/// The name in a stored state.
-fn stored_name(value: &Value) -> Result<String> {
-    text(value, NAME).map(str::to_string).ok_or_else(|| {
-        Diagnostic::error(
-            "Invalid state",
-            format!("The stored {TYPE_NAME} has no name."),
-        )
-        .into()
-    })
-}
-
-/// Plan-time checks against EC2, with the provider's retry policy. When EC2 cannot be
-/// reached or the caller may not describe these objects, the checks are skipped with a
-/// warning; they never fail a plan for that.
-async fn check_with_ec2(
-    clients: &AwsClients,
-    input: &Ec2CheckInput,
-    stop: &CancellationToken,
-) -> Diagnostics {
-    let query = input.query();
-    if query.is_empty() {
-        return Diagnostics::new();
-    }
-    let budget = Budget::new(EC2_LOOKUP_TIMEOUT, stop.clone());
-    match lookup(clients, &budget, &query).await {
-        Ok(facts) => ec2_rules(input, &facts),
-        Err(Error::Stopped { .. }) => Diagnostics::new(),
-        Err(e) => Diagnostic::warning(
-            "Skipped EC2 checks of the capacity provider",
-            format!(
-                "Subnets, security groups and instance types could not be checked at plan \
-                 time: {e}. AWS will check them when the capacity provider is created."
-            ),
-        )
-        .into(),
-    }
-}
-
 #[async_trait]
 impl Resource for CapacityProviderResource {
     fn type_name(&self) -> &str {
@@ -178,7 +124,14 @@ impl Resource for CapacityProviderResource {
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
         if plan.is_create() {
             let input = Ec2CheckInput::from_plan(&plan.planned);
-            let diags = check_with_ec2(&clients, &input, &ctx.stop).await;
+            let diags = check_at_plan(
+                &clients,
+                &input.query(),
+                &ctx.stop,
+                "capacity provider",
+                |facts| ec2_rules(&input, facts),
+            )
+            .await;
             plan.diagnostics.extend(diags);
         }
     }
@@ -214,6 +167,7 @@ impl Resource for CapacityProviderResource {
                 );
                 return Err(TfError::new(d).keep_state(partial_state(
                     &req.planned,
+                    ARN,
                     created.as_deref(),
                     &state,
                 )));
@@ -232,6 +186,7 @@ impl Resource for CapacityProviderResource {
         .map_err(|e| {
             e.keep_state(partial_state(
                 &req.planned,
+                ARN,
                 Some(found.capacity_provider_arn()),
                 found.state().as_str(),
             ))
@@ -240,7 +195,7 @@ impl Resource for CapacityProviderResource {
 
     async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.current)?;
-        let name = stored_name(&req.current)?;
+        let name = stored_name(&req.current, TYPE_NAME)?;
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
         let Some(found) = api::get(&clients, &budget, &name)
@@ -320,7 +275,7 @@ impl Resource for CapacityProviderResource {
 
     async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
         let clients = clients_for(&self.clients, &req.prior)?;
-        let name = stored_name(&req.prior)?;
+        let name = stored_name(&req.prior, TYPE_NAME)?;
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(
             TIMEOUTS.get(&req.prior, Operation::Delete),

@@ -9,6 +9,8 @@ use aws_sdk_lambda::types::{Architecture, CapacityProviderScalingMode};
 use serde::{Deserialize, Serialize};
 use tfplug::value::Maybe;
 
+use crate::aws::timeouts::TimeoutsModel;
+
 /// The whole resource.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -123,18 +125,6 @@ pub struct LoggingConfigModel {
     pub system_log_level: Option<String>,
     /// `log_group`.
     pub log_group: Option<String>,
-}
-
-/// `timeouts`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TimeoutsModel {
-    /// `create`.
-    pub create: Option<String>,
-    /// `update`.
-    pub update: Option<String>,
-    /// `delete`.
-    pub delete: Option<String>,
 }
 
 /// MaxVCpuCount when CreateCapacityProvider leaves it out (AWS's documented default,

@@ -22,7 +22,7 @@ use crate::aws::model::lambda::{
     CreateCapacityProviderRequest as Create, InstanceRequirements as Requirements,
     PropagateTags as Propagate, TagResourceRequest, TargetTrackingScalingPolicy as Policy,
 };
-use crate::resources::common::{data_region_attribute, region_attribute};
+use crate::resources::common::region_attribute;
 use crate::tags;
 
 /// Attribute and block names used outside this file.
@@ -293,52 +293,4 @@ pub fn resource_schema() -> Schema {
             .block(telemetry_config())
             .block(TIMEOUTS.block()),
     )
-}
-
-/// The data source schema: every attribute of the resource, computed, found by `name`
-/// or `arn`.
-pub fn data_source_schema() -> Schema {
-    let resource = resource_schema().block;
-    let mut block = Block::new()
-        .description("Reads an existing Lambda capacity provider by `name` or `arn`.")
-        .exactly_one_of([NAME, ARN])
-        .attribute(
-            Attribute::string(NAME)
-                .optional_computed()
-                .aws(&Create::CapacityProviderName)
-                .conflicts_with([ARN])
-                .description("Name of the capacity provider. Set `name` or `arn`."),
-        )
-        .attribute(
-            Attribute::string(ARN)
-                .optional_computed()
-                .aws(&crate::aws::model::lambda::GetCapacityProviderRequest::CapacityProviderName)
-                .description("ARN of the capacity provider. Set `name` or `arn`."),
-        )
-        .attribute(data_region_attribute());
-    for (name, attr) in &resource.attributes {
-        if !block.attributes.contains_key(name) && name != tags::TAGS_ALL {
-            block = block.attribute(computed_copy(attr));
-        }
-    }
-    for (name, nb) in &resource.blocks {
-        if name != "timeouts" {
-            block = block.attribute(
-                Attribute::new(name.clone(), nb.value_type())
-                    .computed()
-                    .description(nb.block.description.clone()),
-            );
-        }
-    }
-    Schema::new(block)
-}
-
-/// A resource attribute as a computed data source attribute (validators dropped: nothing
-/// is configured).
-fn computed_copy(attr: &Attribute) -> Attribute {
-    let mut copy = Attribute::new(attr.name.clone(), attr.value_type())
-        .computed()
-        .description(attr.description.clone());
-    copy.sent_as = attr.sent_as.clone();
-    copy
 }

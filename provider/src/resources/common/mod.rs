@@ -23,6 +23,12 @@ pub const READ_TIMEOUT: Duration = Duration::from_secs(300);
 /// The `region` attribute's name.
 pub const REGION: &str = "region";
 
+/// The `name` attribute's name.
+pub const NAME: &str = "name";
+
+/// The `state` attribute's name.
+pub const STATE: &str = "state";
+
 /// An AWS region name (not an AWS API member: regions are where calls go).
 const REGION_PATTERN: &str = "[a-z]{2}(-[a-z]+)+-\\d{1,2}";
 
@@ -79,6 +85,28 @@ pub fn plan_region(plan: &mut PlanContext, base: &Arc<AwsClients>) -> Arc<AwsCli
         set_attr(&mut plan.planned, REGION, Value::string(region));
     }
     base.for_region(text(&plan.planned, REGION))
+}
+
+/// The `name` of a stored state.
+pub fn stored_name(value: &Value, type_name: &str) -> Result<String, Diagnostic> {
+    text(value, NAME).map(str::to_string).ok_or_else(|| {
+        Diagnostic::error(
+            "Invalid state",
+            format!("The stored {type_name} has no name."),
+        )
+    })
+}
+
+/// What is known about an object AWS accepted but that did not become ready: the plan,
+/// with its ID attribute and `state` as AWS said and every unknown null, so Terraform
+/// keeps it in state (tainted) instead of losing track of it.
+pub fn partial_state(planned: &Value, id_attr: &str, id: Option<&str>, state: &str) -> Value {
+    let mut v = planned.clone();
+    if let Some(id) = id {
+        set_attr(&mut v, id_attr, Value::string(id));
+    }
+    set_attr(&mut v, STATE, Value::string(state));
+    v.transform(&mut |_, x| if x.is_unknown() { Value::Null } else { x })
 }
 
 /// On an in-place change, AWS sets these computed values anew: plan them unknown.
