@@ -7,52 +7,18 @@
 //! injects throttling needs the local emulator. Without terraform on PATH (or `TF_BIN`)
 //! every test is skipped.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use acceptance_tests::harness::{AccEnv, PROVIDER_SOURCE};
+use acceptance_tests::harness::PROVIDER_SOURCE;
 use acceptance_tests::{EmulatorOptions, FaultKind, FaultSpec};
 use serde_json::Value;
-use tfplug::testing::{CmdOutput, Workdir};
+use support::{Diagnostics, Tf, offline_workdir as workdir, setup};
 
 /// A generous bound for "fails fast": the old behaviour took about 109 s.
 const FAST: Duration = Duration::from_secs(20);
-
-fn provider_dir() -> PathBuf {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-lambda"));
-    bin.parent().map(PathBuf::from).unwrap_or_default()
-}
-
-/// A working directory whose provider process sees only `env` of the AWS settings (the
-/// test process's own credentials and shared files are blanked), or `None` when
-/// terraform is missing.
-fn workdir(env: &[(&str, &str)]) -> Option<Workdir> {
-    if !tfplug::testing::terraform_available() {
-        eprintln!("terraform not found: skipping");
-        return None;
-    }
-    let mut wd = match Workdir::dev_override(PROVIDER_SOURCE, &provider_dir()) {
-        Ok(wd) => wd,
-        Err(e) => panic!("creating the working directory: {e}"),
-    };
-    // Blank is "not set" for the SDK's environment credentials.
-    for (k, v) in [
-        ("AWS_ACCESS_KEY_ID", ""),
-        ("AWS_SECRET_ACCESS_KEY", ""),
-        ("AWS_SESSION_TOKEN", ""),
-        ("AWS_CONFIG_FILE", "/dev/null"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-        ("AWS_REGION", "us-east-1"),
-        ("AWS_DEFAULT_REGION", "us-east-1"),
-    ]
-    .iter()
-    .chain(env)
-    {
-        wd.set_env(*k, *v);
-    }
-    Some(wd)
-}
 
 /// A configuration with `provider_body` inside the provider block and a data source
 /// that makes Terraform configure the provider and call Lambda.
@@ -76,34 +42,13 @@ data "lambda_capacity_provider" "test" {{
     )
 }
 
-fn write(wd: &Workdir, hcl: &str) {
-    if let Err(e) = wd.write_config(hcl) {
-        panic!("writing the configuration: {e}");
-    }
-}
-
-fn expect_failure(wd: &Workdir, args: &[&str]) -> CmdOutput {
-    match wd.expect_failure(args) {
-        Ok(out) => out,
-        Err(e) => panic!("terraform {args:?} was expected to fail: {e}"),
-    }
-}
-
 /// Runs `terraform plan -json`, expected to fail; returns its error diagnostics and how
 /// long it took.
-fn plan_errors(wd: &Workdir) -> (Vec<Value>, Duration) {
+fn plan_errors(tf: &Tf) -> (Vec<Value>, Duration) {
     let started = Instant::now();
-    let out = expect_failure(wd, &["plan", "-json", "-input=false", "-no-color"]);
-    (diagnostics(&out.stdout, "error"), started.elapsed())
-}
-
-fn diagnostics(json_lines: &str, severity: &str) -> Vec<Value> {
-    json_lines
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|v| v["type"] == "diagnostic" && v["diagnostic"]["severity"] == severity)
-        .map(|v| v["diagnostic"].clone())
-        .collect()
+    let out = tf.fail(&["plan", "-json", "-input=false", "-no-color"]);
+    let errors = Diagnostics::from_json_lines(&out.stdout).errors();
+    (errors.all().to_vec(), started.elapsed())
 }
 
 /// The error whose summary is `summary`, after checking that its detail has every one
@@ -156,7 +101,7 @@ fn unreachable_endpoint_fails_fast_and_names_it() {
     ]) else {
         return;
     };
-    write(&wd, &config(""));
+    wd.write(&config(""));
     let (errors, took) = plan_errors(&wd);
     find_error(
         &errors,
@@ -182,12 +127,9 @@ fn unreachable_lambda_endpoint_fails_the_read_fast() {
     ]) else {
         return;
     };
-    write(
-        &wd,
-        &config(&format!(
-            "  skip_credentials_validation = true\n  endpoints {{\n    lambda = \"{url}\"\n  }}\n"
-        )),
-    );
+    wd.write(&config(&format!(
+        "  skip_credentials_validation = true\n  endpoints {{\n    lambda = \"{url}\"\n  }}\n"
+    )));
     let (errors, took) = plan_errors(&wd);
     find_error(
         &errors,
@@ -222,7 +164,7 @@ fn no_credentials_says_where_it_looked() {
     ]) else {
         return;
     };
-    write(&wd, &config(""));
+    wd.write(&config(""));
     let (errors, took) = plan_errors(&wd);
     find_error(
         &errors,
@@ -279,7 +221,7 @@ fn missing_profile_names_it_and_the_files_searched() {
         ]
     };
 
-    write(&wd, &config("  profile = \"nosuch\"\n"));
+    wd.write(&config("  profile = \"nosuch\"\n"));
     let (errors, _) = plan_errors(&wd);
     let expected = words("the provider's `profile`");
     let d = find_error(
@@ -296,7 +238,7 @@ fn missing_profile_names_it_and_the_files_searched() {
     wd.set_env("AWS_PROFILE", "nosuch");
     wd.set_env("AWS_REGION", "");
     wd.set_env("AWS_DEFAULT_REGION", "");
-    write(&wd, &config(""));
+    wd.write(&config(""));
     let (errors, _) = plan_errors(&wd);
     let expected = words("AWS_PROFILE");
     find_error(
@@ -310,10 +252,8 @@ fn missing_profile_names_it_and_the_files_searched() {
 #[test]
 fn provider_block_values_are_checked_at_validate() {
     let Some(wd) = workdir(&[]) else { return };
-    write(
-        &wd,
-        &config(
-            r#"
+    wd.write(&config(
+        r#"
   max_retries = 101
   assume_role {
     role_arn = "arn:aws:iam::123456789012:role/deployer"
@@ -324,9 +264,8 @@ fn provider_block_values_are_checked_at_validate() {
     sts    = "http://127.0.0.1:45x6"
   }
 "#,
-        ),
-    );
-    let out = expect_failure(&wd, &["validate", "-json", "-no-color"]);
+    ));
+    let out = wd.fail(&["validate", "-json", "-no-color"]);
     let report: Value = serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("terraform validate -json printed no JSON ({e}): {out:?}"));
     let errors: Vec<&Value> = report["diagnostics"]
@@ -359,25 +298,11 @@ fn provider_block_values_are_checked_at_validate() {
 
 #[test]
 fn ec2_checks_use_the_providers_retry_policy() {
-    let env = match AccEnv::start_with(EmulatorOptions::default()) {
-        Ok(env) => env,
-        Err(skip) => {
-            eprintln!("{skip}");
-            return;
-        }
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
     };
-    let emu = match env.require_emulator() {
-        Ok(emu) => emu,
-        Err(skip) => {
-            eprintln!("{skip}");
-            return;
-        }
-    };
-    let wd = match env.workdir(&provider_dir()) {
-        Ok(wd) => wd,
-        Err(e) => panic!("creating the working directory: {e}"),
-    };
-    let net = env.network();
+    let (emu, wd) = (acc.emu(), &acc.tf);
+    let net = &acc.net;
     let subnets: Vec<String> = net.subnet_ids.iter().map(|s| format!("{s:?}")).collect();
     let hcl = format!(
         r#"
@@ -392,7 +317,7 @@ provider "lambda" {{
 }}
 
 resource "lambda_capacity_provider" "test" {{
-  name = "tfacc-retries-{suffix}"
+  name = "{suffix}"
 
   vpc_config {{
     subnet_ids         = [{subnets}]
@@ -404,19 +329,16 @@ resource "lambda_capacity_provider" "test" {{
   }}
 }}
 "#,
-        suffix = AccEnv::unique_suffix(),
+        suffix = acc.name("retries"),
         subnets = subnets.join(", "),
         sg = net.security_group_id,
         role = net.operator_role_arn,
     );
-    write(&wd, &hcl);
+    wd.write(&hcl);
     // More throttles than the 3 retries the plan-time checks used to allow.
     emu.inject_fault(FaultSpec::times("DescribeSubnets", FaultKind::Throttle, 5));
-    let out = match wd.run(&["plan", "-json", "-input=false", "-no-color"]) {
-        Ok(out) => out,
-        Err(e) => panic!("plan failed: {e}"),
-    };
-    let warnings = diagnostics(&out.stdout, "warning");
+    let warnings = wd.plan_diagnostics().warnings();
+    let warnings = warnings.all();
     assert!(
         !warnings.iter().any(|w| w["summary"]
             .as_str()

@@ -80,6 +80,41 @@ pub fn setup(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
     })
 }
 
+/// A working directory without AWS: the provider process sees only `env` of the AWS
+/// settings (the test process's own credentials and shared files are blanked), for tests
+/// of what the provider says when AWS cannot be reached or credentials are missing.
+/// `None` (the test is skipped) when terraform is missing.
+pub fn offline_workdir(env: &[(&str, &str)]) -> Option<Tf> {
+    if !tfplug::testing::terraform_available() {
+        eprintln!("terraform not found: skipping");
+        return None;
+    }
+    let mut wd = match tfplug::testing::Workdir::dev_override(
+        acceptance_tests::harness::PROVIDER_SOURCE,
+        &provider_dir(),
+    ) {
+        Ok(wd) => wd,
+        Err(e) => panic!("creating the working directory: {e}"),
+    };
+    // Blank is "not set" for the SDK's environment credentials.
+    for (k, v) in [
+        ("AWS_ACCESS_KEY_ID", ""),
+        ("AWS_SECRET_ACCESS_KEY", ""),
+        ("AWS_SESSION_TOKEN", ""),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ]
+    .iter()
+    .chain(env)
+    {
+        wd.set_env(*k, *v);
+    }
+    Some(Tf::new(wd))
+}
+
 impl Acc {
     /// The emulator; panics against real AWS (set `needs_emulator` in [`setup`]).
     pub fn emu(&self) -> &Emulator {

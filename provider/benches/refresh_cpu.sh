@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The provider's CPU per resource per plan (refresh + plan), measured like a user sees it:
+# `terraform plan` of N capacity providers in state against the local emulator, next to the
+# same N of `terraform_data` (Terraform's own cost). CPU is user+system time of terraform
+# and every process it starts (the provider binaries), from getrusage of the children.
+#
+#   provider/benches/refresh_cpu.sh [N]            # N defaults to 30; release binaries
+#   PROVIDER_DIR=/other/target/release provider/benches/refresh_cpu.sh 30
+#
+# Needs `cargo build --release --workspace --bins` first, terraform on PATH, python3.
+set -euo pipefail
+N=${1:-30}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+provider_dir=${PROVIDER_DIR:-$root/target/release}
+emulator=${EMULATOR_BIN:-$root/target/release/lambda-emulator}
+work=$(mktemp -d)
+trap 'kill $emu_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$emulator" --listen "127.0.0.1:$port" > "$work/emulator.log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/_emulator/state" >/dev/null && break; sleep 0.1; done
+
+cat > "$work/dev.tfrc" <<TF
+provider_installation {
+  dev_overrides { "lambdakit/lambda" = "$provider_dir" }
+  direct {}
+}
+TF
+export TF_CLI_CONFIG_FILE=$work/dev.tfrc AWS_ENDPOINT_URL=http://127.0.0.1:$port \
+  AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test TF_IN_AUTOMATION=1
+
+subnets=$(curl -sf -X POST "http://127.0.0.1:$port/" -d 'Action=DescribeSubnets&Version=2016-11-15' \
+  | grep -o 'subnet-[0-9a-z]*' | sort -u | head -3 | sed 's/.*/"&"/' | paste -sd, -)
+sg=$(curl -sf -X POST "http://127.0.0.1:$port/" -d 'Action=DescribeSecurityGroups&Version=2016-11-15' \
+  | grep -o 'sg-[0-9a-zA-Z]*' | sort -u | head -1)
+
+mkdir -p "$work/base" "$work/cp"
+cat > "$work/base/main.tf" <<TF
+resource "terraform_data" "d" {
+  count = $N
+  input = "d-\${count.index}"
+}
+TF
+cat > "$work/cp/main.tf" <<TF
+terraform {
+  required_providers {
+    lambda = { source = "lambdakit/lambda" }
+  }
+}
+resource "lambda_capacity_provider" "p" {
+  count = $N
+  name  = "cpu-\${count.index}"
+  vpc_config {
+    subnet_ids         = [$subnets]
+    security_group_ids = ["$sg"]
+  }
+  permissions_config {
+    capacity_provider_operator_role_arn = "arn:aws:iam::123456789012:role/lambda-operator"
+  }
+  capacity_provider_scaling_config {
+    scaling_mode = "Auto"
+  }
+  tags = { env = "cpu" }
+}
+TF
+(cd "$work/base" && terraform apply -auto-approve -input=false >/dev/null)
+(cd "$work/cp" && terraform apply -auto-approve -input=false -parallelism=20 >/dev/null)
+
+# CPU seconds (user+sys) of `terraform plan` and its children, best of 5.
+cpu() {
+  python3 - "$1" <<'PY'
+import os, resource, subprocess, sys
+best = None
+for _ in range(5):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(["terraform", "plan", "-input=false", "-lock=false"], cwd=sys.argv[1],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    best = used if best is None else min(best, used)
+print(f"{best:.3f}")
+PY
+}
+base=$(cpu "$work/base")
+prov=$(cpu "$work/cp")
+python3 - "$N" "$base" "$prov" <<'PY'
+import sys
+n, base, prov = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"plan of {n}: terraform_data {base:.3f} s CPU, lambda_capacity_provider {prov:.3f} s CPU; "
+      f"provider's share {prov - base:.3f} s = {(prov - base) / n * 1000:.2f} ms per capacity provider")
+PY
