@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use tfplug::diag::Diagnostics;
 use tfplug::value::{AttributePath, Value};
 
+use super::schema::names::*;
 use crate::aws::ec2::{Ec2Facts, Ec2Query};
 
 fn elements(v: Option<&Value>) -> &[Value] {
@@ -39,8 +40,8 @@ fn known_strings(v: Option<&Value>) -> Option<Vec<String>> {
 impl Ec2CheckInput {
     /// Collects the known values from a planned (or configured) resource value.
     pub fn from_plan(planned: &Value) -> Self {
-        let vpc = elements(planned.get_attr("vpc_config")).first();
-        let ir = elements(planned.get_attr("instance_requirements")).first();
+        let vpc = elements(planned.get_attr(VPC_CONFIG)).first();
+        let ir = elements(planned.get_attr(INSTANCE_REQUIREMENTS)).first();
         let types = |name: &str| {
             elements(ir.and_then(|i| i.get_attr(name)))
                 .iter()
@@ -50,14 +51,13 @@ impl Ec2CheckInput {
                 .collect()
         };
         Self {
-            subnet_ids: known_strings(vpc.and_then(|v| v.get_attr("subnet_ids")))
+            subnet_ids: known_strings(vpc.and_then(|v| v.get_attr(SUBNET_IDS))).unwrap_or_default(),
+            security_group_ids: known_strings(vpc.and_then(|v| v.get_attr(SECURITY_GROUP_IDS)))
                 .unwrap_or_default(),
-            security_group_ids: known_strings(vpc.and_then(|v| v.get_attr("security_group_ids")))
-                .unwrap_or_default(),
-            architecture: known_strings(ir.and_then(|i| i.get_attr("architectures")))
+            architecture: known_strings(ir.and_then(|i| i.get_attr(ARCHITECTURES)))
                 .and_then(|a| (a.len() == 1).then(|| a[0].clone())),
-            allowed_instance_types: types("allowed_instance_types"),
-            excluded_instance_types: types("excluded_instance_types"),
+            allowed_instance_types: types(ALLOWED_INSTANCE_TYPES),
+            excluded_instance_types: types(EXCLUDED_INSTANCE_TYPES),
         }
     }
 
@@ -80,9 +80,9 @@ impl Ec2CheckInput {
 /// the bad IDs and point at their attributes.
 pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    let vpc_path = AttributePath::attr("vpc_config").child_index(0);
-    let subnet_path = vpc_path.child_attr("subnet_ids");
-    let sg_path = vpc_path.child_attr("security_group_ids");
+    let vpc_path = AttributePath::attr(VPC_CONFIG).child_index(0);
+    let subnet_path = vpc_path.child_attr(SUBNET_IDS);
+    let sg_path = vpc_path.child_attr(SECURITY_GROUP_IDS);
 
     let missing: Vec<&str> = input
         .subnet_ids
@@ -188,10 +188,10 @@ pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
         }
     }
 
-    let ir_path = AttributePath::attr("instance_requirements").child_index(0);
+    let ir_path = AttributePath::attr(INSTANCE_REQUIREMENTS).child_index(0);
     for (list, entries) in [
-        ("allowed_instance_types", &input.allowed_instance_types),
-        ("excluded_instance_types", &input.excluded_instance_types),
+        (ALLOWED_INSTANCE_TYPES, &input.allowed_instance_types),
+        (EXCLUDED_INSTANCE_TYPES, &input.excluded_instance_types),
     ] {
         for (i, ty) in entries {
             let p = ir_path.child_attr(list).child_index(*i as i64);
@@ -201,7 +201,7 @@ pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
                     "Unknown instance type",
                     format!("Instance type {ty:?} does not exist in this region."),
                 ),
-                Some(archs) if list == "allowed_instance_types" => {
+                Some(archs) if list == ALLOWED_INSTANCE_TYPES => {
                     if let Some(arch) = &input.architecture
                         && !archs.iter().any(|a| a == arch)
                     {

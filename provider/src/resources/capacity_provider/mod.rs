@@ -46,13 +46,13 @@ use ec2_rules::{Ec2CheckInput, ec2_rules};
 use expand_flatten::flatten;
 use model::CapacityProviderModel;
 use schema::TIMEOUTS;
-use schema::names::{ARN, LAST_MODIFIED, PROPAGATE_TAGS, SCALING_CONFIG, STATE};
+use schema::names::{ARN, LAST_MODIFIED, PROPAGATE_TAGS, SCALING_CONFIG, STATE, TELEMETRY_CONFIG};
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_capacity_provider";
 
 /// The blocks whose change UpdateCapacityProvider applies.
-const UPDATABLE: [&str; 3] = [SCALING_CONFIG, PROPAGATE_TAGS, "telemetry_config"];
+const UPDATABLE: [&str; 3] = [SCALING_CONFIG, PROPAGATE_TAGS, TELEMETRY_CONFIG];
 
 /// The `lambda_capacity_provider` resource.
 #[derive(Clone, Debug)]
@@ -89,7 +89,7 @@ impl CapacityProviderResource {
         model.region = Maybe::Known(region.to_string());
         model.tags_all = Maybe::Known(tags_all.clone());
         let mut remote = ty.encode(&model)?;
-        set_attr(&mut remote, "tags", own_tags);
+        set_attr(&mut remote, tags::TAGS, own_tags);
         Ok(reconcile(&self.schema, base, remote, adopting))
     }
 }
@@ -118,7 +118,7 @@ impl Resource for CapacityProviderResource {
         let clients = plan_region(plan, &base);
         let planned_all = tags::planned_tags_all(
             &clients.default_tags,
-            plan.config.get_attr("tags").unwrap_or(&Value::Null),
+            plan.config.get_attr(tags::TAGS).unwrap_or(&Value::Null),
         );
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
@@ -173,7 +173,11 @@ impl Resource for CapacityProviderResource {
                 )));
             }
         };
-        let own = req.config.get_attr("tags").cloned().unwrap_or(Value::Null);
+        let own = req
+            .config
+            .get_attr(tags::TAGS)
+            .cloned()
+            .unwrap_or(Value::Null);
         self.state_of(
             &req.ty,
             &found,
@@ -215,7 +219,7 @@ impl Resource for CapacityProviderResource {
         let own = tags::tags_from_remote(
             &remote,
             &clients.default_tags,
-            req.current.get_attr("tags").unwrap_or(&Value::Null),
+            req.current.get_attr(tags::TAGS).unwrap_or(&Value::Null),
         );
         let state = self.state_of(&req.ty, &found, &clients.region, &req.current, own, &remote)?;
         Ok(NewState::new(state))
@@ -261,7 +265,11 @@ impl Resource for CapacityProviderResource {
                     "The capacity provider disappeared during the update.",
                 )
             })?;
-        let own = req.config.get_attr("tags").cloned().unwrap_or(Value::Null);
+        let own = req
+            .config
+            .get_attr(tags::TAGS)
+            .cloned()
+            .unwrap_or(Value::Null);
         let state = self.state_of(
             &req.ty,
             &found,

@@ -61,6 +61,8 @@ pub mod names {
     pub const MODE: &str = "mode";
     /// `propagate_tags.explicit_tags`.
     pub const EXPLICIT_TAGS: &str = "explicit_tags";
+    /// `telemetry_config`.
+    pub const TELEMETRY_CONFIG: &str = "telemetry_config";
 }
 
 use names::*;
@@ -223,7 +225,7 @@ fn propagate_tags() -> NestedBlock {
 
 fn telemetry_config() -> NestedBlock {
     NestedBlock::list_max_one(
-        "telemetry_config",
+        TELEMETRY_CONFIG,
         Block::new()
             .description("Telemetry, updated in place.")
             .block(NestedBlock::list_max_one(
