@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # The provider's CPU per resource per plan (refresh + plan), measured like a user sees it:
 # `terraform plan` of N capacity providers in state against the local emulator, next to the
-# same N of `terraform_data` (Terraform's own cost). CPU is user+system time of terraform
-# and every process it starts (the provider binaries), from getrusage of the children.
+# same N of `terraform_data` (Terraform's own cost). Reports
+# - the plan's CPU (user+system of terraform and every process it starts, from getrusage
+#   of the children; best of 5) minus terraform_data's: what a user pays per resource;
+# - the provider processes' own CPU (Terraform starts the provider three times per plan),
+#   read by `/usr/bin/time` around the binary: the provider's part of that.
 #
 #   provider/benches/refresh_cpu.sh [N]            # N defaults to 30; release binaries
-#   PROVIDER_DIR=/other/target/release provider/benches/refresh_cpu.sh 30
+#   PROVIDER_BIN=/other/target/release/terraform-provider-lambda provider/benches/refresh_cpu.sh 30
 #
-# Needs `cargo build --release --workspace --bins` first, terraform on PATH, python3.
+# Needs `cargo build --release --workspace --bins` first, terraform on PATH, python3,
+# /usr/bin/time (Debian package `time`).
 set -euo pipefail
 N=${1:-30}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-provider_dir=${PROVIDER_DIR:-$root/target/release}
+provider_bin=${PROVIDER_BIN:-$root/target/release/terraform-provider-lambda}
 emulator=${EMULATOR_BIN:-$root/target/release/lambda-emulator}
 work=$(mktemp -d)
 trap 'kill $emu_pid 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -21,9 +25,16 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 emu_pid=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/_emulator/state" >/dev/null && break; sleep 0.1; done
 
+# Terraform starts this wrapper as the provider; it records each process's CPU.
+mkdir -p "$work/bin"
+cat > "$work/bin/terraform-provider-lambda" <<SH
+#!/bin/sh
+exec /usr/bin/time -a -o "$work/provider-cpu.log" -f "%U %S" "$provider_bin" "\$@"
+SH
+chmod +x "$work/bin/terraform-provider-lambda"
 cat > "$work/dev.tfrc" <<TF
 provider_installation {
-  dev_overrides { "lambdakit/lambda" = "$provider_dir" }
+  dev_overrides { "lambdakit/lambda" = "$work/bin" }
   direct {}
 }
 TF
@@ -83,10 +94,15 @@ print(f"{best:.3f}")
 PY
 }
 base=$(cpu "$work/base")
+: > "$work/provider-cpu.log"
 prov=$(cpu "$work/cp")
-python3 - "$N" "$base" "$prov" <<'PY'
+python3 - "$N" "$base" "$prov" "$work/provider-cpu.log" <<'PY'
 import sys
 n, base, prov = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+# Five plans, three provider processes each: the provider's own CPU per plan.
+own = [sum(map(float, line.split()[:2])) for line in open(sys.argv[4]) if line.strip()]
+per_plan = sum(own) / 5
 print(f"plan of {n}: terraform_data {base:.3f} s CPU, lambda_capacity_provider {prov:.3f} s CPU; "
-      f"provider's share {prov - base:.3f} s = {(prov - base) / n * 1000:.2f} ms per capacity provider")
+      f"difference {prov - base:.3f} s = {(prov - base) / n * 1000:.2f} ms per capacity provider; "
+      f"provider processes {per_plan:.3f} s per plan = {per_plan / n * 1000:.2f} ms per capacity provider")
 PY

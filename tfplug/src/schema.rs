@@ -40,7 +40,9 @@ impl Schema {
     /// What is wrong with the schema itself, one line each: validators that cannot work
     /// (a pattern that does not compile), cross-field rules naming fields that do not
     /// exist, defaults on attributes that cannot have one. A provider's tests build every
-    /// schema and assert this is empty; the server logs it at start-up.
+    /// schema and assert this is empty. (The server does not check at start-up: compiling
+    /// every pattern there would cost every Terraform command time and memory; a broken
+    /// pattern still rejects every value rather than accepting it.)
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.block.collect_problems("", &mut out);

@@ -60,7 +60,6 @@ impl ProviderService {
             .into_iter()
             .map(|r| {
                 let schema = r.schema();
-                report_problems(r.type_name(), &schema);
                 let ty = ValueType::of(&schema);
                 (
                     r.type_name().to_string(),
@@ -77,7 +76,6 @@ impl ProviderService {
             .into_iter()
             .map(|d| {
                 let schema = d.schema();
-                report_problems(d.type_name(), &schema);
                 let ty = ValueType::of(&schema);
                 (
                     d.type_name().to_string(),
@@ -146,13 +144,6 @@ impl ProviderService {
             server_capabilities: Some(capabilities()),
             ..Default::default()
         }
-    }
-}
-
-/// Logs what is wrong with a schema (a provider bug its tests should catch first).
-fn report_problems(type_name: &str, schema: &Schema) {
-    for problem in schema.problems() {
-        tracing::error!(type_name, problem = %problem, "invalid schema");
     }
 }
 

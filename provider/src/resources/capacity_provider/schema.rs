@@ -8,6 +8,7 @@
 //! rules across fields are data here, and the rules the model cannot say are in
 //! [`super::rules`].
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use tfplug::schema::{Attribute, Block, NestedBlock, Schema};
@@ -250,8 +251,14 @@ fn telemetry_config() -> NestedBlock {
     )
 }
 
-/// The resource schema.
+/// The resource schema, built once per process (the resource, the data source and the
+/// docs all start from it; its validators are shared).
 pub fn resource_schema() -> Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(build_resource_schema).clone()
+}
+
+fn build_resource_schema() -> Schema {
     Schema::new(
         Block::new()
             .description(
