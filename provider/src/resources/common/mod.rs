@@ -30,7 +30,7 @@ pub const NAME: &str = "name";
 pub const STATE: &str = "state";
 
 /// An AWS region name (not an AWS API member: regions are where calls go).
-const REGION_PATTERN: &str = "[a-z]{2}(-[a-z]+)+-\\d{1,2}";
+pub const REGION_PATTERN: &str = "[a-z]{2}(-[a-z]+)+-\\d{1,2}";
 
 /// `lambda_capacity_provider "web"`: how diagnostics name an object.
 pub fn label(type_name: &str, name: &str) -> String {
