@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::LambdaError;
+use super::{LambdaError, str_list_member};
 use crate::ec2;
 
 /// Whether a `VpcConfig`'s subnets and security groups must all belong to
@@ -22,16 +22,7 @@ pub(super) enum SameVpc {
 /// answering with EC2's `NotFound` error as Lambda relays it; with
 /// [`SameVpc::Required`], also that they all belong to one VPC.
 pub(super) fn check_vpc(vpc: &Value, same_vpc: SameVpc) -> Result<(), LambdaError> {
-    let ids = |member: &str| -> Vec<String> {
-        vpc.get(member)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let ids = |member: &str| str_list_member(vpc, member);
     // VPC ID → one of the IDs found in it, for the error message.
     let mut vpcs = BTreeMap::new();
     for id in ids("SubnetIds") {
