@@ -281,7 +281,8 @@ pub fn handle(
     Ok(xml)
 }
 
-fn strings(input: &Value, member: &str) -> Vec<String> {
+/// The strings of a list member of an input (empty if absent; non-strings skipped).
+pub(crate) fn strings(input: &Value, member: &str) -> Vec<String> {
     input
         .get(member)
         .and_then(Value::as_array)

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::names::{capacity_provider_arn, parse_capacity_provider_name, qualified};
 use super::vpc::{SameVpc, check_vpc};
-use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_list_member, str_member};
+use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::lambda_timestamp;
 use crate::ec2;
 use crate::state::{CapacityProvider, State};
@@ -66,7 +66,7 @@ pub(crate) fn provider_architecture(cp: &CapacityProvider) -> String {
 }
 
 fn check_instance_requirements(req: &Value) -> Result<(), LambdaError> {
-    let list = |m: &str| str_list_member(req, m);
+    let list = |m: &str| ec2::strings(req, m);
     let allowed = list("AllowedInstanceTypes");
     let excluded = list("ExcludedInstanceTypes");
     if !allowed.is_empty() && !excluded.is_empty() {

@@ -167,19 +167,6 @@ fn str_member<'a>(input: &'a Value, member: &str) -> &'a str {
     input.get(member).and_then(Value::as_str).unwrap_or("")
 }
 
-/// The strings of a list member (empty if absent; non-strings skipped).
-fn str_list_member(input: &Value, member: &str) -> Vec<String> {
-    input
-        .get(member)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// An optional string member.
 fn optional_str_member<'a>(input: &'a Value, member: &str) -> Option<&'a str> {
     input.get(member).and_then(Value::as_str)

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{LambdaError, str_list_member};
+use super::LambdaError;
 use crate::ec2;
 
 /// Whether a `VpcConfig`'s subnets and security groups must all belong to
@@ -22,7 +22,7 @@ pub(super) enum SameVpc {
 /// answering with EC2's `NotFound` error as Lambda relays it; with
 /// [`SameVpc::Required`], also that they all belong to one VPC.
 pub(super) fn check_vpc(vpc: &Value, same_vpc: SameVpc) -> Result<(), LambdaError> {
-    let ids = |member: &str| str_list_member(vpc, member);
+    let ids = |member: &str| ec2::strings(vpc, member);
     // VPC ID → one of the IDs found in it, for the error message.
     let mut vpcs = BTreeMap::new();
     for id in ids("SubnetIds") {

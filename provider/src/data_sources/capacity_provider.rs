@@ -14,6 +14,7 @@ use crate::aws::model::lambda;
 use crate::aws::{Budget, SharedClients, tagging};
 use crate::resources::capacity_provider::schema::names::{ARN, NAME};
 use crate::resources::capacity_provider::{TYPE_NAME, api, expand_flatten::flatten, schema};
+use crate::resources::common::import_id::{arn_region, name_in_id};
 use crate::resources::common::{READ_TIMEOUT, REGION, data_region_attribute, label, text};
 use crate::tags;
 
@@ -34,18 +35,6 @@ impl CapacityProviderDataSource {
             resource_type: ValueType::of(&schema::resource_schema()),
         }
     }
-}
-
-/// The region of an ARN.
-fn arn_region(arn: &str) -> Option<&str> {
-    arn.split(':').nth(3).filter(|r| !r.is_empty())
-}
-
-/// The name of a capacity provider from its name or ARN.
-fn name_of(id: &str) -> &str {
-    id.rsplit_once(":capacity-provider:")
-        .map(|(_, n)| n)
-        .unwrap_or(id)
 }
 
 /// The data source schema: every attribute of the resource, computed, found by `name`
@@ -133,7 +122,9 @@ impl DataSource for CapacityProviderDataSource {
         let id = text(config, ARN)
             .or_else(|| text(config, NAME))
             .ok_or_else(|| Diagnostic::error("Missing name or arn", "Set name or arn."))?;
-        let name = name_of(id).to_string();
+        let name = name_in_id(id, "capacity-provider")
+            .unwrap_or(id)
+            .to_string();
         let label = label(&format!("data.{TYPE_NAME}"), &name);
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
         let found = api::get(&clients, &budget, &name)

@@ -4,6 +4,23 @@ use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::schema::Attribute;
 use tfplug::value::{AttributePath, Value};
 
+/// The region of an ARN (`None` for anything else).
+pub fn arn_region(id: &str) -> Option<&str> {
+    if !id.starts_with("arn:") {
+        return None;
+    }
+    id.split(':').nth(3).filter(|r| !r.is_empty())
+}
+
+/// The name in an ARN of the given resource kind (`capacity-provider`, `function`), or the
+/// ID itself when it is not an ARN; `None` for an ARN of another kind.
+pub fn name_in_id<'a>(id: &'a str, kind: &str) -> Option<&'a str> {
+    if !id.starts_with("arn:") {
+        return Some(id);
+    }
+    id.split_once(&format!(":{kind}:")).map(|(_, name)| name)
+}
+
 /// A parsed import ID.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportId {
@@ -24,16 +41,8 @@ impl ImportId {
         example: &str,
     ) -> Result<Self, Diagnostics> {
         let id = id.trim();
-        let marker = format!(":{kind}:");
-        let (name_part, region) = if id.starts_with("arn:") {
-            let region = id.split(':').nth(3).filter(|r| !r.is_empty());
-            match id.split_once(&marker) {
-                Some((_, tail)) => (tail, region.map(str::to_string)),
-                None => ("", None),
-            }
-        } else {
-            (id, None)
-        };
+        let name_part = name_in_id(id, kind).unwrap_or_default();
+        let region = arn_region(id).map(str::to_string);
         let mut found = Diagnostics::new();
         let value = Value::string(name_part);
         for v in &name.validators {
@@ -58,5 +67,20 @@ impl ImportId {
             name: name_part.to_string(),
             region,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_regions_of_ids() {
+        let arn = "arn:aws:lambda:eu-west-1:123456789012:capacity-provider:web";
+        assert_eq!(name_in_id(arn, "capacity-provider"), Some("web"));
+        assert_eq!(name_in_id(arn, "function"), None);
+        assert_eq!(name_in_id("web", "capacity-provider"), Some("web"));
+        assert_eq!(arn_region(arn), Some("eu-west-1"));
+        assert_eq!(arn_region("web"), None);
     }
 }
