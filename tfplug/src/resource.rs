@@ -191,6 +191,17 @@ impl PlanContext {
     }
 }
 
+/// A plan that destroys one resource instance, open to [`Resource::plan_destroy`].
+#[derive(Clone, Debug)]
+pub struct DestroyPlanContext {
+    /// State of the object the plan destroys.
+    pub prior: Value,
+    /// Private state.
+    pub private: Vec<u8>,
+    /// The resource's value type.
+    pub ty: ValueType,
+}
+
 /// Input of [`Resource::create`].
 #[derive(Clone, Debug)]
 pub struct CreateRequest {
@@ -278,6 +289,7 @@ typed_access!(UpdateRequest {
 });
 typed_access!(DeleteRequest { prior });
 typed_access!(ReadRequest { current });
+typed_access!(DestroyPlanContext { prior });
 typed_access!(ImportRequest {});
 
 /// A `moved` block whose source is another resource type, possibly of another
@@ -312,6 +324,13 @@ pub trait Resource: Send + Sync {
 
     /// Adjusts the plan after the common pipeline (not called for destroy).
     async fn modify_plan(&self, _ctx: &Context, _plan: &mut PlanContext) {}
+
+    /// Checks a plan that destroys the object (Terraform 1.3+, which plans destroys
+    /// through the `plan_destroy` capability): warnings tell the user what the destroy
+    /// will do, errors stop the plan. Nothing by default.
+    async fn plan_destroy(&self, _ctx: &Context, _plan: &DestroyPlanContext) -> Diagnostics {
+        Diagnostics::new()
+    }
 
     /// Creates the object. On failure after the object came to exist, return its state
     /// with [`Error::keep_state`].

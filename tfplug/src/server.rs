@@ -18,8 +18,8 @@ use crate::plan;
 use crate::proto::tfplugin6 as pb;
 use crate::provider::{ConfigureRequest, Context, Provider};
 use crate::resource::{
-    CreateRequest, DeleteRequest, ImportRequest, MoveStateRequest, NewState, PlanContext,
-    ReadRequest, Resource, UpdateRequest, ValueType,
+    CreateRequest, DeleteRequest, DestroyPlanContext, ImportRequest, MoveStateRequest, NewState,
+    PlanContext, ReadRequest, Resource, UpdateRequest, ValueType,
 };
 use crate::schema::Schema;
 use crate::validate::validate_block;
@@ -149,7 +149,8 @@ impl ProviderService {
 
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
-        plan_destroy: false,
+        // Destroys are planned too, so a resource can warn about what a destroy loses.
+        plan_destroy: true,
         get_provider_schema_optional: false,
         move_resource_state: true,
         generate_resource_config: false,
@@ -520,7 +521,16 @@ impl pb::provider_server::Provider for ProviderService {
             if change.planned.is_null() {
                 resp.planned_state = Some(encode(&Value::Null, entry.ty.get(), "planned state")?);
                 resp.planned_private = req.prior_private.clone();
-                return Ok(Diagnostics::new());
+                if prior.is_null() {
+                    return Ok(Diagnostics::new());
+                }
+                let destroy = DestroyPlanContext {
+                    prior,
+                    private: req.prior_private.clone(),
+                    ty: entry.ty.clone(),
+                };
+                let diags = entry.resource.plan_destroy(&ctx, &destroy).await;
+                return Ok(diags);
             }
             let mut pc = PlanContext {
                 prior,

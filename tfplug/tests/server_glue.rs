@@ -11,7 +11,8 @@ use tfplug::proto::tfplugin6 as pb;
 use tfplug::proto::tfplugin6::provider_server::Provider as _;
 use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, NewState, ReadRequest, Resource, Result, UpdateRequest,
+    CreateRequest, DeleteRequest, DestroyPlanContext, NewState, ReadRequest, Resource, Result,
+    UpdateRequest,
 };
 use tfplug::schema::{Attribute, Block, Schema};
 use tfplug::server::ProviderService;
@@ -69,6 +70,14 @@ impl Resource for Slow {
     }
     async fn delete(&self, _: &Context, _req: DeleteRequest) -> Result<()> {
         Ok(())
+    }
+    async fn plan_destroy(&self, _: &Context, plan: &DestroyPlanContext) -> Diagnostics {
+        let name = plan
+            .prior
+            .get_attr("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        tfplug::diag::Diagnostic::warning("Destroying", format!("{name:?} goes away")).into()
     }
 }
 
@@ -344,4 +353,35 @@ async fn private_state_is_carried_through_plan_and_read() {
         .expect("response")
         .into_inner();
     assert_eq!(read.private, b"kept");
+}
+
+#[tokio::test]
+async fn destroys_are_planned_by_the_resource_when_terraform_asks() {
+    let svc = ProviderService::new(P);
+    let schema = svc
+        .get_provider_schema(Request::new(Default::default()))
+        .await
+        .expect("response")
+        .into_inner();
+    let caps = schema.server_capabilities.expect("capabilities");
+    assert!(caps.plan_destroy, "plan_destroy must be advertised");
+    let plan = svc
+        .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+            type_name: "t_slow".into(),
+            prior_state: dv(&obj("a", Value::string("i-1"))),
+            proposed_new_state: dv(&Value::Null),
+            config: dv(&Value::Null),
+            prior_private: b"kept".to_vec(),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    let planned =
+        msgpack::decode(&plan.planned_state.expect("planned").msgpack, &ty()).expect("decode");
+    assert!(planned.is_null(), "a destroy plans a null state");
+    assert_eq!(plan.planned_private, b"kept");
+    assert_eq!(plan.diagnostics.len(), 1, "{:?}", plan.diagnostics);
+    assert_eq!(plan.diagnostics[0].summary, "Destroying");
+    assert!(plan.diagnostics[0].detail.contains("\"a\" goes away"));
 }
