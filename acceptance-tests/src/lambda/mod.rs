@@ -2,8 +2,9 @@
 //!
 //! Pipeline: the model's URI templates select the operation, the input is
 //! assembled from URI/query/header/body bindings, validated against the
-//! input shape, handed to the operation, and the result is filtered through
-//! the output shape.
+//! input shape, handed to the operation, and the result is bound to the
+//! response by the output shape (status code and header members, payload)
+//! and filtered through it.
 
 mod capacity_providers;
 mod code;
