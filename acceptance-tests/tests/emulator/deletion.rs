@@ -151,7 +151,9 @@ async fn deleting_a_version_drains_its_own_executions() {
     let client = lambda(&emu);
     durable_with_version(&client, "wf").await;
     let v1_run = emu
-        .seed_durable_execution(SeedExecution::new("wf:1", "RUNNING").finishes_after(300, "FAILED"))
+        .seed_durable_execution(
+            SeedExecution::new("wf:1", "RUNNING").finishes_after(1000, "FAILED"),
+        )
         .unwrap()
         .durable_execution_arn;
     let latest_run = emu

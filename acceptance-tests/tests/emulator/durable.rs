@@ -1,7 +1,9 @@
 //! Durable executions seeded through the control API, read, stopped,
 //! paused and resumed, and ending by themselves.
 
-use acceptance_tests::{Emulator, SeedExecution};
+use std::time::Duration;
+
+use acceptance_tests::{Emulator, EmulatorOptions, SeedExecution};
 use aws_sdk_lambda::types::{DurableConfig, ErrorObject, ExecutionStatus};
 
 use crate::*;
@@ -170,6 +172,12 @@ async fn seed_list_get_stop() {
     );
 }
 
+const PAUSE_DELAY: Duration = Duration::from_millis(600);
+
+/// Time for an execution to end by itself: long enough to act on it first
+/// on a loaded machine.
+const FINISH_MS: u64 = 1000;
+
 /// `/2025-12-01/durable-executions/ARN/ACTION`, the ARN percent-encoded.
 fn execution_path(arn: &str, action: &str) -> String {
     let encoded: String = arn
@@ -222,7 +230,13 @@ async fn durable_wf(emu: &Emulator) -> aws_sdk_lambda::Client {
 
 #[tokio::test]
 async fn pause_resume_and_stop() {
-    let emu = emulator().await;
+    // A pause delay long enough to observe PAUSING on a loaded machine.
+    let emu = Emulator::start(EmulatorOptions {
+        execution_pause_delay: PAUSE_DELAY,
+        ..EmulatorOptions::with_delays(DELAY)
+    })
+    .await
+    .unwrap();
     let client = durable_wf(&emu).await;
     let arn = emu
         .seed_durable_execution(SeedExecution::new("wf", "RUNNING"))
@@ -285,7 +299,7 @@ async fn pause_resume_and_stop() {
     assert_eq!(status_of(&client, &arn).await, "PAUSING");
     pause_or_resume(&emu, &arn, "/resume", "{}").await;
     assert_eq!(status_of(&client, &arn).await, "RUNNING");
-    tokio::time::sleep(DELAY * 2).await;
+    tokio::time::sleep(PAUSE_DELAY + DELAY).await;
     assert_eq!(status_of(&client, &arn).await, "RUNNING");
 
     // Stop takes every active status.
@@ -339,7 +353,9 @@ async fn seeded_executions_finish_by_themselves() {
     let emu = emulator().await;
     let client = durable_wf(&emu).await;
     let failing = emu
-        .seed_durable_execution(SeedExecution::new("wf", "RUNNING").finishes_after(200, "FAILED"))
+        .seed_durable_execution(
+            SeedExecution::new("wf", "RUNNING").finishes_after(FINISH_MS, "FAILED"),
+        )
         .unwrap()
         .durable_execution_arn;
     // Over HTTP, a paused one; the default final status is SUCCEEDED.
@@ -348,7 +364,7 @@ async fn seeded_executions_finish_by_themselves() {
         "POST",
         "/_emulator/durable-executions",
         None,
-        r#"{"function_name":"wf","status":"PAUSED","finishes_after_ms":200}"#,
+        r#"{"function_name":"wf","status":"PAUSED","finishes_after_ms":1000}"#,
     )
     .await
     .unwrap();
@@ -376,12 +392,12 @@ async fn seeded_executions_finish_by_themselves() {
     // Pausing freezes the time left; resuming restarts it.
     let frozen = emu
         .seed_durable_execution(
-            SeedExecution::new("wf", "RUNNING").finishes_after(300, "SUCCEEDED"),
+            SeedExecution::new("wf", "RUNNING").finishes_after(FINISH_MS, "SUCCEEDED"),
         )
         .unwrap()
         .durable_execution_arn;
     pause_or_resume(&emu, &frozen, "/pause", "{}").await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(FINISH_MS + 200)).await;
     assert_eq!(status_of(&client, &frozen).await, "PAUSED");
     pause_or_resume(&emu, &frozen, "/resume", "{}").await;
     eventually("resumed execution ends", || async {
