@@ -197,8 +197,11 @@ const FINAL_STATUSES: [&str; 3] = ["SUCCEEDED", "FAILED", "TIMED_OUT"];
 /// Checks `value` against a Lambda model shape, for control API fields that
 /// mirror one.
 fn check_shape(field: &str, shape: &str, value: &str) -> Result<(), ControlError> {
-    validate::validate(model::lambda(), shape, &Value::String(value.into()))
-        .map_err(|e| ControlError::BadRequest(format!("{field}: {e}")))
+    validate::validate(model::lambda(), shape, &Value::String(value.into())).map_err(|e| {
+        // A lone value has no member path: drop the empty one from the message.
+        let message = e.to_string().replace(" at ''", "");
+        ControlError::BadRequest(format!("{field}: {message}"))
+    })
 }
 
 /// Seeds a durable execution.

@@ -435,4 +435,18 @@ async fn seeded_executions_finish_by_themselves() {
             .unwrap();
         assert_eq!(resp.status, 400, "{body}: {}", resp.body);
     }
+    let resp = raw(
+        &emu,
+        "POST",
+        "/_emulator/durable-executions",
+        None,
+        r#"{"function_name":"wf","status":"WALKING"}"#,
+    )
+    .await
+    .unwrap();
+    let message = resp.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        message.starts_with("status: 1 validation error detected: Value 'WALKING' failed to satisfy constraint: Member must satisfy enum value set: ["),
+        "{message}"
+    );
 }
