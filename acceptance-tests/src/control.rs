@@ -10,13 +10,13 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::faults::FaultSpec;
-use crate::ids;
+use crate::lambda::executions::{self, Start};
 use crate::lambda::names::{
     capacity_provider_arn, function_arn, parse_capacity_provider_name, parse_function_name,
     qualified,
 };
-use crate::model;
-use crate::state::{DurableExecution, State};
+use crate::model::{self, validate};
+use crate::state::{ACTIVE_EXECUTION_STATUSES, State};
 
 /// A control API error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -68,6 +68,13 @@ pub struct SeedExecution {
     /// Started this many seconds ago (default 0).
     #[serde(default)]
     pub started_seconds_ago: Option<u64>,
+    /// Ends by itself this many ms after being seeded, with `final_status`
+    /// (only for an active status: RUNNING, PAUSING, PAUSED).
+    #[serde(default)]
+    pub finishes_after_ms: Option<u64>,
+    /// `SUCCEEDED` (default), `FAILED` or `TIMED_OUT`.
+    #[serde(default)]
+    pub final_status: Option<String>,
 }
 
 impl SeedExecution {
@@ -84,7 +91,17 @@ impl SeedExecution {
             result: None,
             error: None,
             started_seconds_ago: None,
+            finishes_after_ms: None,
+            final_status: None,
         }
+    }
+
+    /// Makes the execution end by itself `ms` after it is seeded, with
+    /// `final_status` (`SUCCEEDED`, `FAILED` or `TIMED_OUT`).
+    pub fn finishes_after(mut self, ms: u64, final_status: &str) -> Self {
+        self.finishes_after_ms = Some(ms);
+        self.final_status = Some(final_status.into());
+        self
     }
 
     /// Pins the execution to `qualifier`.
@@ -173,37 +190,44 @@ pub fn reset(app: &App) {
     app.sessions().clear();
 }
 
-const EXECUTION_STATUSES: [&str; 5] = ["RUNNING", "SUCCEEDED", "FAILED", "STOPPED", "TIMED_OUT"];
+/// The statuses a seeded execution can end with by itself (STOPPED is what
+/// StopDurableExecution does).
+const FINAL_STATUSES: [&str; 3] = ["SUCCEEDED", "FAILED", "TIMED_OUT"];
+
+/// Checks `value` against a Lambda model shape, for control API fields that
+/// mirror one.
+fn check_shape(field: &str, shape: &str, value: &str) -> Result<(), ControlError> {
+    validate::validate(model::lambda(), shape, &Value::String(value.into())).map_err(|e| {
+        // A lone value has no member path: drop the empty one from the message.
+        let message = e.to_string().replace(" at ''", "");
+        ControlError::BadRequest(format!("{field}: {message}"))
+    })
+}
 
 /// Seeds a durable execution.
 pub fn seed_durable_execution(
     app: &App,
     req: &SeedExecution,
 ) -> Result<SeededExecution, ControlError> {
-    let allowed = model::lambda()
-        .shape("ExecutionStatus")
-        .and_then(|s| s.enum_values.clone())
-        .unwrap_or_else(|| EXECUTION_STATUSES.iter().map(|s| s.to_string()).collect());
-    if !allowed.contains(&req.status) {
+    check_shape("status", "ExecutionStatus", &req.status)?;
+    let final_status = req.final_status.as_deref().unwrap_or(FINAL_STATUSES[0]);
+    if !FINAL_STATUSES.contains(&final_status) {
         return Err(ControlError::BadRequest(format!(
-            "status must be one of {}",
-            allowed.join(", ")
+            "final_status must be one of {}",
+            FINAL_STATUSES.join(", ")
         )));
     }
-    let name = req
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("execution-{}", &ids::uuid()[..8]));
-    if name.is_empty()
-        || name.len() > 64
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    check_shape("final_status", "ExecutionStatus", final_status)?;
+    if req.finishes_after_ms.is_some() && !ACTIVE_EXECUTION_STATUSES.contains(&req.status.as_str())
     {
-        return Err(ControlError::BadRequest(
-            "name must be 1-64 characters of [a-zA-Z0-9-_]".into(),
-        ));
+        return Err(ControlError::BadRequest(format!(
+            "finishes_after_ms needs an active status ({}), not {}",
+            ACTIVE_EXECUTION_STATUSES.join(", "),
+            req.status
+        )));
     }
+    let name = req.name.clone().unwrap_or_else(executions::generated_name);
+    check_shape("name", "DurableExecutionName", &name)?;
     let region = req
         .region
         .clone()
@@ -225,54 +249,52 @@ pub fn seed_durable_execution(
             .clone()
             .or(from_name)
             .unwrap_or_else(|| "$LATEST".into());
-        let version = match qualifier.as_str() {
-            "$LATEST" => "$LATEST".to_string(),
-            "$LATEST.PUBLISHED" => f
-                .versions
-                .keys()
-                .next_back()
-                .map(|n| n.to_string())
-                .ok_or_else(|| {
-                    ControlError::NotFound(format!("Function {arn} has no published version"))
-                })?,
-            q => q
-                .parse::<u64>()
-                .ok()
-                .filter(|n| f.versions.contains_key(n))
-                .map(|n| n.to_string())
-                .ok_or_else(|| {
-                    ControlError::NotFound(format!("Function not found: {}", qualified(&arn, q)))
-                })?,
-        };
-        let id = ids::uuid();
-        let execution_arn = format!(
-            "{}/durable-execution/{name}/{id}",
-            qualified(&arn, &version)
-        );
+        let v = match qualifier.as_str() {
+            "$LATEST" => Some(&f.latest),
+            "$LATEST.PUBLISHED" => f.versions.values().next_back(),
+            q => q.parse::<u64>().ok().and_then(|n| f.versions.get(&n)),
+        }
+        .ok_or_else(|| {
+            ControlError::NotFound(format!(
+                "Function version not found: {}",
+                qualified(&arn, &qualifier)
+            ))
+        })?;
+        if v.state == "Deleting" {
+            return Err(ControlError::BadRequest(format!(
+                "{} is being deleted: it cannot start executions",
+                qualified(&arn, &v.version)
+            )));
+        }
+        let version = v.version.clone();
         let start_ms = now.saturating_sub(req.started_seconds_ago.unwrap_or(0) * 1000);
-        let terminal = req.status != "RUNNING" && req.status != "PAUSED" && req.status != "PAUSING";
-        st.durable_executions.insert(
-            execution_arn.clone(),
-            DurableExecution {
-                arn: execution_arn.clone(),
-                name: name.clone(),
-                id: id.clone(),
-                function_arn: arn.clone(),
-                version: version.clone(),
-                status: req.status.clone(),
+        let mut e = executions::start(
+            st,
+            Start {
+                function_arn: &arn,
+                version: &version,
+                name: &name,
+                status: &req.status,
                 start_ms,
-                end_ms: terminal.then_some(now.max(start_ms)),
                 input_payload: req.input_payload.clone(),
-                result: req.result.clone(),
-                error: req.error.clone(),
+                finish: req
+                    .finishes_after_ms
+                    .map(|ms| (now + ms, final_status.to_string())),
             },
+            now,
         );
+        if e.status == "PAUSING" {
+            e.pause_at_ms = Some(now + app.opts.execution_pause_delay.as_millis() as u64);
+        }
+        e.result = req.result.clone();
+        e.error = req.error.clone();
+        st.durable_executions.insert(e.arn.clone(), e.clone());
         Ok(SeededExecution {
-            durable_execution_arn: execution_arn,
-            name: name.clone(),
-            id,
+            durable_execution_arn: e.arn,
+            name: e.name,
+            id: e.id,
             function_arn: qualified(&arn, &version),
-            status: req.status.clone(),
+            status: e.status,
         })
     })
 }

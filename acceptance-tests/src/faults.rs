@@ -26,6 +26,11 @@ pub enum FaultKind {
     Latency,
     /// Close the TCP connection without sending a response.
     Drop,
+    /// Lambda `409 ResourceConflictException` ("… An update is in progress
+    /// for resource: …"), as while another change is applied. Lambda only:
+    /// the EC2 and STS calls the emulator serves have no conflicting state,
+    /// so conflict rules never match them (nor spend their `count` on them).
+    Conflict,
 }
 
 /// A fault rule as submitted to `POST /_emulator/faults`.
@@ -121,6 +126,17 @@ pub enum Injection {
     ServerError,
     /// Close the connection.
     Drop,
+    /// Answer with a conflict (Lambda only).
+    Conflict,
+}
+
+/// Which API a call belongs to, for the faults that apply to one only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// Lambda: every fault kind.
+    Lambda,
+    /// EC2 or STS: every kind but [`FaultKind::Conflict`].
+    Query,
 }
 
 /// The fault rules and call counters.
@@ -164,10 +180,11 @@ impl Faults {
         self.calls.clear();
     }
 
-    /// Records a call of `operation` signed with `access_key` and decides
-    /// which faults it receives: every matching latency rule, then at most one
-    /// of throttle, server error or drop (the first matching rule that fires).
-    pub fn on_call(&mut self, operation: &str, access_key: &str) -> Vec<Injection> {
+    /// Records a call of `operation` of `api` signed with `access_key` and
+    /// decides which faults it receives: every matching latency rule, then at
+    /// most one of throttle, server error, drop or conflict (the first
+    /// matching rule that fires).
+    pub fn on_call(&mut self, api: Api, operation: &str, access_key: &str) -> Vec<Injection> {
         let mut out = Vec::new();
         let mut terminal = false;
         for rule in &mut self.rules {
@@ -175,6 +192,9 @@ impl Faults {
                 continue;
             }
             if rule.remaining == Some(0) {
+                continue;
+            }
+            if rule.spec.kind == FaultKind::Conflict && api != Api::Lambda {
                 continue;
             }
             let is_latency = rule.spec.kind == FaultKind::Latency;
@@ -204,6 +224,10 @@ impl Faults {
                     terminal = true;
                     Injection::Drop
                 }
+                FaultKind::Conflict => {
+                    terminal = true;
+                    Injection::Conflict
+                }
             });
         }
         self.rules.retain(|r| r.remaining != Some(0));
@@ -227,10 +251,10 @@ mod tests {
     fn count_limited_rules_expire() {
         let mut f = Faults::default();
         f.add(FaultSpec::times("GetFunction", FaultKind::Throttle, 2));
-        assert_eq!(f.on_call("GetFunction", "AKID").len(), 1);
-        assert_eq!(f.on_call("ListTags", ""), vec![]);
-        assert_eq!(f.on_call("GetFunction", "AKID").len(), 1);
-        assert_eq!(f.on_call("GetFunction", "AKID"), vec![]);
+        assert_eq!(f.on_call(Api::Lambda, "GetFunction", "AKID").len(), 1);
+        assert_eq!(f.on_call(Api::Lambda, "ListTags", ""), vec![]);
+        assert_eq!(f.on_call(Api::Lambda, "GetFunction", "AKID").len(), 1);
+        assert_eq!(f.on_call(Api::Lambda, "GetFunction", "AKID"), vec![]);
         assert!(f.rules().is_empty());
         assert_eq!(
             f.calls()["GetFunction"],
@@ -251,9 +275,26 @@ mod tests {
         });
         f.add(FaultSpec::times("*", FaultKind::ServerError, 1));
         assert_eq!(
-            f.on_call("X", "AKID"),
+            f.on_call(Api::Lambda, "X", "AKID"),
             vec![Injection::Latency(5), Injection::ServerError]
         );
-        assert_eq!(f.on_call("Y", "AKID"), vec![Injection::Latency(5)]);
+        assert_eq!(
+            f.on_call(Api::Lambda, "Y", "AKID"),
+            vec![Injection::Latency(5)]
+        );
+    }
+
+    #[test]
+    fn conflicts_are_for_lambda_only() {
+        let mut f = Faults::default();
+        f.add(FaultSpec::times("*", FaultKind::Conflict, 1));
+        assert_eq!(f.on_call(Api::Query, "DescribeVpcs", "AKID"), vec![]);
+        assert_eq!(f.rules()[0].remaining, Some(1));
+        assert_eq!(
+            f.on_call(Api::Lambda, "UpdateFunctionConfiguration", "AKID"),
+            vec![Injection::Conflict]
+        );
+        assert!(f.rules().is_empty());
+        assert_eq!(f.calls()["DescribeVpcs"].faulted, 0);
     }
 }

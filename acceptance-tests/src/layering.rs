@@ -66,9 +66,13 @@ const MODULES: &[Module] = &[
         files: files!(
             "lambda/mod.rs",
             "lambda/capacity_providers.rs",
+            "lambda/code.rs",
+            "lambda/deletion.rs",
             "lambda/durable.rs",
             "lambda/error.rs",
+            "lambda/executions.rs",
             "lambda/functions.rs",
+            "lambda/invoke.rs",
             "lambda/names.rs",
             "lambda/scaling.rs",
             "lambda/tags.rs",

@@ -12,7 +12,7 @@ const USAGE: &str = "\
 Usage: lambda-emulator [OPTIONS]
 
 Local AWS emulator: Lambda (capacity providers, functions, versions, scaling,
-durable executions, tags), EC2 describes and STS on one port.
+invocations, durable executions, tags), EC2 describes and STS on one port.
 
 Options:
   --listen ADDR                   address to listen on [default: 127.0.0.1:4566]
@@ -23,6 +23,8 @@ Options:
   --update-delay-ms N             LastUpdateStatus InProgress -> Successful [default: 200]
   --version-delay-ms N            published version Pending -> Active [default: 300]
   --scaling-delay-ms N            scaling config Requested -> Applied [default: 200]
+  --execution-pause-delay-ms N    durable execution PAUSING -> PAUSED [default: 200]
+  --execution-duration-ms N       invoked durable executions SUCCEED after N ms; 0 = run until stopped [default: 1000]
   -h, --help                      print this help
 
 The first line printed on stdout is `lambda-emulator listening on URL`.
@@ -69,6 +71,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--update-delay-ms" => opts.update_delay = millis(value()?)?,
             "--version-delay-ms" => opts.version_delay = millis(value()?)?,
             "--scaling-delay-ms" => opts.scaling_delay = millis(value()?)?,
+            "--execution-pause-delay-ms" => opts.execution_pause_delay = millis(value()?)?,
+            "--execution-duration-ms" => opts.execution_duration = millis(value()?)?,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -126,6 +130,9 @@ mod tests {
             "--listen",
             "127.0.0.1:0",
             "--function-delay-ms=5",
+            "--execution-duration-ms",
+            "0",
+            "--execution-pause-delay-ms=7",
             "--state-file",
             "/tmp/x.json",
         ])
@@ -133,6 +140,8 @@ mod tests {
         .expect("not help");
         assert_eq!(args.listen.port(), 0);
         assert_eq!(args.opts.function_delay, Duration::from_millis(5));
+        assert_eq!(args.opts.execution_duration, Duration::ZERO);
+        assert_eq!(args.opts.execution_pause_delay, Duration::from_millis(7));
         assert_eq!(args.opts.state_file, Some(PathBuf::from("/tmp/x.json")));
         assert!(parse(&["--bogus"]).is_err());
         assert!(parse(&["--update-delay-ms", "x"]).is_err());

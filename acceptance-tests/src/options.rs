@@ -17,6 +17,12 @@ pub struct EmulatorOptions {
     pub version_delay: Duration,
     /// Function scaling config Requested → Applied.
     pub scaling_delay: Duration,
+    /// Durable execution PAUSING → PAUSED (after PauseDurableExecution).
+    pub execution_pause_delay: Duration,
+    /// How long a durable execution started by Invoke runs before it
+    /// SUCCEEDS; zero means it runs until stopped. Not a control-plane delay:
+    /// [`EmulatorOptions::with_delays`] leaves it alone.
+    pub execution_duration: Duration,
     /// Region for requests without a SigV4 credential scope and for the
     /// control API.
     pub default_region: String,
@@ -32,6 +38,8 @@ impl Default for EmulatorOptions {
             update_delay: Duration::from_millis(200),
             version_delay: Duration::from_millis(300),
             scaling_delay: Duration::from_millis(200),
+            execution_pause_delay: Duration::from_millis(200),
+            execution_duration: Duration::from_millis(1000),
             default_region: "us-east-1".into(),
             state_file: None,
         }
@@ -39,7 +47,8 @@ impl Default for EmulatorOptions {
 }
 
 impl EmulatorOptions {
-    /// Options with every delay set to `delay`.
+    /// Options with every delay set to `delay` (the execution duration
+    /// keeps its default).
     pub fn with_delays(delay: Duration) -> Self {
         Self {
             capacity_provider_delay: delay,
@@ -47,6 +56,7 @@ impl EmulatorOptions {
             update_delay: delay,
             version_delay: delay,
             scaling_delay: delay,
+            execution_pause_delay: delay,
             ..Self::default()
         }
     }

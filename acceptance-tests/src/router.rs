@@ -2,7 +2,8 @@
 //! STS, as AWS endpoints do, by the SigV4 credential scope
 //! (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), which also gives
 //! the region. Signatures are not verified. Faults are injected here, after
-//! the operation is known and before it runs.
+//! the operation is known and before it runs (a conflict names the resource
+//! the request addresses, as AWS's message does).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -17,9 +18,13 @@ use crate::app::App;
 use crate::connection::ConnectionKiller;
 use crate::control;
 use crate::ec2;
-use crate::faults::Injection;
+use crate::faults::{Api, Injection};
 use crate::ids;
+use crate::lambda::names::{
+    capacity_provider_arn, function_arn, parse_capacity_provider_name, parse_function_name,
+};
 use crate::lambda::{self, Ctx, LambdaError};
+use crate::model::output::OutputBody;
 use crate::model::rest::HttpInput;
 use crate::sts;
 
@@ -195,17 +200,59 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     response
 }
 
-/// Applies the faults for `operation`; `Some` is the response to send
-/// instead of running it.
+/// An AWS call, as fault rules see it.
+#[derive(Debug, Clone, Copy)]
+struct Call<'a> {
+    operation: &'a str,
+    access_key: &'a str,
+    /// What a conflict names ("… in progress for resource: RESOURCE").
+    resource: &'a str,
+}
+
+/// The resource a Lambda request addresses, as a conflict names it: the
+/// unqualified function ARN or the capacity provider ARN (from the URI or,
+/// for creations, the body), another ARN label as given, else the operation.
+fn conflict_resource(
+    operation: &str,
+    labels: &BTreeMap<String, String>,
+    body: &[u8],
+    region: &str,
+) -> String {
+    let body: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let named = |member: &str| {
+        labels.get(member).cloned().or_else(|| {
+            body.get(member)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
+    };
+    if let Some(name) = named("FunctionName") {
+        return function_arn(region, &parse_function_name(&name).0);
+    }
+    if let Some(name) = named("CapacityProviderName") {
+        return capacity_provider_arn(region, &parse_capacity_provider_name(&name));
+    }
+    ["DurableExecutionArn", "Resource", "ResourceArn"]
+        .iter()
+        .find_map(|label| labels.get(*label).cloned())
+        .unwrap_or_else(|| operation.to_string())
+}
+
+/// Applies the faults for a call; `Some` is the response to send instead of
+/// running it.
 async fn apply_faults(
     app: &App,
     service: Service,
-    operation: &str,
-    access_key: &str,
+    call: Call<'_>,
     request_id: &str,
     killer: Option<ConnectionKiller>,
 ) -> Option<Response> {
-    let injections = app.faults().on_call(operation, access_key);
+    let api = match service {
+        Service::Lambda => Api::Lambda,
+        Service::Ec2 | Service::Sts => Api::Query,
+    };
+    let injections = app.faults().on_call(api, call.operation, call.access_key);
+    let operation = call.operation;
     let latency: u64 = injections
         .iter()
         .map(|i| {
@@ -231,6 +278,16 @@ async fn apply_faults(
             Injection::ServerError => {
                 tracing::info!(operation, "injecting server error");
                 return Some(server_error(service, request_id));
+            }
+            Injection::Conflict => {
+                tracing::info!(operation, "injecting conflict");
+                return Some(lambda_error(
+                    &LambdaError::ResourceConflict(format!(
+                        "The operation cannot be performed at this time. An update is in progress for resource: {}",
+                        call.resource
+                    )),
+                    request_id,
+                ));
             }
             Injection::Drop => {
                 tracing::info!(operation, "injecting dropped connection");
@@ -364,16 +421,13 @@ async fn lambda_request(
         );
     };
     let operation = matched.operation;
-    if let Some(response) = apply_faults(
-        app,
-        Service::Lambda,
-        &operation,
+    let resource = conflict_resource(&operation, &matched.labels, body, region);
+    let call = Call {
+        operation: &operation,
         access_key,
-        request_id,
-        killer,
-    )
-    .await
-    {
+        resource: &resource,
+    };
+    if let Some(response) = apply_faults(app, Service::Lambda, call, request_id, killer).await {
         return response;
     }
     let http = HttpInput {
@@ -396,24 +450,42 @@ async fn lambda_request(
         lambda::execute(&operation, &input, st, &cx)
     });
     match result {
-        Ok(out) => {
-            let status = StatusCode::from_u16(out.status).unwrap_or(StatusCode::OK);
-            let response = match out.body {
-                Some(body) if status != StatusCode::NO_CONTENT => (
-                    status,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    body.to_string(),
-                )
-                    .into_response(),
-                _ => (status, Body::empty()).into_response(),
-            };
-            with_request_id(response, request_id)
-        }
+        Ok(out) => with_request_id(lambda_response(out), request_id),
         Err(err) => {
             tracing::debug!(%operation, code = err.code(), message = %err, "lambda error");
             lambda_error(&err, request_id)
         }
     }
+}
+
+/// A successful Lambda response: status, bound headers, and a JSON or raw
+/// body (none for 204).
+fn lambda_response(out: lambda::Response) -> Response {
+    let status = StatusCode::from_u16(out.status).unwrap_or(StatusCode::OK);
+    let mut response = match out.body {
+        OutputBody::Json(body) if status != StatusCode::NO_CONTENT => (
+            status,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response(),
+        OutputBody::Bytes(bytes) if status != StatusCode::NO_CONTENT => (
+            status,
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            bytes,
+        )
+            .into_response(),
+        _ => (status, Body::empty()).into_response(),
+    };
+    for (name, value) in out.headers {
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -447,9 +519,12 @@ async fn query_request(
             ),
         };
     }
-    if let Some(response) =
-        apply_faults(app, service, &action, &scope.access_key, request_id, killer).await
-    {
+    let call = Call {
+        operation: &action,
+        access_key: &scope.access_key,
+        resource: &action,
+    };
+    if let Some(response) = apply_faults(app, service, call, request_id, killer).await {
         return response;
     }
     match service {

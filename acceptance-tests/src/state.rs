@@ -2,10 +2,13 @@
 //! versions and scaling configs, and durable executions. Serializable so it
 //! can be dumped (`GET /_emulator/state`) and persisted (`--state-file`).
 //!
-//! State transitions (Pending → Active, InProgress → Successful, ...) are
-//! stored as deadlines and applied lazily by [`State::settle`], which every
-//! request calls first under the state lock: reading at or after a deadline
-//! always observes the new state, so tests are deterministic.
+//! State transitions (Pending → Active, InProgress → Successful, durable
+//! executions pausing or finishing, ...) are stored as deadlines and applied
+//! lazily by [`State::settle`], which every request calls first under the
+//! state lock: reading at or after a deadline always observes the new state,
+//! so tests are deterministic. Versions deleted while durable executions are
+//! active wait for them to drain; their removal deadline is set, from the
+//! end of the last execution, when none is left.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -123,6 +126,11 @@ pub struct FunctionVersion {
     /// Function scaling config (versions on capacity providers only).
     #[serde(default)]
     pub scaling: Option<ScalingState>,
+    /// Set while the version is `Deleting` and waits for its durable
+    /// executions to drain: once none is active, it disappears this many ms
+    /// after the last one ended.
+    #[serde(default)]
+    pub drain_delay_ms: Option<u64>,
 }
 
 /// Requested and applied function scaling configs of a version.
@@ -168,6 +176,74 @@ pub struct DurableExecution {
     /// Error object (`ErrorMessage`, `ErrorType`, ...).
     #[serde(default)]
     pub error: Option<Value>,
+    /// When the execution ends by itself with `final_status`, epoch ms.
+    #[serde(default)]
+    pub finish_at_ms: Option<u64>,
+    /// The status it ends with (`SUCCEEDED`, `FAILED`, `TIMED_OUT`).
+    #[serde(default)]
+    pub final_status: Option<String>,
+    /// Time left before `finish_at_ms` when a pause froze it (restarted by
+    /// a resume), ms.
+    #[serde(default)]
+    pub finish_remaining_ms: Option<u64>,
+    /// When `PAUSING` becomes `PAUSED`, epoch ms.
+    #[serde(default)]
+    pub pause_at_ms: Option<u64>,
+    /// The pause request, while `PAUSING` or `PAUSED`.
+    #[serde(default)]
+    pub pause: Option<PauseRequest>,
+    /// Client token of the last PauseDurableExecution, so a retry succeeds.
+    #[serde(default)]
+    pub pause_token: Option<String>,
+    /// Client token of the last ResumeDurableExecution, so a retry succeeds.
+    #[serde(default)]
+    pub resume_token: Option<String>,
+}
+
+/// What PauseDurableExecution asked for (`PauseDetails` in the API).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PauseRequest {
+    /// When the pause was requested, epoch ms.
+    pub requested_ms: u64,
+    /// The reason given.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Whether the execution timeout is paused too.
+    pub timeout_paused: bool,
+}
+
+/// Execution statuses in which an execution still runs (or can run again).
+pub const ACTIVE_EXECUTION_STATUSES: [&str; 3] = ["RUNNING", "PAUSING", "PAUSED"];
+
+impl DurableExecution {
+    /// Whether the execution has not ended.
+    pub fn is_active(&self) -> bool {
+        ACTIVE_EXECUTION_STATUSES.contains(&self.status.as_str())
+    }
+
+    /// Applies due transitions: `PAUSING → PAUSED`, then the end at
+    /// `finish_at_ms`.
+    fn settle(&mut self, now: u64) {
+        if self.status == "PAUSING"
+            && let Some(at) = self.pause_at_ms
+            && at <= now
+        {
+            self.status = "PAUSED".into();
+            self.pause_at_ms = None;
+        }
+        if let Some(at) = self.finish_at_ms
+            && at <= now
+            && self.is_active()
+        {
+            self.status = self
+                .final_status
+                .clone()
+                .unwrap_or_else(|| "SUCCEEDED".into());
+            self.end_ms = Some(at);
+            self.finish_at_ms = None;
+            self.pause_at_ms = None;
+        }
+    }
 }
 
 impl FunctionVersion {
@@ -212,6 +288,49 @@ impl FunctionVersion {
     }
 }
 
+/// Gives draining versions of `f` their removal deadline once no execution
+/// they wait for is active: all of the function's when `$LATEST` drains (the
+/// whole function is being deleted), else each version's own. The deadline
+/// counts from the end of the last execution, so it does not depend on when
+/// this runs.
+fn settle_drains(f: &mut Function, executions: &BTreeMap<String, DurableExecution>, now: u64) {
+    let drained_at = |version: Option<&str>| -> Option<u64> {
+        let waited_for = executions
+            .values()
+            .filter(|e| e.function_arn == f.arn)
+            .filter(|e| version.is_none_or(|v| e.version == v));
+        let mut last_end = None;
+        for e in waited_for {
+            if e.is_active() {
+                return None;
+            }
+            last_end = last_end.max(e.end_ms);
+        }
+        Some(last_end.unwrap_or(now))
+    };
+    let release = |v: &mut FunctionVersion, at: u64| {
+        if let Some(delay) = v.drain_delay_ms.take() {
+            v.state_at_ms = Some(at + delay);
+        }
+    };
+    if f.latest.drain_delay_ms.is_some() {
+        if let Some(at) = drained_at(None) {
+            release(&mut f.latest, at);
+            for v in f.versions.values_mut() {
+                release(v, at);
+            }
+        }
+        return;
+    }
+    for (n, v) in &mut f.versions {
+        if v.drain_delay_ms.is_some()
+            && let Some(at) = drained_at(Some(&n.to_string()))
+        {
+            release(v, at);
+        }
+    }
+}
+
 impl State {
     /// Applies every due transition. Called under the state lock before
     /// each request is handled.
@@ -231,6 +350,12 @@ impl State {
             }
             true
         });
+        for e in self.durable_executions.values_mut() {
+            e.settle(now);
+        }
+        for f in self.functions.values_mut() {
+            settle_drains(f, &self.durable_executions, now);
+        }
         self.functions.retain(|_, f| {
             if !f.latest.settle(now) {
                 return false;

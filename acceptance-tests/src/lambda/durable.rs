@@ -1,6 +1,19 @@
-//! Durable executions: listing (filters, order, pagination), reading and
-//! stopping. Executions are created through the control API
+//! Durable executions: listing (filters, order, pagination), reading,
+//! stopping, pausing and resuming. Executions are started by Invoke
+//! (`invoke`) or seeded through the control API
 //! (`POST /_emulator/durable-executions`).
+//!
+//! Pausing turns RUNNING into PAUSING, PAUSED after the pause delay (a
+//! deadline applied by `State::settle`); resuming turns PAUSING or PAUSED
+//! back into RUNNING, as AWS documents. Paused code does not run, so a pause
+//! freezes the time left before an execution ends by itself and a resume
+//! restarts it, except for an execution that will time out while the pause
+//! leaves its timeout running (`ExecutionTimeoutPaused: false`). Stopping
+//! ends any active execution. Wrong statuses are refused: Stop with
+//! InvalidParameterValueException, Pause and Resume with
+//! ResourceConflictException (the error the model declares for them and not
+//! for Stop). A Pause or Resume repeating the last one's `ClientToken`
+//! succeeds without changing anything.
 
 use serde_json::{Value, json};
 
@@ -8,7 +21,7 @@ use super::functions::{not_found, resolve};
 use super::names::qualified;
 use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::epoch_seconds_value;
-use crate::state::{DurableExecution, State};
+use crate::state::{DurableExecution, PauseRequest, State};
 
 fn summary(e: &DurableExecution) -> Value {
     json!({
@@ -86,21 +99,96 @@ pub(super) fn get(st: &mut State, _cx: &Ctx<'_>, input: &Value) -> Result<Reply,
         body["Result"] = json!(e.result);
         body["Error"] = json!(e.error);
     }
+    if let Some(p) = e.pause.as_ref().filter(|_| e.is_active()) {
+        body["PauseDetails"] = json!({
+            "PauseRequestTimestamp": epoch_seconds_value(p.requested_ms),
+            "ExecutionTimeoutPaused": p.timeout_paused,
+            "Reason": if include { p.reason.clone() } else { None },
+        });
+    }
     Reply::ok(body)
+}
+
+/// Refuses an operation on an execution in the wrong status.
+fn refused(e: &DurableExecution, verb: &str) -> String {
+    format!(
+        "Durable execution {} cannot be {verb} because its status is {}.",
+        e.arn, e.status
+    )
+}
+
+/// Takes the execution out of any pause and any pending end.
+fn clear_schedule(e: &mut DurableExecution) {
+    e.finish_at_ms = None;
+    e.finish_remaining_ms = None;
+    e.pause_at_ms = None;
 }
 
 pub(super) fn stop(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
     let e = find(st, input)?;
-    if e.status != "RUNNING" {
-        return Err(LambdaError::InvalidParameterValue(format!(
-            "Durable execution {} cannot be stopped because its status is {}.",
-            e.arn, e.status
-        )));
+    if !e.is_active() {
+        return Err(LambdaError::InvalidParameterValue(refused(e, "stopped")));
     }
     e.status = "STOPPED".into();
     e.end_ms = Some(cx.now);
+    clear_schedule(e);
     if let Some(err) = input.get("Error") {
         e.error = Some(err.clone());
     }
     Reply::ok(json!({"StopTimestamp": epoch_seconds_value(cx.now)}))
+}
+
+/// Whether `token` repeats the one stored for the last such request.
+fn repeated(token: Option<&str>, last: &Option<String>) -> bool {
+    token.is_some() && token == last.as_deref()
+}
+
+pub(super) fn pause(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let token = optional_str_member(input, "ClientToken");
+    let e = find(st, input)?;
+    if repeated(token, &e.pause_token) && (e.status == "PAUSING" || e.status == "PAUSED") {
+        return Reply::ok(json!({}));
+    }
+    if e.status != "RUNNING" {
+        return Err(LambdaError::ResourceConflict(refused(e, "paused")));
+    }
+    let timeout_paused = input
+        .get("ExecutionTimeoutPaused")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    e.status = "PAUSING".into();
+    e.pause_at_ms = Some(cx.after(cx.opts.execution_pause_delay));
+    e.pause = Some(PauseRequest {
+        requested_ms: cx.now,
+        reason: optional_str_member(input, "Reason").map(str::to_string),
+        timeout_paused,
+    });
+    e.pause_token = token.map(str::to_string);
+    let times_out_anyway = e.final_status.as_deref() == Some("TIMED_OUT") && !timeout_paused;
+    if let Some(at) = e.finish_at_ms
+        && !times_out_anyway
+    {
+        e.finish_remaining_ms = Some(at.saturating_sub(cx.now));
+        e.finish_at_ms = None;
+    }
+    Reply::ok(json!({}))
+}
+
+pub(super) fn resume(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let token = optional_str_member(input, "ClientToken");
+    let e = find(st, input)?;
+    if repeated(token, &e.resume_token) && e.status == "RUNNING" {
+        return Reply::ok(json!({}));
+    }
+    if e.status != "PAUSING" && e.status != "PAUSED" {
+        return Err(LambdaError::ResourceConflict(refused(e, "resumed")));
+    }
+    e.status = "RUNNING".into();
+    e.pause_at_ms = None;
+    e.pause = None;
+    e.resume_token = token.map(str::to_string);
+    if let Some(left) = e.finish_remaining_ms.take() {
+        e.finish_at_ms = Some(cx.now + left);
+    }
+    Reply::ok(json!({}))
 }

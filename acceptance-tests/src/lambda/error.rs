@@ -24,6 +24,13 @@ pub enum LambdaError {
     /// The resource is busy or in use (409).
     #[error("{0}")]
     ResourceConflict(String),
+    /// A durable execution with that name was started with another payload
+    /// (409).
+    #[error("{0}")]
+    DurableExecutionAlreadyStarted(String),
+    /// The function has no published version to invoke (400).
+    #[error("{0}")]
+    NoPublishedVersion(String),
     /// A `RevisionId` guard failed (412).
     #[error("{0}")]
     PreconditionFailed(String),
@@ -61,6 +68,8 @@ impl LambdaError {
             Self::InvalidParameterValue(_) => "InvalidParameterValueException",
             Self::ResourceNotFound(_) => "ResourceNotFoundException",
             Self::ResourceConflict(_) => "ResourceConflictException",
+            Self::DurableExecutionAlreadyStarted(_) => "DurableExecutionAlreadyStartedException",
+            Self::NoPublishedVersion(_) => "NoPublishedVersionException",
             Self::PreconditionFailed(_) => "PreconditionFailedException",
             Self::TooManyRequests { .. } => "TooManyRequestsException",
             Self::Service(_) => "ServiceException",
@@ -77,7 +86,7 @@ impl LambdaError {
             .and_then(|e| e.http_status_code);
         declared.unwrap_or(match self {
             Self::ResourceNotFound(_) | Self::UnknownOperation(_) => 404,
-            Self::ResourceConflict(_) => 409,
+            Self::ResourceConflict(_) | Self::DurableExecutionAlreadyStarted(_) => 409,
             Self::PreconditionFailed(_) => 412,
             Self::TooManyRequests { .. } => 429,
             Self::Service(_) => 500,

@@ -1,13 +1,13 @@
 //! Functions and versions: create (Pending → Active, or ActiveNonInvocable on
 //! a capacity provider), get, update (LastUpdateStatus InProgress →
 //! Successful, conflicting updates refused), publish (version Pending →
-//! Active), delete (asynchronous on capacity providers), list versions.
+//! Active), list versions. Code sources are in `code`, deletion in
+//! `deletion`.
 
-use base64::Engine as _;
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 use super::capacity_providers::provider_architecture;
+use super::code;
 use super::names::{
     capacity_provider_arn, function_arn, parse_capacity_provider_name, parse_function_name,
     qualified,
@@ -17,7 +17,6 @@ use super::{Ctx, LambdaError, Reply, optional_str_member, paginate, str_member};
 use crate::clock::lambda_timestamp;
 use crate::ec2;
 use crate::ids;
-use crate::model::rest::decode_blob;
 use crate::state::{Function, FunctionVersion, ScalingState, State};
 
 /// Members of `CreateFunction`/`UpdateFunctionConfiguration` that are not
@@ -74,7 +73,10 @@ pub(super) fn version_mut<'a>(
     }
 }
 
-fn version_ref<'a>(f: &'a Function, qualifier: Option<&str>) -> Option<&'a FunctionVersion> {
+pub(super) fn version_ref<'a>(
+    f: &'a Function,
+    qualifier: Option<&str>,
+) -> Option<&'a FunctionVersion> {
     match qualifier {
         None | Some("$LATEST") => Some(&f.latest),
         Some("$LATEST.PUBLISHED") => f.versions.values().next_back(),
@@ -117,81 +119,9 @@ pub(crate) fn configuration(f: &Function, v: &FunctionVersion, qualify_latest: b
     Value::Object(out)
 }
 
-fn sha256_b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
-}
-
 fn config_sha(config: &Map<String, Value>) -> String {
     let text = serde_json::to_string(config).unwrap_or_default();
-    sha256_b64(text.as_bytes())
-}
-
-/// The code of a `FunctionCode`/`UpdateFunctionCode` input: (sha, size,
-/// source description).
-fn code_package(
-    code: &Value,
-    package_type: &str,
-) -> Result<(String, u64, Map<String, Value>), LambdaError> {
-    let zip = optional_str_member(code, "ZipFile");
-    let bucket = optional_str_member(code, "S3Bucket");
-    let key = optional_str_member(code, "S3Key");
-    let image = optional_str_member(code, "ImageUri");
-    let mut source = Map::new();
-    if package_type == "Image" {
-        let Some(uri) = image else {
-            return Err(LambdaError::InvalidParameterValue(
-                "Please provide ImageUri when updating a function with packageType Image.".into(),
-            ));
-        };
-        if zip.is_some() || bucket.is_some() {
-            return Err(LambdaError::InvalidParameterValue(
-                "Please don't provide ImageUri with other FunctionCode parameters.".into(),
-            ));
-        }
-        source.insert("ImageUri".into(), json!(uri));
-        let digest = Sha256::digest(uri.as_bytes());
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        return Ok((hex, 0, source));
-    }
-    if image.is_some() {
-        return Err(LambdaError::InvalidParameterValue(
-            "Please don't provide ImageUri when updating a function with packageType Zip.".into(),
-        ));
-    }
-    match (zip, bucket, key) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(LambdaError::InvalidParameterValue(
-            "Please do not provide other FunctionCode parameters when providing a ZipFile.".into(),
-        )),
-        (Some(b64), None, None) => {
-            let bytes = decode_blob(b64)?;
-            // A zip archive starts with a local file header, or is empty
-            // (end of central directory only).
-            if !(bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")) {
-                return Err(LambdaError::InvalidParameterValue(
-                    "Could not unzip uploaded file. Please check your file, then try to upload again.".into(),
-                ));
-            }
-            source.insert("RepositoryType".into(), json!("S3"));
-            Ok((sha256_b64(&bytes), bytes.len() as u64, source))
-        }
-        (None, Some(b), Some(k)) => {
-            let version = optional_str_member(code, "S3ObjectVersion").unwrap_or("");
-            source.insert("S3Bucket".into(), json!(b));
-            source.insert("S3Key".into(), json!(k));
-            if !version.is_empty() {
-                source.insert("S3ObjectVersion".into(), json!(version));
-            }
-            let text = format!("s3://{b}/{k}?versionId={version}");
-            Ok((sha256_b64(text.as_bytes()), 1024, source))
-        }
-        (None, Some(_), None) | (None, None, Some(_)) => Err(LambdaError::InvalidParameterValue(
-            "Please provide both S3Bucket and S3Key when specifying code in S3.".into(),
-        )),
-        (None, None, None) => Err(LambdaError::InvalidParameterValue(
-            "Please provide a source for function code: ZipFile, S3Bucket and S3Key, or ImageUri."
-                .into(),
-        )),
-    }
+    code::sha256_b64(text.as_bytes())
 }
 
 /// Stores an input member into a configuration in its output form.
@@ -311,6 +241,15 @@ fn check_limits(config: &Map<String, Value>) -> Result<(), LambdaError> {
     Ok(())
 }
 
+/// A version's `PackageType`.
+fn package_type_of(v: &FunctionVersion) -> String {
+    v.config
+        .get("PackageType")
+        .and_then(Value::as_str)
+        .unwrap_or(code::DEFAULT_PACKAGE_TYPE)
+        .to_string()
+}
+
 fn architecture_of(config: &Map<String, Value>) -> String {
     config
         .get("Architectures")
@@ -362,7 +301,10 @@ fn check_revision(v: &FunctionVersion, input: &Value) -> Result<(), LambdaError>
     }
 }
 
-fn function_mut<'a>(st: &'a mut State, arn: &str) -> Result<&'a mut Function, LambdaError> {
+pub(super) fn function_mut<'a>(
+    st: &'a mut State,
+    arn: &str,
+) -> Result<&'a mut Function, LambdaError> {
     st.functions.get_mut(arn).ok_or_else(|| not_found(arn))
 }
 
@@ -435,18 +377,11 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
         )));
     }
     let package_type = optional_str_member(input, "PackageType")
-        .unwrap_or("Zip")
+        .unwrap_or(code::DEFAULT_PACKAGE_TYPE)
         .to_string();
     let code = input.get("Code").cloned().unwrap_or(json!({}));
-    let (code_sha256, code_size, code_source) = code_package(&code, &package_type)?;
-    if package_type == "Zip"
-        && (optional_str_member(input, "Runtime").is_none()
-            || optional_str_member(input, "Handler").is_none())
-    {
-        return Err(LambdaError::InvalidParameterValue(
-            "Runtime and Handler are mandatory parameters for functions created with deployment packages.".into(),
-        ));
-    }
+    let package = code::package(&code, &package_type)?;
+    code::check_package_members(input, &package_type, true)?;
     if let Some(vpc) = input.get("VpcConfig") {
         check_vpc(vpc, SameVpc::NotChecked)?;
     }
@@ -482,9 +417,9 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
     let latest = FunctionVersion {
         version: "$LATEST".into(),
         config,
-        code_sha256,
-        code_size,
-        code_source,
+        code_sha256: package.sha256,
+        code_size: package.size,
+        code_source: package.source,
         revision_id: ids::uuid(),
         last_modified_ms: cx.now,
         state: "Pending".into(),
@@ -502,6 +437,7 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
         last_update_status_reason_code: None,
         update_at_ms: None,
         scaling: None,
+        drain_delay_ms: None,
     };
     let mut f = Function {
         arn: arn.clone(),
@@ -531,22 +467,6 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
     Reply::ok(body)
 }
 
-fn code_location(f: &Function, v: &FunctionVersion) -> Value {
-    if let Some(uri) = v.code_source.get("ImageUri") {
-        return json!({"RepositoryType": "ECR", "ImageUri": uri, "ResolvedImageUri": uri});
-    }
-    json!({
-        "RepositoryType": "S3",
-        "Location": format!(
-            "https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/snapshots/{account}/{name}-{rev}",
-            region = f.region,
-            account = ec2::ACCOUNT_ID,
-            name = f.name,
-            rev = v.revision_id
-        ),
-    })
-}
-
 pub(super) fn get(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
     let (arn, qualifier) = resolve(cx, input)?;
     let f = st.functions.get(&arn).ok_or_else(|| not_found(&arn))?;
@@ -554,7 +474,7 @@ pub(super) fn get(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, 
         .ok_or_else(|| not_found(&qualified(&arn, qualifier.as_deref().unwrap_or(""))))?;
     let mut body = json!({
         "Configuration": configuration(f, v, qualifier.is_some()),
-        "Code": code_location(f, v),
+        "Code": code::location(f, v),
     });
     if !f.tags.is_empty() {
         body["Tags"] = json!(f.tags);
@@ -580,6 +500,7 @@ pub(super) fn update_configuration(
     input: &Value,
 ) -> Result<Reply, LambdaError> {
     let (arn, snapshot) = updatable(st, cx, input)?;
+    code::check_package_members(input, &package_type_of(&snapshot.latest), false)?;
     let current = &snapshot.latest.config;
     if let Some(new_cp) = input.get("CapacityProviderConfig") {
         match current.get("CapacityProviderConfig") {
@@ -630,14 +551,7 @@ pub(super) fn update_code(
     input: &Value,
 ) -> Result<Reply, LambdaError> {
     let (arn, snapshot) = updatable(st, cx, input)?;
-    let package_type = snapshot
-        .latest
-        .config
-        .get("PackageType")
-        .and_then(Value::as_str)
-        .unwrap_or("Zip")
-        .to_string();
-    let (sha, size, source) = code_package(input, &package_type)?;
+    let package = code::package(input, &package_type_of(&snapshot.latest))?;
     if let Some(arch) = input
         .get("Architectures")
         .and_then(|a| a.get(0))
@@ -648,14 +562,14 @@ pub(super) fn update_code(
     }
     if input.get("DryRun").and_then(Value::as_bool) == Some(true) {
         let mut view = configuration(&snapshot, &snapshot.latest, false);
-        view["CodeSha256"] = json!(sha);
-        view["CodeSize"] = json!(size);
+        view["CodeSha256"] = json!(package.sha256);
+        view["CodeSize"] = json!(package.size);
         return Reply::ok(view);
     }
     let f = function_mut(st, &arn)?;
-    f.latest.code_sha256 = sha;
-    f.latest.code_size = size;
-    f.latest.code_source = source;
+    f.latest.code_sha256 = package.sha256;
+    f.latest.code_size = package.size;
+    f.latest.code_source = package.source;
     if let Some(archs) = input.get("Architectures") {
         f.latest
             .config
@@ -673,59 +587,6 @@ pub(super) fn update_code(
         }
     }
     Reply::ok(configuration(f, &f.latest, false))
-}
-
-pub(super) fn delete(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
-    let (arn, qualifier) = resolve(cx, input)?;
-    let delay = cx.after(cx.opts.function_delay);
-    let f = function_mut(st, &arn)?;
-    let asynchronous = f.latest.capacity_provider_arn().is_some();
-    match qualifier.as_deref() {
-        None => {
-            if asynchronous {
-                for v in std::iter::once(&mut f.latest).chain(f.versions.values_mut()) {
-                    mark_deleting(v, delay);
-                }
-            } else {
-                st.functions.remove(&arn);
-            }
-        }
-        Some("$LATEST") => {
-            return Err(LambdaError::InvalidParameterValue(
-                "$LATEST version cannot be deleted without deleting the function.".into(),
-            ));
-        }
-        Some(q) => {
-            let n = q
-                .parse::<u64>()
-                .ok()
-                .filter(|n| f.versions.contains_key(n))
-                .ok_or_else(|| not_found(&qualified(&arn, q)))?;
-            if asynchronous {
-                if let Some(v) = f.versions.get_mut(&n) {
-                    mark_deleting(v, delay);
-                }
-            } else {
-                f.versions.remove(&n);
-            }
-        }
-    }
-    st.settle(cx.now);
-    Ok(Reply {
-        status: Some(if asynchronous { 202 } else { 204 }),
-        body: json!({}),
-    })
-}
-
-fn mark_deleting(v: &mut FunctionVersion, at: u64) {
-    if v.state == "Deleting" {
-        return;
-    }
-    v.state = "Deleting".into();
-    v.state_reason = Some("The function version is being deleted.".into());
-    v.state_reason_code = None;
-    v.state_at_ms = Some(at);
-    v.update_at_ms = None;
 }
 
 pub(super) fn publish_version(

@@ -2,13 +2,18 @@
 //!
 //! Pipeline: the model's URI templates select the operation, the input is
 //! assembled from URI/query/header/body bindings, validated against the
-//! input shape, handed to the operation, and the result is filtered through
-//! the output shape.
+//! input shape, handed to the operation, and the result is bound to the
+//! response by the output shape (status code and header members, payload)
+//! and filtered through it.
 
 mod capacity_providers;
+mod code;
+mod deletion;
 mod durable;
 pub mod error;
+pub mod executions;
 mod functions;
+mod invoke;
 pub mod names;
 mod scaling;
 mod tags;
@@ -21,8 +26,9 @@ use serde_json::Value;
 
 pub use error::LambdaError;
 
+use crate::model::output::{self, OutputBody};
 use crate::model::rest::{self, HttpInput, Matched, Router};
-use crate::model::{self, output, validate};
+use crate::model::{self, validate};
 use crate::options::EmulatorOptions;
 use crate::state::State;
 
@@ -44,29 +50,29 @@ impl Ctx<'_> {
     }
 }
 
-/// The result of an operation: body (unshaped) and an optional status
-/// overriding the model's.
+/// The result of an operation: its output members, unshaped (members the
+/// model binds to the status code or headers included; blobs in base64).
 #[derive(Debug)]
 pub struct Reply {
-    /// Status override.
-    pub status: Option<u16>,
-    /// Output value, filtered by the output shape afterwards.
+    /// Output value, bound and filtered by the output shape afterwards.
     pub body: Value,
 }
 
 impl Reply {
     fn ok(body: Value) -> Result<Self, LambdaError> {
-        Ok(Self { status: None, body })
+        Ok(Self { body })
     }
 }
 
-/// A finished Lambda response (status and JSON body; `None` body = empty).
+/// A finished Lambda response.
 #[derive(Debug)]
 pub struct Response {
-    /// HTTP status.
+    /// HTTP status: the output's status-code member, else the model's.
     pub status: u16,
+    /// Headers bound from output members.
+    pub headers: Vec<(String, String)>,
     /// Body.
-    pub body: Option<Value>,
+    pub body: OutputBody,
 }
 
 fn router() -> &'static Router {
@@ -117,12 +123,23 @@ pub fn execute(
         )));
     };
     let reply = dispatch(operation, input, state, cx)?;
-    let status = reply.status.or(op.http.response_code).unwrap_or(200);
-    let body = op
+    let bound = op
         .output
         .as_ref()
-        .map(|o| output::shape_output(model, &o.shape, &reply.body));
-    Ok(Response { status, body })
+        .map(|o| output::bind_output(model, &o.shape, &reply.body));
+    let default_status = op.http.response_code.unwrap_or(200);
+    Ok(match bound {
+        Some(b) => Response {
+            status: b.status.unwrap_or(default_status),
+            headers: b.headers,
+            body: b.body,
+        },
+        None => Response {
+            status: default_status,
+            headers: Vec::new(),
+            body: OutputBody::Empty,
+        },
+    })
 }
 
 fn dispatch(
@@ -145,7 +162,8 @@ fn dispatch(
         "GetFunctionConfiguration" => functions::get_configuration(st, cx, input),
         "UpdateFunctionConfiguration" => functions::update_configuration(st, cx, input),
         "UpdateFunctionCode" => functions::update_code(st, cx, input),
-        "DeleteFunction" => functions::delete(st, cx, input),
+        "DeleteFunction" => deletion::delete(st, cx, input),
+        "Invoke" => invoke::invoke(st, cx, input),
         "PublishVersion" => functions::publish_version(st, cx, input),
         "ListVersionsByFunction" => functions::list_versions(st, cx, input),
         "PutFunctionScalingConfig" => scaling::put(st, cx, input),
@@ -153,6 +171,8 @@ fn dispatch(
         "ListDurableExecutionsByFunction" => durable::list(st, cx, input),
         "GetDurableExecution" => durable::get(st, cx, input),
         "StopDurableExecution" => durable::stop(st, cx, input),
+        "PauseDurableExecution" => durable::pause(st, cx, input),
+        "ResumeDurableExecution" => durable::resume(st, cx, input),
         "TagResource" => tags::tag(st, cx, input),
         "UntagResource" => tags::untag(st, cx, input),
         "ListTags" => tags::list(st, cx, input),

@@ -1,7 +1,8 @@
 //! REST bindings (`rest-json`): matching a request to an operation with the
 //! model's `http.requestUri` templates, and assembling the operation input
 //! from URI labels, query string, headers and JSON body as the members'
-//! `location` traits say.
+//! `location` traits say (a `payload` member of blob or string type takes the
+//! raw body, as `Invoke`'s `Payload` does).
 
 use std::collections::BTreeMap;
 
@@ -10,7 +11,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
 use super::validate::Invalid;
-use super::{ServiceModel, ShapeKind};
+use super::{ServiceModel, Shape, ShapeKind};
 use crate::clock;
 
 #[derive(Debug)]
@@ -216,35 +217,13 @@ pub fn build_input(
     let Some(shape) = model.shape(input_shape) else {
         return Ok(Value::Object(Map::new()));
     };
-    let body_text = std::str::from_utf8(http.body)
-        .map_err(|_| Invalid::Serialization("Request body is not valid UTF-8".into()))?;
-    let body: Option<Value> = if body_text.trim().is_empty() {
-        None
-    } else {
-        Some(serde_json::from_str(body_text).map_err(|e| {
-            Invalid::Serialization(format!("Could not parse request body into json: {e}"))
-        })?)
-    };
     let mut input = Map::new();
-    match (&shape.payload, body) {
-        (Some(payload), Some(b)) => {
-            input.insert(payload.clone(), b);
+    match raw_payload_member(model, shape) {
+        Some((member, kind)) if !http.body.is_empty() => {
+            input.insert(member.to_string(), raw_value(kind, http.body)?);
         }
-        (None, Some(Value::Object(obj))) => {
-            for (name, member) in &shape.members {
-                if member.location.is_none()
-                    && let Some(v) = obj.get(name)
-                {
-                    input.insert(name.clone(), v.clone());
-                }
-            }
-        }
-        (None, Some(_)) => {
-            return Err(Invalid::Serialization(
-                "Start of structure or map found where not expected".into(),
-            ));
-        }
-        (_, None) => {}
+        Some(_) => {}
+        None => json_body(shape, http.body, &mut input)?,
     }
     for (name, member) in &shape.members {
         let wire = member.location_name.clone().unwrap_or_else(|| name.clone());
@@ -294,6 +273,62 @@ pub fn build_input(
     Ok(Value::Object(input))
 }
 
+/// The `payload` member bound to a blob or string shape, which takes the
+/// raw body (`Invoke`'s `Payload`), and that shape's kind.
+fn raw_payload_member<'m>(model: &ServiceModel, shape: &'m Shape) -> Option<(&'m str, ShapeKind)> {
+    let payload = shape.payload.as_deref()?;
+    let kind = model.shape(&shape.members.get(payload)?.shape)?.kind;
+    matches!(kind, ShapeKind::Blob | ShapeKind::String).then_some((payload, kind))
+}
+
+/// A raw body as a member value: a blob as base64 (the way blob members
+/// travel in JSON), a string as it is.
+fn raw_value(kind: ShapeKind, body: &[u8]) -> Result<Value, Invalid> {
+    if kind == ShapeKind::Blob {
+        return Ok(Value::String(
+            base64::engine::general_purpose::STANDARD.encode(body),
+        ));
+    }
+    String::from_utf8(body.to_vec())
+        .map(Value::String)
+        .map_err(|_| Invalid::Serialization("Request body is not valid UTF-8".into()))
+}
+
+/// A JSON body: the whole of a structure `payload` member, or the members
+/// without an HTTP `location`.
+fn json_body(shape: &Shape, body: &[u8], input: &mut Map<String, Value>) -> Result<(), Invalid> {
+    let body_text = std::str::from_utf8(body)
+        .map_err(|_| Invalid::Serialization("Request body is not valid UTF-8".into()))?;
+    let body: Option<Value> = if body_text.trim().is_empty() {
+        None
+    } else {
+        Some(serde_json::from_str(body_text).map_err(|e| {
+            Invalid::Serialization(format!("Could not parse request body into json: {e}"))
+        })?)
+    };
+    match (&shape.payload, body) {
+        (Some(payload), Some(b)) => {
+            input.insert(payload.clone(), b);
+        }
+        (None, Some(Value::Object(obj))) => {
+            for (name, member) in &shape.members {
+                if member.location.is_none()
+                    && let Some(v) = obj.get(name)
+                {
+                    input.insert(name.clone(), v.clone());
+                }
+            }
+        }
+        (None, Some(_)) => {
+            return Err(Invalid::Serialization(
+                "Start of structure or map found where not expected".into(),
+            ));
+        }
+        (_, None) => {}
+    }
+    Ok(())
+}
+
 /// Decodes a base64 blob member.
 pub fn decode_blob(value: &str) -> Result<Vec<u8>, Invalid> {
     base64::engine::general_purpose::STANDARD
@@ -330,5 +365,30 @@ mod tests {
             "arn:aws:lambda:us-east-1:123456789012:function:f:1/durable-execution/n/id"
         );
         assert!(router.find("GET", "/nope", &[]).is_none());
+    }
+
+    #[test]
+    fn blob_payloads_take_the_raw_body() {
+        let model = crate::model::lambda();
+        let http = HttpInput {
+            labels: [("FunctionName".to_string(), "f".to_string())].into(),
+            query: vec![("Qualifier".into(), "1".into())],
+            headers: [(
+                "x-amz-durable-execution-name".to_string(),
+                "run-1".to_string(),
+            )]
+            .into(),
+            body: b"\xff not json",
+        };
+        let input = build_input(model, "InvocationRequest", &http).expect("binds");
+        assert_eq!(input["Payload"], "/yBub3QganNvbg==");
+        assert_eq!(input["Qualifier"], "1");
+        assert_eq!(input["DurableExecutionName"], "run-1");
+        let empty = HttpInput {
+            body: b"",
+            ..HttpInput::default()
+        };
+        let input = build_input(model, "InvocationRequest", &empty).expect("binds");
+        assert!(input.get("Payload").is_none());
     }
 }

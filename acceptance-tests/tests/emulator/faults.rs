@@ -1,5 +1,5 @@
-//! Fault injection: throttling, server errors, latency and dropped
-//! connections, seen through the SDKs' own retries.
+//! Fault injection: throttling, server errors, latency, dropped
+//! connections and conflicts, seen through the SDKs' own retries.
 
 use std::time::{Duration, Instant};
 
@@ -197,4 +197,67 @@ async fn faults_through_the_control_api() {
         .await
         .unwrap();
     assert!(emu.calls().is_empty());
+}
+
+#[tokio::test]
+async fn conflicts_name_the_resource_and_skip_ec2_and_sts() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let conflict = |resource: &str| {
+        (
+            "ResourceConflictException".to_string(),
+            format!(
+                "The operation cannot be performed at this time. An update is in progress for resource: {resource}"
+            ),
+        )
+    };
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:busy";
+    emu.inject_fault(FaultSpec::times("CreateFunction", FaultKind::Conflict, 1));
+    let err = create_function(&client, "busy").send().await.unwrap_err();
+    assert_eq!(error_of(&err), conflict(arn));
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(409));
+    assert!(emu.state()["functions"].as_object().unwrap().is_empty());
+    create_function(&client, "busy")
+        .send()
+        .await
+        .expect("created");
+    wait_function_state(&client, "busy", None, "Active").await;
+
+    // `*`: EC2 and STS calls pass untouched and leave the rule to Lambda.
+    emu.inject_fault(FaultSpec::times("*", FaultKind::Conflict, 1));
+    sts(&emu).get_caller_identity().send().await.expect("STS");
+    ec2(&emu).describe_vpcs().send().await.expect("EC2");
+    assert_eq!(emu.faults().len(), 1);
+    let err = client
+        .update_function_configuration()
+        .function_name(format!("{arn}:$LATEST"))
+        .timeout(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err), conflict(arn));
+    assert!(emu.faults().is_empty());
+
+    // Over the control API, on a capacity provider.
+    let resp = raw(
+        &emu,
+        "POST",
+        "/_emulator/faults",
+        None,
+        r#"{"operation":"DeleteCapacityProvider","kind":"conflict","count":1}"#,
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let err = client
+        .delete_capacity_provider()
+        .capacity_provider_name("cp-x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error_of(&err),
+        conflict("arn:aws:lambda:us-east-1:123456789012:capacity-provider:cp-x")
+    );
+    assert_eq!(emu.calls()["DeleteCapacityProvider"].faulted, 1);
 }

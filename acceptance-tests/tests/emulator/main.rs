@@ -3,12 +3,15 @@
 //! the request (missing required members, malformed JSON...).
 
 mod capacity_providers;
+mod code;
 mod concurrency;
 mod control;
+mod deletion;
 mod durable;
 mod ec2_sts;
 mod faults;
 mod functions;
+mod invoke;
 mod scaling;
 mod validation;
 
