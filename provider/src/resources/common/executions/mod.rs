@@ -22,7 +22,10 @@ pub mod policy;
 
 use aws_sdk_lambda::primitives::{DateTime, DateTimeFormat};
 
-pub use policy::{ACTIVE_STATUSES, OnDestroy, RUNNING_EXECUTIONS_ON_DESTROY, is_active};
+pub use policy::{
+    ACTIVE_STATUSES, OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY, is_active,
+    on_destroy_attribute,
+};
 
 /// One durable execution, as ListDurableExecutionsByFunction describes it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tfplug::diag::Diagnostic;
 use tfplug::schema::Attribute;
 use tfplug::validate::one_of;
-use tfplug::value::Value;
+use tfplug::value::{AttributePath, Value};
 
 use super::DurableExecution;
 use crate::aws::Error;
@@ -58,6 +58,17 @@ pub enum OnDestroy {
 pub struct UnknownOnDestroy {
     /// The value found.
     pub value: String,
+}
+
+impl From<UnknownOnDestroy> for Diagnostic {
+    /// An error at the attribute (a state written by hand, or by a newer provider).
+    fn from(e: UnknownOnDestroy) -> Self {
+        Diagnostic::error(
+            format!("Invalid {RUNNING_EXECUTIONS_ON_DESTROY}"),
+            e.to_string(),
+        )
+        .at(AttributePath::attr(RUNNING_EXECUTIONS_ON_DESTROY))
+    }
 }
 
 impl OnDestroy {
@@ -338,15 +349,25 @@ pub fn unfinished(u: &Unfinished<'_>) -> Diagnostic {
     }
     let advice = match (u.policy, u.cause) {
         (_, Error::Stopped { .. }) => "Destroy again when you are ready.".to_string(),
-        (OnDestroy::Stop, _) => "A stopped execution stays RUNNING until its invocation in \
-             progress reaches its next checkpoint. Destroy again later, or raise the delete \
-             timeout (`timeouts { delete = \"…\" }`, applied before destroying)."
+        (OnDestroy::Stop, Error::Timeout { .. }) => "A stopped execution stays RUNNING until \
+             its invocation in progress reaches its next checkpoint. Destroy again later, or \
+             raise the delete timeout (`timeouts { delete = \"…\" }`, applied before \
+             destroying)."
             .to_string(),
-        _ => format!(
+        (_, Error::Timeout { .. }) => format!(
             "Let them finish and destroy again, raise the delete timeout (`timeouts {{ delete \
              = \"…\" }}`, applied before destroying), or stop them: set \
              {RUNNING_EXECUTIONS_ON_DESTROY} = \"stop\" and apply, or use `aws lambda \
              stop-durable-execution --durable-execution-arn ARN`."
+        ),
+        (policy, _) => format!(
+            "Fix the error above, then destroy again (the provider's credentials need \
+             lambda:ListDurableExecutionsByFunction{}).",
+            if policy == OnDestroy::Stop {
+                ", lambda:GetDurableExecution and lambda:StopDurableExecution"
+            } else {
+                ""
+            }
         ),
     };
     detail.push_str("\n\n");
@@ -447,7 +468,13 @@ mod tests {
             OnDestroy::of(&Value::object([("name", Value::string("x"))])),
             Ok(OnDestroy::Fail)
         );
-        assert!(of(Value::string("later")).is_err());
+        let bad = of(Value::string("later")).err().map(Diagnostic::from);
+        let bad = bad.unwrap_or_else(|| panic!("\"later\" parsed"));
+        assert_eq!(
+            bad.path,
+            Some(AttributePath::attr(RUNNING_EXECUTIONS_ON_DESTROY))
+        );
+        assert!(bad.detail.contains("\"later\""), "{}", bad.detail);
     }
 
     #[test]
@@ -736,6 +763,11 @@ mod tests {
         );
         assert!(d.detail.contains("AccessDeniedException"), "{}", d.detail);
         assert!(d.detail.contains("not allowed"), "{}", d.detail);
-        assert!(d.detail.contains("= \"stop\""), "{}", d.detail);
+        assert!(
+            d.detail.contains("Fix the error above, then destroy again"),
+            "{}",
+            d.detail
+        );
+        assert!(!d.detail.contains("StopDurableExecution"), "{}", d.detail);
     }
 }
