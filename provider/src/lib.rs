@@ -76,8 +76,17 @@ impl Provider for LambdaProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(
-            data_sources::capacity_provider::CapacityProviderDataSource::new(self.clients.clone()),
-        )]
+        vec![
+            Arc::new(
+                data_sources::capacity_provider::CapacityProviderDataSource::new(
+                    self.clients.clone(),
+                ),
+            ),
+            Arc::new(
+                data_sources::durable_executions::DurableExecutionsDataSource::new(
+                    self.clients.clone(),
+                ),
+            ),
+        ]
     }
 }

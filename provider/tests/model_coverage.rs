@@ -18,6 +18,14 @@ use tfplug::schema::{Attribute, AttributeType, Block};
 /// Members whose values no attribute configures, and why their constraints hold anyway.
 const NOT_CONFIGURED: &[(&str, &str)] = &[
     (
+        "GetDurableExecution.DurableExecutionArn",
+        "the ARN ListDurableExecutionsByFunction returned",
+    ),
+    (
+        "ListDurableExecutionsByFunction.MaxItems",
+        "page size: the model's maximum, read from the model",
+    ),
+    (
         "ListFunctionVersionsByCapacityProvider.Marker",
         "the pagination marker AWS returned",
     ),
@@ -28,6 +36,10 @@ const NOT_CONFIGURED: &[(&str, &str)] = &[
     (
         "ListTags.Resource",
         "the ARN AWS returned; names are checked to fit it (flows_into)",
+    ),
+    (
+        "StopDurableExecution.DurableExecutionArn",
+        "the ARN ListDurableExecutionsByFunction returned",
     ),
     (
         "TagResource.Resource",

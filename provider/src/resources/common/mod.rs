@@ -3,6 +3,7 @@
 //! makes unknown, import IDs (a name or an ARN), and building state from what AWS
 //! returned ([`state`]).
 
+pub mod executions;
 pub mod import_id;
 pub mod state;
 
