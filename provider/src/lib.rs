@@ -70,9 +70,14 @@ impl Provider for LambdaProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(
-            resources::capacity_provider::CapacityProviderResource::new(self.clients.clone()),
-        )]
+        vec![
+            Arc::new(resources::capacity_provider::CapacityProviderResource::new(
+                self.clients.clone(),
+            )),
+            Arc::new(resources::durable_function::DurableFunctionResource::new(
+                self.clients.clone(),
+            )),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

@@ -26,6 +26,50 @@ const NOT_CONFIGURED: &[(&str, &str)] = &[
         "page size: the model's maximum, read from the model",
     ),
     (
+        "CreateFunction.CodeSigningConfigArn",
+        "code signing is not offered by lambda_durable_function (never sent)",
+    ),
+    (
+        "DeleteFunction.FunctionName",
+        "the stored function_name, checked by CreateFunction.FunctionName's constraints",
+    ),
+    (
+        "DeleteFunction.Qualifier",
+        "never sent by lambda_durable_function (it deletes the whole function)",
+    ),
+    (
+        "FunctionCode.S3ObjectStorageMode",
+        "not offered: AWS's default (COPY) applies",
+    ),
+    (
+        "FunctionRuntimeConfig.RuntimeAlias",
+        "runtime management configuration is not offered (never sent)",
+    ),
+    (
+        "FunctionRuntimeConfig.RuntimeArn",
+        "runtime management configuration is not offered (never sent)",
+    ),
+    (
+        "GetFunction.FunctionName",
+        "the stored function_name (with a version AWS returned), checked by CreateFunction.FunctionName's constraints",
+    ),
+    (
+        "GetFunction.Qualifier",
+        "never sent: versions are named in FunctionName",
+    ),
+    (
+        "S3FilesConfig.DirectS3Read",
+        "S3 Files mounts are not offered (file_system_config takes EFS access points)",
+    ),
+    (
+        "SnapStart.ApplyOn",
+        "SnapStart is not offered by lambda_durable_function (never sent)",
+    ),
+    (
+        "UpdateFunctionCode.S3ObjectStorageMode",
+        "not offered: AWS's default (COPY) applies",
+    ),
+    (
         "ListFunctionVersionsByCapacityProvider.Marker",
         "the pagination marker AWS returned",
     ),

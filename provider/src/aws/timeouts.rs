@@ -123,6 +123,9 @@ impl Validator for DurationBetween {
     }
 }
 
+/// The `timeouts` block's name.
+pub const BLOCK_NAME: &str = "timeouts";
+
 /// The `timeouts` block as a model, for resource models.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -182,7 +185,7 @@ impl TimeoutDefaults {
                 ))
         };
         NestedBlock::new(
-            "timeouts",
+            BLOCK_NAME,
             BlockNesting::Single,
             Block::new()
                 .attribute(attr(Operation::Create, self.create))
@@ -201,7 +204,7 @@ impl TimeoutDefaults {
             Operation::Delete => self.delete,
         };
         resource
-            .get_attr("timeouts")
+            .get_attr(BLOCK_NAME)
             .and_then(|t| t.get_attr(op.attr()))
             .and_then(Value::as_str)
             .and_then(|s| parse_duration(s).ok())
@@ -235,7 +238,7 @@ mod tests {
             delete: Duration::from_secs(1800),
         };
         let v = Value::object([(
-            "timeouts",
+            BLOCK_NAME,
             Value::object([
                 ("create", Value::string("20m")),
                 ("update", Value::Null),
@@ -245,7 +248,7 @@ mod tests {
         assert_eq!(d.get(&v, Operation::Create), Duration::from_secs(1200));
         assert_eq!(d.get(&v, Operation::Update), Duration::from_secs(600));
         assert_eq!(d.get(&v, Operation::Delete), Duration::from_secs(1800));
-        let none = Value::object([("timeouts", Value::Null)]);
+        let none = Value::object([(BLOCK_NAME, Value::Null)]);
         assert_eq!(d.get(&none, Operation::Create), Duration::from_secs(600));
     }
 
@@ -273,7 +276,7 @@ mod tests {
     fn validator_reports_bad_durations() {
         let mut diags = Diagnostics::new();
         DurationString.validate(
-            &AttributePath::attr("timeouts").child_attr("create"),
+            &AttributePath::attr(BLOCK_NAME).child_attr("create"),
             &Value::string("20"),
             &mut diags,
         );

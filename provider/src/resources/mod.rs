@@ -2,3 +2,4 @@
 
 pub mod capacity_provider;
 pub mod common;
+pub mod durable_function;

@@ -332,7 +332,7 @@ impl Resource for CapacityProviderResource {
         _ctx: &Context,
         req: &MoveStateRequest<'_>,
     ) -> Option<Result<Value>> {
-        if !moved::is_supported(req) {
+        if !moved::SOURCE.accepts(req) {
             return None;
         }
         tracing::info!(
@@ -340,7 +340,8 @@ impl Resource for CapacityProviderResource {
             "taking over a moved capacity provider"
         );
         Some(
-            moved::from_aws_provider_state(req.source_state_json)
+            moved::SOURCE
+                .read(req.source_state_json)
                 .map_err(TfError::from)
                 .and_then(|m| {
                     let mut id = ImportId::parse(

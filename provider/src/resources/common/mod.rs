@@ -5,6 +5,7 @@
 
 pub mod executions;
 pub mod import_id;
+pub mod moved;
 pub mod state;
 
 use std::sync::Arc;

@@ -1,0 +1,597 @@
+//! `lambda_durable_function`: a Lambda function with durable execution, on Lambda or on
+//! a capacity provider (Lambda Managed Instances).
+//!
+//! Create waits until the function is ready (`Active`, or `ActiveNonInvocable` on a
+//! capacity provider) and keeps a function that failed after AWS accepted it in state
+//! (tainted). Update sends configuration and code as separate calls, only what changed,
+//! waiting for `LastUpdateStatus` between them, then tags, then publishes when asked.
+//! Destroy respects running durable executions (`running_executions_on_destroy`), and
+//! plans that destroy or replace the function warn when some are active. Import takes a
+//! name or ARN and refuses functions that are not durable; a `moved` block takes over an
+//! `aws_lambda_function` of the HashiCorp AWS provider.
+//!
+//! The files: [`schema`] (every attribute once), [`rules`] (value-dependent rules, pure),
+//! [`model`] and [`expand_flatten`] (values ↔ SDK types), [`api`] (the calls and
+//! waiters), [`plan`] (what a plan changes: code, versions, replacement), [`moved`];
+//! this file is the lifecycle.
+
+pub mod api;
+pub mod expand_flatten;
+pub mod model;
+pub mod moved;
+pub mod plan;
+pub mod rules;
+pub mod schema;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
+use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::provider::Context;
+use tfplug::resource::{
+    CreateRequest, DeleteRequest, DestroyPlanContext, Error as TfError, ImportRequest,
+    MoveStateRequest, NewState, PlanContext, ReadRequest, Resource, Result, UpdateRequest,
+    ValueType,
+};
+use tfplug::schema::{Block, Schema};
+use tfplug::value::{Maybe, Value};
+
+use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, timeouts};
+use crate::resources::common::executions::api as executions;
+use crate::resources::common::executions::policy::{
+    OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY, plan_warning,
+};
+use crate::resources::common::import_id::ImportId;
+use crate::resources::common::state::reconcile;
+use crate::resources::common::{
+    READ_TIMEOUT, clients_for, label, partial_state, plan_region, set_attr, text,
+};
+use crate::tags::{self, Tags};
+use api::CodeSource;
+use expand_flatten::flatten;
+use model::FunctionModel;
+use schema::TIMEOUTS;
+use schema::names::*;
+
+/// The resource type name.
+pub const TYPE_NAME: &str = "lambda_durable_function";
+
+/// The `lambda_durable_function` resource.
+#[derive(Clone, Debug)]
+pub struct DurableFunctionResource {
+    clients: SharedClients,
+    schema: Arc<Block>,
+}
+
+/// The stored function name.
+fn stored_function_name(value: &Value) -> std::result::Result<String, Diagnostic> {
+    text(value, FUNCTION_NAME)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            Diagnostic::error(
+                "Invalid state",
+                format!("The stored {TYPE_NAME} has no function_name."),
+            )
+        })
+}
+
+/// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations`: the ARN
+/// API Gateway invokes a function through.
+fn invoke_arn(function_arn: &str, region: &str) -> String {
+    let partition = function_arn.split(':').nth(1).unwrap_or("aws");
+    format!(
+        "arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+    )
+}
+
+/// What the state keeps that AWS does not return: the user's settings, read from the
+/// plan or the previous state (values, not a model: a plan may hold unknowns).
+struct Kept {
+    source_code_hash: Maybe<String>,
+    publish: Maybe<bool>,
+    publish_to: Maybe<String>,
+    on_destroy: Maybe<String>,
+    timeouts: Value,
+    /// The latest version this resource published (or `$LATEST`).
+    version: String,
+}
+
+impl Kept {
+    fn from(base: &Value, adopting: bool, version: Option<String>) -> Self {
+        let known_text = |name: &str| -> Maybe<String> {
+            match base.get_attr(name) {
+                Some(Value::String(s)) => Maybe::Known(s.clone()),
+                Some(Value::Unknown) => Maybe::Unknown,
+                _ => Maybe::Null,
+            }
+        };
+        Self {
+            source_code_hash: known_text(SOURCE_CODE_HASH),
+            publish: match base.get_attr(PUBLISH) {
+                Some(Value::Bool(b)) if !adopting => Maybe::Known(*b),
+                _ => Maybe::Known(false),
+            },
+            publish_to: known_text(PUBLISH_TO),
+            on_destroy: match known_text(RUNNING_EXECUTIONS_ON_DESTROY) {
+                Maybe::Known(s) if !adopting => Maybe::Known(s),
+                _ => Maybe::Known(OnDestroy::default().as_str().to_string()),
+            },
+            timeouts: base
+                .get_attr(timeouts::BLOCK_NAME)
+                .cloned()
+                .unwrap_or(Value::Null),
+            version: version
+                .or_else(|| text(base, VERSION).map(str::to_string))
+                .unwrap_or_else(|| "$LATEST".to_string()),
+        }
+    }
+}
+
+impl DurableFunctionResource {
+    /// The resource, using the provider's clients once configured.
+    pub fn new(clients: SharedClients) -> Self {
+        Self {
+            clients,
+            schema: Arc::new(schema::resource_schema().block),
+        }
+    }
+
+    /// The state to store after AWS returned `found`, in the form of `base` (the plan,
+    /// or the previous state), with the user's own settings kept.
+    #[allow(clippy::too_many_arguments)]
+    fn state_of(
+        &self,
+        ty: &ValueType,
+        found: &GetFunctionOutput,
+        region: &str,
+        base: &Value,
+        own_tags: Value,
+        tags_all: &Tags,
+        version: Option<String>,
+    ) -> Result<Value> {
+        let adopting = base.get_attr(ARN).is_none_or(Value::is_null);
+        let kept = Kept::from(base, adopting, version);
+        let mut m = flatten(found);
+        if adopting {
+            m = m.without_create_defaults();
+            m.source_code_hash = m.code_sha256.clone();
+        } else if let Maybe::Known(hash) = kept.source_code_hash {
+            m.source_code_hash = Maybe::Known(hash);
+        } else {
+            // Not configured: it follows AWS's hash of the code.
+            m.source_code_hash = m.code_sha256.clone();
+        }
+        let arn = m.arn.known().cloned().unwrap_or_default();
+        m.region = Maybe::Known(region.to_string());
+        m.tags_all = Maybe::Known(tags_all.clone());
+        m.publish = kept.publish;
+        m.publish_to = kept.publish_to;
+        m.running_executions_on_destroy = kept.on_destroy;
+        m.invoke_arn = Maybe::Known(invoke_arn(&arn, region));
+        let qualified = format!("{arn}:{}", kept.version);
+        m.qualified_invoke_arn = Maybe::Known(invoke_arn(&qualified, region));
+        m.qualified_arn = Maybe::Known(qualified);
+        m.version = Maybe::Known(kept.version);
+        let mut remote = ty.encode(&m)?;
+        set_attr(&mut remote, tags::TAGS, own_tags);
+        set_attr(&mut remote, timeouts::BLOCK_NAME, kept.timeouts);
+        let mut state = reconcile(&self.schema, base, remote, adopting);
+        // Always a map, as planned (an empty one is not null).
+        set_attr(&mut state, tags::TAGS_ALL, tags::to_map_value(tags_all));
+        Ok(state)
+    }
+
+    /// The tags AWS returned with the function.
+    fn remote_tags(found: &GetFunctionOutput) -> Tags {
+        found
+            .tags()
+            .map(|t| t.clone().into_iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// Warns when the plan destroys or replaces the function while durable executions
+    /// are active (what the apply will do under the stored policy).
+    async fn warn_about_executions(
+        &self,
+        clients: &AwsClients,
+        ctx: &Context,
+        prior: &Value,
+        change: PlannedChange,
+    ) -> Option<Diagnostic> {
+        let name = text(prior, FUNCTION_NAME)?;
+        let label = label(TYPE_NAME, name);
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let policy = OnDestroy::of(prior).unwrap_or_default();
+        match executions::active(clients, &budget, name, None).await {
+            Ok(active) => plan_warning(
+                &label,
+                policy,
+                &active,
+                change,
+                TIMEOUTS.get(prior, Operation::Delete),
+            ),
+            Err(e) => Some(Diagnostic::warning(
+                format!("{label}: could not list its durable executions"),
+                format!(
+                    "The plan {} the function, but its running durable executions could not \
+                     be listed ({e}); the apply checks again before deleting anything.",
+                    match change {
+                        PlannedChange::Destroy => "destroys",
+                        PlannedChange::Replace => "replaces",
+                    }
+                ),
+            )),
+        }
+    }
+
+    /// Applies a change of code, configuration and tags to an existing function, then
+    /// publishes when asked; returns the version published, if any.
+    async fn apply_changes(
+        &self,
+        clients: &AwsClients,
+        budget: &Budget,
+        req: &UpdateRequest,
+        config: &FunctionModel,
+        label: &str,
+    ) -> std::result::Result<Option<String>, Diagnostic> {
+        let name = config.name();
+        let changes = plan::config_changes(&req.prior, &req.planned);
+        let code_changed = plan::code_changes(&req.planned);
+        if !changes.changed.is_empty() {
+            tracing::info!(name, changed = ?changes.changed, "updating function configuration");
+            api::update_configuration(clients, budget, config, &changes)
+                .await
+                .map_err(|e| e.to_diagnostic(label, "updating the configuration of"))?;
+            api::wait_ready(clients, budget, name)
+                .await
+                .map_err(|e| e.to_diagnostic(label, "updating the configuration of"))?;
+        }
+        if code_changed {
+            tracing::info!(name, "updating function code");
+            let code = CodeSource::of(config)
+                .map_err(|e| e.to_diagnostic(label, "updating the code of"))?;
+            api::update_code(clients, budget, config, &code)
+                .await
+                .map_err(|e| e.to_diagnostic(label, "updating the code of"))?;
+            api::wait_ready(clients, budget, name)
+                .await
+                .map_err(|e| e.to_diagnostic(label, "updating the code of"))?;
+        }
+        let own_tags = config.tags.known().cloned().unwrap_or_default();
+        let tags_all = tags::merge(&clients.default_tags, &own_tags);
+        let old_all =
+            tags::value_to_tags(req.prior.get_attr(tags::TAGS_ALL).unwrap_or(&Value::Null));
+        if old_all != tags_all {
+            let arn = text(&req.prior, ARN).unwrap_or_default();
+            crate::aws::tagging::update_tags(clients, budget, arn, &old_all, &tags_all)
+                .await
+                .map_err(|e| e.to_diagnostic(label, "tagging"))?;
+        }
+        let publishes = config.publish.known() == Some(&true)
+            && (code_changed
+                || !changes.changed.is_empty()
+                || plan::publish_turned_on(&req.prior, &req.planned));
+        if !publishes {
+            return Ok(None);
+        }
+        self.publish(clients, budget, config, label).await.map(Some)
+    }
+
+    /// Publishes the code AWS holds now and waits until the version is Active.
+    async fn publish(
+        &self,
+        clients: &AwsClients,
+        budget: &Budget,
+        config: &FunctionModel,
+        label: &str,
+    ) -> std::result::Result<String, Diagnostic> {
+        let name = config.name();
+        let current = api::wait_ready(clients, budget, name)
+            .await
+            .map_err(|e| e.to_diagnostic(label, "publishing"))?;
+        let sha = current.configuration().and_then(|c| c.code_sha256());
+        let version = api::publish(
+            clients,
+            budget,
+            name,
+            sha,
+            config.publish_to.known().map(String::as_str),
+        )
+        .await
+        .map_err(|e| e.to_diagnostic(label, "publishing a version of"))?;
+        tracing::info!(name, version = %version, "published");
+        api::wait_version_active(clients, budget, name, &version)
+            .await
+            .map_err(|e| e.to_diagnostic(label, "publishing a version of"))?;
+        Ok(version)
+    }
+}
+
+#[async_trait]
+impl Resource for DurableFunctionResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new((*self.schema).clone())
+    }
+
+    async fn validate(&self, _ctx: &Context, config: &Value) -> Diagnostics {
+        rules::check(config)
+    }
+
+    async fn modify_plan(&self, ctx: &Context, p: &mut PlanContext) {
+        if p.is_destroy() {
+            return;
+        }
+        let Some(base) = self.clients.try_get() else {
+            return;
+        };
+        let clients = plan_region(p, &base);
+        let planned_all = tags::planned_tags_all(
+            &clients.default_tags,
+            p.config.get_attr(tags::TAGS).unwrap_or(&Value::Null),
+        );
+        set_attr(&mut p.planned, tags::TAGS_ALL, planned_all);
+        plan::plan_code_and_versions(p);
+        plan::replace_on_capacity_provider_presence(p);
+        if let Some((arn, diags)) = plan::capacity_provider_check(p) {
+            let found = crate::resources::capacity_provider::api::get(
+                &clients,
+                &Budget::new(READ_TIMEOUT, ctx.stop.clone()),
+                &arn,
+            )
+            .await;
+            p.diagnostics.extend(diags(found));
+        }
+        if !p.is_create()
+            && !p.requires_replace.is_empty()
+            && let Some(w) = self
+                .warn_about_executions(&clients, ctx, &p.prior, PlannedChange::Replace)
+                .await
+        {
+            p.diagnostics.push(w);
+        }
+    }
+
+    async fn plan_destroy(&self, ctx: &Context, p: &DestroyPlanContext) -> Diagnostics {
+        let Some(base) = self.clients.try_get() else {
+            return Diagnostics::new();
+        };
+        let clients = base.for_region(text(&p.prior, crate::resources::common::REGION));
+        self.warn_about_executions(&clients, ctx, &p.prior, PlannedChange::Destroy)
+            .await
+            .map(Diagnostics::from)
+            .unwrap_or_default()
+    }
+
+    async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.planned)?;
+        let config: FunctionModel = req.config()?;
+        let name = config.name().to_string();
+        let label = label(TYPE_NAME, &name);
+        let budget = Budget::new(
+            TIMEOUTS.get(&req.config, Operation::Create),
+            ctx.stop.clone(),
+        );
+        let own_tags = config.tags.known().cloned().unwrap_or_default();
+        let tags_all = tags::merge(&clients.default_tags, &own_tags);
+        let code = CodeSource::of(&config).map_err(|e| e.to_diagnostic(&label, "creating"))?;
+
+        tracing::info!(name = %name, "creating durable function");
+        api::create(&clients, &budget, &config, &code, &tags_all)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "creating"))?;
+        // From here on AWS has the function: every failure keeps it in state (tainted).
+        let keep = |d: Diagnostic, state: &str| {
+            let mut d = d;
+            d.detail.push_str(
+                "\n\nThe function exists in AWS and is kept in the Terraform state as tainted: \
+                 the next apply replaces it.",
+            );
+            TfError::new(d).keep_state(partial_state(&req.planned, ARN, None, state))
+        };
+        let mut found = match api::wait_ready(&clients, &budget, &name).await {
+            Ok(found) => found,
+            Err(e) => {
+                let state = match &e {
+                    Error::FailedState { state, .. } => state.clone(),
+                    _ => "Pending".to_string(),
+                };
+                return Err(keep(e.to_diagnostic(&label, "creating"), &state));
+            }
+        };
+        let mut version = None;
+        if config.publish.known() == Some(&true) {
+            match self.publish(&clients, &budget, &config, &label).await {
+                Ok(v) => version = Some(v),
+                Err(d) => return Err(keep(d, "Active")),
+            }
+            found = api::get(&clients, &budget, &name)
+                .await
+                .map_err(|e| keep(e.to_diagnostic(&label, "reading"), "Active"))?
+                .unwrap_or(found);
+        }
+        let own = req
+            .config
+            .get_attr(tags::TAGS)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let state = self
+            .state_of(
+                &req.ty,
+                &found,
+                &clients.region,
+                &req.planned,
+                own,
+                &tags_all,
+                version,
+            )
+            .map_err(|e| e.keep_state(partial_state(&req.planned, ARN, None, "Active")))?;
+        Ok(NewState::new(state).with_private(plan::code_fingerprint(&config)))
+    }
+
+    async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.current)?;
+        let name = stored_function_name(&req.current)?;
+        let label = label(TYPE_NAME, &name);
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let Some(found) = api::get(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "reading"))?
+        else {
+            tracing::warn!(name = %name, "function not found; removing it from state");
+            return Ok(NewState::gone(Diagnostic::warning(
+                format!("{label} no longer exists"),
+                "It was deleted outside Terraform and is removed from the state; the next plan \
+                 creates it again.",
+            )));
+        };
+        let adopting = req.current.get_attr(ARN).is_none_or(Value::is_null);
+        if adopting
+            && found
+                .configuration()
+                .and_then(|c| c.durable_config())
+                .is_none()
+        {
+            return Err(Diagnostic::error(
+                format!("{label} is not a durable function"),
+                format!(
+                    "Function {name:?} has no durable configuration, and AWS cannot add one \
+                     to an existing function, so {TYPE_NAME} cannot manage it. Manage it with \
+                     the AWS provider's aws_lambda_function instead, or create a new durable \
+                     function."
+                ),
+            )
+            .into());
+        }
+        let remote = Self::remote_tags(&found);
+        let own = tags::tags_from_remote(
+            &remote,
+            &clients.default_tags,
+            req.current.get_attr(tags::TAGS).unwrap_or(&Value::Null),
+        );
+        let state = self.state_of(
+            &req.ty,
+            &found,
+            &clients.region,
+            &req.current,
+            own,
+            &remote,
+            None,
+        )?;
+        Ok(NewState::new(state))
+    }
+
+    async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.prior)?;
+        let config: FunctionModel = req.config()?;
+        let name = config.name().to_string();
+        let label = label(TYPE_NAME, &name);
+        let budget = Budget::new(
+            TIMEOUTS.get(&req.config, Operation::Update),
+            ctx.stop.clone(),
+        );
+        let version = self
+            .apply_changes(&clients, &budget, &req, &config, &label)
+            .await?;
+        let found = api::get(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "reading"))?
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    format!("Error updating {label}"),
+                    "The function disappeared during the update.",
+                )
+            })?;
+        let own_tags = config.tags.known().cloned().unwrap_or_default();
+        let tags_all = tags::merge(&clients.default_tags, &own_tags);
+        let own = req
+            .config
+            .get_attr(tags::TAGS)
+            .cloned()
+            .unwrap_or(Value::Null);
+        let state = self.state_of(
+            &req.ty,
+            &found,
+            &clients.region,
+            &req.planned,
+            own,
+            &tags_all,
+            version,
+        )?;
+        Ok(NewState::new(state).with_private(plan::code_fingerprint(&config)))
+    }
+
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
+        let clients = clients_for(&self.clients, &req.prior)?;
+        let name = stored_function_name(&req.prior)?;
+        let label = label(TYPE_NAME, &name);
+        let budget = Budget::new(
+            TIMEOUTS.get(&req.prior, Operation::Delete),
+            ctx.stop.clone(),
+        );
+        let policy = OnDestroy::of(&req.prior).unwrap_or_default();
+        executions::clear_for_destroy(&clients, &budget, &name, None, policy, &label).await?;
+        tracing::info!(name = %name, "deleting durable function");
+        if !api::delete(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "deleting"))?
+        {
+            return Ok(());
+        }
+        api::wait_deleted(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "deleting").into())
+    }
+
+    async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {
+        let id = ImportId::parse(
+            &req.id,
+            "function",
+            &schema::function_name_attribute(),
+            "terraform import lambda_durable_function.orders orders",
+        )?;
+        import_stub(&req.ty, id)
+    }
+
+    async fn move_state(
+        &self,
+        _ctx: &Context,
+        req: &MoveStateRequest<'_>,
+    ) -> Option<Result<Value>> {
+        if !moved::SOURCE.accepts(req) {
+            return None;
+        }
+        tracing::info!(
+            source = req.source_type_name,
+            "taking over a moved function"
+        );
+        Some(
+            moved::SOURCE
+                .read(req.source_state_json)
+                .map_err(TfError::from)
+                .and_then(|m| {
+                    let mut id = ImportId::parse(
+                        &m.id,
+                        "function",
+                        &schema::function_name_attribute(),
+                        "terraform import lambda_durable_function.orders orders",
+                    )?;
+                    id.region = id.region.or(m.region);
+                    import_stub(&req.ty, id)
+                }),
+        )
+    }
+}
+
+/// The state Terraform reads to adopt an existing function: its name and region.
+fn import_stub(ty: &ValueType, id: ImportId) -> Result<Value> {
+    ty.encode(&FunctionModel {
+        function_name: Maybe::Known(id.name),
+        region: id.region.into(),
+        ..Default::default()
+    })
+}
