@@ -142,6 +142,11 @@ const MODULES: &[Module] = &[
         files: files!("ids.rs"),
         may_import: &[],
     },
+    Module {
+        name: "fixtures",
+        files: files!("fixtures.rs"),
+        may_import: &[],
+    },
 ];
 
 fn leading_ident(text: &str) -> &str {

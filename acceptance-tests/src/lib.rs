@@ -32,6 +32,7 @@ pub mod connection;
 pub mod control;
 pub mod ec2;
 pub mod faults;
+pub mod fixtures;
 pub mod harness;
 pub mod ids;
 pub mod lambda;

@@ -60,8 +60,7 @@ fn budget(secs: u64) -> Budget {
 /// Creates a function with DurableConfig, waits until it is Active and publishes
 /// version 1.
 async fn durable_function(lambda: &aws_sdk_lambda::Client, name: &str) {
-    let mut zip = b"PK\x05\x06".to_vec();
-    zip.extend([0u8; 18]);
+    let zip = acceptance_tests::fixtures::zip_package("");
     let created = lambda
         .create_function()
         .function_name(name)

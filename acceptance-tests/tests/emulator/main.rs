@@ -108,14 +108,9 @@ pub fn sts_with(emu: &Emulator, credentials: Credentials) -> aws_sdk_sts::Client
     aws_sdk_sts::Client::from_conf(config)
 }
 
-/// The smallest valid zip archive (an empty one), plus a comment so
-/// different `tag`s give different code hashes.
+/// A zip package whose code hash depends on `tag`.
 pub fn zip(tag: &str) -> Vec<u8> {
-    let mut bytes = b"PK\x05\x06".to_vec();
-    bytes.extend_from_slice(&[0; 16]);
-    bytes.extend_from_slice(&(tag.len() as u16).to_le_bytes());
-    bytes.extend_from_slice(tag.as_bytes());
-    bytes
+    acceptance_tests::fixtures::zip_package(tag)
 }
 
 /// Polls `check` until it returns `Some`, for at most 5 s.

@@ -17,6 +17,7 @@
 pub mod capacity_provider;
 pub mod compare;
 pub mod diagnostics;
+pub mod durable_function;
 pub mod hcl;
 pub mod sdk;
 pub mod terraform;

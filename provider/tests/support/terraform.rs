@@ -23,6 +23,11 @@ impl Tf {
         Self { wd }
     }
 
+    /// The working directory.
+    pub fn dir(&self) -> &std::path::Path {
+        self.wd.path()
+    }
+
     /// Writes `main.tf`.
     pub fn write(&self, hcl: &str) {
         if let Err(e) = self.wd.write_config(hcl) {
