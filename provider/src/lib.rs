@@ -77,6 +77,9 @@ impl Provider for LambdaProvider {
             Arc::new(resources::durable_function::DurableFunctionResource::new(
                 self.clients.clone(),
             )),
+            Arc::new(resources::function_version::FunctionVersionResource::new(
+                self.clients.clone(),
+            )),
         ]
     }
 

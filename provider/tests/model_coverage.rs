@@ -50,6 +50,22 @@ const NOT_CONFIGURED: &[(&str, &str)] = &[
         "runtime management configuration is not offered (never sent)",
     ),
     (
+        "GetFunctionScalingConfig.FunctionName",
+        "lambda_function_version's function_name, checked against it (flows_into)",
+    ),
+    (
+        "GetFunctionScalingConfig.Qualifier",
+        "the version number AWS returned",
+    ),
+    (
+        "PutFunctionScalingConfig.FunctionName",
+        "lambda_function_version's function_name, checked against it (flows_into)",
+    ),
+    (
+        "PutFunctionScalingConfig.Qualifier",
+        "the version number AWS returned",
+    ),
+    (
         "GetFunction.FunctionName",
         "the stored function_name (with a version AWS returned), checked by CreateFunction.FunctionName's constraints",
     ),

@@ -31,6 +31,9 @@ pub enum LambdaError {
     /// The function has no published version to invoke (400).
     #[error("{0}")]
     NoPublishedVersion(String),
+    /// The capacity provider holds the most function versions AWS allows.
+    #[error("{0}")]
+    VersionsPerCapacityProviderLimitExceeded(String),
     /// A `RevisionId` guard failed (412).
     #[error("{0}")]
     PreconditionFailed(String),
@@ -71,6 +74,9 @@ impl LambdaError {
             Self::DurableExecutionAlreadyStarted(_) => "DurableExecutionAlreadyStartedException",
             Self::NoPublishedVersion(_) => "NoPublishedVersionException",
             Self::PreconditionFailed(_) => "PreconditionFailedException",
+            Self::VersionsPerCapacityProviderLimitExceeded(_) => {
+                "FunctionVersionsPerCapacityProviderLimitExceededException"
+            }
             Self::TooManyRequests { .. } => "TooManyRequestsException",
             Self::Service(_) => "ServiceException",
             Self::UnknownOperation(_) => "UnknownOperationException",

@@ -327,17 +327,35 @@ fn begin_update(v: &mut FunctionVersion, cx: &Ctx<'_>) {
 
 /// Publishes `$LATEST` as a new version (or returns the latest version if
 /// nothing changed since), returning its number.
-fn publish(f: &mut Function, cx: &Ctx<'_>, description: Option<&str>) -> u64 {
+/// Function versions one capacity provider may hold (Lambda Managed Instances quotas:
+/// 100, not adjustable; the model does not state it).
+pub const VERSIONS_PER_CAPACITY_PROVIDER: usize = 100;
+
+/// The latest version, when nothing changed in `$LATEST` since it was published (AWS then
+/// returns it instead of publishing another).
+fn unchanged_version(f: &Function) -> Option<u64> {
     let strip = |c: &Map<String, Value>| {
         let mut c = c.clone();
         c.remove("Description");
         c
     };
-    if let Some((n, last)) = f.versions.iter().next_back()
-        && last.code_sha256 == f.latest.code_sha256
-        && strip(&last.config) == strip(&f.latest.config)
-    {
-        return *n;
+    let (n, last) = f.versions.iter().next_back()?;
+    (last.code_sha256 == f.latest.code_sha256 && strip(&last.config) == strip(&f.latest.config))
+        .then_some(*n)
+}
+
+/// Published versions, of every function, on the capacity provider `cp`.
+fn versions_on(st: &State, cp: &str) -> usize {
+    st.functions
+        .values()
+        .flat_map(|f| f.versions.values())
+        .filter(|v| v.capacity_provider_arn() == Some(cp))
+        .count()
+}
+
+fn publish(f: &mut Function, cx: &Ctx<'_>, description: Option<&str>) -> u64 {
+    if let Some(n) = unchanged_version(f) {
+        return n;
     }
     f.last_version += 1;
     let n = f.last_version;
@@ -606,6 +624,19 @@ pub(super) fn publish_version(
             f.latest.code_sha256
         )));
     }
+    if unchanged_version(f).is_none()
+        && let Some(cp) = f.latest.capacity_provider_arn().map(str::to_string)
+    {
+        let held = versions_on(st, &cp);
+        if held >= VERSIONS_PER_CAPACITY_PROVIDER {
+            return Err(LambdaError::VersionsPerCapacityProviderLimitExceeded(
+                format!(
+                    "Capacity provider {cp} has reached its limit of {VERSIONS_PER_CAPACITY_PROVIDER} function versions."
+                ),
+            ));
+        }
+    }
+    let f = function_mut(st, &arn)?;
     let n = publish(f, cx, optional_str_member(input, "Description"));
     let v = f
         .versions

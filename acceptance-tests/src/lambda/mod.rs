@@ -13,6 +13,7 @@ mod durable;
 pub mod error;
 pub mod executions;
 mod functions;
+pub use functions::VERSIONS_PER_CAPACITY_PROVIDER;
 mod invoke;
 pub mod names;
 mod scaling;

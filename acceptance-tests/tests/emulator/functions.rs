@@ -555,3 +555,48 @@ async fn regions_come_from_the_credential_scope() {
         .expect("S3 code");
     assert!(s3.code_sha256().is_some());
 }
+
+#[tokio::test]
+async fn versions_per_capacity_provider_are_limited() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let cp_arn = active_capacity_provider(&client, "cp-limit").await;
+    let limit = acceptance_tests::lambda::VERSIONS_PER_CAPACITY_PROVIDER;
+    // One version per function: each function's first publish is a new version.
+    for i in 0..=limit {
+        create_function(&client, &format!("f{i}"))
+            .capacity_provider_config(cp_config(&cp_arn))
+            .send()
+            .await
+            .expect("create on capacity provider");
+    }
+    for i in 0..=limit {
+        wait_function_state(&client, &format!("f{i}"), None, "ActiveNonInvocable").await;
+    }
+    for i in 0..limit {
+        client
+            .publish_version()
+            .function_name(format!("f{i}"))
+            .send()
+            .await
+            .expect("publish under the limit");
+    }
+    let err = client
+        .publish_version()
+        .function_name(format!("f{limit}"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error_of(&err).0,
+        "FunctionVersionsPerCapacityProviderLimitExceededException"
+    );
+    // Publishing what is already published is not a new version: still allowed.
+    let again = client
+        .publish_version()
+        .function_name("f0")
+        .send()
+        .await
+        .expect("unchanged publish at the limit");
+    assert_eq!(again.version(), Some("1"));
+}

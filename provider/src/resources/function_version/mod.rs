@@ -1,0 +1,624 @@
+//! `lambda_function_version`: a published version of a function and, on Lambda Managed
+//! Instances, the execution environments it keeps running.
+//!
+//! Create publishes once (AWS returns the latest version instead of a new one when
+//! nothing changed, so retries publish nothing more) and waits until the version is
+//! `Active` — on managed instances, until its execution environments run — then applies
+//! `function_scaling_config` and waits until AWS has applied it. Update changes only the
+//! scaling; everything that decides what is published replaces the version. Destroy
+//! respects durable executions pinned to the version (`running_executions_on_destroy`),
+//! keeps it with `skip_destroy`, and never deletes a version another instance created in
+//! the same run holds (`create_before_destroy` with unchanged code gets the same version
+//! back from AWS).
+//!
+//! The files: [`schema`], [`rules`] (pure), [`model`], [`api`] (the calls); this file is
+//! the lifecycle.
+
+pub mod api;
+pub mod model;
+pub mod rules;
+pub mod schema;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
+use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::provider::Context;
+use tfplug::resource::{
+    CreateRequest, DeleteRequest, DestroyPlanContext, Error as TfError, ImportRequest, NewState,
+    PlanContext, ReadRequest, Resource, Result, UpdateRequest, ValueType,
+};
+use tfplug::schema::{Block, Schema};
+use tfplug::value::{AttributePath, Maybe, Value};
+
+use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, timeouts};
+use crate::resources::capacity_provider::api::function_versions;
+use crate::resources::common::executions::api as executions;
+use crate::resources::common::executions::policy::plan_warning;
+use crate::resources::common::executions::{
+    OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY,
+};
+use crate::resources::common::import_id::ImportId;
+use crate::resources::common::state::reconcile;
+use crate::resources::common::{
+    READ_TIMEOUT, REGION, STATE, clients_for, label, plan_region, set_attr, text,
+};
+use crate::resources::durable_function::api::{get, wait_version_active};
+use api::{PublishRequest, Scaling};
+use model::{ScalingModel, VersionModel};
+use schema::TIMEOUTS;
+use schema::names::*;
+
+/// The resource type name.
+pub const TYPE_NAME: &str = "lambda_function_version";
+
+/// The `lambda_function_version` resource.
+#[derive(Clone, Debug)]
+pub struct FunctionVersionResource {
+    clients: SharedClients,
+    schema: Arc<Block>,
+    /// `FUNCTION_ARN:VERSION` of the versions created by this provider process: a destroy
+    /// in the same run (the deposed instance of a `create_before_destroy` replacement)
+    /// must not delete a version a new instance holds.
+    created_here: Arc<Mutex<BTreeSet<String>>>,
+}
+
+/// `lambda_function_version "orders:3"`.
+fn version_label(function: &str, version: &str) -> String {
+    label(TYPE_NAME, &format!("{function}:{version}"))
+}
+
+/// The version's function and number from a stored state.
+fn stored_identity(value: &Value) -> std::result::Result<(String, String), Diagnostic> {
+    match (text(value, FUNCTION_NAME), text(value, VERSION)) {
+        (Some(f), Some(v)) => Ok((f.to_string(), v.to_string())),
+        _ => Err(Diagnostic::error(
+            "Invalid state",
+            format!("The stored {TYPE_NAME} has no function_name or version."),
+        )),
+    }
+}
+
+/// Splits an import ID `FUNCTION:VERSION` (function name or ARN).
+fn split_import_id(id: &str) -> Option<(&str, &str)> {
+    let (function, version) = id.trim().rsplit_once(':')?;
+    (!function.is_empty() && !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()))
+        .then_some((function, version))
+}
+
+impl FunctionVersionResource {
+    /// The resource, using the provider's clients once configured.
+    pub fn new(clients: SharedClients) -> Self {
+        Self {
+            clients,
+            schema: Arc::new(schema::resource_schema().block),
+            created_here: Arc::default(),
+        }
+    }
+
+    fn remember(&self, key: String) {
+        if let Ok(mut set) = self.created_here.lock() {
+            set.insert(key);
+        }
+    }
+
+    fn created_in_this_run(&self, key: &str) -> bool {
+        self.created_here
+            .lock()
+            .map(|set| set.contains(key))
+            .unwrap_or(false)
+    }
+
+    /// The state to store for the version AWS returned, in the form of `base`.
+    fn state_of(
+        &self,
+        ty: &ValueType,
+        found: &GetFunctionOutput,
+        scaling: Option<&Scaling>,
+        region: &str,
+        base: &Value,
+    ) -> Result<Value> {
+        let adopting = base.get_attr(ARN).is_none_or(Value::is_null);
+        let c = found.configuration();
+        let text_of = |v: Option<&str>| -> Maybe<String> {
+            v.filter(|s| !s.is_empty()).map(str::to_string).into()
+        };
+        let arn = c.and_then(|c| c.function_arn()).unwrap_or_default();
+        let function_arn = arn.rsplit_once(':').map_or(arn, |(f, _)| f);
+        let applied = scaling.and_then(|s| s.applied.clone());
+        let wanted = scaling.and_then(|s| s.requested.clone().or_else(|| s.applied.clone()));
+        let kept = |name: &str| base.get_attr(name).cloned().unwrap_or(Value::Null);
+        let guard = |name: &str, remote: Maybe<String>| match base.get_attr(name) {
+            Some(Value::String(s)) if !adopting => Maybe::Known(s.clone()),
+            _ => remote,
+        };
+        let m = VersionModel {
+            function_name: match text(base, FUNCTION_NAME) {
+                Some(f) => Maybe::Known(f.to_string()),
+                None => text_of(c.and_then(|c| c.function_name())),
+            },
+            region: Maybe::Known(region.to_string()),
+            description: text_of(c.and_then(|c| c.description())),
+            code_sha256: guard(CODE_SHA256, text_of(c.and_then(|c| c.code_sha256()))),
+            revision_id: guard(REVISION_ID, text_of(c.and_then(|c| c.revision_id()))),
+            version: text_of(c.and_then(|c| c.version())),
+            arn: text_of(Some(arn)),
+            function_arn: text_of(Some(function_arn)),
+            state: c
+                .and_then(|c| c.state())
+                .map(|s| s.as_str().to_string())
+                .into(),
+            last_modified: text_of(c.and_then(|c| c.last_modified())),
+            capacity_provider_arn: text_of(
+                c.and_then(|c| c.capacity_provider_config())
+                    .and_then(|cp| cp.lambda_managed_instances_capacity_provider_config())
+                    .map(|m| m.capacity_provider_arn()),
+            ),
+            applied_min_execution_environments: applied
+                .as_ref()
+                .and_then(|a| a.min_execution_environments)
+                .into(),
+            applied_max_execution_environments: applied
+                .as_ref()
+                .and_then(|a| a.max_execution_environments)
+                .into(),
+            function_scaling_config: wanted.into_iter().collect(),
+            ..VersionModel::default()
+        };
+        let mut remote = ty.encode(&m)?;
+        for name in [PUBLISH_TO, TRIGGERS, timeouts::BLOCK_NAME] {
+            set_attr(&mut remote, name, kept(name));
+        }
+        let default = |name: &str, value: Value| match base.get_attr(name) {
+            Some(v) if !adopting && !v.is_null() && !v.is_unknown() => v.clone(),
+            _ => value,
+        };
+        set_attr(
+            &mut remote,
+            SKIP_DESTROY,
+            default(SKIP_DESTROY, Value::Bool(false)),
+        );
+        set_attr(
+            &mut remote,
+            RUNNING_EXECUTIONS_ON_DESTROY,
+            default(
+                RUNNING_EXECUTIONS_ON_DESTROY,
+                Value::string(OnDestroy::default().as_str()),
+            ),
+        );
+        Ok(reconcile(&self.schema, base, remote, adopting))
+    }
+
+    /// The version and, on a capacity provider, its scaling.
+    async fn fetch(
+        &self,
+        clients: &AwsClients,
+        budget: &Budget,
+        function: &str,
+        version: &str,
+    ) -> std::result::Result<Option<(GetFunctionOutput, Option<Scaling>)>, Error> {
+        let Some(found) = get(clients, budget, &format!("{function}:{version}")).await? else {
+            return Ok(None);
+        };
+        let on_cp = found
+            .configuration()
+            .and_then(|c| c.capacity_provider_config())
+            .is_some();
+        let scaling = if on_cp {
+            Some(api::get_scaling(clients, budget, function, version).await?)
+        } else {
+            None
+        };
+        Ok(Some((found, scaling)))
+    }
+
+    /// Warns when the plan destroys or replaces the version while durable executions
+    /// pinned to it are active.
+    async fn warn_about_executions(
+        &self,
+        clients: &AwsClients,
+        ctx: &Context,
+        prior: &Value,
+        change: PlannedChange,
+    ) -> Option<Diagnostic> {
+        let (function, version) = stored_identity(prior).ok()?;
+        if prior.get_attr(SKIP_DESTROY) == Some(&Value::Bool(true)) {
+            return None;
+        }
+        let label = version_label(&function, &version);
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let policy = OnDestroy::of(prior).unwrap_or_default();
+        let active = executions::active(clients, &budget, &function, Some(&version))
+            .await
+            .ok()?;
+        plan_warning(
+            &label,
+            policy,
+            &active,
+            change,
+            TIMEOUTS.get(prior, Operation::Delete),
+        )
+    }
+
+    /// Plan-time look-ups: scaling on a function without a capacity provider, and the
+    /// capacity provider's version limit. Skipped when the function does not exist yet
+    /// or AWS cannot be reached (the apply reports AWS's answer).
+    async fn plan_checks(&self, clients: &AwsClients, ctx: &Context, p: &mut PlanContext) {
+        let Some(function) = text(&p.planned, FUNCTION_NAME).map(str::to_string) else {
+            return;
+        };
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let Ok(Some(found)) = get(clients, &budget, &function).await else {
+            return;
+        };
+        let cp = found
+            .configuration()
+            .and_then(|c| c.capacity_provider_config())
+            .and_then(|c| c.lambda_managed_instances_capacity_provider_config())
+            .map(|m| m.capacity_provider_arn().to_string());
+        let has_scaling = p
+            .config
+            .get_attr(SCALING)
+            .and_then(Value::as_elements)
+            .is_some_and(|e| !e.is_empty());
+        match cp {
+            None if has_scaling => p
+                .diagnostics
+                .push(rules::scaling_needs_capacity_provider(&function)),
+            Some(cp) if p.is_create() || !p.requires_replace.is_empty() => {
+                if let Ok(versions) = function_versions(clients, &budget, &cp).await
+                    && let Some(w) = rules::versions_limit_warning(&cp, versions.len())
+                {
+                    p.diagnostics.push(w);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What a failed publish means, in the user's terms.
+    fn publish_error(e: &Error, label: &str, config: &VersionModel) -> Diagnostic {
+        let mut d = e.to_diagnostic(label, "publishing");
+        let Some(aws) = e.aws() else {
+            return d;
+        };
+        if aws.has_code("FunctionVersionsPerCapacityProviderLimitExceededException") {
+            d.detail.push_str(&format!(
+                "\n\nThe function's capacity provider holds the most function versions AWS \
+                 allows ({}). {}",
+                rules::VERSIONS_PER_CAPACITY_PROVIDER,
+                rules::prune_hint()
+            ));
+        } else if aws.has_code("PreconditionFailedException") {
+            d.detail.push_str(&format!(
+                "\n\nrevision_id = {:?} no longer matches the function's $LATEST: it changed \
+                 after the plan. Plan again to publish what it holds now.",
+                config.revision_id.known().cloned().unwrap_or_default()
+            ));
+        } else if aws.message.contains("CodeSHA256") {
+            d.detail.push_str(&format!(
+                "\n\ncode_sha256 = {:?} no longer matches the code of the function's $LATEST: \
+                 the code changed after the plan. Plan again to publish what it holds now.",
+                config.code_sha256.known().cloned().unwrap_or_default()
+            ));
+        } else if aws.message.contains("capacity provider configuration") {
+            d.detail.push_str(
+                "\n\nfunction_scaling_config applies only to functions on a capacity provider: \
+                 remove it, or run the function on Lambda Managed Instances.",
+            );
+        }
+        d
+    }
+}
+
+#[async_trait]
+impl Resource for FunctionVersionResource {
+    fn type_name(&self) -> &str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new((*self.schema).clone())
+    }
+
+    async fn validate(&self, _ctx: &Context, config: &Value) -> Diagnostics {
+        rules::check(config)
+    }
+
+    async fn modify_plan(&self, ctx: &Context, p: &mut PlanContext) {
+        if p.is_destroy() {
+            return;
+        }
+        // An imported version has no triggers yet: recording them publishes nothing.
+        if !p.is_create() && p.prior.get_attr(TRIGGERS).is_none_or(Value::is_null) {
+            let path = AttributePath::attr(TRIGGERS);
+            p.requires_replace.retain(|r| *r != path);
+        }
+        if !p.is_create()
+            && p.planned.get_attr(SCALING) != p.prior.get_attr(SCALING)
+            && p.requires_replace.is_empty()
+        {
+            for name in [APPLIED_MIN, APPLIED_MAX, STATE] {
+                set_attr(&mut p.planned, name, Value::Unknown);
+            }
+        }
+        let Some(base) = self.clients.try_get() else {
+            return;
+        };
+        let clients = plan_region(p, &base);
+        if p.is_create() || !p.requires_replace.is_empty() {
+            self.plan_checks(&clients, ctx, p).await;
+        }
+        if !p.is_create()
+            && !p.requires_replace.is_empty()
+            && let Some(w) = self
+                .warn_about_executions(&clients, ctx, &p.prior, PlannedChange::Replace)
+                .await
+        {
+            p.diagnostics.push(w);
+        }
+    }
+
+    async fn plan_destroy(&self, ctx: &Context, p: &DestroyPlanContext) -> Diagnostics {
+        let Some(base) = self.clients.try_get() else {
+            return Diagnostics::new();
+        };
+        let clients = base.for_region(text(&p.prior, REGION));
+        self.warn_about_executions(&clients, ctx, &p.prior, PlannedChange::Destroy)
+            .await
+            .map(Diagnostics::from)
+            .unwrap_or_default()
+    }
+
+    async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.planned)?;
+        let config: VersionModel = req.config()?;
+        let function = config.function().to_string();
+        let fn_label = label(TYPE_NAME, &function);
+        let budget = Budget::new(
+            TIMEOUTS.get(&req.config, Operation::Create),
+            ctx.stop.clone(),
+        );
+        let published = api::publish(
+            &clients,
+            &budget,
+            &PublishRequest {
+                function: &function,
+                code_sha256: config.code_sha256.known().map(String::as_str),
+                revision_id: config.revision_id.known().map(String::as_str),
+                description: config.description.known().map(String::as_str),
+                publish_to: config.publish_to.known().map(String::as_str),
+            },
+        )
+        .await
+        .map_err(|e| Self::publish_error(&e, &fn_label, &config))?;
+        let version = published.version().unwrap_or_default().to_string();
+        let label = version_label(&function, &version);
+        if let Some(arn) = published.function_arn() {
+            self.remember(arn.to_string());
+        }
+        tracing::info!(function = %function, version = %version, "published");
+        // From here on the version exists: every failure keeps it in state (tainted).
+        let keep = |d: Diagnostic, state: &str| {
+            let mut v = req.planned.clone();
+            set_attr(&mut v, VERSION, Value::string(&version));
+            if let Some(arn) = published.function_arn() {
+                set_attr(&mut v, ARN, Value::string(arn));
+            }
+            set_attr(&mut v, STATE, Value::string(state));
+            let v = v.transform(&mut |_, x| if x.is_unknown() { Value::Null } else { x });
+            let mut d = d;
+            d.detail.push_str(
+                "\n\nThe version exists in AWS and is kept in the Terraform state as tainted: \
+                 the next apply replaces it.",
+            );
+            TfError::new(d).keep_state(v)
+        };
+        if let Err(e) = wait_version_active(&clients, &budget, &function, &version).await {
+            let state = match &e {
+                Error::FailedState { state, .. } => state.clone(),
+                _ => "Pending".to_string(),
+            };
+            return Err(keep(e.to_diagnostic(&label, "publishing"), &state));
+        }
+        if let Some(wanted) = config.function_scaling_config.first() {
+            let scaled = async {
+                api::put_scaling(&clients, &budget, &function, &version, wanted).await?;
+                api::wait_scaling_applied(&clients, &budget, &function, &version, wanted).await
+            }
+            .await;
+            if let Err(e) = scaled {
+                let mut d = e.to_diagnostic(&label, "scaling");
+                if e.aws()
+                    .is_some_and(|a| a.message.contains("capacity provider configuration"))
+                {
+                    d.detail.push_str(
+                        "\n\nfunction_scaling_config applies only to functions on a capacity \
+                         provider: remove it, or run the function on Lambda Managed Instances.",
+                    );
+                }
+                return Err(keep(d, "Active"));
+            }
+        }
+        let (found, scaling) = self
+            .fetch(&clients, &budget, &function, &version)
+            .await
+            .map_err(|e| keep(e.to_diagnostic(&label, "reading"), "Active"))?
+            .ok_or_else(|| {
+                keep(
+                    Diagnostic::error(
+                        format!("Error publishing {label}"),
+                        "The version disappeared right after it was published.",
+                    ),
+                    "Active",
+                )
+            })?;
+        let state = self.state_of(
+            &req.ty,
+            &found,
+            scaling.as_ref(),
+            &clients.region,
+            &req.planned,
+        )?;
+        Ok(NewState::new(state))
+    }
+
+    async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.current)?;
+        let (function, version) = stored_identity(&req.current)?;
+        let label = version_label(&function, &version);
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let Some((found, scaling)) = self
+            .fetch(&clients, &budget, &function, &version)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "reading"))?
+        else {
+            tracing::warn!(function = %function, version = %version, "version not found; removing it from state");
+            return Ok(NewState::gone(Diagnostic::warning(
+                format!("{label} no longer exists"),
+                "It was deleted outside Terraform and is removed from the state; the next plan \
+                 publishes a new version.",
+            )));
+        };
+        let state = self.state_of(
+            &req.ty,
+            &found,
+            scaling.as_ref(),
+            &clients.region,
+            &req.current,
+        )?;
+        Ok(NewState::new(state))
+    }
+
+    async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
+        let clients = clients_for(&self.clients, &req.prior)?;
+        let config: VersionModel = req.config()?;
+        let (function, version) = stored_identity(&req.prior)?;
+        let label = version_label(&function, &version);
+        let budget = Budget::new(
+            TIMEOUTS.get(&req.config, Operation::Update),
+            ctx.stop.clone(),
+        );
+        if req.planned.get_attr(SCALING) != req.prior.get_attr(SCALING) {
+            // Removing the block puts an empty configuration: AWS's defaults.
+            let wanted = config
+                .function_scaling_config
+                .first()
+                .cloned()
+                .unwrap_or_default();
+            tracing::info!(function = %function, version = %version, "updating scaling");
+            api::put_scaling(&clients, &budget, &function, &version, &wanted)
+                .await
+                .map_err(|e| e.to_diagnostic(&label, "scaling"))?;
+            if wanted != ScalingModel::default() {
+                api::wait_scaling_applied(&clients, &budget, &function, &version, &wanted)
+                    .await
+                    .map_err(|e| e.to_diagnostic(&label, "scaling"))?;
+            }
+        }
+        let (found, scaling) = self
+            .fetch(&clients, &budget, &function, &version)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "reading"))?
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    format!("Error updating {label}"),
+                    "The version disappeared during the update.",
+                )
+            })?;
+        let state = self.state_of(
+            &req.ty,
+            &found,
+            scaling.as_ref(),
+            &clients.region,
+            &req.planned,
+        )?;
+        Ok(NewState::new(state))
+    }
+
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
+        let clients = clients_for(&self.clients, &req.prior)?;
+        let (function, version) = stored_identity(&req.prior)?;
+        let label = version_label(&function, &version);
+        if req.prior.get_attr(SKIP_DESTROY) == Some(&Value::Bool(true)) {
+            tracing::info!(function = %function, version = %version, "skip_destroy: forgetting the version, keeping it in AWS");
+            return Ok(());
+        }
+        if let Some(arn) = text(&req.prior, ARN)
+            && self.created_in_this_run(arn)
+        {
+            tracing::warn!(
+                arn,
+                "another instance published this same version in this run (nothing changed since): forgetting it, not deleting it"
+            );
+            return Ok(());
+        }
+        let budget = Budget::new(
+            TIMEOUTS.get(&req.prior, Operation::Delete),
+            ctx.stop.clone(),
+        );
+        let policy = OnDestroy::of(&req.prior).unwrap_or_default();
+        executions::clear_for_destroy(&clients, &budget, &function, Some(&version), policy, &label)
+            .await?;
+        tracing::info!(function = %function, version = %version, "deleting version");
+        if !api::delete(&clients, &budget, &function, &version)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "deleting"))?
+        {
+            return Ok(());
+        }
+        api::wait_deleted(&clients, &budget, &function, &version)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "deleting").into())
+    }
+
+    async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {
+        let example = "terraform import lambda_function_version.live orders:3";
+        let Some((function, version)) = split_import_id(&req.id) else {
+            return Err(Diagnostic::error(
+                "Invalid import ID",
+                format!(
+                    "{:?} is not FUNCTION:VERSION (a function name or ARN, a colon, a version \
+                     number). Example: `{example}`.",
+                    req.id
+                ),
+            )
+            .into());
+        };
+        let id = ImportId::parse(
+            function,
+            "function",
+            &schema::function_name_attribute(),
+            example,
+        )?;
+        req.ty.encode(&VersionModel {
+            // As written in the ID: the configuration names the function the same way.
+            function_name: Maybe::Known(function.to_string()),
+            region: id.region.into(),
+            version: Maybe::Known(version.to_string()),
+            ..Default::default()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids_are_function_colon_number() {
+        assert_eq!(split_import_id("orders:3"), Some(("orders", "3")));
+        assert_eq!(
+            split_import_id("arn:aws:lambda:us-east-1:123456789012:function:orders:12"),
+            Some((
+                "arn:aws:lambda:us-east-1:123456789012:function:orders",
+                "12"
+            ))
+        );
+        assert_eq!(split_import_id("orders"), None);
+        assert_eq!(split_import_id("orders:$LATEST"), None);
+        assert_eq!(split_import_id(":3"), None);
+    }
+}

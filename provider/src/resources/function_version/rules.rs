@@ -1,0 +1,127 @@
+//! Rules of `lambda_function_version` that depend on values: the scaling range, scaling
+//! on a function that has no capacity provider, and AWS's limit of versions per
+//! capacity provider. Pure: the facts looked up at plan time come in as arguments.
+
+use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::value::{AttributePath, Value};
+
+use super::schema::names::*;
+
+/// Function versions one capacity provider may hold (Lambda Managed Instances quotas:
+/// "Function versions per capacity provider: 100", not adjustable).
+pub const VERSIONS_PER_CAPACITY_PROVIDER: usize = 100;
+
+fn scaling_path() -> AttributePath {
+    AttributePath::attr(SCALING).child_index(0)
+}
+
+/// Checks the configuration: `min_execution_environments ≤ max_execution_environments`.
+pub fn check(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let Some(scaling) = config
+        .get_attr(SCALING)
+        .and_then(Value::as_elements)
+        .and_then(<[Value]>::first)
+    else {
+        return diags;
+    };
+    let number = |name: &str| {
+        scaling
+            .get_attr(name)
+            .and_then(Value::as_number)
+            .and_then(|n| n.as_i64())
+    };
+    if let (Some(min), Some(max)) = (number(MIN), number(MAX))
+        && min > max
+    {
+        diags.error_at(
+            scaling_path().child_attr(MIN),
+            "min_execution_environments above max_execution_environments",
+            format!(
+                "min_execution_environments = {min} is more than max_execution_environments = \
+                 {max}. Lower the minimum or raise the maximum."
+            ),
+        );
+    }
+    diags
+}
+
+/// Scaling applies only to functions on a capacity provider (PutFunctionScalingConfig
+/// refuses others: "does not contain a capacity provider configuration").
+pub fn scaling_needs_capacity_provider(function: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Scaling needs Lambda Managed Instances",
+        format!(
+            "Function {function:?} does not run on a capacity provider, so its versions have \
+             no execution environments to scale. Remove function_scaling_config, or give the \
+             function a capacity_provider_config (which replaces the function)."
+        ),
+    )
+    .at(AttributePath::attr(SCALING))
+}
+
+/// The warning when publishing would reach AWS's limit of versions on the capacity
+/// provider (`existing` versions there now), and what to do.
+pub fn versions_limit_warning(capacity_provider: &str, existing: usize) -> Option<Diagnostic> {
+    if existing + 1 < VERSIONS_PER_CAPACITY_PROVIDER {
+        return None;
+    }
+    let outcome = if existing >= VERSIONS_PER_CAPACITY_PROVIDER {
+        "AWS will refuse to publish"
+    } else {
+        "publishing reaches the limit; the next publish will be refused"
+    };
+    Some(Diagnostic::warning(
+        "Capacity provider near its version limit",
+        format!(
+            "Capacity provider {capacity_provider:?} holds {existing} function versions; AWS \
+             allows {VERSIONS_PER_CAPACITY_PROVIDER} (not adjustable): {outcome}. {}",
+            prune_hint()
+        ),
+    ))
+}
+
+/// How to make room for more versions.
+pub fn prune_hint() -> String {
+    "Delete versions nothing invokes any more (destroy their lambda_function_version \
+     resources, or `aws lambda delete-function --function-name NAME --qualifier N`); \
+     `aws lambda list-function-versions-by-capacity-provider` lists them."
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(min: i64, max: i64) -> Value {
+        Value::object([(
+            SCALING,
+            Value::List(vec![Value::object([
+                (MIN, Value::number(min)),
+                (MAX, Value::number(max)),
+            ])]),
+        )])
+    }
+
+    #[test]
+    fn min_above_max_is_an_error_on_min() {
+        let d = check(&config(7, 5));
+        let paths: Vec<String> = d
+            .iter()
+            .map(|d| d.path.as_ref().map(ToString::to_string).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            paths,
+            ["function_scaling_config[0].min_execution_environments"]
+        );
+        assert!(check(&config(3, 3)).is_empty());
+    }
+
+    #[test]
+    fn warns_only_near_the_limit() {
+        assert!(versions_limit_warning("cp", 10).is_none());
+        assert!(versions_limit_warning("cp", VERSIONS_PER_CAPACITY_PROVIDER - 1).is_some());
+        let at = versions_limit_warning("cp", VERSIONS_PER_CAPACITY_PROVIDER);
+        assert!(at.is_some_and(|d| d.detail.contains("will refuse")));
+    }
+}
