@@ -208,6 +208,7 @@ pub fn flatten(out: &GetFunctionOutput) -> FunctionModel {
         code_sha256: non_empty(c.code_sha256()),
         source_code_size: Maybe::Known(c.code_size()),
         revision_id: non_empty(c.revision_id()),
+        config_sha256: non_empty(c.config_sha256()),
         state: c.state().map(|s| s.as_str().to_string()).into(),
         last_modified: non_empty(c.last_modified()),
         image_config: c

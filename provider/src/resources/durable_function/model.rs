@@ -78,6 +78,8 @@ pub struct FunctionModel {
     pub source_code_size: Maybe<i64>,
     /// `revision_id`.
     pub revision_id: Maybe<String>,
+    /// `config_sha256`.
+    pub config_sha256: Maybe<String>,
     /// `state`.
     pub state: Maybe<String>,
     /// `last_modified`.

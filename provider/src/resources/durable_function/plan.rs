@@ -137,6 +137,9 @@ pub fn plan_code_and_versions(p: &mut PlanContext) {
             set_attr(&mut p.planned, SOURCE_CODE_HASH, Value::Unknown);
         }
     }
+    if !config_changes(&p.prior, &p.planned).changed.is_empty() {
+        set_attr(&mut p.planned, CONFIG_SHA256, Value::Unknown);
+    }
     let publishes = p.planned.get_attr(PUBLISH) == Some(&Value::Bool(true));
     if publishes && p.planned != p.prior {
         for name in [VERSION, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN] {

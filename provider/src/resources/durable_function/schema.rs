@@ -124,6 +124,8 @@ pub mod names {
     pub const SOURCE_CODE_SIZE: &str = "source_code_size";
     /// `revision_id`.
     pub const REVISION_ID: &str = "revision_id";
+    /// `config_sha256`.
+    pub const CONFIG_SHA256: &str = "config_sha256";
     /// `last_modified`.
     pub const LAST_MODIFIED: &str = "last_modified";
 }
@@ -548,7 +550,19 @@ fn build_resource_schema() -> Schema {
                 .use_state_for_unknown()
                 .description("Size of the deployment package in bytes."),
         )
-        .attribute(computed(REVISION_ID, "Revision of the function's code and configuration."))
+        .attribute(computed(
+            REVISION_ID,
+            "Revision of the function; it also changes when a version is published.",
+        ))
+        .attribute(
+            Attribute::string(CONFIG_SHA256)
+                .computed()
+                .use_state_for_unknown()
+                .description(
+                    "AWS's hash of the function's configuration: changes with the \
+                     configuration only, so `lambda_function_version` triggers can use it.",
+                ),
+        )
         .attribute(computed(STATE, "State of the function: `Pending`, `Active`, `ActiveNonInvocable` (on managed instances), `Failed`…"))
         .attribute(computed(LAST_MODIFIED, "When the function was last changed."));
     let block = code_attributes(block)
