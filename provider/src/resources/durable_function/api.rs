@@ -99,7 +99,8 @@ impl CodeSource {
     }
 }
 
-/// CreateFunction. A retry that finds the function already there (an earlier attempt
+/// CreateFunction (without `Publish`: the resource publishes afterwards, once, through
+/// PublishVersion). A retry that finds the function already there (an earlier attempt
 /// reached AWS but its answer was lost) counts as success.
 pub async fn create(
     clients: &AwsClients,
@@ -127,12 +128,6 @@ pub async fn create(
         .set_memory_size(m.memory_size.known().map(|v| *v as i32))
         .set_layers(m.layers.known().cloned())
         .set_kms_key_arn(m.kms_key_arn.known().cloned())
-        .set_publish(m.publish.known().copied())
-        .set_publish_to(
-            m.publish_to
-                .known()
-                .map(|p| FunctionVersionLatestPublished::from(p.as_str())),
-        )
         .set_architectures(x.architectures)
         .set_vpc_config(x.vpc)
         .set_environment(x.environment)

@@ -20,7 +20,7 @@ use super::model::FunctionModel;
 use super::rules::{CapacityProviderFacts, capacity_provider_rules};
 use super::schema::names::*;
 use crate::aws::Error;
-use crate::resources::common::set_attr;
+use crate::resources::common::{STATE, set_attr};
 
 /// Attributes and blocks UpdateFunctionConfiguration changes.
 const CONFIGURATION: [&str; 18] = [
@@ -126,7 +126,15 @@ pub fn plan_code_and_versions(p: &mut PlanContext) {
         return;
     }
     if code_differs(p) {
-        for name in [CODE_SHA256, SOURCE_CODE_SIZE] {
+        // What AWS changes with new code; the common pipeline only plans it when the
+        // configuration changed, which a new zip under the same name does not.
+        for name in [
+            CODE_SHA256,
+            SOURCE_CODE_SIZE,
+            REVISION_ID,
+            LAST_MODIFIED,
+            STATE,
+        ] {
             set_attr(&mut p.planned, name, Value::Unknown);
         }
         // Not configured, it follows AWS's hash of the new code.
@@ -137,11 +145,15 @@ pub fn plan_code_and_versions(p: &mut PlanContext) {
             set_attr(&mut p.planned, SOURCE_CODE_HASH, Value::Unknown);
         }
     }
-    if !config_changes(&p.prior, &p.planned).changed.is_empty() {
+    let config_changed = !config_changes(&p.prior, &p.planned).changed.is_empty();
+    if config_changed {
         set_attr(&mut p.planned, CONFIG_SHA256, Value::Unknown);
     }
-    let publishes = p.planned.get_attr(PUBLISH) == Some(&Value::Bool(true));
-    if publishes && p.planned != p.prior {
+    // Exactly when the apply publishes (see the resource's `apply_changes`): not for
+    // a change of tags or timeouts only.
+    let publishes = p.planned.get_attr(PUBLISH) == Some(&Value::Bool(true))
+        && (code_changes(&p.planned) || config_changed || publish_turned_on(&p.prior, &p.planned));
+    if publishes {
         for name in [VERSION, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN] {
             set_attr(&mut p.planned, name, Value::Unknown);
         }

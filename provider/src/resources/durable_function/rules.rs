@@ -66,8 +66,12 @@ pub fn check(config: &Value) -> Diagnostics {
     if let Some(on_cp) = on_capacity_provider(config) {
         limits(config, on_cp, &mut diags);
         if on_cp && is_set(config, VPC_CONFIG) {
+            // At an attribute inside the block: Terraform cannot point a diagnostic
+            // at a block, and would show the resource's first line instead.
             diags.error_at(
-                AttributePath::attr(VPC_CONFIG),
+                AttributePath::attr(VPC_CONFIG)
+                    .child_index(0)
+                    .child_attr("subnet_ids"),
                 "vpc_config conflicts with capacity_provider_config",
                 "A function on Lambda Managed Instances runs in its capacity provider's VPC \
                  (the capacity provider's vpc_config). Remove vpc_config, or remove \
@@ -331,7 +335,7 @@ mod tests {
             on_cp(),
             (MEMORY_SIZE, Value::number(2048)),
         ]));
-        assert_eq!(paths(&d), ["vpc_config"]);
+        assert_eq!(paths(&d), ["vpc_config[0].subnet_ids"]);
         assert!(check(&config(vec![vpc])).is_empty());
     }
 

@@ -1,0 +1,1070 @@
+//! Acceptance tests of `lambda_durable_function`: the real `terraform` binary drives the
+//! provider binary against the local AWS emulator of the `acceptance-tests` crate.
+//!
+//! Each test asserts what a user notices: what AWS (the emulator's state dump) holds,
+//! what `terraform plan` says, and where a diagnostic points in the configuration. The
+//! configurations use the emulator's account (execution role, capacity provider ARNs),
+//! so every test here needs the emulator and is skipped against real AWS. Destroy
+//! policies and faults are tested in `acc_durable_function_destroy.rs`.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use acceptance_tests::EmulatorOptions;
+use base64::Engine as _;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use support::capacity_provider::{ARM_REQUIREMENTS, REQUIRED_PROVIDERS};
+use support::compare::differences;
+use support::durable_function::{ADDRESS, ROLE};
+use support::{Acc, Diagnostics, Expect, Hcl, setup};
+
+/// The unqualified ARN of function `name` in the emulator's account and region.
+fn function_arn(name: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:123456789012:function:{name}")
+}
+
+/// A KMS key ARN of the emulator's account (keys are not checked).
+const KMS_KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/0f4c1a6e-3d2b-4c5e-9a8f-1b2c3d4e5f60";
+
+/// AWS's `CodeSha256` of a zip package: the base64 SHA-256 of its bytes, computed here
+/// independently of the provider.
+fn sha256_b64(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
+}
+
+/// The path of a zip package as the configuration names it.
+fn path_text(path: &std::path::Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// The emulator's record of function `name`, which must exist.
+fn emulated_function(acc: &Acc, name: &str) -> Value {
+    acc.emulated("functions", name)
+        .unwrap_or_else(|| panic!("function {name} is not in the emulator"))
+}
+
+/// The configuration of `$LATEST` of function `name` as the emulator holds it (the
+/// API's member names: `MemorySize`, `Environment`, `DurableConfig`…).
+fn latest_config(acc: &Acc, name: &str) -> Value {
+    emulated_function(acc, name)["latest"]["config"].clone()
+}
+
+/// `terraform plan -no-color`, which must succeed: the text a user reads.
+fn plan_text(acc: &Acc) -> String {
+    acc.succeed(&["plan", "-no-color", "-input=false"]).stdout
+}
+
+/// Asserts that a plan's text has a line containing every one of `words`.
+fn assert_line(text: &str, words: &[&str]) {
+    assert!(
+        text.lines().any(|l| words.iter().all(|w| l.contains(w))),
+        "no line of the plan has {words:?}:\n{text}"
+    );
+}
+
+/// A capacity provider `lambda_capacity_provider.LABEL` called `name` of arm64
+/// instances in the test's network, as a top-level block.
+fn capacity_provider_block(acc: &Acc, label: &str, name: &str) -> String {
+    format!(
+        "\nresource \"lambda_capacity_provider\" \"{label}\" {{\n  name = \"{name}\"\n{}{ARM_REQUIREMENTS}}}\n",
+        acc.network_blocks()
+    )
+}
+
+/// A configuration of only `blocks` (top-level HCL), with the provider.
+fn bare_config(blocks: &str) -> String {
+    format!("\n{REQUIRED_PROVIDERS}\nprovider \"lambda\" {{}}\n{blocks}")
+}
+
+/// The function body that puts it on `lambda_capacity_provider.LABEL` with arm64,
+/// `memory` MB, a 3000 s timeout and `concurrency` invocations per environment.
+fn managed_body(label: &str, memory: u32, concurrency: u32) -> String {
+    format!(
+        r#"
+  architectures = ["arm64"]
+  memory_size   = {memory}
+  timeout       = 3000
+
+  capacity_provider_config {{
+    lambda_managed_instances_capacity_provider_config {{
+      capacity_provider_arn                     = lambda_capacity_provider.{label}.arn
+      per_execution_environment_max_concurrency = {concurrency}
+    }}
+  }}
+"#
+    )
+}
+
+/// Waits (up to 30 s) until the emulator no longer has function `name`.
+fn wait_gone(acc: &Acc, name: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while acc.emulated("functions", name).is_some() {
+        assert!(Instant::now() < deadline, "{name} was never deleted");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The `resource_changes` entry of `address` in a plan.
+fn change_of(plan: &tfplug::testing::Plan, address: &str) -> Value {
+    plan.resource_changes()
+        .iter()
+        .find(|rc| rc["address"] == address)
+        .cloned()
+        .unwrap_or_else(|| panic!("no change for {address}: {:#}", plan.json()))
+}
+
+#[test]
+fn basic_create_with_environment_tags_and_logging() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("basic");
+    let zip = acc.zip("code.zip", "v1");
+    let body = r#"
+  description = "orders workflow"
+  tags        = { env = "test", team = "payments" }
+
+  environment {
+    variables = { STAGE = "test", TABLE = "orders" }
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    application_log_level = "INFO"
+    system_log_level      = "WARN"
+  }
+
+  durable_config {
+    execution_timeout = 86400
+    retention_period  = 30
+  }
+"#;
+    acc.write(&acc.function_config(&name, &path_text(&zip), body, ""));
+    acc.apply();
+
+    // What AWS received.
+    let f = emulated_function(&acc, &name);
+    let c = &f["latest"]["config"];
+    assert_eq!(
+        c["DurableConfig"],
+        serde_json::json!({"ExecutionTimeout": 86400, "RetentionPeriodInDays": 30}),
+        "{c:#}"
+    );
+    assert_eq!(
+        c["Environment"]["Variables"],
+        serde_json::json!({"STAGE": "test", "TABLE": "orders"}),
+        "{c:#}"
+    );
+    assert_eq!(c["LoggingConfig"]["LogFormat"], "JSON", "{c:#}");
+    assert_eq!(c["LoggingConfig"]["ApplicationLogLevel"], "INFO", "{c:#}");
+    assert_eq!(c["LoggingConfig"]["SystemLogLevel"], "WARN", "{c:#}");
+    assert_eq!(c["Description"], "orders workflow");
+    assert_eq!(
+        f["tags"],
+        serde_json::json!({"env": "test", "team": "payments"})
+    );
+    assert_eq!(f["latest"]["code_sha256"], sha256_b64(&zip).as_str());
+
+    // What the state says.
+    let r = acc.resource(ADDRESS);
+    let arn = function_arn(&name);
+    assert_eq!(r["arn"], arn.as_str());
+    assert_eq!(
+        r["invoke_arn"],
+        format!("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}/invocations")
+            .as_str()
+    );
+    assert_eq!(r["qualified_arn"], format!("{arn}:$LATEST").as_str());
+    assert_eq!(
+        r["qualified_invoke_arn"],
+        format!(
+            "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{arn}:$LATEST/invocations"
+        )
+        .as_str()
+    );
+    assert_eq!(r["version"], "$LATEST");
+    assert_eq!(r["code_sha256"], sha256_b64(&zip).as_str());
+    assert_eq!(r["source_code_hash"], sha256_b64(&zip).as_str());
+    let size = std::fs::metadata(&zip).map(|m| m.len()).unwrap_or_default();
+    assert_eq!(r["source_code_size"], size);
+    assert_eq!(r["state"], "Active");
+    assert_eq!(r["revision_id"], f["latest"]["revision_id"]);
+    assert!(r["last_modified"].is_string(), "{r:#}");
+    assert_eq!(r["architectures"], serde_json::json!(["x86_64"]));
+    assert_eq!(r["memory_size"], 128, "AWS's default is recorded");
+    assert_eq!(r["timeout"], 3, "AWS's default is recorded");
+    assert_eq!(r["durable_config"][0]["retention_period"], 30);
+    assert_eq!(r["durable_config"][0]["execution_timeout"], 86400);
+    assert_eq!(r["tags_all"], f["tags"]);
+    assert!(r["running_executions_on_destroy"].is_string(), "{r:#}");
+    // Where the code came from is write-only: never stored.
+    assert!(r["filename"].is_null(), "{r:#}");
+
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "a second plan must be empty: {:#}",
+        plan.json()["resource_changes"]
+    );
+    acc.destroy();
+    assert!(acc.emulated("functions", &name).is_none());
+}
+
+#[test]
+fn managed_instances_variant() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("managed");
+    let cp_name = acc.name("managed-cp");
+    let zip = acc.zip("code.zip", "v1");
+    let hcl = acc.function_config(
+        &name,
+        &path_text(&zip),
+        &managed_body("test", 4096, 8),
+        &capacity_provider_block(&acc, "test", &cp_name),
+    );
+    acc.write(&hcl);
+    acc.apply();
+
+    let cp_arn = acc.resource("lambda_capacity_provider.test")["arn"].clone();
+    let r = acc.resource(ADDRESS);
+    // $LATEST on a capacity provider is not invocable until a version is published.
+    assert_eq!(r["state"], "ActiveNonInvocable");
+    assert_eq!(r["architectures"], serde_json::json!(["arm64"]));
+    assert_eq!(r["memory_size"], 4096);
+    assert_eq!(r["timeout"], 3000);
+    let managed =
+        &r["capacity_provider_config"][0]["lambda_managed_instances_capacity_provider_config"][0];
+    assert_eq!(managed["capacity_provider_arn"], cp_arn);
+    assert_eq!(managed["per_execution_environment_max_concurrency"], 8);
+
+    let c = latest_config(&acc, &name);
+    assert_eq!(
+        c["CapacityProviderConfig"]["LambdaManagedInstancesCapacityProviderConfig"]["CapacityProviderArn"],
+        cp_arn,
+        "{c:#}"
+    );
+    assert_eq!(
+        c["CapacityProviderConfig"]["LambdaManagedInstancesCapacityProviderConfig"]["PerExecutionEnvironmentMaxConcurrency"],
+        8,
+        "{c:#}"
+    );
+    assert_eq!(c["Architectures"], serde_json::json!(["arm64"]));
+    assert_eq!(c["MemorySize"], 4096);
+    assert_eq!(c["Timeout"], 3000);
+    assert!(c["DurableConfig"].is_object(), "{c:#}");
+    assert_eq!(
+        emulated_function(&acc, &name)["latest"]["state"],
+        "ActiveNonInvocable"
+    );
+
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "a second plan must be empty: {:#}",
+        plan.json()["resource_changes"]
+    );
+    acc.destroy();
+    assert!(acc.emulated("functions", &name).is_none());
+    assert!(acc.emulated_capacity_provider(&cp_name).is_none());
+}
+
+#[test]
+fn configuration_changes_update_in_place() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("update");
+    let cp_name = acc.name("update-cp");
+    let zip = acc.zip("code.zip", "v1");
+    let cp = capacity_provider_block(&acc, "test", &cp_name);
+    let before = format!(
+        "{}\n  environment {{\n    variables = {{ STAGE = \"one\" }}\n  }}\n",
+        managed_body("test", 4096, 8)
+    );
+    acc.write(&acc.function_config(&name, &path_text(&zip), &before, &cp));
+    acc.apply();
+    let r = acc.resource(ADDRESS);
+    let (arn, revision) = (r["arn"].clone(), r["revision_id"].clone());
+
+    let after = format!(
+        r#"{}
+  environment {{
+    variables = {{ STAGE = "two", EXTRA = "yes" }}
+  }}
+
+  durable_config {{
+    execution_timeout = 7200
+    retention_period  = 30
+    kms_key_arn       = "{KMS_KEY}"
+  }}
+"#,
+        managed_body("test", 8192, 16)
+    );
+    acc.write(&acc.function_config(&name, &path_text(&zip), &after, &cp));
+    let text = plan_text(&acc);
+    assert!(
+        text.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{text}"
+    );
+    assert_line(&text, &["memory_size", "4096", "->", "8192"]);
+    assert_line(&text, &["retention_period", "14", "->", "30"]);
+    assert_line(&text, &["execution_timeout", "3600", "->", "7200"]);
+    assert_line(
+        &text,
+        &["per_execution_environment_max_concurrency", "8", "->", "16"],
+    );
+    assert_line(&text, &["kms_key_arn", KMS_KEY]);
+    assert!(!text.contains("forces replacement"), "{text}");
+    acc.apply();
+
+    let c = latest_config(&acc, &name);
+    assert_eq!(c["MemorySize"], 8192, "{c:#}");
+    assert_eq!(
+        c["Environment"]["Variables"],
+        serde_json::json!({"STAGE": "two", "EXTRA": "yes"}),
+        "{c:#}"
+    );
+    assert_eq!(
+        c["DurableConfig"],
+        serde_json::json!({
+            "ExecutionTimeout": 7200,
+            "RetentionPeriodInDays": 30,
+            "KMSKeyArn": KMS_KEY
+        }),
+        "{c:#}"
+    );
+    assert_eq!(
+        c["CapacityProviderConfig"]["LambdaManagedInstancesCapacityProviderConfig"]["PerExecutionEnvironmentMaxConcurrency"],
+        16,
+        "{c:#}"
+    );
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["arn"], arn, "an in-place update keeps the function");
+    assert_ne!(
+        r["revision_id"], revision,
+        "the state follows AWS's revision"
+    );
+    assert_eq!(r["memory_size"], 8192);
+    assert_eq!(r["durable_config"][0]["kms_key_arn"], KMS_KEY);
+    // Only the configuration changed: no code was uploaded.
+    assert_eq!(acc.emu().call_count("UpdateFunctionCode"), 0);
+
+    let plan = acc.plan();
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+    acc.destroy();
+}
+
+#[test]
+fn code_changes_update_in_place() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("code");
+    let v1 = acc.zip("v1.zip", "v1");
+    acc.write(&acc.function_config(&name, &path_text(&v1), "", ""));
+    acc.apply();
+    let arn = acc.resource(ADDRESS)["arn"].clone();
+    assert_eq!(
+        emulated_function(&acc, &name)["latest"]["code_sha256"],
+        sha256_b64(&v1).as_str()
+    );
+
+    // A new package, named by source_code_hash.
+    let v2 = acc.zip("v2.zip", "v2");
+    acc.write(&acc.function_config(&name, &path_text(&v2), "", ""));
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["update".to_string()]);
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(
+        change["change"]["after_unknown"]["code_sha256"], true,
+        "code_sha256 is known after apply: {change:#}"
+    );
+    acc.apply();
+    let sha2 = sha256_b64(&v2);
+    assert_eq!(
+        emulated_function(&acc, &name)["latest"]["code_sha256"],
+        sha2.as_str()
+    );
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["arn"], arn, "new code does not replace the function");
+    assert_eq!(r["code_sha256"], sha2.as_str());
+    assert_eq!(r["source_code_hash"], sha2.as_str());
+    assert!(acc.plan().is_empty());
+
+    // Without source_code_hash: the same package plans nothing…
+    let without_hash = |zip: &std::path::Path| {
+        let text = path_text(zip);
+        acc.function_config(&name, &text, "", "").replace(
+            &format!("  source_code_hash = filebase64sha256(\"{text}\")\n"),
+            "",
+        )
+    };
+    let hcl = without_hash(&v2);
+    assert!(!hcl.contains("source_code_hash"), "{hcl}");
+    acc.write(&hcl);
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "dropping source_code_hash with the same code must plan nothing: {:#}",
+        plan.json()["resource_changes"]
+    );
+
+    // …and new content under the same file name is noticed at plan.
+    let v3 = acc.zip("v2.zip", "v3");
+    let sha3 = sha256_b64(&v3);
+    assert_ne!(sha3, sha2);
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["update".to_string()]);
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(
+        change["change"]["after_unknown"]["code_sha256"], true,
+        "{change:#}"
+    );
+    acc.apply();
+    assert_eq!(
+        emulated_function(&acc, &name)["latest"]["code_sha256"],
+        sha3.as_str()
+    );
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["code_sha256"], sha3.as_str());
+    assert_eq!(r["source_code_hash"], sha3.as_str());
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+#[test]
+fn publish_makes_versions_on_create_and_configuration_changes() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("publish");
+    let zip = acc.zip("code.zip", "v1");
+    let arn = function_arn(&name);
+    let config = |body: &str| acc.function_config(&name, &path_text(&zip), body, "");
+
+    acc.write(&config("  publish = true\n  tags = { env = \"one\" }\n"));
+    acc.apply();
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["version"], "1");
+    assert_eq!(r["qualified_arn"], format!("{arn}:1").as_str());
+    assert!(
+        r["qualified_invoke_arn"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(&format!("{arn}:1/invocations"))),
+        "{r:#}"
+    );
+    let versions = |acc: &Acc| -> Vec<String> {
+        emulated_function(acc, &name)["versions"]
+            .as_object()
+            .map(|v| v.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(versions(&acc), vec!["1"]);
+    assert!(acc.plan().is_empty());
+
+    // A configuration change publishes version 2.
+    acc.write(&config(
+        "  publish = true\n  memory_size = 256\n  tags = { env = \"one\" }\n",
+    ));
+    acc.apply();
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["version"], "2");
+    assert_eq!(r["qualified_arn"], format!("{arn}:2").as_str());
+    assert_eq!(versions(&acc), vec!["1", "2"]);
+    assert_eq!(
+        emulated_function(&acc, &name)["versions"]["2"]["config"]["MemorySize"],
+        256
+    );
+    assert!(acc.plan().is_empty());
+
+    // A change of tags only publishes nothing, and the state still names version 2.
+    acc.write(&config(
+        "  publish = true\n  memory_size = 256\n  tags = { env = \"two\" }\n",
+    ));
+    let plan = acc.plan();
+    let change = change_of(&plan, ADDRESS);
+    for unchanged in [
+        "version",
+        "qualified_arn",
+        "code_sha256",
+        "timeout",
+        "architectures",
+    ] {
+        assert_eq!(
+            change["change"]["after"][unchanged], change["change"]["before"][unchanged],
+            "a change of tags only must not plan a new {unchanged}: {change:#}"
+        );
+    }
+    acc.emu().reset_calls();
+    acc.apply();
+    for op in [
+        "PublishVersion",
+        "UpdateFunctionCode",
+        "UpdateFunctionConfiguration",
+    ] {
+        assert_eq!(
+            acc.emu().call_count(op),
+            0,
+            "{op} for a change of tags only"
+        );
+    }
+    assert_eq!(versions(&acc), vec!["1", "2"]);
+    assert_eq!(emulated_function(&acc, &name)["tags"]["env"], "two");
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["version"], "2", "{r:#}");
+    assert_eq!(r["qualified_arn"], format!("{arn}:2").as_str());
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+#[test]
+fn capacity_provider_added_or_changed_replaces() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("replace");
+    let zip = acc.zip("code.zip", "v1");
+    let cps = format!(
+        "{}{}",
+        capacity_provider_block(&acc, "a", &acc.name("cp-a")),
+        capacity_provider_block(&acc, "b", &acc.name("cp-b"))
+    );
+    let on_lambda = "  architectures = [\"arm64\"]\n  memory_size   = 4096\n";
+    acc.write(&acc.function_config(&name, &path_text(&zip), on_lambda, &cps));
+    acc.apply();
+    assert_eq!(acc.resource(ADDRESS)["state"], "Active");
+
+    // Adding capacity_provider_config replaces the function.
+    acc.write(&acc.function_config(&name, &path_text(&zip), &managed_body("a", 4096, 8), &cps));
+    let text = plan_text(&acc);
+    assert!(
+        text.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+        "{text}"
+    );
+    assert_line(&text, &["capacity_provider_config", "# forces replacement"]);
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for(ADDRESS),
+        vec!["delete".to_string(), "create".to_string()]
+    );
+    let paths = plan.replace_paths(ADDRESS);
+    assert!(
+        paths.iter().any(|p| p[0] == "capacity_provider_config"),
+        "{paths:?}"
+    );
+    acc.apply();
+    let cp_a = acc.resource("lambda_capacity_provider.a")["arn"].clone();
+    let c = latest_config(&acc, &name);
+    assert_eq!(
+        c["CapacityProviderConfig"]["LambdaManagedInstancesCapacityProviderConfig"]["CapacityProviderArn"],
+        cp_a
+    );
+    assert_eq!(acc.resource(ADDRESS)["state"], "ActiveNonInvocable");
+
+    // Another capacity provider replaces it too, naming the ARN.
+    acc.write(&acc.function_config(&name, &path_text(&zip), &managed_body("b", 4096, 8), &cps));
+    let text = plan_text(&acc);
+    assert!(
+        text.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+        "{text}"
+    );
+    assert_line(&text, &["capacity_provider_arn", "# forces replacement"]);
+    let plan = acc.plan();
+    let paths = plan.replace_paths(ADDRESS);
+    assert!(
+        paths.iter().any(|p| p
+            == &serde_json::json!([
+                "capacity_provider_config",
+                0,
+                "lambda_managed_instances_capacity_provider_config",
+                0,
+                "capacity_provider_arn"
+            ])),
+        "{paths:?}"
+    );
+    acc.apply();
+    let cp_b = acc.resource("lambda_capacity_provider.b")["arn"].clone();
+    let c = latest_config(&acc, &name);
+    assert_eq!(
+        c["CapacityProviderConfig"]["LambdaManagedInstancesCapacityProviderConfig"]["CapacityProviderArn"],
+        cp_b
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// A function `lambda_durable_function.LABEL` called `name` with exactly `body` (no
+/// defaults added), as a top-level block.
+fn function_block(label: &str, name: &str, body: &str) -> String {
+    format!(
+        "\nresource \"lambda_durable_function\" \"{label}\" {{\n  function_name = \"{name}\"\n  role          = \"{ROLE}\"\n{body}}}\n"
+    )
+}
+
+/// The usual zip-package lines (runtime, handler, file) and a durable_config.
+const ZIP: &str =
+    "  runtime  = \"python3.13\"\n  handler  = \"index.handler\"\n  filename = \"code.zip\"\n";
+const DURABLE: &str = "  durable_config {\n    execution_timeout = 3600\n  }\n";
+const IMAGE: &str = "  image_uri = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/orders:1\"\n";
+
+/// Asserts one error says `summary` (and `words`), is about `address` and points at
+/// `path` of it in `hcl`.
+fn assert_error_at(
+    errors: &Diagnostics,
+    hcl: &str,
+    address: &str,
+    path: &str,
+    summary: &str,
+    words: &[&str],
+) {
+    let at = Hcl::new("main.tf", hcl).at(address, path);
+    Expect::error()
+        .summary(summary)
+        .says(words)
+        .address(address)
+        .at(at)
+        .find_in(errors, &format!("terraform plan, {address} {path}"));
+}
+
+#[test]
+fn rules_on_the_configuration_point_at_their_attribute() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    acc.zip("code.zip", "v1");
+    let cp_arn = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:any";
+    let on_cp = format!(
+        "  capacity_provider_config {{\n    lambda_managed_instances_capacity_provider_config {{\n      capacity_provider_arn = \"{cp_arn}\"\n    }}\n  }}\n"
+    );
+    let vpc = format!(
+        "  vpc_config {{\n    subnet_ids         = {}\n    security_group_ids = [\"{}\"]\n  }}\n",
+        acc.subnet_list(),
+        acc.net.security_group_id
+    );
+    let cases: Vec<(&str, String)> = vec![
+        ("timeout", format!("{ZIP}  timeout = 1200\n{DURABLE}")),
+        ("memory", format!("{ZIP}  memory_size = 12288\n{DURABLE}")),
+        (
+            "memory_on_cp",
+            format!("{ZIP}  architectures = [\"arm64\"]\n  memory_size = 1024\n{DURABLE}{on_cp}"),
+        ),
+        (
+            "vpc_on_cp",
+            format!(
+                "{ZIP}  architectures = [\"arm64\"]\n  memory_size = 4096\n{DURABLE}{vpc}{on_cp}"
+            ),
+        ),
+        (
+            "no_code",
+            format!("  runtime = \"python3.13\"\n  handler = \"index.handler\"\n{DURABLE}"),
+        ),
+        (
+            "two_codes",
+            format!("{ZIP}  s3_bucket = \"code\"\n  s3_key    = \"orders.zip\"\n{DURABLE}"),
+        ),
+        (
+            "image_on_zip",
+            format!("  runtime = \"python3.13\"\n  handler = \"index.handler\"\n{IMAGE}{DURABLE}"),
+        ),
+        (
+            "runtime_on_image",
+            format!(
+                "  package_type = \"Image\"\n  runtime      = \"python3.13\"\n{IMAGE}{DURABLE}"
+            ),
+        ),
+        (
+            "retention",
+            format!(
+                "{ZIP}  durable_config {{\n    execution_timeout = 3600\n    retention_period  = 91\n  }}\n"
+            ),
+        ),
+    ];
+    let hcl = bare_config(
+        &cases
+            .iter()
+            .map(|(label, body)| function_block(label, &acc.name(label), body))
+            .collect::<String>(),
+    );
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    let at = |label: &str, path: &str, summary: &str, words: &[&str]| {
+        assert_error_at(
+            &errors,
+            &hcl,
+            &format!("lambda_durable_function.{label}"),
+            path,
+            summary,
+            words,
+        );
+    };
+    at(
+        "timeout",
+        "timeout",
+        "timeout too long for Lambda",
+        &["1200", "900", "capacity_provider_config"],
+    );
+    at(
+        "memory",
+        "memory_size",
+        "memory_size too large for Lambda",
+        &["12288", "10240"],
+    );
+    at(
+        "memory_on_cp",
+        "memory_size",
+        "memory_size too small for managed instances",
+        &["1024", "2048"],
+    );
+    // Terraform cannot point at a block: the error is at its first attribute.
+    at(
+        "vpc_on_cp",
+        "vpc_config[0].subnet_ids",
+        "vpc_config conflicts with capacity_provider_config",
+        &["capacity provider's VPC", "Remove vpc_config"],
+    );
+    // No attribute to point at: the error is about the resource block.
+    Expect::error()
+        .summary("Missing required attribute")
+        .says(&["Exactly one of", "filename", "s3_bucket", "image_uri"])
+        .address("lambda_durable_function.no_code")
+        .code("resource \"lambda_durable_function\" \"no_code\" {")
+        .find_in(&errors, "terraform plan, no code");
+    at(
+        "two_codes",
+        "s3_bucket",
+        "Conflicting attributes",
+        &["Exactly one of", "`filename` and `s3_bucket` are both set"],
+    );
+    at(
+        "image_on_zip",
+        "image_uri",
+        "image_uri needs package_type = \"Image\"",
+        &["Zip"],
+    );
+    at(
+        "runtime_on_image",
+        "runtime",
+        "runtime is not for container images",
+        &["image_uri"],
+    );
+    at(
+        "retention",
+        "durable_config[0].retention_period",
+        "Invalid attribute value",
+        &["between 1 and 90", "91"],
+    );
+    // Nothing else is refused: each resource has its own one problem.
+    assert_eq!(errors.all().len(), cases.len(), "{}", errors.describe());
+}
+
+#[test]
+fn capacity_provider_is_checked_at_plan() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let cp_name = acc.name("arm-cp");
+    let cp = capacity_provider_block(&acc, "test", &cp_name);
+    acc.write(&bare_config(&cp));
+    acc.apply();
+    let zip = acc.zip("code.zip", "v1");
+    let zip = path_text(&zip);
+
+    // An ARN AWS does not know.
+    let missing = "arn:aws:lambda:us-east-1:123456789012:capacity-provider:does-not-exist";
+    let body = format!(
+        "  architectures = [\"arm64\"]\n  memory_size   = 4096\n  capacity_provider_config {{\n    lambda_managed_instances_capacity_provider_config {{\n      capacity_provider_arn = \"{missing}\"\n    }}\n  }}\n"
+    );
+    let hcl = acc.function_config(&acc.name("missing"), &zip, &body, &cp);
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    assert_error_at(
+        &errors,
+        &hcl,
+        ADDRESS,
+        "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn",
+        "Capacity provider not found",
+        &[missing],
+    );
+
+    // An x86_64 function on an arm64 capacity provider.
+    let body = managed_body("test", 4096, 8).replace("[\"arm64\"]", "[\"x86_64\"]");
+    let hcl = acc.function_config(&acc.name("arch"), &zip, &body, &cp);
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    assert_error_at(
+        &errors,
+        &hcl,
+        ADDRESS,
+        "architectures",
+        "Architecture differs from the capacity provider's",
+        &["x86_64", "arm64", &cp_name],
+    );
+    assert_eq!(acc.emu().call_count("CreateFunction"), 0);
+}
+
+#[test]
+fn import_by_name_and_arn_then_plan_is_empty() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("import");
+    let zip = acc.zip("code.zip", "v1");
+    let body = r#"
+  memory_size = 512
+  timeout     = 60
+  tags        = { env = "test" }
+
+  environment {
+    variables = { STAGE = "test" }
+  }
+
+  logging_config {
+    log_format = "JSON"
+  }
+"#;
+    let hcl = acc.function_config(&name, &path_text(&zip), body, "");
+    acc.write(&hcl);
+    acc.apply();
+    let created = acc.resource(ADDRESS);
+
+    for id in [name.clone(), function_arn(&name)] {
+        let wd = acc.another_workdir();
+        wd.write(&hcl);
+        wd.import(ADDRESS, &id);
+        let imported = wd.resource(ADDRESS);
+        let diff = differences(&created, &imported, &["timeouts"]);
+        assert!(
+            diff.is_empty(),
+            "import of {id} differs from the created state:\n{}",
+            diff.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let plan = wd.plan();
+        assert!(
+            plan.is_empty(),
+            "plan after importing {id} must be empty: {:#}",
+            plan.json()["resource_changes"]
+        );
+    }
+
+    // A function without durable configuration is refused.
+    let plain = acc.name("plain");
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        use aws_sdk_lambda::primitives::Blob;
+        use aws_sdk_lambda::types::{FunctionCode, Runtime};
+        let created = sdk
+            .client()
+            .create_function()
+            .function_name(&plain)
+            .role(ROLE)
+            .runtime(Runtime::from("python3.13"))
+            .handler("index.handler")
+            .code(
+                FunctionCode::builder()
+                    .zip_file(Blob::new(acceptance_tests::fixtures::zip_package("plain")))
+                    .build(),
+            )
+            .send()
+            .await;
+        if let Err(e) = created {
+            panic!("creating {plain} with the SDK: {e:?}");
+        }
+    });
+    let wd = acc.another_workdir();
+    wd.write(&acc.function_config(&plain, &path_text(&zip), "", ""));
+    let out = wd.fail(&["import", "-input=false", "-no-color", ADDRESS, &plain]);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    assert!(text.contains("is not a durable function"), "{text}");
+    assert!(text.contains(&plain), "{text}");
+    assert!(wd.state().addresses().is_empty(), "nothing may be imported");
+    acc.destroy();
+}
+
+#[test]
+fn deleted_outside_terraform_is_planned_for_creation() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("disappears");
+    let zip = acc.zip("code.zip", "v1");
+    acc.write(&acc.function_config(&name, &path_text(&zip), "", ""));
+    acc.apply();
+
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        if let Err(e) = sdk
+            .client()
+            .delete_function()
+            .function_name(&name)
+            .send()
+            .await
+        {
+            panic!("deleting outside Terraform: {e:?}");
+        }
+    });
+    wait_gone(&acc, &name);
+
+    let diags = acc.plan_diagnostics();
+    Expect::error()
+        .summary("no longer exists")
+        .says(&[&name, "deleted outside Terraform"])
+        .address(ADDRESS)
+        .find_in(&diags.warnings(), "terraform plan");
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["create".to_string()]);
+    acc.apply();
+    assert_eq!(
+        latest_config(&acc, &name)["DurableConfig"]["ExecutionTimeout"],
+        3600
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+#[test]
+fn drift_is_planned_back() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("drift");
+    let zip = acc.zip("code.zip", "v1");
+    acc.write(&acc.function_config(&name, &path_text(&zip), "  memory_size = 512\n", ""));
+    acc.apply();
+
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        let updated = sdk
+            .client()
+            .update_function_configuration()
+            .function_name(&name)
+            .memory_size(1024)
+            .send()
+            .await;
+        if let Err(e) = updated {
+            panic!("changing memory outside Terraform: {e:?}");
+        }
+    });
+    assert_eq!(latest_config(&acc, &name)["MemorySize"], 1024);
+
+    let text = plan_text(&acc);
+    assert_line(&text, &["memory_size", "1024", "->", "512"]);
+    assert!(
+        text.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{text}"
+    );
+    // Only the memory changes back: no "(known after apply)" for the code.
+    assert!(!text.contains("code_sha256"), "{text}");
+    acc.emu().reset_calls();
+    acc.apply();
+    assert_eq!(acc.emu().call_count("UpdateFunctionCode"), 0);
+    assert!(acc.emu().call_count("UpdateFunctionConfiguration") >= 1);
+    assert_eq!(latest_config(&acc, &name)["MemorySize"], 512);
+    assert_eq!(acc.resource(ADDRESS)["memory_size"], 512);
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// Rewrites the state so `lambda_durable_function.test` looks as the HashiCorp AWS
+/// provider stores `aws_lambda_function.test`: its type and provider, and a subset of
+/// its attributes plus some this provider does not have.
+fn restate_as_aws_provider(state_file: &std::path::Path) {
+    let text = std::fs::read_to_string(state_file)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", state_file.display()));
+    let mut state: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("the state is not JSON: {e}"));
+    let Some(resource) = state["resources"].as_array_mut().and_then(|r| {
+        r.iter_mut()
+            .find(|r| r["type"] == "lambda_durable_function")
+    }) else {
+        panic!("no function in {text}");
+    };
+    resource["type"] = "aws_lambda_function".into();
+    resource["provider"] = r#"provider["registry.terraform.io/hashicorp/aws"]"#.into();
+    let attrs = resource["instances"][0]["attributes"].clone();
+    resource["instances"][0]["attributes"] = serde_json::json!({
+        "arn": attrs["arn"],
+        "function_name": attrs["function_name"],
+        "region": attrs["region"],
+        "memory_size": attrs["memory_size"],
+        "tags": attrs["tags"],
+        "tags_all": attrs["tags_all"],
+        "durable_config": [{"execution_timeout": 3600, "retention_period": 14}],
+        "skip_destroy": false,
+        "id": attrs["function_name"],
+    });
+    resource["instances"][0]["private"] = Value::Null;
+    resource["instances"][0]["schema_version"] = 0.into();
+    state["serial"] = (state["serial"].as_u64().unwrap_or(1) + 1).into();
+    let out = serde_json::to_string_pretty(&state)
+        .unwrap_or_else(|e| panic!("serialising the state: {e}"));
+    std::fs::write(state_file, out).unwrap_or_else(|e| panic!("writing the state: {e}"));
+}
+
+#[test]
+fn moved_block_takes_over_the_aws_providers_function() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("moved");
+    let zip = acc.zip("code.zip", "v1");
+    let body = "  memory_size = 256\n  tags = { env = \"dev\" }\n";
+    acc.write(&acc.function_config(&name, &path_text(&zip), body, ""));
+    acc.apply();
+    let before = acc.resource(ADDRESS);
+    restate_as_aws_provider(&acc.path().join("terraform.tfstate"));
+
+    // Terraform needs the source provider present to read the state; our own binary
+    // stands in for hashicorp/aws (it is only asked for its schema).
+    let stand_in = acc.path().join("aws-provider-stand-in");
+    if let Err(e) = std::fs::create_dir(&stand_in).and_then(|()| {
+        std::os::unix::fs::symlink(
+            env!("CARGO_BIN_EXE_terraform-provider-lambda"),
+            stand_in.join("terraform-provider-aws"),
+        )
+    }) {
+        panic!("setting up the stand-in provider: {e}");
+    }
+    if let Err(e) = acc.add_dev_override("hashicorp/aws", &stand_in) {
+        panic!("{e}");
+    }
+    acc.emu().reset_calls();
+
+    let moved =
+        "moved {\n  from = aws_lambda_function.test\n  to   = lambda_durable_function.test\n}\n";
+    acc.write(&acc.function_config(&name, &path_text(&zip), body, moved));
+    let plan = acc.plan();
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(change["previous_address"], "aws_lambda_function.test");
+    assert!(plan.is_empty(), "a move must plan no change: {change:#}");
+
+    acc.apply();
+    assert_eq!(acc.state().addresses(), vec![ADDRESS.to_string()]);
+    let after = acc.resource(ADDRESS);
+    let diff = differences(&before, &after, &["timeouts"]);
+    assert!(
+        diff.is_empty(),
+        "the moved state differs from the created one:\n{}",
+        diff.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for op in [
+        "CreateFunction",
+        "DeleteFunction",
+        "UpdateFunctionConfiguration",
+        "UpdateFunctionCode",
+    ] {
+        assert_eq!(acc.emu().call_count(op), 0, "{op} during the move");
+    }
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
