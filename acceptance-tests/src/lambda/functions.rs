@@ -645,6 +645,36 @@ pub(super) fn publish_version(
     Reply::ok(configuration(f, v, false))
 }
 
+/// ListFunctions: the region's functions by name (`$LATEST`, or with `FunctionVersion`
+/// `ALL` every version too), 50 a page.
+pub(super) fn list(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Reply, LambdaError> {
+    let all_versions = optional_str_member(input, "FunctionVersion") == Some("ALL");
+    let mut functions: Vec<&Function> = st
+        .functions
+        .values()
+        .filter(|f| f.region == cx.region)
+        .collect();
+    functions.sort_by(|a, b| a.name.cmp(&b.name));
+    let items: Vec<Value> = functions
+        .into_iter()
+        .flat_map(|f| {
+            let versions: Vec<&FunctionVersion> = if all_versions {
+                std::iter::once(&f.latest)
+                    .chain(f.versions.values())
+                    .collect()
+            } else {
+                vec![&f.latest]
+            };
+            versions
+                .into_iter()
+                .map(|v| configuration(f, v, all_versions))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let (page, next) = paginate(items, input, 50)?;
+    Reply::ok(json!({"Functions": page, "NextMarker": next}))
+}
+
 pub(super) fn list_versions(
     st: &mut State,
     cx: &Ctx<'_>,

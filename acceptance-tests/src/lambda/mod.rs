@@ -167,6 +167,7 @@ fn dispatch(
         "Invoke" => invoke::invoke(st, cx, input),
         "PublishVersion" => functions::publish_version(st, cx, input),
         "ListVersionsByFunction" => functions::list_versions(st, cx, input),
+        "ListFunctions" => functions::list(st, cx, input),
         "PutFunctionScalingConfig" => scaling::put(st, cx, input),
         "GetFunctionScalingConfig" => scaling::get(st, cx, input),
         "ListDurableExecutionsByFunction" => durable::list(st, cx, input),

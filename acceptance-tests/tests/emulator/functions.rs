@@ -600,3 +600,58 @@ async fn versions_per_capacity_provider_are_limited() {
         .expect("unchanged publish at the limit");
     assert_eq!(again.version(), Some("1"));
 }
+
+#[tokio::test]
+async fn list_functions_pages_through_the_region() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    for name in ["b-fn", "a-fn", "c-fn"] {
+        create_function(&client, name).send().await.expect("create");
+    }
+    wait_function_state(&client, "a-fn", None, "Active").await;
+    client
+        .publish_version()
+        .function_name("a-fn")
+        .send()
+        .await
+        .expect("publish");
+    let first = client
+        .list_functions()
+        .max_items(2)
+        .send()
+        .await
+        .expect("list");
+    let names: Vec<&str> = first
+        .functions()
+        .iter()
+        .filter_map(|f| f.function_name())
+        .collect();
+    assert_eq!(names, ["a-fn", "b-fn"]);
+    let rest = client
+        .list_functions()
+        .marker(first.next_marker().expect("a second page"))
+        .send()
+        .await
+        .expect("second page");
+    assert_eq!(rest.functions().len(), 1);
+    assert!(rest.next_marker().is_none());
+    let all = client
+        .list_functions()
+        .function_version(aws_sdk_lambda::types::FunctionVersion::All)
+        .send()
+        .await
+        .expect("all versions");
+    let arns: Vec<&str> = all
+        .functions()
+        .iter()
+        .filter_map(|f| f.function_arn())
+        .filter(|a| a.contains(":a-fn:"))
+        .collect();
+    assert_eq!(arns.len(), 2, "$LATEST and version 1: {arns:?}");
+    let other = lambda_in(&emu, "eu-west-1")
+        .list_functions()
+        .send()
+        .await
+        .expect("other region");
+    assert!(other.functions().is_empty());
+}
