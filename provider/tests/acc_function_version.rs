@@ -165,6 +165,24 @@ fn publish_on_managed_instances_waits_for_the_scaling() {
         "Active"
     );
     assert_empty(&acc.plan(), "after publishing with scaling");
+
+    // Imported elsewhere with the same configuration: the same state, nothing to do.
+    let wd = acc.another_workdir();
+    wd.write(&bare_config(&version_block(
+        "test",
+        &format!("  function_name = \"{name}\"\n{}", scaling(3, 6)),
+    )));
+    wd.import(ADDRESS, &format!("{name}:1"));
+    let diff = support::compare::differences(&v, &wd.resource(ADDRESS), &["timeouts"]);
+    assert!(
+        diff.is_empty(),
+        "the import differs from the created state:\n{}",
+        diff.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_empty(&wd.plan(), "after importing the managed version");
 }
 
 /// 3. Scaling changes in place; removing the block puts an empty configuration.
@@ -524,13 +542,32 @@ fn skip_destroy_keeps_the_version() {
     };
     let name = acc.name("keep");
     acc.lambda_sdk().create_durable_function(&name, "v1", None);
-    acc.write(&bare_config(&version_block(
-        "test",
-        &format!("  function_name = \"{name}\"\n  skip_destroy  = true\n"),
-    )));
+    let config = |skip: bool| {
+        bare_config(&version_block(
+            "test",
+            &format!("  function_name = \"{name}\"\n  skip_destroy  = {skip}\n"),
+        ))
+    };
+    acc.write(&config(false));
     acc.apply();
-    assert_eq!(acc.resource(ADDRESS)["skip_destroy"], true);
+    assert_eq!(acc.resource(ADDRESS)["skip_destroy"], false);
+
+    // Set on the existing version: in place, no AWS change.
+    acc.write(&config(true));
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["update".to_string()]);
     acc.emu().reset_calls();
+    acc.apply();
+    for op in [
+        "PublishVersion",
+        "PutFunctionScalingConfig",
+        "DeleteFunction",
+    ] {
+        assert_eq!(acc.emu().call_count(op), 0, "{op} for skip_destroy");
+    }
+    assert_eq!(acc.resource(ADDRESS)["skip_destroy"], true);
+    assert_eq!(acc.resource(ADDRESS)["version"], "1");
+
     acc.destroy();
     assert!(acc.state().addresses().is_empty(), "Terraform forgot it");
     assert_eq!(acc.emu().call_count("DeleteFunction"), 0);
@@ -708,7 +745,27 @@ fn running_executions_wait_deletes_after_they_end() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {
         return;
     };
-    let (name, without_version) = version_with_policy(&acc, "exec-wait", "wait");
+    // Created with the default, then set to wait in place (applied before destroying,
+    // as the documentation says).
+    let (name, without_version) = version_with_policy(&acc, "exec-wait", "fail");
+    acc.write(&acc.function_config(
+        &name,
+        &path_text(&acc.dir().join("code.zip")),
+        "",
+        &version_block(
+            "test",
+            &format!("{BY_REFERENCE}  running_executions_on_destroy = \"wait\"\n"),
+        ),
+    ));
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["update".to_string()]);
+    acc.emu().reset_calls();
+    acc.apply();
+    assert_eq!(acc.emu().call_count("PublishVersion"), 0);
+    assert_eq!(
+        acc.resource(ADDRESS)["running_executions_on_destroy"],
+        "wait"
+    );
     acc.write(&without_version);
     // Long enough to outlast the two plans below on a loaded machine, and part of the
     // apply.
