@@ -18,6 +18,7 @@ pub mod capacity_provider;
 pub mod compare;
 pub mod diagnostics;
 pub mod durable_function;
+pub mod function_version;
 pub mod hcl;
 pub mod sdk;
 pub mod terraform;

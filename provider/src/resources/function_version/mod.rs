@@ -266,10 +266,13 @@ impl FunctionVersionResource {
         match cp {
             None if has_scaling => p
                 .diagnostics
-                .push(rules::scaling_needs_capacity_provider(&function)),
+                .push(rules::scaling_needs_capacity_provider(&function, &p.config)),
             Some(cp) if p.is_create() || !p.requires_replace.is_empty() => {
                 if let Ok(versions) = function_versions(clients, &budget, &cp).await
-                    && let Some(w) = rules::versions_limit_warning(&cp, versions.len())
+                    && let Some(w) = rules::versions_limit_warning(
+                        &cp,
+                        rules::published_versions(versions.iter().map(|(arn, _)| arn.as_str())),
+                    )
                 {
                     p.diagnostics.push(w);
                 }

@@ -46,9 +46,31 @@ pub fn check(config: &Value) -> Diagnostics {
     diags
 }
 
+/// Where a diagnostic about the whole `function_scaling_config` block of `config`
+/// points: Terraform places no block path (it shows the resource's first line, with or
+/// without the index), so its first configured attribute; the block when it has none.
+fn scaling_block_path(config: &Value) -> AttributePath {
+    let block = config
+        .get_attr(SCALING)
+        .and_then(Value::as_elements)
+        .and_then(<[Value]>::first);
+    [MIN, MAX]
+        .into_iter()
+        .find(|name| {
+            block
+                .and_then(|b| b.get_attr(name))
+                .is_some_and(|v| !v.is_null())
+        })
+        .map_or_else(
+            || AttributePath::attr(SCALING),
+            |name| scaling_path().child_attr(name),
+        )
+}
+
 /// Scaling applies only to functions on a capacity provider (PutFunctionScalingConfig
-/// refuses others: "does not contain a capacity provider configuration").
-pub fn scaling_needs_capacity_provider(function: &str) -> Diagnostic {
+/// refuses others: "does not contain a capacity provider configuration"). The error
+/// points into the `function_scaling_config` block of `config`.
+pub fn scaling_needs_capacity_provider(function: &str, config: &Value) -> Diagnostic {
     Diagnostic::error(
         "Scaling needs Lambda Managed Instances",
         format!(
@@ -57,7 +79,19 @@ pub fn scaling_needs_capacity_provider(function: &str) -> Diagnostic {
              function a capacity_provider_config (which replaces the function)."
         ),
     )
-    .at(AttributePath::attr(SCALING))
+    .at(scaling_block_path(config))
+}
+
+/// How many of `arns` (qualified function ARNs, as ListFunctionVersionsByCapacityProvider
+/// lists them) are published versions, which the limit counts: the listing also holds
+/// each function's `$LATEST`.
+pub fn published_versions<'a>(arns: impl IntoIterator<Item = &'a str>) -> usize {
+    arns.into_iter()
+        .filter(|arn| {
+            arn.rsplit_once(':')
+                .is_some_and(|(_, q)| !q.is_empty() && q.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .count()
 }
 
 /// The warning when publishing would reach AWS's limit of versions on the capacity
@@ -115,6 +149,51 @@ mod tests {
             ["function_scaling_config[0].min_execution_environments"]
         );
         assert!(check(&config(3, 3)).is_empty());
+    }
+
+    #[test]
+    fn scaling_without_a_capacity_provider_points_into_the_block() {
+        let at = |config: &Value| {
+            scaling_needs_capacity_provider("orders", config)
+                .path
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            at(&config(1, 2)),
+            "function_scaling_config[0].min_execution_environments"
+        );
+        let max_only = Value::object([(
+            SCALING,
+            Value::List(vec![Value::object([
+                (MIN, Value::Null),
+                (MAX, Value::number(2)),
+            ])]),
+        )]);
+        assert_eq!(
+            at(&max_only),
+            "function_scaling_config[0].max_execution_environments"
+        );
+        let empty = Value::object([(
+            SCALING,
+            Value::List(vec![Value::object([
+                (MIN, Value::Null),
+                (MAX, Value::Null),
+            ])]),
+        )]);
+        assert_eq!(at(&empty), "function_scaling_config");
+    }
+
+    #[test]
+    fn the_limit_counts_published_versions_only() {
+        let f = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        let listed = [
+            format!("{f}:$LATEST"),
+            format!("{f}:1"),
+            format!("{f}:12"),
+            format!("{f}-b:$LATEST"),
+        ];
+        assert_eq!(published_versions(listed.iter().map(String::as_str)), 2);
     }
 
     #[test]
