@@ -461,18 +461,21 @@ fn build_resource_schema() -> Schema {
         .attribute(
             string_list(ARCHITECTURES)
                 .optional_computed()
+                .use_state_for_unknown()
                 .aws(&Create::Architectures)
                 .description("Instruction set: `[\"x86_64\"]` (AWS's default) or `[\"arm64\"]`; must match the capacity provider's."),
         )
         .attribute(
             Attribute::number(MEMORY_SIZE)
                 .optional_computed()
+                .use_state_for_unknown()
                 .aws(&Create::MemorySize)
                 .description("Memory in MB: up to 10240 on Lambda; 2048 to 32768 on managed instances. AWS's default when unset."),
         )
         .attribute(
             Attribute::number(TIMEOUT)
                 .optional_computed()
+                .use_state_for_unknown()
                 .aws(&Create::Timeout)
                 .description("Longest one invocation may run, in seconds: up to 900 on Lambda, up to 5400 on managed instances. AWS's default (3) when unset."),
         )
