@@ -385,6 +385,79 @@ fn wait_gives_up_at_the_delete_timeout_saying_what_is_left() {
     assert_eq!(acc.state().addresses(), vec![ADDRESS.to_string()]);
 }
 
+/// The terraform process running in `dir` (not its providers), if any.
+fn terraform_in(dir: &std::path::Path) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            let cwd = std::fs::read_link(entry.path().join("cwd")).ok()?;
+            (comm.trim() == "terraform" && cwd == dir).then_some(pid)
+        })
+}
+
+#[test]
+fn interrupting_a_waiting_destroy_deletes_nothing() {
+    if !std::path::Path::new("/proc/self/cwd").exists() {
+        eprintln!("no /proc: skipping");
+        return;
+    }
+    let Some(acc) = emulated(EmulatorOptions::default()) else {
+        return;
+    };
+    let name = acc.name("interrupt");
+    create(&acc, &name, "  running_executions_on_destroy = \"wait\"\n");
+    let running = seed(&acc, &name, "long-haul", "RUNNING");
+    let label = label(&name);
+    let dir = acc.dir().canonicalize().unwrap_or_else(|e| panic!("{e}"));
+
+    acc.emu().reset_calls();
+    let mut interrupted = None;
+    let started = Instant::now();
+    let errors = watching(
+        &acc,
+        |_| {
+            // Once the destroy waits (the plan's listing and the destroy's own are done),
+            // press Ctrl-C.
+            if interrupted.is_none()
+                && acc.emu().call_count("ListDurableExecutionsByFunction") >= 2
+                && let Some(pid) = terraform_in(&dir)
+            {
+                std::thread::sleep(Duration::from_millis(500));
+                let sent = std::process::Command::new("kill")
+                    .args(["-INT", &pid.to_string()])
+                    .status();
+                interrupted = Some(sent.is_ok_and(|s| s.success()));
+            }
+        },
+        || acc.destroy_failing().errors(),
+    );
+    let took = started.elapsed();
+    assert_eq!(interrupted, Some(true), "terraform was not interrupted");
+    Expect::error()
+        .summary(&format!(
+            "Error destroying {label}: 1 durable execution is still active"
+        ))
+        .detail(&[
+            "Terraform asked the provider to stop (interrupt) while waiting for the active \
+             durable executions to end. Nothing was deleted.",
+            "  - long-haul (RUNNING since ",
+            &running,
+            "Destroy again when you are ready.",
+        ])
+        .find_in(&errors, "interrupted destroy");
+    assert!(
+        took < Duration::from_secs(20),
+        "the interrupted destroy took {took:?} (delete timeout 30s)"
+    );
+    assert_eq!(function_state(&acc, &name).as_deref(), Some("Active"));
+    assert_eq!(calls(&acc, "DeleteFunction").0, 0);
+    assert_eq!(status(&acc, &running), "RUNNING");
+    assert_eq!(acc.state().addresses(), vec![ADDRESS.to_string()]);
+}
+
 #[test]
 fn stop_stops_every_active_execution_then_deletes() {
     // PAUSING stays PAUSING for the whole test.
@@ -627,6 +700,75 @@ fn replace_under_stop_stops_the_executions_and_creates_the_new_function() {
             .is_some_and(|a| a.ends_with(&format!(":function:{new}"))),
         "{r:#}"
     );
+    assert!(acc.plan().is_empty());
+}
+
+#[test]
+fn create_before_destroy_keeps_the_refused_old_function_deposed_until_it_can_go() {
+    let Some(acc) = emulated(EmulatorOptions::default()) else {
+        return;
+    };
+    let old = acc.name("cbd-old");
+    let new = acc.name("cbd-new");
+    let cbd = "  lifecycle {\n    create_before_destroy = true\n  }\n";
+    create(&acc, &old, cbd);
+    let old_arn = acc.resource(ADDRESS)["arn"].clone();
+    let running = seed(&acc, &old, "sync-1", "RUNNING");
+    let label = label(&old);
+
+    acc.write(&config(&acc, &new, cbd));
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for(ADDRESS),
+        vec!["create".to_string(), "delete".to_string()]
+    );
+    acc.emu().reset_calls();
+    Expect::error()
+        .summary(&format!(
+            "Cannot destroy {label}: 1 durable execution is active"
+        ))
+        .detail(&[&running])
+        .find_in(&acc.apply_failing().errors(), "apply");
+    // The new function exists and is the resource now; the old one is kept in the
+    // state (deposed), not forgotten.
+    let mut names = vec![new.clone(), old.clone()];
+    names.sort();
+    assert_eq!(acc.emulated_function_names(), names);
+    assert_eq!(calls(&acc, "DeleteFunction").0, 0);
+    let state = acc.state();
+    let r = state
+        .resource(ADDRESS)
+        .unwrap_or_else(|| panic!("{:#}", state.json()));
+    assert_eq!(r["function_name"], new.as_str());
+    let deposed: Vec<Value> = state.json()["values"]["root_module"]["resources"]
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .filter(|r| r["address"] == ADDRESS && r["deposed_key"].is_string())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(deposed.len(), 1, "{:#}", state.json());
+    assert_eq!(deposed[0]["values"]["arn"], old_arn);
+
+    // Stopped outside Terraform (as the refusal suggests), the old function goes with
+    // the next apply.
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        if let Err(e) = sdk
+            .client()
+            .stop_durable_execution()
+            .durable_execution_arn(&running)
+            .send()
+            .await
+        {
+            panic!("stopping {running}: {e:?}");
+        }
+    });
+    acc.apply();
+    assert_eq!(acc.emulated_function_names(), vec![new.clone()]);
+    assert_eq!(acc.state().addresses(), vec![ADDRESS.to_string()]);
     assert!(acc.plan().is_empty());
 }
 
