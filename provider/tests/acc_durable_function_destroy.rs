@@ -280,6 +280,11 @@ fn wait_deletes_once_the_executions_have_ended_without_stopping_them() {
     let seeded = Instant::now();
     let label = label(&name);
 
+    // DeleteFunction is answered late, so the watcher sees how the executions ended
+    // while the function still exists.
+    let mut slow_delete = FaultSpec::times("DeleteFunction", FaultKind::Latency, 1);
+    slow_delete.latency_ms = Some(500);
+    acc.emu().inject_fault(slow_delete);
     acc.emu().reset_calls();
     let mut drained = false;
     let mut last_seen: BTreeMap<String, String> = BTreeMap::new();
