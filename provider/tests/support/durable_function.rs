@@ -52,3 +52,92 @@ resource "lambda_durable_function" "test" {{
         )
     }
 }
+
+// What the destroy tests of the durable function share: the emulator's records of
+// functions and durable executions, seeding executions, and the diagnostics of
+// terraform commands that must fail (or warn), as `-json` prints them.
+
+impl Acc {
+    /// The emulator's record of the function called `name` (`latest.state`,
+    /// `latest.state_reason_code`, `versions`…), if it holds one.
+    pub fn emulated_function(&self, name: &str) -> Option<serde_json::Value> {
+        self.emulated("functions", name)
+    }
+
+    /// The names of every function the emulator holds (in any state), sorted.
+    pub fn emulated_function_names(&self) -> Vec<String> {
+        let state = self.emu().state();
+        let mut names: Vec<String> = state["functions"]
+            .as_object()
+            .map(|fs| {
+                fs.values()
+                    .filter_map(|f| f["name"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    /// Seeds a durable execution through the emulator's control API; panics when the
+    /// emulator refuses.
+    pub fn seed_execution(
+        &self,
+        seed: acceptance_tests::SeedExecution,
+    ) -> acceptance_tests::SeededExecution {
+        let what = format!("{seed:?}");
+        match self.emu().seed_durable_execution(seed) {
+            Ok(seeded) => seeded,
+            Err(e) => panic!("seeding {what}: {e}"),
+        }
+    }
+
+    /// The emulator's record of the durable execution `arn` (`status`, `error`…);
+    /// null when it does not hold it (executions disappear with their function).
+    pub fn emulated_execution(&self, arn: &str) -> serde_json::Value {
+        self.emu().state()["durable_executions"][arn].clone()
+    }
+
+    /// `terraform plan -destroy -json`, which must succeed: its diagnostics.
+    pub fn plan_destroy_diagnostics(&self) -> super::Diagnostics {
+        let out = self.succeed(&["plan", "-destroy", "-json", "-input=false", "-no-color"]);
+        super::Diagnostics::from_json_lines(&out.stdout)
+    }
+
+    /// `terraform destroy -auto-approve -json`, which must succeed: its diagnostics
+    /// (the warnings of the destroy's plan among them).
+    pub fn destroy_diagnostics(&self) -> super::Diagnostics {
+        let out = self.succeed(&[
+            "destroy",
+            "-auto-approve",
+            "-json",
+            "-input=false",
+            "-no-color",
+        ]);
+        super::Diagnostics::from_json_lines(&out.stdout)
+    }
+
+    /// `terraform apply -auto-approve -json`, which must fail: its diagnostics.
+    pub fn apply_failing(&self) -> super::Diagnostics {
+        let out = self.fail(&[
+            "apply",
+            "-auto-approve",
+            "-json",
+            "-input=false",
+            "-no-color",
+        ]);
+        super::Diagnostics::from_json_lines(&out.stdout)
+    }
+
+    /// `terraform destroy -auto-approve -json`, which must fail: its diagnostics.
+    pub fn destroy_failing(&self) -> super::Diagnostics {
+        let out = self.fail(&[
+            "destroy",
+            "-auto-approve",
+            "-json",
+            "-input=false",
+            "-no-color",
+        ]);
+        super::Diagnostics::from_json_lines(&out.stdout)
+    }
+}

@@ -100,15 +100,16 @@ impl CodeSource {
 }
 
 /// CreateFunction (without `Publish`: the resource publishes afterwards, once, through
-/// PublishVersion). A retry that finds the function already there (an earlier attempt
-/// reached AWS but its answer was lost) counts as success.
+/// PublishVersion); returns the function's ARN as AWS answered it. A retry that finds the
+/// function already there (an earlier attempt reached AWS but its answer was lost) counts
+/// as success (without an ARN).
 pub async fn create(
     clients: &AwsClients,
     budget: &Budget,
     m: &FunctionModel,
     code: &CodeSource,
     tags_all: &Tags,
-) -> Result<(), Error> {
+) -> Result<Option<String>, Error> {
     let x: Expanded = expand(m)?;
     let req = clients
         .lambda
@@ -148,7 +149,7 @@ pub async fn create(
             let req = req.clone();
             async move {
                 match req.send().await {
-                    Ok(_) => Ok(()),
+                    Ok(out) => Ok(out.function_arn),
                     Err(e) => {
                         let e = AwsError::from_sdk("CreateFunction", e);
                         if attempt > 0
@@ -156,7 +157,7 @@ pub async fn create(
                             && e.message.to_ascii_lowercase().contains("exist")
                         {
                             tracing::info!("function exists after a retried create; continuing");
-                            return Ok(());
+                            return Ok(None);
                         }
                         Err(e)
                     }

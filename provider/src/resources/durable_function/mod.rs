@@ -381,7 +381,7 @@ impl Resource for DurableFunctionResource {
         let code = CodeSource::of(&config).map_err(|e| e.to_diagnostic(&label, "creating"))?;
 
         tracing::info!(name = %name, "creating durable function");
-        api::create(&clients, &budget, &config, &code, &tags_all)
+        let arn = api::create(&clients, &budget, &config, &code, &tags_all)
             .await
             .map_err(|e| e.to_diagnostic(&label, "creating"))?;
         // From here on AWS has the function: every failure keeps it in state (tainted).
@@ -391,7 +391,7 @@ impl Resource for DurableFunctionResource {
                 "\n\nThe function exists in AWS and is kept in the Terraform state as tainted: \
                  the next apply replaces it.",
             );
-            TfError::new(d).keep_state(partial_state(&req.planned, ARN, None, state))
+            TfError::new(d).keep_state(partial_state(&req.planned, ARN, arn.as_deref(), state))
         };
         let mut found = match api::wait_ready(&clients, &budget, &name).await {
             Ok(found) => found,
@@ -429,7 +429,9 @@ impl Resource for DurableFunctionResource {
                 &tags_all,
                 version,
             )
-            .map_err(|e| e.keep_state(partial_state(&req.planned, ARN, None, "Active")))?;
+            .map_err(|e| {
+                e.keep_state(partial_state(&req.planned, ARN, arn.as_deref(), "Active"))
+            })?;
         Ok(NewState::new(state).with_private(plan::code_fingerprint(&config)))
     }
 
