@@ -98,12 +98,6 @@ impl Acc {
         self.emu().state()["durable_executions"][arn].clone()
     }
 
-    /// `terraform plan -destroy -json`, which must succeed: its diagnostics.
-    pub fn plan_destroy_diagnostics(&self) -> super::Diagnostics {
-        let out = self.succeed(&["plan", "-destroy", "-json", "-input=false", "-no-color"]);
-        super::Diagnostics::from_json_lines(&out.stdout)
-    }
-
     /// `terraform destroy -auto-approve -json`, which must succeed: its diagnostics
     /// (the warnings of the destroy's plan among them).
     pub fn destroy_diagnostics(&self) -> super::Diagnostics {

@@ -107,12 +107,6 @@ impl Acc {
         Diagnostics::from_json_lines(&out.stdout).errors()
     }
 
-    /// `terraform plan -destroy -json`, which must succeed; returns its diagnostics.
-    pub fn plan_destroy_diagnostics(&self) -> Diagnostics {
-        let out = self.succeed(&["plan", "-destroy", "-json", "-input=false", "-no-color"]);
-        Diagnostics::from_json_lines(&out.stdout)
-    }
-
     /// `terraform plan -no-color`, which must succeed: the text a user reads.
     pub fn plan_text(&self) -> String {
         self.succeed(&["plan", "-no-color", "-input=false"]).stdout

@@ -105,6 +105,12 @@ impl Tf {
         Diagnostics::from_json_lines(&out.stdout)
     }
 
+    /// `terraform plan -destroy -json`, which must succeed: its diagnostics.
+    pub fn plan_destroy_diagnostics(&self) -> Diagnostics {
+        let out = self.succeed(&["plan", "-destroy", "-json", "-input=false", "-no-color"]);
+        Diagnostics::from_json_lines(&out.stdout)
+    }
+
     /// `terraform plan -refresh-only` (saved and shown as JSON): what changed outside
     /// Terraform is in `resource_drift`.
     pub fn plan_refresh_only(&self) -> Plan {

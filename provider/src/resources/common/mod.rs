@@ -4,6 +4,7 @@
 //! returned ([`state`]).
 
 pub mod executions;
+pub mod functions;
 pub mod import_id;
 pub mod moved;
 pub mod state;

@@ -1,5 +1,6 @@
-//! Function calls: finder, create, the two update calls, publish, delete, and the waiters
-//! between them. AWS applies one change to a function at a time (`LastUpdateStatus`), so
+//! Function calls of `lambda_durable_function`: create, the two update calls, delete and
+//! its wait (reading, readiness and publishing are in
+//! [`crate::resources::common::functions`]). AWS applies one change to a function at a time (`LastUpdateStatus`), so
 //! every write waits until the function is ready again before the next; a write that
 //! meets another update in progress (ResourceConflictException) is retried by the retry
 //! layer until the operation's timeout.
@@ -7,37 +8,14 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::primitives::Blob;
-use aws_sdk_lambda::types::{
-    FunctionCode, FunctionVersionLatestPublished, LastUpdateStatus, PackageType, Runtime, State,
-};
-use tokio::time::Instant;
+use aws_sdk_lambda::types::{FunctionCode, PackageType, Runtime};
 
 use super::expand_flatten::{Expanded, expand};
 use super::model::FunctionModel;
 use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
+use crate::resources::common::functions::get;
 use crate::tags::Tags;
-
-/// The function called `name` (a name or ARN), or `None` when it does not exist.
-pub async fn get(
-    clients: &AwsClients,
-    budget: &Budget,
-    name: &str,
-) -> Result<Option<GetFunctionOutput>, Error> {
-    let req = clients.lambda.get_function().function_name(name);
-    match clients
-        .send(budget, "GetFunction", || req.clone().send())
-        .await
-    {
-        Ok(out) if out.configuration().is_some() => Ok(Some(out)),
-        Ok(_) => Err(Error::Unexpected(format!(
-            "GetFunction returned no configuration for {name:?}"
-        ))),
-        Err(e) if e.is_not_found() => Ok(None),
-        Err(e) => Err(e),
-    }
-}
 
 /// Where the code comes from, read from the configuration (the zip file is read here).
 #[derive(Clone, Debug, PartialEq)]
@@ -300,123 +278,6 @@ pub async fn update_configuration(
         .send(budget, "UpdateFunctionConfiguration", || req.clone().send())
         .await
         .map(|_| ())
-}
-
-/// PublishVersion of exactly the code AWS holds now (`CodeSha256` guard); returns the
-/// version AWS published (or the latest one, when nothing changed since).
-pub async fn publish(
-    clients: &AwsClients,
-    budget: &Budget,
-    name: &str,
-    code_sha256: Option<&str>,
-    publish_to: Option<&str>,
-) -> Result<String, Error> {
-    let req = clients
-        .lambda
-        .publish_version()
-        .function_name(name)
-        .set_code_sha256(code_sha256.map(str::to_string))
-        .set_publish_to(publish_to.map(FunctionVersionLatestPublished::from));
-    let out = clients
-        .send(budget, "PublishVersion", || req.clone().send())
-        .await?;
-    out.version
-        .ok_or_else(|| Error::Unexpected("PublishVersion returned no version".into()))
-}
-
-/// How long a just-created function may be invisible to GetFunction (eventual
-/// consistency) before that counts as an error.
-const VISIBILITY_GRACE: Duration = Duration::from_secs(30);
-
-/// `State` and `LastUpdateStatus` say the function is ready for the next call: `Active`
-/// (or `ActiveNonInvocable`, which `$LATEST` of a function on a capacity provider stays
-/// until a version is published) and no update in progress.
-fn readiness(out: &GetFunctionOutput) -> Status<GetFunctionOutput> {
-    let Some(c) = out.configuration() else {
-        return Status::Pending("no configuration yet".into());
-    };
-    let reason = |code: Option<&str>, text: Option<&str>| {
-        let parts: Vec<&str> = [code, text].into_iter().flatten().collect();
-        (!parts.is_empty()).then(|| parts.join(": "))
-    };
-    match c.state() {
-        Some(State::Failed) => {
-            return Status::Failed {
-                state: "Failed".into(),
-                reason: reason(c.state_reason_code().map(|r| r.as_str()), c.state_reason()),
-            };
-        }
-        Some(State::Active | State::ActiveNonInvocable) => {}
-        Some(State::Deleting) => {
-            return Status::Failed {
-                state: "Deleting".into(),
-                reason: c.state_reason().map(str::to_string),
-            };
-        }
-        other => {
-            return Status::Pending(other.map(|s| s.as_str().to_string()).unwrap_or_default());
-        }
-    }
-    match c.last_update_status() {
-        Some(LastUpdateStatus::Failed) => Status::Failed {
-            state: "LastUpdateStatus Failed".into(),
-            reason: reason(
-                c.last_update_status_reason_code().map(|r| r.as_str()),
-                c.last_update_status_reason(),
-            ),
-        },
-        Some(LastUpdateStatus::InProgress) => Status::Pending("update InProgress".into()),
-        _ => Status::Ready(out.clone()),
-    }
-}
-
-/// Waits until the function is ready (see [`readiness`]); fails fast, with AWS's reason
-/// code and message, when it fails.
-pub async fn wait_ready(
-    clients: &AwsClients,
-    budget: &Budget,
-    name: &str,
-) -> Result<GetFunctionOutput, Error> {
-    let started = Instant::now();
-    let what = format!("function {name:?} to become ready");
-    wait_for(&what, &WaitOptions::default(), budget, || async move {
-        match get(clients, budget, name).await? {
-            Some(out) => Ok(readiness(&out)),
-            None if started.elapsed() < VISIBILITY_GRACE => {
-                Ok(Status::Pending("not yet visible".into()))
-            }
-            None => Err(Error::Unexpected(format!(
-                "function {name:?} disappeared while waiting for it to become ready"
-            ))),
-        }
-    })
-    .await
-}
-
-/// Waits until the version is `Active` (on managed instances: its execution environments
-/// run).
-pub async fn wait_version_active(
-    clients: &AwsClients,
-    budget: &Budget,
-    name: &str,
-    version: &str,
-) -> Result<(), Error> {
-    let qualified = format!("{name}:{version}");
-    let what = format!("version {version} of function {name:?} to become Active");
-    wait_for(&what, &WaitOptions::default(), budget, || {
-        let qualified = qualified.clone();
-        async move {
-            Ok(match get(clients, budget, &qualified).await? {
-                Some(out) => match readiness(&out) {
-                    Status::Ready(_) => Status::Ready(()),
-                    Status::Pending(s) => Status::Pending(s),
-                    Status::Failed { state, reason } => Status::Failed { state, reason },
-                },
-                None => Status::Pending("not yet visible".into()),
-            })
-        }
-    })
-    .await
 }
 
 /// DeleteFunction. `Ok(false)` when it was already gone.

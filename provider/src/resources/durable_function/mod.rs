@@ -42,6 +42,7 @@ use crate::resources::common::executions::api as executions;
 use crate::resources::common::executions::policy::{
     OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY, plan_warning,
 };
+use crate::resources::common::functions::{self, PublishRequest};
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
@@ -243,7 +244,7 @@ impl DurableFunctionResource {
             api::update_configuration(clients, budget, config, &changes)
                 .await
                 .map_err(|e| e.to_diagnostic(label, "updating the configuration of"))?;
-            api::wait_ready(clients, budget, name)
+            functions::wait_ready(clients, budget, name)
                 .await
                 .map_err(|e| e.to_diagnostic(label, "updating the configuration of"))?;
         }
@@ -254,7 +255,7 @@ impl DurableFunctionResource {
             api::update_code(clients, budget, config, &code)
                 .await
                 .map_err(|e| e.to_diagnostic(label, "updating the code of"))?;
-            api::wait_ready(clients, budget, name)
+            functions::wait_ready(clients, budget, name)
                 .await
                 .map_err(|e| e.to_diagnostic(label, "updating the code of"))?;
         }
@@ -287,21 +288,25 @@ impl DurableFunctionResource {
         label: &str,
     ) -> std::result::Result<String, Diagnostic> {
         let name = config.name();
-        let current = api::wait_ready(clients, budget, name)
+        let current = functions::wait_ready(clients, budget, name)
             .await
             .map_err(|e| e.to_diagnostic(label, "publishing"))?;
         let sha = current.configuration().and_then(|c| c.code_sha256());
-        let version = api::publish(
+        let published = functions::publish(
             clients,
             budget,
-            name,
-            sha,
-            config.publish_to.known().map(String::as_str),
+            &PublishRequest {
+                function: name,
+                code_sha256: sha,
+                publish_to: config.publish_to.known().map(String::as_str),
+                ..PublishRequest::default()
+            },
         )
         .await
         .map_err(|e| e.to_diagnostic(label, "publishing a version of"))?;
+        let version = published.version().unwrap_or_default().to_string();
         tracing::info!(name, version = %version, "published");
-        api::wait_version_active(clients, budget, name, &version)
+        functions::wait_version_active(clients, budget, name, &version)
             .await
             .map_err(|e| e.to_diagnostic(label, "publishing a version of"))?;
         Ok(version)
@@ -393,7 +398,7 @@ impl Resource for DurableFunctionResource {
             );
             TfError::new(d).keep_state(partial_state(&req.planned, ARN, arn.as_deref(), state))
         };
-        let mut found = match api::wait_ready(&clients, &budget, &name).await {
+        let mut found = match functions::wait_ready(&clients, &budget, &name).await {
             Ok(found) => found,
             Err(e) => {
                 let state = match &e {
@@ -409,7 +414,7 @@ impl Resource for DurableFunctionResource {
                 Ok(v) => version = Some(v),
                 Err(d) => return Err(keep(d, "Active")),
             }
-            found = api::get(&clients, &budget, &name)
+            found = functions::get(&clients, &budget, &name)
                 .await
                 .map_err(|e| keep(e.to_diagnostic(&label, "reading"), "Active"))?
                 .unwrap_or(found);
@@ -440,7 +445,7 @@ impl Resource for DurableFunctionResource {
         let name = stored_function_name(&req.current)?;
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
-        let Some(found) = api::get(&clients, &budget, &name)
+        let Some(found) = functions::get(&clients, &budget, &name)
             .await
             .map_err(|e| e.to_diagnostic(&label, "reading"))?
         else {
@@ -499,7 +504,7 @@ impl Resource for DurableFunctionResource {
         let version = self
             .apply_changes(&clients, &budget, &req, &config, &label)
             .await?;
-        let found = api::get(&clients, &budget, &name)
+        let found = functions::get(&clients, &budget, &name)
             .await
             .map_err(|e| e.to_diagnostic(&label, "reading"))?
             .ok_or_else(|| {

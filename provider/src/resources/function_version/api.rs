@@ -1,56 +1,13 @@
-//! Version calls: publish (with AWS's guards), scaling (put, read, wait until applied),
-//! delete of one version, and the count of versions on a capacity provider. Reading a
-//! version and waiting for `Active` are the function's calls
-//! ([`crate::resources::durable_function::api`]) on `NAME:VERSION`.
+//! Version calls: scaling (put, read, wait until applied) and delete of one version.
+//! Publishing, reading a version and waiting for `Active` are in
+//! [`crate::resources::common::functions`].
 
 use std::time::Duration;
 
-use aws_sdk_lambda::operation::publish_version::PublishVersionOutput;
-use aws_sdk_lambda::types::{FunctionScalingConfig, FunctionVersionLatestPublished};
+use aws_sdk_lambda::types::FunctionScalingConfig;
 
 use super::model::ScalingModel;
 use crate::aws::{AwsClients, Budget, Error, Status, WaitOptions, wait_for};
-
-/// What to publish, and the guards AWS checks first.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PublishRequest<'a> {
-    /// Function name or ARN.
-    pub function: &'a str,
-    /// Publish only if `$LATEST`'s code has this hash.
-    pub code_sha256: Option<&'a str>,
-    /// Publish only if `$LATEST` is at this revision.
-    pub revision_id: Option<&'a str>,
-    /// The version's description.
-    pub description: Option<&'a str>,
-    /// `LATEST_PUBLISHED`.
-    pub publish_to: Option<&'a str>,
-}
-
-/// PublishVersion. AWS returns the latest version instead of a new one when nothing
-/// changed since it was published, so a retry after a lost answer publishes nothing more.
-pub async fn publish(
-    clients: &AwsClients,
-    budget: &Budget,
-    req: &PublishRequest<'_>,
-) -> Result<PublishVersionOutput, Error> {
-    let call = clients
-        .lambda
-        .publish_version()
-        .function_name(req.function)
-        .set_code_sha256(req.code_sha256.map(str::to_string))
-        .set_revision_id(req.revision_id.map(str::to_string))
-        .set_description(req.description.map(str::to_string))
-        .set_publish_to(req.publish_to.map(FunctionVersionLatestPublished::from));
-    let out = clients
-        .send(budget, "PublishVersion", || call.clone().send())
-        .await?;
-    if out.version().is_none() {
-        return Err(Error::Unexpected(
-            "PublishVersion returned no version".into(),
-        ));
-    }
-    Ok(out)
-}
 
 /// The requested and applied scaling of a version.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -194,9 +151,7 @@ pub async fn wait_deleted(
         let qualified = qualified.clone();
         async move {
             Ok(
-                match crate::resources::durable_function::api::get(clients, budget, &qualified)
-                    .await?
-                {
+                match crate::resources::common::functions::get(clients, budget, &qualified).await? {
                     None => Status::Ready(()),
                     Some(out) => Status::Pending(
                         out.configuration()

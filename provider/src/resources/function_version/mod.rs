@@ -40,13 +40,13 @@ use crate::resources::common::executions::policy::plan_warning;
 use crate::resources::common::executions::{
     OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY,
 };
+use crate::resources::common::functions::{PublishRequest, get, publish, wait_version_active};
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
     READ_TIMEOUT, REGION, STATE, clients_for, label, plan_region, set_attr, text,
 };
-use crate::resources::durable_function::api::{get, wait_version_active};
-use api::{PublishRequest, Scaling};
+use api::Scaling;
 use model::{ScalingModel, VersionModel};
 use schema::TIMEOUTS;
 use schema::names::*;
@@ -384,7 +384,7 @@ impl Resource for FunctionVersionResource {
             TIMEOUTS.get(&req.config, Operation::Create),
             ctx.stop.clone(),
         );
-        let published = api::publish(
+        let published = publish(
             &clients,
             &budget,
             &PublishRequest {
