@@ -49,8 +49,8 @@ pub struct ListRequest {
     /// always for `-generate-config-out`). [`ListSink`] drops the state otherwise, so a
     /// list may always attach it; skip fetching it when it is expensive.
     pub include_resource: bool,
-    /// The most results Terraform reads (`limit`); `None` when unlimited. [`ListSink`]
-    /// enforces it.
+    /// The most results Terraform reads (`limit`, 100 unless the list block says
+    /// otherwise); `None` when the request sets none (0). [`ListSink`] enforces it.
     pub limit: Option<u64>,
     /// The managed resource's value type.
     pub ty: ValueType,
@@ -185,8 +185,9 @@ impl ListSink {
     }
 
     /// Sends an object by its state: the identity is computed with the managed
-    /// resource's [`Resource::identity`], and the state is attached when Terraform
-    /// asked for it. Returns like [`ListSink::send`].
+    /// resource's [`Resource::identity`] (given no private state), and the state is
+    /// attached when Terraform asked for it. An identity that cannot be computed becomes
+    /// an error event. Returns like [`ListSink::send`].
     #[must_use = "stop listing when send_state returns false"]
     pub async fn send_state(&mut self, display_name: impl Into<String>, state: Value) -> bool {
         let req = IdentityRequest {
