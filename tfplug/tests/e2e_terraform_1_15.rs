@@ -149,7 +149,11 @@ import {
     let out = wd3
         .expect_failure(&["plan", "-input=false", "-no-color"])
         .expect("plan fails");
-    assert!(out.stderr.contains("id"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Missing identity attribute"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// `terraform query` lists the stored objects through the list block (with the
