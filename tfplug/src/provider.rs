@@ -5,9 +5,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
 
+use crate::action::Action;
 use crate::data_source::DataSource;
 use crate::diag::Diagnostics;
 use crate::function::Function;
+use crate::list::ListResource;
 use crate::resource::Resource;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -35,8 +37,8 @@ pub struct ConfigureRequest {
     pub config: Value,
 }
 
-/// A Terraform provider: its own configuration block plus resources, data sources and
-/// functions.
+/// A Terraform provider: its own configuration block plus resources, data sources,
+/// functions, list resources and actions.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     /// The schema of the provider block.
@@ -60,6 +62,17 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The provider-defined functions.
     fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    /// The list resource types (`list` blocks of `terraform query`, Terraform 1.14+).
+    /// Each lists a managed resource type of the same name that declares an identity.
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
+
+    /// The action types (`action` blocks, Terraform 1.14+).
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
         Vec::new()
     }
 }

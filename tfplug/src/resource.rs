@@ -6,6 +6,11 @@
 //! [`Value`]s conforming to [`Resource::schema`]; each request reads them into model
 //! types (`req.config::<M>()`) and builds states from models (`req.state_of(&m)`) with
 //! the value type computed once per resource type.
+//!
+//! Newer protocol features are opt-in methods with defaults, so a resource written for
+//! Terraform 1.11 needs no change: an identity ([`Resource::identity_schema`],
+//! Terraform 1.12+), import by identity, and the configuration `terraform query
+//! -generate-config-out` writes ([`Resource::generate_config`], Terraform 1.14+).
 
 use std::sync::Arc;
 
@@ -14,6 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::identity::{IdentityRequest, IdentitySchema, ImportByIdentityRequest};
 use crate::provider::Context;
 use crate::schema::Schema;
 use crate::value::{AttributePath, Type, Value, ValueError, from_value, to_value};
@@ -131,6 +137,11 @@ impl ValueType {
     /// The type of values of `schema`.
     pub fn of(schema: &Schema) -> Self {
         Self(Arc::new(schema.value_type()))
+    }
+
+    /// Wraps a type (e.g. an identity's, [`IdentitySchema::value_type`]).
+    pub fn from_type(ty: Type) -> Self {
+        Self(Arc::new(ty))
     }
 
     /// The type itself.
@@ -292,6 +303,30 @@ typed_access!(ReadRequest { current });
 typed_access!(DestroyPlanContext { prior });
 typed_access!(ImportRequest {});
 
+/// Input of [`Resource::generate_config`].
+#[derive(Clone, Debug)]
+pub struct GenerateConfigRequest {
+    /// The object's state (as read, or as a list resource returned it).
+    pub state: Value,
+    /// The resource's schema.
+    pub schema: Schema,
+    /// The resource's value type.
+    pub ty: ValueType,
+}
+
+impl GenerateConfigRequest {
+    /// The state as a model.
+    pub fn state<M: DeserializeOwned>(&self) -> Result<M> {
+        decode_model(&self.state)
+    }
+
+    /// The generic configuration for the state (see [`crate::generate::config_from_state`]),
+    /// for an override to start from.
+    pub fn default_config(&self) -> Value {
+        crate::generate::config_from_state(&self.schema, &self.state)
+    }
+}
+
 /// A `moved` block whose source is another resource type, possibly of another
 /// provider (MoveResourceState).
 #[derive(Debug, Clone)]
@@ -365,6 +400,66 @@ pub trait Resource: Send + Sync {
         _req: &MoveStateRequest<'_>,
     ) -> Option<Result<Value>> {
         None
+    }
+
+    /// The identity schema (Terraform 1.12+). `None` (the default): the resource has no
+    /// identity, cannot be imported by identity nor listed.
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+
+    /// Computes the identity of the object whose state is given; called only when
+    /// [`Resource::identity_schema`] is set, after every read and apply and at plan
+    /// time. The default takes the state attributes named like the identity attributes
+    /// ([`IdentityRequest::from_state`]). Override it when the identity holds values
+    /// the state lacks (an account ID or region the resource learned at configure
+    /// time). At plan time the state may hold unknowns: return unknown attributes (or
+    /// an error) then; tfplug leaves an identity that is not wholly known out of the
+    /// plan. Whatever is returned, tfplug fails the operation if it changes an
+    /// identity the object already has.
+    async fn identity(&self, _ctx: &Context, req: IdentityRequest) -> Result<Value> {
+        Ok(req.from_state())
+    }
+
+    /// Turns an identity (`import { identity = { … } }`, Terraform 1.12+) into a state
+    /// for Terraform to read, like [`Resource::import`] does for an ID. The default is
+    /// [`ImportByIdentityRequest::stub_from_identity`]: the identity's values in the
+    /// state attributes of the same names, which suits a resource whose read needs only
+    /// those. tfplug has already checked the attributes required for import are set.
+    async fn import_by_identity(
+        &self,
+        _ctx: &Context,
+        req: ImportByIdentityRequest,
+    ) -> Result<Value> {
+        Ok(req.stub_from_identity())
+    }
+
+    /// Upgrades a stored identity written with identity schema `version` to the current
+    /// identity schema. By default the JSON is read with the current identity schema,
+    /// ignoring attributes it no longer has.
+    async fn upgrade_identity(
+        &self,
+        _ctx: &Context,
+        _version: i64,
+        json: &[u8],
+        identity_ty: &ValueType,
+    ) -> Result<Value> {
+        let opts = crate::value::json::JsonDecodeOptions {
+            ignore_undefined_attributes: true,
+        };
+        Ok(crate::value::json::decode_with(
+            json,
+            identity_ty.get(),
+            opts,
+        )?)
+    }
+
+    /// The configuration a user would write for an existing object, for `terraform
+    /// query -generate-config-out` (Terraform 1.14+). The default,
+    /// [`crate::generate::config_from_state`], keeps what a user sets and drops what the
+    /// provider computes or defaults.
+    async fn generate_config(&self, _ctx: &Context, req: GenerateConfigRequest) -> Result<Value> {
+        Ok(req.default_config())
     }
 
     /// Upgrades stored JSON state written with schema `version` to the current schema.

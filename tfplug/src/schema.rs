@@ -205,6 +205,7 @@ impl Block {
             description: self.description.clone(),
             description_kind: DescriptionKind::Markdown.to_proto(),
             deprecated: self.deprecated,
+            deprecation_message: String::new(),
         }
     }
 }
@@ -611,6 +612,7 @@ impl Attribute {
             description_kind: DescriptionKind::Markdown.to_proto(),
             deprecated: self.deprecated,
             write_only: self.write_only,
+            deprecation_message: String::new(),
         }
     }
 }

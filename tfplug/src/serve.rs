@@ -164,10 +164,11 @@ pub async fn serve<S: Provider>(service: S, opts: ServeOptions) -> Result<(), Se
         },
     )
     .await?;
+    // Listen for signals before the handshake line tells Terraform the process is up.
+    let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
     write_stdout(&[&server.handshake_line()])?;
     tracing::debug!("handshake line written");
 
-    let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
     let result = server.wait().await;
     signals.abort();
     tracing::debug!(ok = result.is_ok(), "serve finished");
@@ -207,6 +208,8 @@ async fn serve_debug<S: Provider>(service: S, opts: &ServeOptions) -> Result<(),
     )
     .await?;
     let json = server.reattach_json(&opts.provider_address);
+    // Listen for Ctrl-C before telling anyone the process is there.
+    let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
     write_stdout(&[
         "Provider is running in debug mode. To make Terraform use this process,",
         "set this environment variable in the shell where you run Terraform:",
@@ -215,7 +218,6 @@ async fn serve_debug<S: Provider>(service: S, opts: &ServeOptions) -> Result<(),
         "",
         "Press Ctrl-C to stop the provider.",
     ])?;
-    let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
     let result = server.wait().await;
     signals.abort();
     result

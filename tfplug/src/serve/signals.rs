@@ -5,18 +5,32 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use super::shutdown::Shutdown;
 
-/// Watches for SIGINT and SIGTERM until the process ends or the task is aborted.
-pub async fn watch(shutdown: Shutdown) {
-    let (mut int, mut term) = match (
+/// Registers for SIGINT and SIGTERM at once (so a signal sent right after the caller
+/// announced itself is caught, not fatal) and returns the future that watches for them
+/// until the process ends or the task is aborted.
+pub fn watch(shutdown: Shutdown) -> impl Future<Output = ()> + Send + 'static {
+    let streams = match (
         signal(SignalKind::interrupt()),
         signal(SignalKind::terminate()),
     ) {
-        (Ok(int), Ok(term)) => (int, term),
+        (Ok(int), Ok(term)) => Some((int, term)),
         (Err(err), _) | (_, Err(err)) => {
             tracing::warn!(error = %err, "cannot listen for signals");
-            return;
+            None
         }
     };
+    async move {
+        if let Some((int, term)) = streams {
+            watch_streams(shutdown, int, term).await;
+        }
+    }
+}
+
+async fn watch_streams(
+    shutdown: Shutdown,
+    mut int: tokio::signal::unix::Signal,
+    mut term: tokio::signal::unix::Signal,
+) {
     let mut seen = 0u32;
     loop {
         let name = tokio::select! {

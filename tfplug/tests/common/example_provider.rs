@@ -3,6 +3,10 @@
 //! Resource `example_thing` keeps its objects as JSON files in the directory named by
 //! the provider block's `store_dir`, so objects survive between Terraform commands even
 //! when Terraform starts a fresh provider process for each (dev_overrides).
+//!
+//! For Terraform 1.12+ features: `example_thing` has an identity (`id`), a list
+//! resource of the same name lists stored objects (`terraform query`), and action
+//! `example_ping` streams progress messages and appends to `pings.log` in the store.
 
 #![allow(dead_code)]
 
@@ -12,9 +16,12 @@ use std::sync::{Arc, OnceLock};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplug::action::{Action, ActionRequest, Progress};
 use tfplug::data_source::{DataReadRequest, DataSource};
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::function::{Function, FunctionError, Parameter, Signature};
+use tfplug::identity::{IdentityAttribute, IdentitySchema};
+use tfplug::list::{ListRequest, ListResource, ListSink};
 use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::{
     CreateRequest, DeleteRequest, ImportRequest, NewState, PlanContext, ReadRequest, Resource,
@@ -70,6 +77,128 @@ impl Provider for ExampleProvider {
 
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         vec![Arc::new(Upper)]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        vec![Arc::new(ThingList(Thing {
+            store: self.store.clone(),
+        }))]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        vec![Arc::new(Ping {
+            store: self.store.clone(),
+        })]
+    }
+}
+
+/// List resource `example_thing`: the stored objects whose name starts with `prefix`.
+struct ThingList(Thing);
+
+#[derive(Deserialize)]
+struct ListConfig {
+    prefix: Option<String>,
+}
+
+#[async_trait]
+impl ListResource for ThingList {
+    fn type_name(&self) -> &str {
+        "example_thing"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new().attribute(
+                Attribute::string("prefix")
+                    .optional()
+                    .description("Only objects whose name starts with this."),
+            ),
+        )
+    }
+
+    async fn list(&self, _ctx: &Context, req: ListRequest, out: &mut ListSink) -> Result<()> {
+        let cfg: ListConfig = req.config()?;
+        let prefix = cfg.prefix.unwrap_or_default();
+        let mut ids: Vec<String> = std::fs::read_dir(self.0.dir()?)
+            .map_err(|e| Diagnostic::error("list failed", e.to_string()))?
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".json").map(str::to_string)
+            })
+            .collect();
+        ids.sort();
+        for id in ids {
+            let Some(state) = self.0.load(&id)? else {
+                continue;
+            };
+            if !state.name.starts_with(&prefix) {
+                continue;
+            }
+            let name = state.name.clone();
+            if !out.send_state(name, self.0.to_state(&state)?).await {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Action `example_ping`: reports `count` progress messages, then appends `message` to
+/// `pings.log` in the store.
+struct Ping {
+    store: Arc<OnceLock<PathBuf>>,
+}
+
+#[derive(Deserialize)]
+struct PingConfig {
+    message: String,
+    count: Option<i64>,
+}
+
+#[async_trait]
+impl Action for Ping {
+    fn type_name(&self) -> &str {
+        "example_ping"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            Block::new()
+                .attribute(Attribute::string("message").required())
+                .attribute(Attribute::number("count").optional()),
+        )
+    }
+
+    async fn invoke(
+        &self,
+        ctx: &Context,
+        req: ActionRequest,
+        progress: &Progress,
+    ) -> Result<Diagnostics> {
+        let cfg: PingConfig = req.config()?;
+        let count = cfg.count.unwrap_or(3);
+        for i in 1..=count {
+            if ctx.is_stopped() {
+                return Err(Diagnostic::error("Interrupted", "stopped by Terraform").into());
+            }
+            let _ = progress
+                .send(format!("ping {i}/{count}: {}", cfg.message))
+                .await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let dir = self
+            .store
+            .get()
+            .ok_or_else(|| Diagnostic::error("Provider not configured", "store_dir is not set"))?;
+        use std::io::Write as _;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("pings.log"))
+            .and_then(|mut f| writeln!(f, "{}", cfg.message))
+            .map_err(|e| Diagnostic::error("write failed", e.to_string()))?;
+        Ok(Diagnostics::new())
     }
 }
 
@@ -262,6 +391,13 @@ impl Resource for Thing {
                 )),
         )
         .with_version(1)
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(
+            IdentitySchema::new()
+                .attribute(IdentityAttribute::string("id").description("The object's ID.")),
+        )
     }
 
     async fn validate(&self, _ctx: &Context, config: &Value) -> Diagnostics {
