@@ -7,18 +7,22 @@
 //! - [`resources`] and [`data_sources`]: what the provider manages and reads.
 //! - [`docs`]: the `docs` subcommand, writing the reference pages from the schemas.
 
+pub mod actions;
 pub mod aws;
 pub mod config;
 pub mod data_sources;
 pub mod docs;
+pub mod list;
 pub mod resources;
 pub mod tags;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use tfplug::action::Action;
 use tfplug::data_source::DataSource;
 use tfplug::diag::Diagnostics;
+use tfplug::list::ListResource;
 use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::Resource;
 use tfplug::schema::Schema;
@@ -81,6 +85,40 @@ impl Provider for LambdaProvider {
                 self.clients.clone(),
             )),
         ]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        let c = &self.clients;
+        vec![
+            Arc::new(list::capacity_provider::CapacityProviderList::new(
+                c.clone(),
+                Arc::new(resources::capacity_provider::CapacityProviderResource::new(
+                    c.clone(),
+                )),
+            )),
+            Arc::new(list::durable_function::DurableFunctionList::new(
+                c.clone(),
+                Arc::new(resources::durable_function::DurableFunctionResource::new(
+                    c.clone(),
+                )),
+            )),
+            Arc::new(list::function_version::FunctionVersionList::new(
+                c.clone(),
+                Arc::new(resources::function_version::FunctionVersionResource::new(
+                    c.clone(),
+                )),
+            )),
+        ]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        let mut all: Vec<Arc<dyn Action>> = vec![Arc::new(
+            actions::start::StartDurableExecution::new(self.clients.clone()),
+        )];
+        for control in actions::control::ControlDurableExecution::all(&self.clients) {
+            all.push(Arc::new(control));
+        }
+        all
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

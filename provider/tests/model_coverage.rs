@@ -18,6 +18,48 @@ use tfplug::schema::{Attribute, AttributeType, Block};
 /// Members whose values no attribute configures, and why their constraints hold anyway.
 const NOT_CONFIGURED: &[(&str, &str)] = &[
     (
+        "Invocation.InvocationType",
+        "always Event, the provider's own choice",
+    ),
+    ("Invocation.LogType", "never sent"),
+    (
+        "Invocation.TenantId",
+        "never sent: tenant isolation is not offered by the start action",
+    ),
+    (
+        "ListCapacityProviders.MaxItems",
+        "page size left to AWS's default",
+    ),
+    (
+        "ListCapacityProviders.State",
+        "never sent: every state is listed",
+    ),
+    (
+        "ListFunctions.FunctionVersion",
+        "never sent: `$LATEST` of each function is listed",
+    ),
+    (
+        "ListFunctions.MasterRegion",
+        "never sent (Lambda@Edge replicas are not listed)",
+    ),
+    ("ListFunctions.MaxItems", "page size left to AWS's default"),
+    (
+        "ListVersionsByFunction.MaxItems",
+        "page size left to AWS's default",
+    ),
+    ("PauseDurableExecution.ClientToken", "never sent"),
+    (
+        "PauseDurableExecution.DurableExecutionArn",
+        "the ARN a user gives is checked by StopDurableExecution.DurableExecutionArn's constraints (the same shape); found ones are AWS's",
+    ),
+    ("PauseDurableExecution.Reason", "never sent"),
+    ("ResumeDurableExecution.ClientToken", "never sent"),
+    (
+        "ResumeDurableExecution.DurableExecutionArn",
+        "the ARN a user gives is checked by StopDurableExecution.DurableExecutionArn's constraints (the same shape); found ones are AWS's",
+    ),
+    ("ResumeDurableExecution.Reason", "never sent"),
+    (
         "GetDurableExecution.DurableExecutionArn",
         "the ARN ListDurableExecutionsByFunction returned",
     ),

@@ -24,6 +24,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use aws_sdk_lambda::types::CapacityProvider;
 use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::identity::{IdentityRequest, IdentitySchema, ImportByIdentityRequest};
 use tfplug::provider::Context;
 use tfplug::resource::{
     CreateRequest, DeleteRequest, Error as TfError, ImportRequest, MoveStateRequest, NewState,
@@ -34,6 +35,7 @@ use tfplug::value::{Maybe, Value};
 
 use crate::aws::ec2::check_at_plan;
 use crate::aws::{Budget, Error, Operation, SharedClients, tagging};
+use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
@@ -50,6 +52,9 @@ use schema::names::{ARN, LAST_MODIFIED, PROPAGATE_TAGS, SCALING_CONFIG, STATE, T
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_capacity_provider";
+
+/// The identity's own attributes (then `region` and `account_id`).
+const IDENTITY: &[(&str, &str)] = &[(schema::names::NAME, "Name of the capacity provider.")];
 
 /// The blocks whose change UpdateCapacityProvider applies.
 const UPDATABLE: [&str; 3] = [SCALING_CONFIG, PROPAGATE_TAGS, TELEMETRY_CONFIG];
@@ -134,6 +139,23 @@ impl Resource for CapacityProviderResource {
             .await;
             plan.diagnostics.extend(diags);
         }
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity::schema(IDENTITY))
+    }
+
+    async fn identity(&self, _ctx: &Context, req: IdentityRequest) -> Result<Value> {
+        identity::of_state(&req, ARN)
+    }
+
+    async fn import_by_identity(
+        &self,
+        _ctx: &Context,
+        req: ImportByIdentityRequest,
+    ) -> Result<Value> {
+        let account = self.clients.try_get().and_then(|c| c.account_id.clone());
+        identity::import_stub(&req, account.as_deref())
     }
 
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
@@ -359,7 +381,7 @@ impl Resource for CapacityProviderResource {
 
 /// The state Terraform reads to adopt an existing capacity provider: its name and region,
 /// nothing else (the read fills in everything AWS has).
-fn import_stub(ty: &ValueType, id: ImportId) -> Result<Value> {
+pub fn import_stub(ty: &ValueType, id: ImportId) -> Result<Value> {
     ty.encode(&CapacityProviderModel {
         name: Maybe::Known(id.name),
         region: id.region.into(),

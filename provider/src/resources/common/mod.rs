@@ -5,6 +5,7 @@
 
 pub mod executions;
 pub mod functions;
+pub mod identity;
 pub mod import_id;
 pub mod moved;
 pub mod state;

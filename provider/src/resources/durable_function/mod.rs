@@ -28,11 +28,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::identity::{IdentityRequest, IdentitySchema, ImportByIdentityRequest};
 use tfplug::provider::Context;
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, DestroyPlanContext, Error as TfError, ImportRequest,
-    MoveStateRequest, NewState, PlanContext, ReadRequest, Resource, Result, UpdateRequest,
-    ValueType,
+    CreateRequest, DeleteRequest, DestroyPlanContext, Error as TfError, GenerateConfigRequest,
+    ImportRequest, MoveStateRequest, NewState, PlanContext, ReadRequest, Resource, Result,
+    UpdateRequest, ValueType,
 };
 use tfplug::schema::{Block, Schema};
 use tfplug::value::{Maybe, Value};
@@ -43,6 +44,7 @@ use crate::resources::common::executions::policy::{
     OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY, plan_warning,
 };
 use crate::resources::common::functions::{self, PublishRequest};
+use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
@@ -54,6 +56,9 @@ use expand_flatten::flatten;
 use model::FunctionModel;
 use schema::TIMEOUTS;
 use schema::names::*;
+
+/// The identity's own attributes (then `region` and `account_id`).
+const IDENTITY: &[(&str, &str)] = &[(FUNCTION_NAME, "Name of the function.")];
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_durable_function";
@@ -372,6 +377,35 @@ impl Resource for DurableFunctionResource {
             .unwrap_or_default()
     }
 
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity::schema(IDENTITY))
+    }
+
+    async fn identity(&self, _ctx: &Context, req: IdentityRequest) -> Result<Value> {
+        identity::of_state(&req, ARN)
+    }
+
+    async fn import_by_identity(
+        &self,
+        _ctx: &Context,
+        req: ImportByIdentityRequest,
+    ) -> Result<Value> {
+        let account = self.clients.try_get().and_then(|c| c.account_id.clone());
+        identity::import_stub(&req, account.as_deref())
+    }
+
+    /// The generic configuration, plus a `filename` for a zip package: AWS cannot say
+    /// where the code came from, and a configuration needs a code source. The file only
+    /// has to exist once the code changes (the hash in `source_code_hash` matches AWS's).
+    async fn generate_config(&self, _ctx: &Context, req: GenerateConfigRequest) -> Result<Value> {
+        let mut config = req.default_config();
+        if text(&req.state, IMAGE_URI).is_none() {
+            let name = text(&req.state, FUNCTION_NAME).unwrap_or("function");
+            set_attr(&mut config, FILENAME, Value::string(format!("{name}.zip")));
+        }
+        Ok(config)
+    }
+
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.planned)?;
         let config: FunctionModel = req.config()?;
@@ -595,7 +629,7 @@ impl Resource for DurableFunctionResource {
 }
 
 /// The state Terraform reads to adopt an existing function: its name and region.
-fn import_stub(ty: &ValueType, id: ImportId) -> Result<Value> {
+pub fn import_stub(ty: &ValueType, id: ImportId) -> Result<Value> {
     ty.encode(&FunctionModel {
         function_name: Maybe::Known(id.name),
         region: id.region.into(),

@@ -25,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::identity::{IdentityRequest, IdentitySchema, ImportByIdentityRequest};
 use tfplug::provider::Context;
 use tfplug::resource::{
     CreateRequest, DeleteRequest, DestroyPlanContext, Error as TfError, ImportRequest, NewState,
@@ -41,6 +42,7 @@ use crate::resources::common::executions::{
     OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY,
 };
 use crate::resources::common::functions::{PublishRequest, get, publish, wait_version_active};
+use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
@@ -50,6 +52,15 @@ use api::Scaling;
 use model::{ScalingModel, VersionModel};
 use schema::TIMEOUTS;
 use schema::names::*;
+
+/// The identity's own attributes (then `region` and `account_id`).
+const IDENTITY: &[(&str, &str)] = &[
+    (
+        FUNCTION_NAME,
+        "Name (or ARN) of the function, as in the configuration.",
+    ),
+    (VERSION, "The version number."),
+];
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_function_version";
@@ -375,6 +386,23 @@ impl Resource for FunctionVersionResource {
             .unwrap_or_default()
     }
 
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(identity::schema(IDENTITY))
+    }
+
+    async fn identity(&self, _ctx: &Context, req: IdentityRequest) -> Result<Value> {
+        identity::of_state(&req, ARN)
+    }
+
+    async fn import_by_identity(
+        &self,
+        _ctx: &Context,
+        req: ImportByIdentityRequest,
+    ) -> Result<Value> {
+        let account = self.clients.try_get().and_then(|c| c.account_id.clone());
+        identity::import_stub(&req, account.as_deref())
+    }
+
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.planned)?;
         let config: VersionModel = req.config()?;
@@ -596,14 +624,25 @@ impl Resource for FunctionVersionResource {
             &schema::function_name_attribute(),
             example,
         )?;
-        req.ty.encode(&VersionModel {
-            // As written in the ID: the configuration names the function the same way.
-            function_name: Maybe::Known(function.to_string()),
-            region: id.region.into(),
-            version: Maybe::Known(version.to_string()),
-            ..Default::default()
-        })
+        // As written in the ID: the configuration names the function the same way.
+        import_stub(&req.ty, function, version, id.region)
     }
+}
+
+/// The state Terraform reads to adopt an existing version: its function (named as the
+/// configuration names it), number and region.
+pub fn import_stub(
+    ty: &ValueType,
+    function: &str,
+    version: &str,
+    region: Option<String>,
+) -> Result<Value> {
+    ty.encode(&VersionModel {
+        function_name: Maybe::Known(function.to_string()),
+        region: region.into(),
+        version: Maybe::Known(version.to_string()),
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]
