@@ -55,17 +55,28 @@ pub async fn start(
     })
 }
 
-/// GetDurableExecution (without the payloads).
+/// GetDurableExecution without the execution data (payloads, result and error).
 pub async fn get(
     clients: &AwsClients,
     budget: &Budget,
     arn: &str,
 ) -> Result<GetDurableExecutionOutput, Error> {
+    get_including_data(clients, budget, arn, false).await
+}
+
+/// GetDurableExecution; `include_data`: with the execution data, which is the only way
+/// to learn the `Error` of an execution that failed.
+pub async fn get_including_data(
+    clients: &AwsClients,
+    budget: &Budget,
+    arn: &str,
+    include_data: bool,
+) -> Result<GetDurableExecutionOutput, Error> {
     let call = clients
         .lambda
         .get_durable_execution()
         .durable_execution_arn(arn)
-        .include_execution_data(false);
+        .include_execution_data(include_data);
     clients
         .send(budget, "GetDurableExecution", || call.clone().send())
         .await

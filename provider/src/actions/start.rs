@@ -249,8 +249,14 @@ async fn wait_until_ended(
     if status == "SUCCEEDED" {
         return Ok(());
     }
-    let error = ended
-        .error()
+    // The error is execution data, left out of the polls: read it once. Without it
+    // (the read fails, or AWS has none) the status alone is reported.
+    let with_data = api::get_including_data(clients, budget, arn, true)
+        .await
+        .ok();
+    let error = with_data
+        .as_ref()
+        .and_then(|out| out.error())
         .map(|e| {
             format!(
                 ": {}{}",

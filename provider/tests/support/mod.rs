@@ -10,6 +10,10 @@
 //! With `LAMBDA_ACC_REAL_AWS=1` and AWS credentials in the environment the tests run
 //! against real AWS (see `acceptance_tests::harness`); tests that need the emulator are
 //! skipped there. Without terraform on PATH (or `TF_BIN`) every test is skipped.
+//!
+//! [`setup_1_15`] makes the same environment with Terraform 1.15 (`tools/tf115`) running
+//! the working directory's commands, for identity, `terraform query` and actions; it
+//! fails the test with install instructions when Terraform 1.15 is missing.
 
 // Each test binary compiles this module and uses only part of it.
 #![allow(dead_code, unused_imports)]
@@ -22,9 +26,10 @@ pub mod function_version;
 pub mod hcl;
 pub mod sdk;
 pub mod terraform;
+pub mod terraform_1_15;
 
 use std::ops::{Deref, DerefMut};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use acceptance_tests::harness::{AccEnv, Network};
 use acceptance_tests::{Emulator, EmulatorOptions};
@@ -47,6 +52,9 @@ pub struct Acc {
     /// Subnets, security groups and the operator role (changeable per test).
     pub net: Network,
     suffix: String,
+    /// The terraform binary of the test's working directories, when not the default
+    /// (`terraform` on PATH or `TF_BIN`, Terraform 1.11 here).
+    terraform: Option<PathBuf>,
 }
 
 /// The directory holding the provider binary Terraform starts (`dev_overrides`).
@@ -59,6 +67,25 @@ pub fn provider_dir() -> PathBuf {
 /// missing, a real-AWS run lacks credentials or variables, or `needs_emulator` and the
 /// run targets real AWS.
 pub fn setup(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
+    setup_with(opts, needs_emulator, None)
+}
+
+/// Like [`setup`], with Terraform 1.15 running every command of the test's working
+/// directories (see `tfplug::testing::require_terraform_1_15`: the test fails, never
+/// skips, when it is missing). Still skipped, like every acceptance test, without the
+/// default terraform, against real AWS without credentials, or when `needs_emulator` and
+/// the run targets real AWS.
+pub fn setup_1_15(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
+    let terraform = tfplug::testing::require_terraform_1_15();
+    setup_with(opts, needs_emulator, Some(terraform))
+}
+
+/// [`setup`] with the working directory's terraform binary given (`None`: the default).
+pub fn setup_with(
+    opts: EmulatorOptions,
+    needs_emulator: bool,
+    terraform: Option<PathBuf>,
+) -> Option<Acc> {
     let env = match AccEnv::start_with(opts) {
         Ok(env) => env,
         Err(skip) => {
@@ -70,15 +97,13 @@ pub fn setup(opts: EmulatorOptions, needs_emulator: bool) -> Option<Acc> {
         eprintln!("{skip}");
         return None;
     }
-    let wd = match env.workdir(&provider_dir()) {
-        Ok(wd) => wd,
-        Err(e) => panic!("creating the working directory: {e}"),
-    };
+    let tf = workdir_in(&env, terraform.as_deref(), "the working directory");
     Some(Acc {
         net: env.network().clone(),
         env,
-        tf: Tf::new(wd),
+        tf,
         suffix: AccEnv::unique_suffix(),
+        terraform,
     })
 }
 
@@ -117,6 +142,17 @@ pub fn offline_workdir(env: &[(&str, &str)]) -> Option<Tf> {
     Some(Tf::new(wd))
 }
 
+/// A working directory of `env` run by `terraform` (the default when `None`).
+fn workdir_in(env: &AccEnv, terraform: Option<&Path>, what: &str) -> Tf {
+    match env.workdir(&provider_dir()) {
+        Ok(wd) => Tf::new(match terraform {
+            Some(t) => wd.with_terraform(t),
+            None => wd,
+        }),
+        Err(e) => panic!("creating {what}: {e}"),
+    }
+}
+
 impl Acc {
     /// The emulator; panics against real AWS (set `needs_emulator` in [`setup`]).
     pub fn emu(&self) -> &Emulator {
@@ -134,9 +170,24 @@ impl Acc {
     /// Another working directory (with its own, empty state) pointed at the same
     /// environment: for imports into a fresh state.
     pub fn another_workdir(&self) -> Tf {
-        match self.env.workdir(&provider_dir()) {
-            Ok(wd) => Tf::new(wd),
-            Err(e) => panic!("creating a second working directory: {e}"),
+        workdir_in(
+            &self.env,
+            self.terraform.as_deref(),
+            "a second working directory",
+        )
+    }
+
+    /// Another working directory pointed at the same environment, whose commands run
+    /// with `terraform` (e.g. the default Terraform 1.11 in a Terraform 1.15 test).
+    pub fn workdir_with(&self, terraform: &Path) -> Tf {
+        workdir_in(&self.env, Some(terraform), "a working directory")
+    }
+
+    /// The terraform binary of this test's working directories.
+    pub fn terraform(&self) -> PathBuf {
+        match self.tf.terraform() {
+            Some(t) => t.to_path_buf(),
+            None => panic!("no terraform binary"),
         }
     }
 

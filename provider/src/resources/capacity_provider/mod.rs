@@ -95,7 +95,11 @@ impl CapacityProviderResource {
         model.tags_all = Maybe::Known(tags_all.clone());
         let mut remote = ty.encode(&model)?;
         set_attr(&mut remote, tags::TAGS, own_tags);
-        Ok(reconcile(&self.schema, base, remote, adopting))
+        let mut state = reconcile(&self.schema, base, remote, adopting);
+        // Always a map, as planned: reconcile keeps a null `tags_all` (an import's stub)
+        // for AWS's empty tags, and the next plan would then change null to `{}`.
+        set_attr(&mut state, tags::TAGS_ALL, tags::to_map_value(tags_all));
+        Ok(state)
     }
 }
 

@@ -28,8 +28,8 @@ use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::identity::{IdentityRequest, IdentitySchema, ImportByIdentityRequest};
 use tfplug::provider::Context;
 use tfplug::resource::{
-    CreateRequest, DeleteRequest, DestroyPlanContext, Error as TfError, ImportRequest, NewState,
-    PlanContext, ReadRequest, Resource, Result, UpdateRequest, ValueType,
+    CreateRequest, DeleteRequest, DestroyPlanContext, Error as TfError, GenerateConfigRequest,
+    ImportRequest, NewState, PlanContext, ReadRequest, Resource, Result, UpdateRequest, ValueType,
 };
 use tfplug::schema::{Block, Schema};
 use tfplug::value::{AttributePath, Maybe, Value};
@@ -401,6 +401,17 @@ impl Resource for FunctionVersionResource {
     ) -> Result<Value> {
         let account = self.clients.try_get().and_then(|c| c.account_id.clone());
         identity::import_stub(&req, account.as_deref())
+    }
+
+    /// The generic configuration without the publish guards `code_sha256` and
+    /// `revision_id`: AWS fills them in (the version's own hash and revision), and written
+    /// into a configuration they would read as guards for the next publish.
+    async fn generate_config(&self, _ctx: &Context, req: GenerateConfigRequest) -> Result<Value> {
+        let mut config = req.default_config();
+        for guard in [CODE_SHA256, REVISION_ID] {
+            set_attr(&mut config, guard, Value::Null);
+        }
+        Ok(config)
     }
 
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
