@@ -2,7 +2,8 @@
 //!
 //! `terraform-provider-lambda --version` prints the version; `--debug` serves in
 //! reattach mode (prints `TF_REATTACH_PROVIDERS`); `terraform-provider-lambda docs
-//! [--dir PATH]` writes the reference of the pages under `docs/` from the schemas.
+//! [--dir PATH]` writes the reference of the pages under `docs/` from the schemas
+//! (resources, data sources and actions).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,9 +50,10 @@ fn main() -> ExitCode {
 }
 
 const DOCS_USAGE: &str = "usage: terraform-provider-lambda docs [--dir PATH]\n\n\
-Writes the argument and attribute reference of docs/resources/*.md and\n\
-docs/data-sources/*.md from the provider's schemas (run from the repository root;\n\
---dir defaults to `docs`). Only the text between the generated-schema markers changes.";
+Writes the argument and attribute reference of docs/resources/*.md,\n\
+docs/data-sources/*.md and docs/actions/*.md from the provider's schemas (run from the\n\
+repository root; --dir defaults to `docs`). Only the text between the generated-schema\n\
+markers changes.";
 
 /// `docs [--dir PATH]`: prints the files it wrote; errors go to stderr with exit 1.
 fn docs_command(args: &[String]) -> ExitCode {

@@ -1202,3 +1202,101 @@ fn capacity_provider_lifecycle_under_terraform_1_11_and_1_15() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// examples/adopt-existing
+// ---------------------------------------------------------------------------
+
+/// Copies the files of `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    let entries =
+        std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
+    for entry in entries.filter_map(Result::ok) {
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            std::fs::create_dir_all(&dst)
+                .unwrap_or_else(|e| panic!("creating {}: {e}", dst.display()));
+            copy_dir(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst)
+                .unwrap_or_else(|e| panic!("copying {} to {}: {e}", src.display(), dst.display()));
+        }
+    }
+}
+
+/// `examples/adopt-existing`, step by step as its `run.sh` does them (provider/tests/
+/// examples.rs leaves it out: it has no top-level `main.tf`, and needs Terraform 1.14+
+/// for `terraform query`): `setup/` creates the objects, `adopt/`'s query generates
+/// configuration that imports them, the next plan is empty, and a destroy from `adopt/`
+/// leaves nothing behind.
+#[test]
+fn the_adopt_existing_example_imports_to_an_empty_plan() {
+    let Some(acc) = setup_1_15(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/adopt-existing");
+    let fmt_check = ["fmt", "-check", "-recursive", "-diff", "-no-color"];
+    copy_dir(&example.join("setup"), acc.dir());
+    acc.succeed(&fmt_check);
+    acc.apply();
+    assert_eq!(
+        acc.state().addresses().len(),
+        3,
+        "setup creates three objects"
+    );
+
+    let adopter = acc.another_workdir();
+    copy_dir(&example.join("adopt"), adopter.dir());
+    adopter.succeed(&fmt_check);
+    let listed = adopter.succeed(&["query", "-no-color"]).stdout;
+    for shown in ["legacy-workers", "legacy-orders", "legacy-orders:1"] {
+        assert!(listed.contains(shown), "query lists {shown}: {listed}");
+    }
+    adopter.succeed(&["query", "-generate-config-out=generated.tf", "-no-color"]);
+    let generated = std::fs::read_to_string(adopter.dir().join("generated.tf"))
+        .unwrap_or_else(|e| panic!("reading generated.tf: {e}"));
+    assert_eq!(generated.matches("identity = {").count(), 3, "{generated}");
+    assert!(
+        generated.contains("filename           = \"legacy-orders.zip\""),
+        "{generated}"
+    );
+    // The review step: refer to the resources used, so a destroy deletes in order.
+    let wired = std::process::Command::new("bash")
+        .args(["wire-references.sh", "generated.tf"])
+        .current_dir(adopter.dir())
+        .output()
+        .unwrap_or_else(|e| panic!("running wire-references.sh: {e}"));
+    assert!(wired.status.success(), "wire-references.sh: {wired:?}");
+    adopter.succeed(&["fmt", "generated.tf"]);
+
+    let plan = adopter.plan();
+    assert_eq!(
+        assert_only_imports(&plan, "adopting"),
+        vec![
+            "lambda_capacity_provider.workers_0",
+            "lambda_durable_function.orders_0",
+            "lambda_function_version.orders_0",
+        ]
+    );
+    adopter.apply();
+    let plan = adopter.plan();
+    assert!(
+        plan.is_empty(),
+        "the plan after adopting: {:#}",
+        plan.json()["resource_changes"]
+    );
+    assert_eq!(
+        adopter.identity("lambda_function_version.orders_0"),
+        json!({"function_name": "legacy-orders", "version": "1", "region": REGION, "account_id": ACCOUNT})
+    );
+
+    adopter.destroy();
+    let state = acc.emu().state();
+    for collection in ["functions", "capacity_providers"] {
+        assert!(
+            state[collection].as_object().is_some_and(|m| m.is_empty()),
+            "the emulator still holds {collection}: {:#}",
+            state[collection]
+        );
+    }
+}

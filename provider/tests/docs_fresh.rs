@@ -127,3 +127,94 @@ fn the_docs_command_fails_on_a_missing_directory_or_broken_markers() {
         "a page with broken markers is left alone"
     );
 }
+
+/// The text of the level-2 or level-3 section of `page` whose heading starts with
+/// `heading` (up to the next heading of the same or a higher level).
+fn section<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
+    let level = heading.chars().take_while(|c| *c == '#').count();
+    let start = page.find(&format!("\n{heading}"))? + 1;
+    let rest = &page[start..];
+    let body_start = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    let end = rest[body_start..]
+        .match_indices('\n')
+        .map(|(i, _)| body_start + i + 1)
+        .find(|&i| {
+            let hashes = rest[i..].chars().take_while(|c| *c == '#').count();
+            hashes >= 1 && hashes <= level && rest[i..].chars().nth(hashes) == Some(' ')
+        })
+        .unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// The hand-written identity and `terraform query` sections of the resource pages (the
+/// generator does not write them) name every identity attribute and every argument of
+/// the list block's `config`, and every action has a page with an example.
+#[test]
+fn identity_list_and_action_docs_cover_the_schemas() {
+    use tfplug::provider::Provider;
+    let provider = terraform_provider_lambda::LambdaProvider::new();
+    let page_of = |dir: &str, type_name: &str| {
+        let bare = type_name.strip_prefix("lambda_").unwrap_or(type_name);
+        let path = docs_dir().join(dir).join(format!("{bare}.md"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    let mut identities = 0;
+    for resource in provider.resources() {
+        let Some(identity) = resource.identity_schema() else {
+            continue;
+        };
+        identities += 1;
+        let page = page_of("resources", resource.type_name());
+        let text = section(&page, "### Import by identity").unwrap_or_else(|| {
+            panic!(
+                "{}: no \"### Import by identity\" section",
+                resource.type_name()
+            )
+        });
+        for name in identity.attributes.keys() {
+            assert!(
+                text.contains(&format!("`{name}`")),
+                "{}: the identity section does not name `{name}`",
+                resource.type_name()
+            );
+        }
+    }
+    assert_eq!(identities, 3, "three resources have identities");
+
+    let lists = provider.list_resources();
+    assert_eq!(lists.len(), 3, "three list resources");
+    for list in lists {
+        let page = page_of("resources", list.type_name());
+        let text = section(&page, "## Listing with `terraform query`").unwrap_or_else(|| {
+            panic!(
+                "{}: no \"## Listing with `terraform query`\" section",
+                list.type_name()
+            )
+        });
+        assert!(
+            text.contains(&format!("list \"{}\"", list.type_name())),
+            "{}: no list block example",
+            list.type_name()
+        );
+        for name in list.schema().block.attributes.keys() {
+            assert!(
+                text.contains(&format!("`{name}`")),
+                "{}: the query section does not name the config argument `{name}`",
+                list.type_name()
+            );
+        }
+    }
+
+    let actions = provider.actions();
+    assert_eq!(actions.len(), 4, "four actions");
+    for action in actions {
+        let page = page_of("actions", action.type_name());
+        let example = section(&page, "## Example Usage")
+            .unwrap_or_else(|| panic!("{}: no Example Usage", action.type_name()));
+        assert!(
+            example.contains(&format!("action \"{}\"", action.type_name())),
+            "{}: the example has no action block",
+            action.type_name()
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! `terraform-provider-lambda docs`: the argument and attribute reference of every
-//! resource and data source page under `docs/`, written from the schemas the provider
-//! declares, so the pages cannot drift from the code.
+//! resource, data source and action page under `docs/`, written from the schemas the
+//! provider declares, so the pages cannot drift from the code.
 //!
 //! - [`render`]: a schema as Markdown.
 //! - [`markers`]: putting generated text between markers in a hand-written page.
@@ -19,13 +19,15 @@ use tfplug::schema::Schema;
 
 use crate::LambdaProvider;
 
-/// Whether a page documents a resource or a data source.
+/// Whether a page documents a resource, a data source or an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A managed resource (`docs/resources/`).
     Resource,
     /// A data source (`docs/data-sources/`).
     DataSource,
+    /// An action (`docs/actions/`, Terraform 1.14+): arguments only, nothing exported.
+    Action,
 }
 
 impl Kind {
@@ -34,6 +36,7 @@ impl Kind {
         match self {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
+            Kind::Action => "actions",
         }
     }
 
@@ -42,6 +45,7 @@ impl Kind {
         match self {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
+            Kind::Action => "Action",
         }
     }
 
@@ -50,14 +54,15 @@ impl Kind {
         match self {
             Kind::Resource => "resource",
             Kind::DataSource => "data source",
+            Kind::Action => "action",
         }
     }
 }
 
-/// One resource or data source to document.
+/// One resource, data source or action to document.
 #[derive(Clone, Debug)]
 pub struct Page {
-    /// Resource or data source.
+    /// Resource, data source or action.
     pub kind: Kind,
     /// Its type name, e.g. `lambda_capacity_provider`.
     pub type_name: String,
@@ -97,7 +102,7 @@ impl Page {
     }
 }
 
-/// Every resource and data source of `provider`, in type-name order.
+/// Every resource, data source and action of `provider`, in type-name order.
 pub fn pages(provider: &impl Provider) -> Vec<Page> {
     let mut pages: Vec<Page> = provider
         .resources()
@@ -111,6 +116,11 @@ pub fn pages(provider: &impl Provider) -> Vec<Page> {
             kind: Kind::DataSource,
             type_name: d.type_name().to_string(),
             schema: d.schema(),
+        }))
+        .chain(provider.actions().iter().map(|a| Page {
+            kind: Kind::Action,
+            type_name: a.type_name().to_string(),
+            schema: a.schema(),
         }))
         .collect();
     pages.sort_by(|a, b| (a.kind.dir(), &a.type_name).cmp(&(b.kind.dir(), &b.type_name)));

@@ -16,9 +16,10 @@ use super::hcl::{code_span, object_attributes, type_expr, type_summary, value_li
 /// The provider's short name, as in page titles (`lambda_x Resource - lambda`).
 const PROVIDER_NAME: &str = "lambda";
 
-/// The generated reference of one resource or data source (without the markers): an
-/// "Argument Reference" with Required and Optional fields and an "Attribute Reference"
-/// with the Read-Only ones, each followed by the subsections of their nested fields.
+/// The generated reference of one resource, data source or action (without the
+/// markers): an "Argument Reference" with Required and Optional fields and, except for
+/// an action, an "Attribute Reference" with the Read-Only ones, each followed by the
+/// subsections of their nested fields.
 pub fn reference(kind: Kind, type_name: &str, schema: &Schema) -> String {
     let ctx = Ctx {
         noun: noun_of(type_name),
@@ -42,6 +43,10 @@ pub fn reference(kind: Kind, type_name: &str, schema: &Schema) -> String {
         out.push_str(&format!("This {} has no arguments.\n\n", kind.noun()));
     }
     push_sections(&mut out, &argument_sections, &ctx);
+    if kind == Kind::Action {
+        // An action has a configuration only: nothing is stored or exported.
+        return trim_to_one_newline(out);
+    }
 
     out.push_str("## Attribute Reference\n\n");
     let read_only: Vec<&Field> = fields
@@ -729,6 +734,31 @@ mod tests {
             "## Argument Reference\n\nThis data source has no arguments.\n\n\
              ## Attribute Reference\n\n### Read-Only\n\n- `id` (string)\n"
         );
+    }
+
+    #[test]
+    fn an_action_has_arguments_and_no_attribute_reference() {
+        let schema = Schema::new(
+            Block::new()
+                .attribute(
+                    Attribute::string("name")
+                        .required()
+                        .description("Its name."),
+                )
+                .attribute(Attribute::bool("wait").optional()),
+        );
+        let doc = reference(Kind::Action, "lambda_do", &schema);
+        assert_eq!(
+            doc,
+            "## Argument Reference\n\n### Required\n\n- `name` (string) Its name.\n\n\
+             ### Optional\n\n- `wait` (bool)\n"
+        );
+        let page = new_page(Kind::Action, "lambda_do", &schema, "SECTION");
+        assert!(
+            page.starts_with("---\npage_title: \"lambda_do Action - lambda\"\n"),
+            "{page}"
+        );
+        assert!(page.contains("# lambda_do (Action)\n"), "{page}");
     }
 
     #[test]

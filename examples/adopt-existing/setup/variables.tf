@@ -1,0 +1,35 @@
+# Defaults match the fixed default VPC of the local emulator (acceptance-tests crate).
+
+variable "prefix" {
+  description = "Prefix of every name (the adopting query filters on it)."
+  type        = string
+  default     = "legacy"
+}
+
+variable "subnet_ids" {
+  description = "Subnets (one VPC, three Availability Zones) for the instances."
+  type        = list(string)
+  default = [
+    "subnet-0de1a0f000000000a",
+    "subnet-0de1a0f000000000b",
+    "subnet-0de1a0f000000000c",
+  ]
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the instances, in the subnets' VPC."
+  type        = list(string)
+  default     = ["sg-0de1a0f0000000001"]
+}
+
+variable "operator_role_arn" {
+  description = "IAM role Lambda assumes to manage the instances."
+  type        = string
+  default     = "arn:aws:iam::123456789012:role/lambda-operator"
+}
+
+variable "execution_role_arn" {
+  description = "The function's execution role."
+  type        = string
+  default     = "arn:aws:iam::123456789012:role/legacy-orders"
+}
