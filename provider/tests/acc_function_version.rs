@@ -1035,3 +1035,33 @@ fn versions_per_capacity_provider_limit() {
     assert_eq!(versions_on(&acc, &cp_arn), 100);
     assert!(acc.emulated_versions(last).is_empty());
 }
+
+#[test]
+fn a_description_on_an_unchanged_function_is_refused_not_lost() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("descr");
+    let zip = acc.zip("code.zip", "v1");
+    let first = version_block("test", &format!("{BY_REFERENCE}  description = \"one\"\n"));
+    acc.write(&acc.function_config(&name, &path_text(&zip), "", &first));
+    acc.apply();
+    // A second version of the unchanged function: AWS returns version 1 ("one").
+    let second = version_block(
+        "second",
+        &format!("{BY_REFERENCE}  description = \"two\"\n"),
+    );
+    acc.write(&acc.function_config(&name, &path_text(&zip), "", &format!("{first}{second}")));
+    let errors = acc.apply_errors();
+    Expect::error()
+        .summary("Error publishing")
+        .detail(&["Nothing changed", "version 1", "\"one\"", "\"two\""])
+        .find_in(&errors, "apply");
+    assert!(
+        acc.state()
+            .resource("lambda_function_version.second")
+            .is_none(),
+        "the returned version is not taken over under another description"
+    );
+    assert_eq!(acc.emulated_versions(&name), vec!["1"]);
+}

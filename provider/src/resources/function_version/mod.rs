@@ -438,6 +438,23 @@ impl Resource for FunctionVersionResource {
         .map_err(|e| Self::publish_error(&e, &fn_label, &config))?;
         let version = published.version().unwrap_or_default().to_string();
         let label = version_label(&function, &version);
+        let wanted = config.description.known().map(String::as_str).unwrap_or("");
+        let got = published.description().unwrap_or("");
+        if wanted != got {
+            // Nothing changed since that version: AWS returned it, with the description
+            // it was published with, and publishes nothing new.
+            return Err(Diagnostic::error(
+                format!("Error publishing {label}"),
+                format!(
+                    "Nothing changed in the function since version {version}, so AWS returned \
+                     that version (described {got:?}) instead of publishing one described \
+                     {wanted:?}. A description cannot be changed after publishing: change the \
+                     function's code or configuration first, or keep the description of \
+                     version {version}."
+                ),
+            )
+            .into());
+        }
         if let Some(arn) = published.function_arn() {
             self.remember(arn.to_string());
         }
