@@ -14,6 +14,7 @@ pub mod data_sources;
 pub mod docs;
 pub mod list;
 pub mod resources;
+pub mod review;
 pub mod tags;
 
 use std::sync::Arc;

@@ -3,12 +3,13 @@
 //! `terraform-provider-lambda --version` prints the version; `--debug` serves in
 //! reattach mode (prints `TF_REATTACH_PROVIDERS`); `terraform-provider-lambda docs
 //! [--dir PATH]` writes the reference of the pages under `docs/` from the schemas
-//! (resources, data sources and actions).
+//! (resources, data sources and actions); `terraform-provider-lambda review PLAN.json`
+//! reviews a saved plan (see [`terraform_provider_lambda::review`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use terraform_provider_lambda::{LambdaProvider, PROVIDER_ADDRESS, VERSION, docs};
+use terraform_provider_lambda::{LambdaProvider, PROVIDER_ADDRESS, VERSION, docs, review};
 use tfplug::serve::{ServeError, ServeOptions, serve};
 use tfplug::server::ProviderService;
 
@@ -24,6 +25,12 @@ fn main() -> ExitCode {
     // A CLI subcommand: it runs without Terraform's magic cookie.
     if args.first().is_some_and(|a| a == "docs") {
         return docs_command(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "review") {
+        let outcome = review::cli::run_review(&args[1..], |p| std::fs::read_to_string(p));
+        print!("{}", outcome.stdout);
+        eprint!("{}", outcome.stderr);
+        return ExitCode::from(outcome.status);
     }
     tfplug::logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -129,7 +129,7 @@ pub struct LoggingConfigModel {
 
 /// MaxVCpuCount when CreateCapacityProvider leaves it out (AWS's documented default,
 /// which the service model does not state).
-const DEFAULT_MAX_VCPU_COUNT: i64 = 400;
+pub const DEFAULT_MAX_VCPU_COUNT: i64 = 400;
 
 impl CapacityProviderModel {
     /// The name, or an empty string.

@@ -1,0 +1,114 @@
+//! The policy review of scaling, concurrency and durable settings: a catalogue of rules,
+//! each with a stable ID, a severity, why it matters (from AWS's documented behaviour)
+//! and how to fix it, run on a saved plan (`terraform-provider-lambda review
+//! PLAN.json`, offline) and reported as text or JSON.
+//!
+//! [`inputs`] turns a plan (`terraform show -json`) into a view of the capacity
+//! providers, durable functions and versions it plans, linked through resolved values
+//! or, where values are unknown, the configuration's references; [`rules`] are pure
+//! functions of that view; [`report`] formats findings.
+
+pub mod cli;
+pub mod inputs;
+pub mod report;
+pub mod rules;
+
+use serde::Serialize;
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Likely to hurt in production.
+    Warning,
+    /// Will not work as configured.
+    Error,
+}
+
+impl Severity {
+    /// As written in reports and `--fail-on`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One problem a rule found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// The rule's ID.
+    pub rule: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// The resource address, e.g. `lambda_function_version.live`.
+    pub address: String,
+    /// The attribute, e.g. `function_scaling_config[0].min_execution_environments`.
+    pub attribute: Option<String>,
+    /// What is wrong, with the values involved.
+    pub message: String,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+/// Which findings fail a review.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// Errors.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Nothing.
+    Never,
+}
+
+impl FailOn {
+    /// Parses `error`, `warning` or `never`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "error" => Some(FailOn::Error),
+            "warning" => Some(FailOn::Warning),
+            "never" => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+
+    /// Whether these findings fail.
+    pub fn fails(self, findings: &[Finding]) -> bool {
+        let worst = findings.iter().map(|f| f.severity).max();
+        match self {
+            FailOn::Never => false,
+            FailOn::Error => worst == Some(Severity::Error),
+            FailOn::Warning => worst >= Some(Severity::Warning),
+        }
+    }
+}
+
+/// Settings of a review.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Rule IDs not to run.
+    pub disable: Vec<String>,
+    /// Require a customer-managed KMS key for durable execution data.
+    pub require_kms: bool,
+}
+
+/// Runs every enabled rule of the catalogue.
+pub fn review(view: &inputs::View, settings: &Settings) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = rules::CATALOGUE
+        .iter()
+        .filter(|r| !settings.disable.iter().any(|d| d == r.id))
+        .flat_map(|r| (r.check)(view, settings))
+        .collect();
+    findings.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.address.cmp(&b.address))
+            .then_with(|| a.rule.cmp(b.rule))
+    });
+    findings
+}

@@ -1,0 +1,519 @@
+//! The rule catalogue. Each rule is a pure function of the plan's [`View`]; its `why`
+//! cites the AWS behaviour it rests on. Numbers AWS documents but the service model does
+//! not hold are named here once.
+
+use super::inputs::{Function, View};
+use super::{Finding, Settings, Severity};
+use crate::resources::capacity_provider::model::DEFAULT_MAX_VCPU_COUNT;
+use crate::resources::function_version::rules::VERSIONS_PER_CAPACITY_PROVIDER;
+
+/// One rule of the catalogue.
+pub struct Rule {
+    /// Stable ID, e.g. `LMI-RES-001`.
+    pub id: &'static str,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// `resilience`, `scaling`, `concurrency`, `durable`, `security`.
+    pub category: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Why it matters, from AWS's documented behaviour.
+    pub why: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+    /// The check.
+    pub check: fn(&View, &Settings) -> Vec<Finding>,
+}
+
+/// Availability Zones Lambda spreads a capacity provider's instances and a version's
+/// execution environments over ("Lambda launches three instances by default for AZ
+/// resiliency").
+pub const AVAILABILITY_ZONES: usize = 3;
+
+/// Memory-to-vCPU ratios (GiB per vCPU) Lambda Managed Instances documents.
+pub const DOCUMENTED_RATIOS: [f64; 3] = [2.0, 4.0, 8.0];
+
+/// GiB per vCPU when `execution_environment_memory_gib_per_vcpu` is unset (AWS's
+/// default ratio, 2:1).
+pub const DEFAULT_RATIO: f64 = 2.0;
+
+/// A target above this leaves no room for load doubling within five minutes, the
+/// scale-out rate AWS documents ("if your traffic more than doubles within 5 minutes,
+/// you may see throttles").
+pub const DOUBLING_HEADROOM_PERCENT: f64 = 50.0;
+
+/// Versions on one capacity provider from which the plan warns (AWS's limit is
+/// [`VERSIONS_PER_CAPACITY_PROVIDER`]).
+pub const VERSIONS_NEAR_LIMIT: usize = VERSIONS_PER_CAPACITY_PROVIDER * 9 / 10;
+
+/// Concurrency per vCPU AWS recommends for a runtime family (Lambda Managed Instances
+/// runtime guides: Node.js 64, Java and .NET 32, Python 16).
+pub fn concurrency_per_vcpu(runtime: &str) -> Option<f64> {
+    if runtime.starts_with("nodejs") {
+        Some(64.0)
+    } else if runtime.starts_with("java") || runtime.starts_with("dotnet") {
+        Some(32.0)
+    } else if runtime.starts_with("python") {
+        Some(16.0)
+    } else {
+        None
+    }
+}
+
+/// Tag keys that say a function is production, and their production values.
+pub const PRODUCTION_TAGS: ([&str; 3], [&str; 2]) =
+    (["env", "environment", "stage"], ["prod", "production"]);
+
+/// Tag keys that say how much a function is trusted.
+pub const TRUST_TAGS: [&str; 2] = ["trust", "trust-level"];
+
+/// vCPUs of one execution environment of `f`: memory (GiB) ÷ GiB per vCPU.
+pub fn vcpus_per_environment(f: &Function) -> Option<f64> {
+    let memory_gib = f.memory_size? / 1024.0;
+    Some(memory_gib / f.memory_gib_per_vcpu.unwrap_or(DEFAULT_RATIO))
+}
+
+fn finding(rule: &Rule, address: &str, attribute: Option<&str>, message: String) -> Finding {
+    Finding {
+        rule: rule.id,
+        severity: rule.severity,
+        address: address.to_string(),
+        attribute: attribute.map(str::to_string),
+        message,
+        fix: rule.fix,
+    }
+}
+
+fn rule(id: &str) -> &'static Rule {
+    CATALOGUE
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or(&CATALOGUE[0])
+}
+
+/// Every rule.
+pub static CATALOGUE: &[Rule] = &[
+    Rule {
+        id: "LMI-RES-001",
+        severity: Severity::Warning,
+        category: "resilience",
+        summary: "Capacity provider in fewer than three subnets",
+        why: "Lambda spreads a capacity provider's instances over three Availability Zones; with fewer subnets (so fewer zones) a zone outage takes a larger share of capacity.",
+        fix: "Give vpc_config.subnet_ids subnets in three Availability Zones.",
+        check: |view, _| {
+            let r = rule("LMI-RES-001");
+            view.capacity_providers
+                .iter()
+                .filter(|c| c.subnets > 0 && c.subnets < AVAILABILITY_ZONES)
+                .map(|c| finding(r, &c.address, Some("vpc_config[0].subnet_ids"), format!("{} subnet(s); at least {AVAILABILITY_ZONES} are needed for three zones", c.subnets)))
+                .collect()
+        },
+    },
+    Rule {
+        id: "LMI-RES-002",
+        severity: Severity::Warning,
+        category: "resilience",
+        summary: "Fewer than three execution environments at minimum",
+        why: "AWS keeps at least three execution environments per version by default and spreads them over three Availability Zones; a lower minimum loses that spread.",
+        fix: "Set function_scaling_config.min_execution_environments to 3 or more.",
+        check: |view, _| {
+            let r = rule("LMI-RES-002");
+            view.versions
+                .iter()
+                .filter_map(|v| Some((v, v.min?)))
+                .filter(|(_, min)| *min < AVAILABILITY_ZONES as f64)
+                .map(|(v, min)| {
+                    finding(
+                        r,
+                        &v.address,
+                        Some("function_scaling_config[0].min_execution_environments"),
+                        format!("min_execution_environments = {min}"),
+                    )
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "LMI-SCALE-001",
+        severity: Severity::Error,
+        category: "scaling",
+        summary: "Versions may need more vCPUs than the capacity provider allows",
+        why: "Each execution environment takes memory ÷ memory-per-vCPU vCPUs; the versions sharing a capacity provider cannot all reach max_execution_environments beyond its max_vcpu_count, so invocations throttle.",
+        fix: "Raise capacity_provider_scaling_config.max_vcpu_count, or lower max_execution_environments or memory_size.",
+        check: |view, _| {
+            let r = rule("LMI-SCALE-001");
+            view.capacity_providers
+                .iter()
+                .filter_map(|c| {
+                    let needed: f64 = view
+                        .versions_on(&c.address)
+                        .iter()
+                        .filter_map(|(v, f)| Some(v.max? * vcpus_per_environment(f)?))
+                        .sum();
+                    let limit = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
+                    (needed > limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions on it may need {needed} vCPUs at their maximum; max_vcpu_count is {limit}")))
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "LMI-SCALE-002",
+        severity: Severity::Warning,
+        category: "scaling",
+        summary: "Scaling target leaves no headroom for load doubling",
+        why: "Managed instances scale asynchronously and absorb traffic doubling within five minutes; above 50 % utilization a doubling exceeds the capacity in place before new instances arrive.",
+        fix: "Set the scaling policy's target_value to 50 or less.",
+        check: |view, _| {
+            let r = rule("LMI-SCALE-002");
+            view.capacity_providers
+                .iter()
+                .flat_map(|c| {
+                    c.target_values
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, t)| (c, i, *t))
+                })
+                .filter(|(_, _, t)| *t > DOUBLING_HEADROOM_PERCENT)
+                .map(|(c, i, t)| {
+                    finding(
+                        r,
+                        &c.address,
+                        Some(&format!(
+                            "capacity_provider_scaling_config[0].scaling_policies[{i}].target_value"
+                        )),
+                        format!("target_value = {t}"),
+                    )
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "LMI-SCALE-003",
+        severity: Severity::Warning,
+        category: "scaling",
+        summary: "Capacity provider near its limit of function versions",
+        why: "AWS allows 100 function versions per capacity provider (not adjustable); publishing past it fails.",
+        fix: "Delete versions nothing invokes any more, or spread functions over capacity providers.",
+        check: |view, _| {
+            let r = rule("LMI-SCALE-003");
+            view.capacity_providers
+                .iter()
+                .filter_map(|c| {
+                    let n = view.versions_on(&c.address).len();
+                    (n >= VERSIONS_NEAR_LIMIT).then(|| finding(r, &c.address, None, format!("{n} versions planned on it; AWS allows {VERSIONS_PER_CAPACITY_PROVIDER}")))
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "LMI-CONC-001",
+        severity: Severity::Warning,
+        category: "concurrency",
+        summary: "Concurrency per environment above AWS's guidance for the runtime",
+        why: "AWS's guidance per vCPU is Node.js 64, Java and .NET 32, Python 16 concurrent invocations; above it invocations contend for CPU and memory.",
+        fix: "Lower per_execution_environment_max_concurrency, or give environments more vCPUs.",
+        check: |view, _| {
+            let r = rule("LMI-CONC-001");
+            view.functions
+                .iter()
+                .filter_map(|f| {
+                    let per_vcpu = concurrency_per_vcpu(f.runtime.as_deref()?)?;
+                    let limit = per_vcpu * vcpus_per_environment(f)?;
+                    let c = f.concurrency?;
+                    (c > limit).then(|| finding(r, &f.address, Some("capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency"), format!("{c} concurrent invocations per environment; guidance for {} is {per_vcpu} per vCPU, {limit} for this environment", f.runtime.as_deref().unwrap_or_default())))
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "LMI-CONC-002",
+        severity: Severity::Warning,
+        category: "concurrency",
+        summary: "Memory per vCPU other than a documented ratio",
+        why: "Lambda Managed Instances documents memory-to-vCPU ratios of 2, 4 and 8 GiB per vCPU, which match EC2 instance families; other values leave instance memory or CPU unused.",
+        fix: "Set execution_environment_memory_gib_per_vcpu to 2, 4 or 8.",
+        check: |view, _| {
+            let r = rule("LMI-CONC-002");
+            view.functions
+                .iter()
+                .filter_map(|f| Some((f, f.memory_gib_per_vcpu?)))
+                .filter(|(_, ratio)| !DOCUMENTED_RATIOS.contains(ratio))
+                .map(|(f, ratio)| finding(r, &f.address, Some("capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].execution_environment_memory_gib_per_vcpu"), format!("{ratio} GiB per vCPU")))
+                .collect()
+        },
+    },
+    Rule {
+        id: "DUR-001",
+        severity: Severity::Warning,
+        category: "durable",
+        summary: "Execution history kept shorter than an execution may run",
+        why: "Durable execution history is kept retention_period days after an execution ends; when that is shorter than execution_timeout, the history of a long run that fails may be gone before anyone looks.",
+        fix: "Raise durable_config.retention_period (up to 90 days) to cover execution_timeout.",
+        check: |view, _| {
+            let r = rule("DUR-001");
+            view.functions
+                .iter()
+                .filter_map(|f| Some((f, f.retention_period?, f.execution_timeout?)))
+                .filter(|(_, days, timeout)| days * 86_400.0 < *timeout)
+                .map(|(f, days, timeout)| {
+                    finding(
+                        r,
+                        &f.address,
+                        Some("durable_config[0].retention_period"),
+                        format!("retention_period = {days} days, execution_timeout = {timeout} s"),
+                    )
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "DUR-002",
+        severity: Severity::Error,
+        category: "durable",
+        summary: "Durable execution data without a customer-managed key",
+        why: "Execution payloads (input, output, errors) are encrypted with an AWS-owned key unless durable_config.kms_key_arn names one; the review settings require a customer-managed key.",
+        fix: "Set durable_config.kms_key_arn.",
+        check: |view, settings| {
+            if !settings.require_kms {
+                return Vec::new();
+            }
+            let r = rule("DUR-002");
+            view.functions
+                .iter()
+                .filter(|f| !f.has_kms_key)
+                .map(|f| {
+                    finding(
+                        r,
+                        &f.address,
+                        Some("durable_config[0].kms_key_arn"),
+                        "no durable_config.kms_key_arn".to_string(),
+                    )
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "DUR-003",
+        severity: Severity::Warning,
+        category: "durable",
+        summary: "A destroy would stop running executions of a production function",
+        why: "With running_executions_on_destroy = \"stop\", a destroy or replacement ends running durable executions, which may have run for months and cannot be resumed.",
+        fix: "Use \"fail\" (the default) or \"wait\" for production functions.",
+        check: |view, _| {
+            let r = rule("DUR-003");
+            let (keys, values) = PRODUCTION_TAGS;
+            view.functions
+                .iter()
+                .filter(|f| f.on_destroy.as_deref() == Some("stop"))
+                .filter(|f| {
+                    keys.iter().any(|k| {
+                        f.tags
+                            .get(*k)
+                            .is_some_and(|v| values.contains(&v.to_ascii_lowercase().as_str()))
+                    })
+                })
+                .map(|f| {
+                    finding(
+                        r,
+                        &f.address,
+                        Some("running_executions_on_destroy"),
+                        "production-tagged, with running_executions_on_destroy = \"stop\""
+                            .to_string(),
+                    )
+                })
+                .collect()
+        },
+    },
+    Rule {
+        id: "SEC-001",
+        severity: Severity::Warning,
+        category: "security",
+        summary: "Functions of different trust share a capacity provider",
+        why: "Managed instances isolate functions by container, not by micro-VM: a capacity provider is the security boundary, and all its functions must trust each other.",
+        fix: "Give functions of each trust level their own capacity provider.",
+        check: |view, _| {
+            let r = rule("SEC-001");
+            view.capacity_providers
+                .iter()
+                .filter_map(|c| {
+                    let levels: std::collections::BTreeSet<&str> = view
+                        .functions
+                        .iter()
+                        .filter(|f| f.capacity_provider.as_deref() == Some(c.address.as_str()))
+                        .filter_map(|f| {
+                            TRUST_TAGS
+                                .iter()
+                                .find_map(|k| f.tags.get(*k))
+                                .map(String::as_str)
+                        })
+                        .collect();
+                    (levels.len() > 1).then(|| {
+                        finding(
+                            r,
+                            &c.address,
+                            None,
+                            format!(
+                                "its functions have trust levels {}",
+                                levels.into_iter().collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                    })
+                })
+                .collect()
+        },
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::super::inputs::{CapacityProvider, Function, Version, View};
+    use super::super::{Settings, review};
+    use super::*;
+
+    /// A view with one capacity provider, one function on it and one version, all good.
+    fn good() -> View {
+        View {
+            capacity_providers: vec![CapacityProvider {
+                address: "lambda_capacity_provider.cp".into(),
+                arn: None,
+                subnets: 3,
+                max_vcpu_count: Some(64.0),
+                scaling_mode: Some("Manual".into()),
+                target_values: vec![50.0],
+            }],
+            functions: vec![Function {
+                address: "lambda_durable_function.f".into(),
+                name: Some("f".into()),
+                runtime: Some("python3.13".into()),
+                memory_size: Some(4096.0),
+                capacity_provider: Some("lambda_capacity_provider.cp".into()),
+                on_capacity_provider: true,
+                concurrency: Some(16.0),
+                memory_gib_per_vcpu: Some(2.0),
+                execution_timeout: Some(172_800.0),
+                retention_period: Some(14.0),
+                has_kms_key: true,
+                on_destroy: Some("fail".into()),
+                tags: [
+                    ("env".to_string(), "prod".to_string()),
+                    ("trust".to_string(), "high".to_string()),
+                ]
+                .into(),
+            }],
+            versions: vec![Version {
+                address: "lambda_function_version.v".into(),
+                function: Some("lambda_durable_function.f".into()),
+                min: Some(3.0),
+                max: Some(10.0),
+            }],
+        }
+    }
+
+    fn fired(view: &View, settings: &Settings) -> Vec<&'static str> {
+        review(view, settings).iter().map(|f| f.rule).collect()
+    }
+
+    #[test]
+    fn a_good_plan_has_no_findings() {
+        let strict = Settings {
+            disable: Vec::new(),
+            require_kms: true,
+        };
+        assert!(
+            fired(&good(), &strict).is_empty(),
+            "{:?}",
+            review(&good(), &strict)
+        );
+    }
+
+    #[test]
+    fn each_rule_fires_on_its_minimal_bad_case() {
+        type Break = fn(&mut View);
+        let cases: [(&str, Break); 11] = [
+            ("LMI-RES-001", |v| v.capacity_providers[0].subnets = 2),
+            ("LMI-RES-002", |v| v.versions[0].min = Some(1.0)),
+            // 2 vCPUs per environment × 40 > 64.
+            ("LMI-SCALE-001", |v| v.versions[0].max = Some(40.0)),
+            ("LMI-SCALE-002", |v| {
+                v.capacity_providers[0].target_values = vec![80.0]
+            }),
+            ("LMI-SCALE-003", |v| {
+                let one = v.versions[0].clone();
+                v.versions = vec![
+                    Version {
+                        max: Some(0.0),
+                        ..one
+                    };
+                    VERSIONS_NEAR_LIMIT
+                ];
+            }),
+            // Python: 16 per vCPU × 2 vCPUs = 32.
+            ("LMI-CONC-001", |v| v.functions[0].concurrency = Some(64.0)),
+            ("LMI-CONC-002", |v| {
+                v.functions[0].memory_gib_per_vcpu = Some(3.0)
+            }),
+            ("DUR-001", |v| v.functions[0].retention_period = Some(1.0)),
+            ("DUR-002", |v| v.functions[0].has_kms_key = false),
+            ("DUR-003", |v| {
+                v.functions[0].on_destroy = Some("stop".into())
+            }),
+            ("SEC-001", |v| {
+                let mut other = v.functions[0].clone();
+                other.address = "lambda_durable_function.g".into();
+                other.tags.insert("trust".into(), "low".into());
+                v.functions.push(other);
+            }),
+        ];
+        let strict = Settings {
+            disable: Vec::new(),
+            require_kms: true,
+        };
+        assert_eq!(cases.len(), CATALOGUE.len(), "a case for every rule");
+        for (id, break_it) in cases {
+            let mut view = good();
+            break_it(&mut view);
+            let ids = fired(&view, &strict);
+            assert!(ids.contains(&id), "{id} did not fire: {ids:?}");
+            let disabled = Settings {
+                disable: vec![id.to_string()],
+                require_kms: true,
+            };
+            assert!(
+                !fired(&view, &disabled).contains(&id),
+                "{id} still fires when disabled"
+            );
+        }
+    }
+
+    #[test]
+    fn kms_is_only_required_when_asked() {
+        let mut view = good();
+        view.functions[0].has_kms_key = false;
+        assert!(fired(&view, &Settings::default()).is_empty());
+    }
+
+    #[test]
+    fn rule_ids_are_unique() {
+        let mut ids: Vec<&str> = CATALOGUE.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), CATALOGUE.len());
+    }
+
+    #[test]
+    fn the_rules_page_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/review-rules.md");
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == super::super::report::rules_markdown(),
+            "docs/review-rules.md is stale: run `cargo run -p terraform-provider-lambda -- review --rules-markdown > docs/review-rules.md`"
+        );
+        for r in CATALOGUE {
+            assert!(
+                committed.contains(&format!("## {}", r.id)),
+                "{} missing from the page",
+                r.id
+            );
+        }
+    }
+}

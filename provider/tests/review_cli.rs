@@ -1,0 +1,155 @@
+//! `terraform-provider-lambda review` on a plan that real Terraform saved against the
+//! emulator: each finding a user would see in a pipeline, the JSON format, and the exit
+//! status by `--fail-on`.
+
+mod support;
+
+use std::process::Command;
+
+use acceptance_tests::EmulatorOptions;
+use support::durable_function::ROLE;
+use support::{Acc, setup};
+
+/// A capacity provider, a Python durable function on it and a version: `concurrency`
+/// per environment and `min` environments are the values under review.
+fn config(acc: &Acc, zip: &str, concurrency: u32, min: u32) -> String {
+    let name = acc.name("rev");
+    let after = format!(
+        r#"
+resource "lambda_durable_function" "f" {{
+  function_name    = "{name}"
+  role             = "{ROLE}"
+  runtime          = "python3.13"
+  handler          = "index.handler"
+  filename         = "{zip}"
+  source_code_hash = filebase64sha256("{zip}")
+  architectures    = ["arm64"]
+  memory_size      = 4096
+  durable_config {{
+    execution_timeout = 3600
+  }}
+  capacity_provider_config {{
+    lambda_managed_instances_capacity_provider_config {{
+      capacity_provider_arn                     = lambda_capacity_provider.test.arn
+      per_execution_environment_max_concurrency = {concurrency}
+    }}
+  }}
+}}
+
+resource "lambda_function_version" "v" {{
+  function_name = lambda_durable_function.f.function_name
+  function_scaling_config {{
+    min_execution_environments = {min}
+    max_execution_environments = 6
+  }}
+}}
+"#
+    );
+    acc.config_with(
+        &format!("{name}-cp"),
+        "",
+        "\n  instance_requirements {\n    architectures = [\"arm64\"]\n  }\n",
+        &after,
+    )
+}
+
+/// Saves the plan of the current configuration as JSON; returns its path.
+fn saved_plan(acc: &Acc) -> std::path::PathBuf {
+    acc.succeed(&["plan", "-out=tf.plan", "-input=false", "-no-color"]);
+    let shown = acc.succeed(&["show", "-json", "tf.plan"]);
+    let path = acc.dir().join("plan.json");
+    if let Err(e) = std::fs::write(&path, shown.stdout) {
+        panic!("writing plan.json: {e}");
+    }
+    path
+}
+
+fn review(args: &[&str]) -> (String, i32) {
+    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-lambda"))
+        .arg("review")
+        .args(args)
+        .output();
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => panic!("running the review: {e}"),
+    };
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let zip = acc.zip("code.zip", "v1");
+    let zip = zip.to_string_lossy().into_owned();
+    // Python: 16 per vCPU × 2 vCPUs (4 GiB at 2 GiB per vCPU) = 32; 64 is above. One
+    // environment at minimum is below the three zones.
+    acc.write(&config(&acc, &zip, 64, 1));
+    let plan = saved_plan(&acc);
+    let plan = plan.to_string_lossy();
+
+    let (text, status) = review(&[&plan]);
+    assert_eq!(
+        status, 0,
+        "warnings only: the default --fail-on error passes\n{text}"
+    );
+    assert!(
+        text.contains("warning LMI-CONC-001 lambda_durable_function.f"),
+        "{text}"
+    );
+    assert!(
+        text.contains("warning LMI-RES-002 lambda_function_version.v"),
+        "{text}"
+    );
+    assert!(text.contains("0 error(s), 2 warning(s)"), "{text}");
+
+    let (_, status) = review(&[&plan, "--fail-on", "warning"]);
+    assert_eq!(status, 1, "--fail-on warning fails on warnings");
+    let (_, status) = review(&[&plan, "--fail-on", "never", "--require-kms"]);
+    assert_eq!(status, 0, "--fail-on never never fails");
+    let (_, status) = review(&[&plan, "--require-kms"]);
+    assert_eq!(
+        status, 1,
+        "DUR-002 is an error once a customer-managed key is required"
+    );
+
+    let (json, _) = review(&[&plan, "--format", "json", "--disable", "LMI-RES-002"]);
+    let parsed: serde_json::Value = match serde_json::from_str(&json) {
+        Ok(v) => v,
+        Err(e) => panic!("--format json is not JSON ({e}): {json}"),
+    };
+    let findings = parsed["findings"].as_array().cloned().unwrap_or_default();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["rule"], "LMI-CONC-001");
+    assert_eq!(findings[0]["severity"], "warning");
+    assert_eq!(
+        findings[0]["attribute"],
+        "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency"
+    );
+
+    // Within guidance: nothing to say.
+    acc.write(&config(&acc, &zip, 16, 3));
+    let plan = saved_plan(&acc);
+    let (text, status) = review(&[&plan.to_string_lossy(), "--fail-on", "warning"]);
+    assert_eq!(status, 0, "{text}");
+    assert!(text.contains("0 error(s), 0 warning(s)"), "{text}");
+}
+
+#[test]
+fn bad_input_is_a_usage_error() {
+    let (_, status) = review(&["/nonexistent/plan.json"]);
+    assert_eq!(status, 2);
+    let dir = std::env::temp_dir().join(format!("review-bad-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("not-a-plan.json");
+    let _ = std::fs::write(&file, "{\"format_version\": \"1.0\"}");
+    let (_, status) = review(&[&file.to_string_lossy()]);
+    assert_eq!(status, 2, "JSON that is not a plan");
+    let (_, status) = review(&["--fail-on", "sometimes", &file.to_string_lossy()]);
+    assert_eq!(status, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
