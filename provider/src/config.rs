@@ -121,6 +121,7 @@ pub fn schema() -> Schema {
                         .attribute(Attribute::string("sts").optional().validator(EndpointUrl).description("STS endpoint URL (credential check, assume role).")),
                 ),
             )
+            .block(review_block())
             .block(
                 NestedBlock::list_max_one(
                     "default_tags",
@@ -135,6 +136,39 @@ pub fn schema() -> Schema {
             ),
     )
 }
+
+/// `review { … }`: the policy review in every plan (see `docs/review-rules.md`).
+fn review_block() -> NestedBlock {
+    let ids: Vec<&str> = crate::review::rules::CATALOGUE
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    NestedBlock::list_max_one(
+        REVIEW,
+        Block::new()
+            .description("The policy review of scaling, concurrency and durable settings in every plan: findings are warnings on the attribute at fault unless `fail_on` makes them errors.")
+            .attribute(
+                Attribute::string("fail_on")
+                    .optional()
+                    .validator(tfplug::validate::one_of(&["error", "warning", "never"]))
+                    .description("Findings that fail the plan: `error`, `warning`, or `never` (default: all are warnings)."),
+            )
+            .attribute(
+                Attribute::new("disable", Type::set(Type::String))
+                    .optional()
+                    .validator(tfplug::validate::each(tfplug::validate::one_of(&ids)))
+                    .description("Rule IDs not to run."),
+            )
+            .attribute(
+                Attribute::bool("require_kms")
+                    .optional()
+                    .description("Require a customer-managed KMS key for durable execution data (rule DUR-002)."),
+            ),
+    )
+}
+
+/// The `review` block's name.
+const REVIEW: &str = "review";
 
 /// The provider block, typed.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -154,6 +188,20 @@ pub struct ProviderConfig {
     pub endpoints: Maybe<Vec<EndpointsConfig>>,
     /// `default_tags` (at most one).
     pub default_tags: Maybe<Vec<DefaultTagsConfig>>,
+    /// `review` (at most one).
+    pub review: Maybe<Vec<ReviewConfig>>,
+}
+
+/// `review { … }`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReviewConfig {
+    /// `fail_on`.
+    pub fail_on: Maybe<String>,
+    /// `disable`.
+    pub disable: Maybe<Vec<String>>,
+    /// `require_kms`.
+    pub require_kms: Maybe<bool>,
 }
 
 /// `assume_role { ... }`.
@@ -191,6 +239,24 @@ pub struct DefaultTagsConfig {
 }
 
 impl ProviderConfig {
+    /// The `review` block as settings (defaults when it is absent).
+    pub fn review_settings(&self) -> crate::review::at_plan::PlanReview {
+        let Some(block) = self.review.known().and_then(|b| b.first()) else {
+            return crate::review::at_plan::PlanReview::default();
+        };
+        crate::review::at_plan::PlanReview {
+            settings: crate::review::Settings {
+                disable: block.disable.known().cloned().unwrap_or_default(),
+                require_kms: block.require_kms.known() == Some(&true),
+            },
+            fail_on: block
+                .fail_on
+                .known()
+                .and_then(|f| crate::review::FailOn::parse(f))
+                .unwrap_or(crate::review::FailOn::Never),
+        }
+    }
+
     /// Reads the provider block.
     pub fn from_value(v: &Value) -> Result<Self, Diagnostics> {
         if v.is_null() {
@@ -442,6 +508,7 @@ pub async fn build_clients(
         cfg.retry_policy(),
         cfg.default_tags(),
     );
+    clients.review = cfg.review_settings();
 
     if cfg.skip_credentials_validation.known() != Some(&true) {
         let check = CredentialCheck {

@@ -50,6 +50,8 @@ pub struct AwsClients {
     pub retry: RetryPolicy,
     /// `default_tags { tags }` of the provider block.
     pub default_tags: BTreeMap<String, String>,
+    /// `review { … }` of the provider block: the review in every plan.
+    pub review: crate::review::at_plan::PlanReview,
 }
 
 impl AwsClients {
@@ -100,6 +102,7 @@ impl AwsClients {
             account_id: None,
             retry,
             default_tags,
+            review: crate::review::at_plan::PlanReview::default(),
         }
     }
 
@@ -123,6 +126,7 @@ impl AwsClients {
                     self.default_tags.clone(),
                 );
                 c.account_id = self.account_id.clone();
+                c.review = self.review.clone();
                 Arc::new(c)
             })
             .clone()

@@ -215,6 +215,17 @@ pub fn from_plan_json(text: &str) -> Result<View, InputError> {
     Ok(view_of(&planned))
 }
 
+/// The view of one resource alone (plan time: the provider sees one resource at a time,
+/// so only the rules about a single resource can find anything).
+pub fn single(type_name: &str, values: &Json) -> View {
+    view_of(&[Planned {
+        address: type_name.to_string(),
+        ty: type_name,
+        values,
+        references: Vec::new(),
+    }])
+}
+
 fn view_of(planned: &[Planned<'_>]) -> View {
     let capacity_providers: Vec<CapacityProvider> = planned
         .iter()

@@ -8,6 +8,7 @@
 //! or, where values are unknown, the configuration's references; [`rules`] are pure
 //! functions of that view; [`report`] formats findings.
 
+pub mod at_plan;
 pub mod cli;
 pub mod inputs;
 pub mod report;

@@ -131,6 +131,11 @@ impl Resource for CapacityProviderResource {
         );
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
+        plan.diagnostics.extend(crate::review::at_plan::diagnostics(
+            TYPE_NAME,
+            &plan.planned,
+            &clients.review,
+        ));
         if plan.is_create() {
             let input = Ec2CheckInput::from_plan(&plan.planned);
             let diags = check_at_plan(

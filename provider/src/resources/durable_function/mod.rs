@@ -347,6 +347,11 @@ impl Resource for DurableFunctionResource {
         set_attr(&mut p.planned, tags::TAGS_ALL, planned_all);
         plan::plan_code_and_versions(p);
         plan::replace_on_capacity_provider_presence(p);
+        p.diagnostics.extend(crate::review::at_plan::diagnostics(
+            TYPE_NAME,
+            &p.planned,
+            &clients.review,
+        ));
         if let Some((arn, diags)) = plan::capacity_provider_check(p) {
             let found = crate::resources::capacity_provider::api::get(
                 &clients,

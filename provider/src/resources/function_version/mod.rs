@@ -362,6 +362,11 @@ impl Resource for FunctionVersionResource {
             return;
         };
         let clients = plan_region(p, &base);
+        p.diagnostics.extend(crate::review::at_plan::diagnostics(
+            TYPE_NAME,
+            &p.planned,
+            &clients.review,
+        ));
         if p.is_create() || !p.requires_replace.is_empty() {
             self.plan_checks(&clients, ctx, p).await;
         }
