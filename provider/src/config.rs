@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::provider_config::ProviderConfig as AwsProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
+use aws_config::{AppName, BehaviorVersion};
 use aws_sdk_lambda::config::{ProvideCredentials, Region, SharedCredentialsProvider};
 use serde::Deserialize;
 use tfplug::diag::{Diagnostic, Diagnostics};
@@ -402,6 +402,29 @@ impl ProviderConfig {
     }
 }
 
+/// The application name in the user agent of every AWS call:
+/// `terraform-provider-lambda_VERSION` (the name of the release binary without its `v`).
+/// An [`AppName`] is an HTTP token, which has no `/`, so the usual `NAME/VERSION` form
+/// is not allowed.
+pub fn app_name() -> AppName {
+    AppName::new(format!("terraform-provider-lambda_{}", crate::VERSION))
+        .expect("the crate name and a Cargo version are valid app name characters")
+}
+
+/// The start of every AWS SDK configuration the provider builds: the user agent's
+/// [`app_name`], no SDK retries (the provider retries itself) and the timeouts.
+pub fn sdk_loader() -> aws_config::ConfigLoader {
+    aws_config::defaults(BehaviorVersion::latest())
+        .app_name(app_name())
+        .retry_config(RetryConfig::disabled())
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .operation_attempt_timeout(Duration::from_secs(120))
+                .build(),
+        )
+}
+
 /// Builds the AWS SDK configuration and clients from the provider block, and checks the
 /// credentials unless `skip_credentials_validation` is set.
 pub async fn build_clients(
@@ -415,14 +438,7 @@ pub async fn build_clients(
         // Credentials (and perhaps the region) can only come from this profile.
         require_profile(&profile, &env)?;
     }
-    let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::disabled())
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(10))
-                .operation_attempt_timeout(Duration::from_secs(120))
-                .build(),
-        );
+    let mut loader = sdk_loader();
     if let Some(region) = cfg.region.known() {
         loader = loader.region(Region::new(region.clone()));
     }
@@ -701,6 +717,68 @@ async fn check_credentials(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_app_name_carries_the_cargo_version() {
+        assert_eq!(
+            app_name().as_ref(),
+            format!("terraform-provider-lambda_{}", env!("CARGO_PKG_VERSION"))
+        );
+    }
+
+    /// What an AWS service receives: the request head of a Lambda call made with a
+    /// client built from [`sdk_loader`], read by a TCP listener standing in for the
+    /// endpoint.
+    #[tokio::test]
+    async fn aws_calls_send_the_provider_and_version_in_the_user_agent() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move {
+            let (mut conn, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = conn.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                head.extend_from_slice(&buf[..n]);
+            }
+            let _ = conn
+                .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+            String::from_utf8_lossy(&head).to_lowercase()
+        });
+        let sdk = sdk_loader()
+            .region(Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_lambda::config::Credentials::new(
+                "AKIDEXAMPLE",
+                "secret",
+                None,
+                None,
+                "test",
+            ))
+            .endpoint_url(url)
+            .load()
+            .await;
+        assert_eq!(sdk.app_name(), Some(&app_name()));
+        let _ = aws_sdk_lambda::Client::new(&sdk)
+            .list_functions()
+            .send()
+            .await;
+        let head = server.await.unwrap();
+        let user_agent = head
+            .lines()
+            .find(|l| l.starts_with("x-amz-user-agent:"))
+            .unwrap_or_else(|| panic!("no x-amz-user-agent in {head}"));
+        let expected = format!(
+            "app/terraform-provider-lambda_{}",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(user_agent.contains(&expected), "{user_agent}");
+    }
 
     fn config(pairs: Vec<(&str, Value)>) -> Value {
         let mut base: BTreeMap<String, Value> = [

@@ -33,6 +33,20 @@ fn main() -> ExitCode {
         return ExitCode::from(outcome.status);
     }
     tfplug::logging::init();
+    // Only when Terraform (or a debugger) runs it: someone who starts the binary by hand
+    // gets serve's explanation without a log line before it.
+    let by_terraform = std::env::var_os(tfplug::serve::handshake::MAGIC_COOKIE_KEY).is_some();
+    if by_terraform
+        || args
+            .iter()
+            .any(|a| a.starts_with("--debug") || a == "-debug")
+    {
+        tracing::info!(
+            version = VERSION,
+            address = PROVIDER_ADDRESS,
+            "starting terraform-provider-lambda {VERSION}"
+        );
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
