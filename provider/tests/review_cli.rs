@@ -64,6 +64,48 @@ fn saved_plan(acc: &Acc) -> std::path::PathBuf {
     path
 }
 
+/// Validates `sarif` against the published SARIF 2.1.0 JSON schema, with Python's
+/// jsonschema (both installed by `tools/install-sarif-schema`, which `tools/test` runs).
+fn assert_valid_sarif(sarif: &str) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let schema = root.join("target/sarif/sarif-2.1.0.json");
+    let venv = std::env::var_os("TF115_VENV")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target/tf115-venv"));
+    let python = venv.join("bin/python");
+    assert!(
+        schema.is_file() && python.is_file(),
+        "the SARIF schema or its validator is missing: run tools/install-sarif-schema"
+    );
+    let dir = std::env::temp_dir().join(format!("sarif-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let file = dir.join("out.sarif");
+    if let Err(e) = std::fs::write(&file, sarif) {
+        panic!("writing {}: {e}", file.display());
+    }
+    let script = "import json,sys,jsonschema\n\
+        schema=json.load(open(sys.argv[1]))\n\
+        doc=json.load(open(sys.argv[2]))\n\
+        errors=sorted(jsonschema.Draft4Validator(schema).iter_errors(doc), key=str)\n\
+        [print(e.message, list(e.absolute_path)) for e in errors]\n\
+        sys.exit(1 if errors else 0)";
+    let out = Command::new(&python)
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(&file)
+        .output();
+    let _ = std::fs::remove_dir_all(&dir);
+    match out {
+        Ok(o) => assert!(
+            o.status.success(),
+            "SARIF output does not validate against SARIF 2.1.0:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => panic!("running {}: {e}", python.display()),
+    }
+}
+
 fn review(args: &[&str]) -> (String, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-lambda"))
         .arg("review")
@@ -130,6 +172,20 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
         findings[0]["attribute"],
         "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency"
     );
+
+    let (sarif, _) = review(&[&plan, "--format", "sarif"]);
+    assert_valid_sarif(&sarif);
+    let parsed: serde_json::Value = serde_json::from_str(&sarif).unwrap_or_default();
+    let results = parsed["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let rules: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    assert_eq!(rules, ["LMI-CONC-001", "LMI-RES-002"], "{sarif}");
+    assert_eq!(results[0]["level"], "warning");
 
     // Within guidance: nothing to say.
     acc.write(&config(&acc, &zip, 16, 3));

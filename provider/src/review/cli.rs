@@ -1,11 +1,11 @@
-//! `terraform-provider-lambda review PLAN.json [--format text|json] [--fail-on
+//! `terraform-provider-lambda review PLAN.json [--format text|json|sarif] [--fail-on
 //! error|warning|never] [--disable ID,…] [--require-kms]`, and `review
 //! --rules-markdown`. Offline: it reads the plan file only.
 
 use super::{FailOn, Settings, inputs, report, review};
 
 /// Usage text.
-pub const USAGE: &str = "usage: terraform-provider-lambda review PLAN.json [--format text|json] \
+pub const USAGE: &str = "usage: terraform-provider-lambda review PLAN.json [--format text|json|sarif] \
 [--fail-on error|warning|never] [--disable ID,ID] [--require-kms]\n       \
 terraform-provider-lambda review --rules-markdown\n\n\
 Reviews a saved plan (terraform show -json PLANFILE > PLAN.json) against the rules of\n\
@@ -34,7 +34,7 @@ fn usage_error(message: &str) -> Outcome {
 /// Runs the command with `args` (after `review`), reading the plan with `read`.
 pub fn run_review(args: &[String], read: impl Fn(&str) -> std::io::Result<String>) -> Outcome {
     let mut plan = None;
-    let mut json = false;
+    let mut format = "text";
     let mut fail_on = FailOn::Error;
     let mut settings = Settings::default();
     let mut it = args.iter();
@@ -48,10 +48,11 @@ pub fn run_review(args: &[String], read: impl Fn(&str) -> std::io::Result<String
                 };
             }
             "--format" => match it.next().map(String::as_str) {
-                Some("text") => json = false,
-                Some("json") => json = true,
+                Some(f @ ("text" | "json" | "sarif")) => format = f,
                 other => {
-                    return usage_error(&format!("--format takes text or json, not {other:?}"));
+                    return usage_error(&format!(
+                        "--format takes text, json or sarif, not {other:?}"
+                    ));
                 }
             },
             "--fail-on" => match it.next().and_then(|v| FailOn::parse(v)) {
@@ -88,10 +89,10 @@ pub fn run_review(args: &[String], read: impl Fn(&str) -> std::io::Result<String
     };
     let findings = review(&view, &settings);
     Outcome {
-        stdout: if json {
-            report::json(&findings)
-        } else {
-            report::text(&findings)
+        stdout: match format {
+            "json" => report::json(&findings),
+            "sarif" => report::sarif(&findings, crate::VERSION, Some(&path)),
+            _ => report::text(&findings),
         },
         stderr: String::new(),
         status: u8::from(fail_on.fails(&findings)),
