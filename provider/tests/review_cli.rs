@@ -12,7 +12,7 @@ use support::{Acc, setup};
 
 /// A capacity provider, a Python durable function on it and a version: `concurrency`
 /// per environment and `min` environments are the values under review.
-fn config(acc: &Acc, zip: &str, concurrency: u32, min: u32) -> String {
+fn config(acc: &Acc, zip: &str, concurrency: u32, min: u32, provider: &str) -> String {
     let name = acc.name("rev");
     let after = format!(
         r#"
@@ -47,7 +47,7 @@ resource "lambda_function_version" "v" {{
     );
     acc.config_with(
         &format!("{name}-cp"),
-        "",
+        provider,
         "\n  instance_requirements {\n    architectures = [\"arm64\"]\n  }\n",
         &after,
     )
@@ -130,7 +130,7 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
     let zip = zip.to_string_lossy().into_owned();
     // Python: 16 per vCPU × 2 vCPUs (4 GiB at 2 GiB per vCPU) = 32; 64 is above. One
     // environment at minimum is below the three zones.
-    acc.write(&config(&acc, &zip, 64, 1));
+    acc.write(&config(&acc, &zip, 64, 1, ""));
     let plan = saved_plan(&acc);
     let plan = plan.to_string_lossy();
 
@@ -188,7 +188,7 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
     assert_eq!(results[0]["level"], "warning");
 
     // Within guidance: nothing to say.
-    acc.write(&config(&acc, &zip, 16, 3));
+    acc.write(&config(&acc, &zip, 16, 3, ""));
     let plan = saved_plan(&acc);
     let (text, status) = review(&[&plan.to_string_lossy(), "--fail-on", "warning"]);
     assert_eq!(status, 0, "{text}");
@@ -208,4 +208,50 @@ fn bad_input_is_a_usage_error() {
     let (_, status) = review(&["--fail-on", "sometimes", &file.to_string_lossy()]);
     assert_eq!(status, 2);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_plan_reviews_each_resource_and_fail_on_makes_findings_errors() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let zip = acc.zip("code.zip", "v1");
+    let zip = zip.to_string_lossy().into_owned();
+    acc.write(&config(&acc, &zip, 64, 1, ""));
+    let diags = acc.plan_diagnostics();
+    let found: Vec<(String, String, String)> = diags
+        .all()
+        .iter()
+        .map(|d| {
+            let text = |k: &str| d[k].as_str().unwrap_or_default().to_string();
+            (text("severity"), text("summary"), text("address"))
+        })
+        .filter(|(_, summary, _)| summary.starts_with("LMI-"))
+        .collect();
+    let has = |rule: &str, address: &str, severity: &str| {
+        found
+            .iter()
+            .any(|(s, summary, a)| s == severity && summary.starts_with(rule) && a == address)
+    };
+    assert!(
+        has("LMI-CONC-001", "lambda_durable_function.f", "warning"),
+        "{found:?}"
+    );
+    assert!(
+        has("LMI-RES-002", "lambda_function_version.v", "warning"),
+        "{found:?}"
+    );
+
+    // The provider block makes them errors for pipelines, and turns rules off.
+    let strict = config(
+        &acc,
+        &zip,
+        64,
+        1,
+        "  review {\n    fail_on = \"warning\"\n    disable = [\"LMI-CONC-001\"]\n  }\n",
+    );
+    acc.write(&strict);
+    let errors = acc.plan_errors();
+    assert!(errors.has_summary("LMI-RES-002"), "{}", errors.describe());
+    assert!(!errors.has_summary("LMI-CONC-001"), "{}", errors.describe());
 }
