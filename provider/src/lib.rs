@@ -12,6 +12,7 @@ pub mod aws;
 pub mod config;
 pub mod data_sources;
 pub mod docs;
+pub mod functions;
 pub mod list;
 pub mod resources;
 pub mod review;
@@ -23,6 +24,7 @@ use async_trait::async_trait;
 use tfplug::action::Action;
 use tfplug::data_source::DataSource;
 use tfplug::diag::Diagnostics;
+use tfplug::function::Function;
 use tfplug::list::ListResource;
 use tfplug::provider::{ConfigureRequest, Context, Provider};
 use tfplug::resource::Resource;
@@ -109,6 +111,14 @@ impl Provider for LambdaProvider {
                     c.clone(),
                 )),
             )),
+        ]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        vec![
+            Arc::new(functions::parse_arn::ParseArn),
+            Arc::new(functions::execution_environments_capacity::ExecutionEnvironmentsCapacity),
+            Arc::new(functions::estimate_monthly_cost::EstimateMonthlyCost),
         ]
     }
 

@@ -255,3 +255,52 @@ fn every_plan_reviews_each_resource_and_fail_on_makes_findings_errors() {
     assert!(errors.has_summary("LMI-RES-002"), "{}", errors.describe());
     assert!(!errors.has_summary("LMI-CONC-001"), "{}", errors.describe());
 }
+
+#[test]
+fn provider_functions_answer_in_terraform() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    acc.write(&format!(
+        r#"
+{}
+provider "lambda" {{}}
+
+output "arn" {{
+  value = provider::lambda::parse_arn("arn:aws:lambda:eu-west-1:123456789012:function:orders:3")
+}}
+
+output "environments" {{
+  value = provider::lambda::execution_environments_capacity(64, 4096, 2)
+}}
+
+output "cost" {{
+  value = provider::lambda::estimate_monthly_cost(3, 0.10, 100000000, 10000000, 4, 10)
+}}
+"#,
+        support::capacity_provider::REQUIRED_PROVIDERS
+    ));
+    acc.apply();
+    let outputs = acc.outputs();
+    let arn = &outputs["arn"]["value"];
+    assert_eq!(arn["region"], "eu-west-1", "{outputs:#}");
+    assert_eq!(arn["resource_type"], "function");
+    assert_eq!(arn["resource"], "orders");
+    assert_eq!(arn["qualifier"], "3");
+    // 4 GiB at 2 GiB per vCPU: 2 vCPUs each; 64 vCPUs hold 32.
+    assert_eq!(outputs["environments"]["value"], 32);
+    let cost = &outputs["cost"]["value"];
+    assert_eq!(cost["total_usd"], 354.35, "{cost:#}");
+    assert_eq!(cost["assumptions"].as_array().map(Vec::len), Some(5));
+
+    acc.write(&format!(
+        "{}\nprovider \"lambda\" {{}}\noutput \"bad\" {{\n  value = provider::lambda::parse_arn(\"orders\")\n}}\n",
+        support::capacity_provider::REQUIRED_PROVIDERS
+    ));
+    let errors = acc.plan_errors();
+    assert!(
+        errors.describe().contains("is not an ARN"),
+        "{}",
+        errors.describe()
+    );
+}

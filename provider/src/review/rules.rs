@@ -69,8 +69,14 @@ pub const TRUST_TAGS: [&str; 2] = ["trust", "trust-level"];
 
 /// vCPUs of one execution environment of `f`: memory (GiB) ÷ GiB per vCPU.
 pub fn vcpus_per_environment(f: &Function) -> Option<f64> {
-    let memory_gib = f.memory_size? / 1024.0;
-    Some(memory_gib / f.memory_gib_per_vcpu.unwrap_or(DEFAULT_RATIO))
+    vcpus_for(f.memory_size?, f.memory_gib_per_vcpu)
+}
+
+/// vCPUs of an execution environment of `memory_mb` at `ratio` GiB per vCPU (AWS's
+/// default ratio when `None`); `None` for a ratio of 0.
+pub fn vcpus_for(memory_mb: f64, ratio: Option<f64>) -> Option<f64> {
+    let ratio = ratio.unwrap_or(DEFAULT_RATIO);
+    (ratio > 0.0).then(|| memory_mb / 1024.0 / ratio)
 }
 
 fn finding(rule: &Rule, address: &str, attribute: Option<&str>, message: String) -> Finding {
