@@ -1,12 +1,15 @@
-# Quickstart: one Lambda capacity provider (Lambda Managed Instances).
+# Quickstart: a Lambda capacity provider (Lambda Managed Instances), a durable function
+# running on it, and a published version of the function (what new executions run on).
 #
 # `./run.sh` (next to this file) builds the provider and the local emulator, starts the
 # emulator, applies this configuration against it and destroys everything again.
 # Against real AWS, set the variables to your own subnets, security group and operator
-# role, and drop AWS_ENDPOINT_URL.
+# role, and drop AWS_ENDPOINT_URL. The package is build/workflow.zip; rebuild it after
+# editing src/index.py with
+#   (cd src && python3 -m zipfile -c ../build/workflow.zip index.py)
 
 terraform {
-  required_version = ">= 1.5"
+  required_version = ">= 1.11"
   required_providers {
     lambda = {
       source = "lambdakit/lambda"
@@ -67,5 +70,39 @@ resource "lambda_capacity_provider" "web" {
 
   timeouts {
     create = "20m"
+  }
+}
+
+resource "lambda_durable_function" "orders" {
+  function_name    = var.function_name
+  role             = var.execution_role_arn
+  runtime          = "python3.13"
+  handler          = "index.handler"
+  filename         = "${path.module}/build/workflow.zip"
+  source_code_hash = filebase64sha256("${path.module}/build/workflow.zip")
+  architectures    = ["arm64"]
+  memory_size      = 2048
+  timeout          = 900
+
+  durable_config {
+    execution_timeout = 86400 # one day
+    retention_period  = 7
+  }
+
+  capacity_provider_config {
+    lambda_managed_instances_capacity_provider_config {
+      capacity_provider_arn = lambda_capacity_provider.web.arn
+    }
+  }
+}
+
+# On a capacity provider $LATEST cannot be invoked: executions run on a version. A new
+# version is published whenever the code or the configuration changes.
+resource "lambda_function_version" "live" {
+  function_name = lambda_durable_function.orders.function_name
+
+  triggers = {
+    code   = lambda_durable_function.orders.code_sha256
+    config = lambda_durable_function.orders.config_sha256
   }
 }

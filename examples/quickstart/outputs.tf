@@ -12,3 +12,13 @@ output "tags_all" {
   description = "Tags including the provider's default_tags."
   value       = lambda_capacity_provider.web.tags_all
 }
+
+output "live_version" {
+  description = "The published version new executions start on."
+  value       = lambda_function_version.live.version
+}
+
+output "live_arn" {
+  description = "Qualified ARN to invoke (durable functions are invoked through a version)."
+  value       = lambda_function_version.live.arn
+}

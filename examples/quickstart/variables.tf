@@ -28,3 +28,15 @@ variable "operator_role_arn" {
   type        = string
   default     = "arn:aws:iam::123456789012:role/lambda-operator"
 }
+
+variable "function_name" {
+  description = "Name of the durable function."
+  type        = string
+  default     = "quickstart-orders"
+}
+
+variable "execution_role_arn" {
+  description = "The function's execution role."
+  type        = string
+  default     = "arn:aws:iam::123456789012:role/quickstart-orders"
+}

@@ -79,6 +79,24 @@ fn check_outputs(example: &str, outputs: &Value) {
                 outputs["tags_all"]["value"]["managed-by"], "terraform",
                 "{outputs:#}"
             );
+            assert!(
+                outputs["live_arn"]["value"]
+                    .as_str()
+                    .is_some_and(|a| a.ends_with(":function:quickstart-orders:1")),
+                "{outputs:#}"
+            );
+        }
+        "managed-instances-scaling" => {
+            assert_eq!(outputs["capacity_provider_state"]["value"], "Active");
+            assert_eq!(
+                outputs["applied_scaling"]["value"],
+                serde_json::json!({"min": 2, "max": 20}),
+                "{outputs:#}"
+            );
+        }
+        "durable-function" => {
+            assert_eq!(outputs["published_version"]["value"], "1", "{outputs:#}");
+            assert_eq!(outputs["live_version"]["value"], "1", "{outputs:#}");
         }
         "durable-rollout" => {
             assert_eq!(outputs["live_version"]["value"], "1", "{outputs:#}");
@@ -151,7 +169,13 @@ fn every_example_applies_plans_nothing_more_and_destroys() {
         "adopt-existing is tested by acc_terraform_1_15.rs (it needs Terraform 1.14+), not \
          here: {found:?}"
     );
-    for known in ["durable-rollout", "quickstart"] {
+    for known in [
+        "ci-pipeline",
+        "durable-function",
+        "durable-rollout",
+        "managed-instances-scaling",
+        "quickstart",
+    ] {
         assert!(
             found.iter().any(|e| e == known),
             "examples/{known} is missing: found {found:?}"

@@ -1,0 +1,12 @@
+variable "function_name" {
+  description = "Name of the durable function."
+  type        = string
+  default     = "durable-orders"
+}
+
+variable "execution_role_arn" {
+  description = "The function's execution role."
+  type        = string
+  default     = "arn:aws:iam::123456789012:role/durable-orders"
+}
+
