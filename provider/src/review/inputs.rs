@@ -38,6 +38,12 @@ pub struct CapacityProvider {
     pub scaling_mode: Option<String>,
     /// The target values of its scaling policies.
     pub target_values: Vec<f64>,
+    /// `instance_requirements.architectures` (x86_64 when unset).
+    pub architecture: String,
+    /// `instance_requirements.allowed_instance_types`.
+    pub allowed_instance_types: Vec<String>,
+    /// `instance_requirements.excluded_instance_types`.
+    pub excluded_instance_types: Vec<String>,
 }
 
 /// A durable function of the plan.
@@ -232,7 +238,22 @@ fn view_of(planned: &[Planned<'_>]) -> View {
         .filter(|p| p.ty == CAPACITY_PROVIDER)
         .map(|p| {
             let scaling = first(p.values, "capacity_provider_scaling_config");
+            let requirements = first(p.values, "instance_requirements");
+            let strings = |name: &str| -> Vec<String> {
+                requirements
+                    .and_then(|r| r[name].as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            };
             CapacityProvider {
+                architecture: strings("architectures")
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| "x86_64".to_string()),
+                allowed_instance_types: strings("allowed_instance_types"),
+                excluded_instance_types: strings("excluded_instance_types"),
                 address: p.address.clone(),
                 arn: text(p.values.get("arn")),
                 subnets: first(p.values, "vpc_config")

@@ -11,6 +11,7 @@
 pub mod at_plan;
 pub mod cli;
 pub mod inputs;
+pub mod instances;
 pub mod report;
 pub mod rules;
 

@@ -116,6 +116,26 @@ pub static CATALOGUE: &[Rule] = &[
         },
     },
     Rule {
+        id: "LMI-RES-003",
+        severity: Severity::Error,
+        category: "resilience",
+        summary: "max_vcpu_count cannot hold three of the smallest allowed instances",
+        why: "Lambda launches three instances by default, one per Availability Zone; a vCPU limit below three of the smallest instance the requirements allow leaves it unable to launch them.",
+        fix: "Raise capacity_provider_scaling_config.max_vcpu_count, or allow smaller instance types.",
+        check: |view, _| {
+            let r = rule("LMI-RES-003");
+            view.capacity_providers
+                .iter()
+                .filter_map(|c| {
+                    let limit = c.max_vcpu_count?;
+                    let smallest = super::instances::smallest_vcpus(&c.architecture, &c.allowed_instance_types, &c.excluded_instance_types)?;
+                    let needed = f64::from(smallest) * AVAILABILITY_ZONES as f64;
+                    (limit < needed).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {needed}")))
+                })
+                .collect()
+        },
+    },
+    Rule {
         id: "LMI-RES-002",
         severity: Severity::Warning,
         category: "resilience",
@@ -386,6 +406,9 @@ mod tests {
                 max_vcpu_count: Some(64.0),
                 scaling_mode: Some("Manual".into()),
                 target_values: vec![50.0],
+                architecture: "arm64".into(),
+                allowed_instance_types: vec!["m7g.*".into()],
+                excluded_instance_types: Vec::new(),
             }],
             functions: vec![Function {
                 address: "lambda_durable_function.f".into(),
@@ -435,8 +458,13 @@ mod tests {
     #[test]
     fn each_rule_fires_on_its_minimal_bad_case() {
         type Break = fn(&mut View);
-        let cases: [(&str, Break); 11] = [
+        let cases: [(&str, Break); 12] = [
             ("LMI-RES-001", |v| v.capacity_providers[0].subnets = 2),
+            // m7g.xlarge and up: 4 vCPUs × 3 = 12 > 8.
+            ("LMI-RES-003", |v| {
+                v.capacity_providers[0].allowed_instance_types = vec!["m7g.xlarge".into()];
+                v.capacity_providers[0].max_vcpu_count = Some(8.0);
+            }),
             ("LMI-RES-002", |v| v.versions[0].min = Some(1.0)),
             // 2 vCPUs per environment × 40 > 64.
             ("LMI-SCALE-001", |v| v.versions[0].max = Some(40.0)),
