@@ -87,8 +87,9 @@ pub fn assert_show_validates(what: &str, show: &Value) {
         ok,
         "{what}: the configuration does not validate against schemas/:\n{out}"
     );
+    eprintln!("{what}: {}", out.trim());
     assert!(
-        !out.contains("0 resource(s) checked"),
+        !out.starts_with("0 resource(s) checked"),
         "{what}: no lambda_* resource was checked: {out}"
     );
 }
