@@ -30,8 +30,8 @@ use tfplug::schema::{
 use tfplug::value::Type;
 
 use crate::LambdaProvider;
-use crate::aws::attribute::member_name;
-use crate::aws::model::{Member, Shape, ShapeKind, lambda, translate};
+use crate::aws::attribute::model_member;
+use crate::aws::model::{Shape, ShapeKind, translate};
 use crate::review::Finding;
 
 /// The JSON Schema dialect of every file.
@@ -322,15 +322,6 @@ fn nullable(mut schema: Value) -> Value {
         values.push(Value::Null);
     }
     schema
-}
-
-/// The member of AWS's Lambda model an attribute is sent as, by the name
-/// [`member_name`] gives it (`sent_as`), among the members operations take.
-pub fn model_member(sent_as: &str) -> Option<&'static Member> {
-    lambda::OPERATIONS
-        .iter()
-        .flat_map(|op| op.input_members.iter().copied())
-        .find(|m| member_name(m) == sent_as)
 }
 
 /// Adds the shape's model constraints to a value's schema, where the JSON types agree
