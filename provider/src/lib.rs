@@ -13,6 +13,7 @@ pub mod config;
 pub mod data_sources;
 pub mod docs;
 pub mod functions;
+pub mod json_schema;
 pub mod list;
 pub mod resources;
 pub mod review;

@@ -4,12 +4,16 @@
 //! reattach mode (prints `TF_REATTACH_PROVIDERS`); `terraform-provider-lambda docs
 //! [--dir PATH]` writes the reference of the pages under `docs/` from the schemas
 //! (resources, data sources and actions); `terraform-provider-lambda review PLAN.json`
-//! reviews a saved plan (see [`terraform_provider_lambda::review`]).
+//! reviews a saved plan (see [`terraform_provider_lambda::review`]);
+//! `terraform-provider-lambda schemas [--dir PATH]` writes the JSON Schemas of `schemas/`
+//! (see [`terraform_provider_lambda::json_schema`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use terraform_provider_lambda::{LambdaProvider, PROVIDER_ADDRESS, VERSION, docs, review};
+use terraform_provider_lambda::{
+    LambdaProvider, PROVIDER_ADDRESS, VERSION, docs, json_schema, review,
+};
 use tfplug::serve::{ServeError, ServeOptions, serve};
 use tfplug::server::ProviderService;
 
@@ -25,6 +29,9 @@ fn main() -> ExitCode {
     // A CLI subcommand: it runs without Terraform's magic cookie.
     if args.first().is_some_and(|a| a == "docs") {
         return docs_command(&args[1..]);
+    }
+    if args.first().is_some_and(|a| a == "schemas") {
+        return schemas_command(&args[1..]);
     }
     if args.first().is_some_and(|a| a == "review") {
         let outcome = review::cli::run_review(&args[1..], |p| std::fs::read_to_string(p));
@@ -76,9 +83,46 @@ docs/data-sources/*.md and docs/actions/*.md from the provider's schemas (run fr
 repository root; --dir defaults to `docs`). Only the text between the generated-schema\n\
 markers changes.";
 
+const SCHEMAS_USAGE: &str = "usage: terraform-provider-lambda schemas [--dir PATH]\n\n\
+Writes the JSON Schemas of each resource's configuration (<type>.schema.json) and of the\n\
+review's JSON findings (review-findings.schema.json) from the provider's own types (run\n\
+from the repository root; --dir defaults to `schemas`). See schemas/README.md.";
+
+/// `schemas [--dir PATH]`: prints the files it wrote; errors go to stderr with exit 1.
+fn schemas_command(args: &[String]) -> ExitCode {
+    let dir = match dir_argument(args, "schemas") {
+        Ok(Some(dir)) => dir,
+        Ok(None) => {
+            println!("{SCHEMAS_USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("terraform-provider-lambda schemas: {message}\n\n{SCHEMAS_USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match json_schema::write_files(&dir) {
+        Ok(report) => {
+            for path in &report.written {
+                println!("wrote {}", path.display());
+            }
+            println!(
+                "{} written, {} already up to date",
+                report.written.len(),
+                report.unchanged.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("terraform-provider-lambda schemas: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `docs [--dir PATH]`: prints the files it wrote; errors go to stderr with exit 1.
 fn docs_command(args: &[String]) -> ExitCode {
-    let dir = match docs_dir(args) {
+    let dir = match dir_argument(args, "docs") {
         Ok(Some(dir)) => dir,
         Ok(None) => {
             println!("{DOCS_USAGE}");
@@ -108,9 +152,10 @@ fn docs_command(args: &[String]) -> ExitCode {
     }
 }
 
-/// The docs directory from `docs`' arguments; `None` when help was asked for.
-fn docs_dir(args: &[String]) -> Result<Option<PathBuf>, String> {
-    let mut dir = PathBuf::from("docs");
+/// The directory from a subcommand's `--dir` argument (`default` without one); `None`
+/// when help was asked for.
+fn dir_argument(args: &[String], default: &str) -> Result<Option<PathBuf>, String> {
+    let mut dir = PathBuf::from(default);
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {

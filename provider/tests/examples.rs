@@ -1,6 +1,8 @@
 //! The examples under `examples/` work as shipped: each directory with a `main.tf` is
 //! formatted (`terraform fmt -check`), valid (`terraform validate`), applies against the
-//! local emulator, plans nothing more afterwards, and destroys everything it created.
+//! local emulator, its state's configuration validates against the JSON Schemas of
+//! `schemas/` (every value known, unlike in the plan `json_schemas.rs` checks), it plans
+//! nothing more afterwards, and destroys everything it created.
 //!
 //! The example's files (including packages such as `build/workflow.zip`, which the
 //! configuration names through `${path.module}`) are copied into a working directory of
@@ -140,6 +142,10 @@ fn run_example(example: &str) {
         "{example}: the apply created nothing"
     );
     check_outputs(example, &acc.outputs());
+    let shown = acc.succeed(&["show", "-json", "-no-color"]);
+    let state: Value = serde_json::from_str(&shown.stdout)
+        .unwrap_or_else(|e| panic!("{example}: terraform show -json printed no JSON ({e})"));
+    support::json_schemas::assert_show_validates(&format!("examples/{example} state"), &state);
     let plan = acc.plan();
     assert!(
         plan.is_empty(),

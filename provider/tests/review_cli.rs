@@ -57,6 +57,9 @@ resource "lambda_function_version" "v" {{
 fn saved_plan(acc: &Acc) -> std::path::PathBuf {
     acc.succeed(&["plan", "-out=tf.plan", "-input=false", "-no-color"]);
     let shown = acc.succeed(&["show", "-json", "tf.plan"]);
+    if let Ok(plan) = serde_json::from_str(&shown.stdout) {
+        support::json_schemas::assert_show_validates("the reviewed plan", &plan);
+    }
     let path = acc.dir().join("plan.json");
     if let Err(e) = std::fs::write(&path, shown.stdout) {
         panic!("writing plan.json: {e}");
@@ -164,6 +167,13 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
         Ok(v) => v,
         Err(e) => panic!("--format json is not JSON ({e}): {json}"),
     };
+    let schema = support::json_schemas::schemas_dir().join("review-findings.schema.json");
+    let problems = support::json_schemas::errors(&schema, &parsed);
+    assert!(
+        problems.is_empty(),
+        "not valid per {}: {problems}",
+        schema.display()
+    );
     let findings = parsed["findings"].as_array().cloned().unwrap_or_default();
     assert_eq!(findings.len(), 1, "{json}");
     assert_eq!(findings[0]["rule"], "LMI-CONC-001");

@@ -14,7 +14,7 @@ use tfplug::schema::{Attribute, NestedBlock};
 use tfplug::validate::Validator;
 use tfplug::value::{AttributePath, Value};
 
-use super::model::{Member, constraint_text, validators};
+use super::model::{Member, constraint_text, lambda, validators};
 
 /// `Structure.Member`, without the `Request` suffix of operation inputs
 /// (`CreateCapacityProvider.CapacityProviderName`).
@@ -24,6 +24,17 @@ pub fn member_name(member: &Member) -> String {
         .strip_suffix("Request")
         .unwrap_or(member.structure);
     format!("{structure}.{}", member.name)
+}
+
+/// The member of AWS's Lambda model named `sent_as` (as [`member_name`] writes it), among
+/// the members operations take: how tools reading a schema (the JSON Schemas of
+/// `schemas/`) get back from an attribute's `sent_as` to the shape whose constraints its
+/// validators enforce.
+pub fn model_member(sent_as: &str) -> Option<&'static Member> {
+    lambda::OPERATIONS
+        .iter()
+        .flat_map(|op| op.input_members.iter().copied())
+        .find(|m| member_name(m) == sent_as)
 }
 
 /// Declares attributes by the AWS member they are sent as.

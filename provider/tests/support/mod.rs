@@ -24,6 +24,7 @@ pub mod diagnostics;
 pub mod durable_function;
 pub mod function_version;
 pub mod hcl;
+pub mod json_schemas;
 pub mod sdk;
 pub mod terraform;
 pub mod terraform_1_15;
