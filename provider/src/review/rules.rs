@@ -214,6 +214,30 @@ pub static CATALOGUE: &[Rule] = &[
         },
     },
     Rule {
+        id: "LMI-SCALE-004",
+        severity: Severity::Warning,
+        category: "scaling",
+        summary: "Manual scaling without headroom above the versions' minimum",
+        why: "With scaling_mode = \"Manual\" the capacity provider scales by its policies within max_vcpu_count; when the versions' minimum execution environments already need all of it, there is no room to scale out and load above the minimum throttles.",
+        fix: "Raise max_vcpu_count above what the versions' min_execution_environments need, or lower those minimums.",
+        check: |view, _| {
+            let r = rule("LMI-SCALE-004");
+            view.capacity_providers
+                .iter()
+                .filter(|c| c.scaling_mode.as_deref() == Some("Manual"))
+                .filter_map(|c| {
+                    let limit = c.max_vcpu_count?;
+                    let minimum: f64 = view
+                        .versions_on(&c.address)
+                        .iter()
+                        .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
+                        .sum();
+                    (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions' minimum environments need {minimum} vCPUs; max_vcpu_count is {limit}")))
+                })
+                .collect()
+        },
+    },
+    Rule {
         id: "LMI-SCALE-003",
         severity: Severity::Warning,
         category: "scaling",
@@ -458,7 +482,7 @@ mod tests {
     #[test]
     fn each_rule_fires_on_its_minimal_bad_case() {
         type Break = fn(&mut View);
-        let cases: [(&str, Break); 12] = [
+        let cases: [(&str, Break); 13] = [
             ("LMI-RES-001", |v| v.capacity_providers[0].subnets = 2),
             // m7g.xlarge and up: 4 vCPUs × 3 = 12 > 8.
             ("LMI-RES-003", |v| {
@@ -470,6 +494,10 @@ mod tests {
             ("LMI-SCALE-001", |v| v.versions[0].max = Some(40.0)),
             ("LMI-SCALE-002", |v| {
                 v.capacity_providers[0].target_values = vec![80.0]
+            }),
+            // 3 environments × 2 vCPUs = 6, all of max_vcpu_count.
+            ("LMI-SCALE-004", |v| {
+                v.capacity_providers[0].max_vcpu_count = Some(6.0)
             }),
             ("LMI-SCALE-003", |v| {
                 let one = v.versions[0].clone();
