@@ -12,6 +12,9 @@ use support::durable_function::ROLE;
 use support::{Acc, setup};
 use terraform_provider_lambda::review::rules::CATALOGUE;
 
+/// A change to the good configuration.
+type Change<'a> = Box<dyn Fn(&str) -> String + 'a>;
+
 const KMS: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 /// A capacity provider, a Python durable function on it and a version, within every
@@ -176,7 +179,7 @@ fn each_rule_fires_on_its_minimal_bad_configuration_in_plan_and_review() {
         format!("[{}]", ids.join(", "))
     };
     // (rule, change to the good configuration, whether the plan shows it too)
-    let cases: Vec<(&str, Box<dyn Fn(&str) -> String>, bool)> = vec![
+    let cases: Vec<(&str, Change<'_>, bool)> = vec![
         (
             "LMI-RES-001",
             Box::new(move |c: &str| c.replace(&subnets, &two_subnets)),
