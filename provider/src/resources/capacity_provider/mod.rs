@@ -50,6 +50,9 @@ use model::CapacityProviderModel;
 use schema::TIMEOUTS;
 use schema::names::{ARN, LAST_MODIFIED, PROPAGATE_TAGS, SCALING_CONFIG, STATE, TELEMETRY_CONFIG};
 
+/// An import command for error messages.
+const IMPORT_EXAMPLE: &str = "terraform import lambda_capacity_provider.web web";
+
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_capacity_provider";
 
@@ -353,7 +356,7 @@ impl Resource for CapacityProviderResource {
             &req.id,
             "capacity-provider",
             &schema::name_attribute(),
-            "terraform import lambda_capacity_provider.web web",
+            IMPORT_EXAMPLE,
         )?;
         import_stub(&req.ty, id)
     }
@@ -363,28 +366,13 @@ impl Resource for CapacityProviderResource {
         _ctx: &Context,
         req: &MoveStateRequest<'_>,
     ) -> Option<Result<Value>> {
-        if !moved::SOURCE.accepts(req) {
-            return None;
-        }
-        tracing::info!(
-            source = req.source_type_name,
-            "taking over a moved capacity provider"
-        );
-        Some(
-            moved::SOURCE
-                .read(req.source_state_json)
-                .map_err(TfError::from)
-                .and_then(|m| {
-                    let mut id = ImportId::parse(
-                        &m.id,
-                        "capacity-provider",
-                        &schema::name_attribute(),
-                        "terraform import lambda_capacity_provider.web web",
-                    )?;
-                    id.region = id.region.or(m.region);
-                    import_stub(&req.ty, id)
-                }),
-        )
+        let id = moved::SOURCE.import_id(
+            req,
+            "capacity-provider",
+            &schema::name_attribute(),
+            IMPORT_EXAMPLE,
+        )?;
+        Some(id.and_then(|id| import_stub(&req.ty, id)))
     }
 }
 

@@ -4,9 +4,12 @@
 //! provider's version wrote.
 
 use tfplug::diag::{Diagnostic, Diagnostics};
-use tfplug::resource::MoveStateRequest;
+use tfplug::resource::{Error as TfError, MoveStateRequest, Result as TfResult};
+use tfplug::schema::Attribute;
 use tfplug::value::Type;
 use tfplug::value::json::{JsonDecodeOptions, decode_with};
+
+use super::import_id::ImportId;
 
 /// Source provider addresses accepted (Terraform's and OpenTofu's registries).
 const AWS_PROVIDER_ADDRESSES: &[&str] = &[
@@ -39,6 +42,31 @@ impl MoveSource {
     pub fn accepts(&self, req: &MoveStateRequest<'_>) -> bool {
         req.source_type_name == self.type_name
             && AWS_PROVIDER_ADDRESSES.contains(&req.source_provider_address)
+    }
+
+    /// The object a move from this source names, as an import of `kind` with the
+    /// `name` attribute's checks would take it (the source state's region kept); `None`
+    /// when the move comes from elsewhere.
+    pub fn import_id(
+        &self,
+        req: &MoveStateRequest<'_>,
+        kind: &str,
+        name: &Attribute,
+        example: &str,
+    ) -> Option<TfResult<ImportId>> {
+        if !self.accepts(req) {
+            return None;
+        }
+        tracing::info!(source = req.source_type_name, "taking over a moved object");
+        Some(
+            self.read(req.source_state_json)
+                .map_err(TfError::from)
+                .and_then(|m| {
+                    let mut id = ImportId::parse(&m.id, kind, name, example)?;
+                    id.region = id.region.or(m.region);
+                    Ok(id)
+                }),
+        )
     }
 
     /// Reads the identity from the source state: its `arn` when it has one, else its

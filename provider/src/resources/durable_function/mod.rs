@@ -60,6 +60,9 @@ use schema::names::*;
 /// The identity's own attributes (then `region` and `account_id`).
 const IDENTITY: &[(&str, &str)] = &[(FUNCTION_NAME, "Name of the function.")];
 
+/// An import command for error messages.
+const IMPORT_EXAMPLE: &str = "terraform import lambda_durable_function.orders orders";
+
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_durable_function";
 
@@ -598,7 +601,7 @@ impl Resource for DurableFunctionResource {
             &req.id,
             "function",
             &schema::function_name_attribute(),
-            "terraform import lambda_durable_function.orders orders",
+            IMPORT_EXAMPLE,
         )?;
         import_stub(&req.ty, id)
     }
@@ -608,28 +611,13 @@ impl Resource for DurableFunctionResource {
         _ctx: &Context,
         req: &MoveStateRequest<'_>,
     ) -> Option<Result<Value>> {
-        if !moved::SOURCE.accepts(req) {
-            return None;
-        }
-        tracing::info!(
-            source = req.source_type_name,
-            "taking over a moved function"
-        );
-        Some(
-            moved::SOURCE
-                .read(req.source_state_json)
-                .map_err(TfError::from)
-                .and_then(|m| {
-                    let mut id = ImportId::parse(
-                        &m.id,
-                        "function",
-                        &schema::function_name_attribute(),
-                        "terraform import lambda_durable_function.orders orders",
-                    )?;
-                    id.region = id.region.or(m.region);
-                    import_stub(&req.ty, id)
-                }),
-        )
+        let id = moved::SOURCE.import_id(
+            req,
+            "function",
+            &schema::function_name_attribute(),
+            IMPORT_EXAMPLE,
+        )?;
+        Some(id.and_then(|id| import_stub(&req.ty, id)))
     }
 }
 
