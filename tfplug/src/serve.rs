@@ -13,6 +13,7 @@
 mod conn;
 mod controller;
 pub mod handshake;
+mod parent;
 mod running;
 mod shutdown;
 mod signals;
@@ -166,11 +167,14 @@ pub async fn serve<S: Provider>(service: S, opts: ServeOptions) -> Result<(), Se
     .await?;
     // Listen for signals before the handshake line tells Terraform the process is up.
     let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
+    // Terraform killed outright never stops the provider: notice its parent is gone.
+    let orphaned = tokio::spawn(parent::watch(server.shutdown_handle()));
     write_stdout(&[&server.handshake_line()])?;
     tracing::debug!("handshake line written");
 
     let result = server.wait().await;
     signals.abort();
+    orphaned.abort();
     tracing::debug!(ok = result.is_ok(), "serve finished");
     result
 }

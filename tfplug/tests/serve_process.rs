@@ -275,3 +275,51 @@ async fn debug_mode_prints_reattach_and_stops_on_ctrl_c() {
     assert_eq!(wait_exit(&mut child, Duration::from_secs(5)).await, 0);
     assert!(!socket.exists());
 }
+
+/// Whether process `pid` has ended (gone, or a zombie nobody reaped yet).
+fn ended(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+        Err(_) => true,
+    }
+}
+
+#[tokio::test]
+async fn exits_by_itself_when_terraform_is_killed() {
+    // A shell stands in for Terraform: it starts the provider, then is killed with -9.
+    let exe = std::env::current_exe().unwrap();
+    let mut terraform = Command::new("sh")
+        .arg("-c")
+        .arg("\"$0\" --exact child_entry --nocapture --test-threads=1 & echo \"child=$!\"; wait")
+        .arg(&exe)
+        .env(CHILD_ENV, "normal")
+        .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("TF_DISABLE_PLUGIN_TLS", "1")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(terraform.stdout.take().unwrap());
+    let line = read_until(&mut stdout, |l| l.starts_with("child=")).await;
+    let pid = line.trim_start_matches("child=").to_string();
+    read_until(&mut stdout, |l| l.contains("1|6|")).await;
+    assert!(!ended(&pid), "the provider runs");
+
+    send_signal(&terraform, "-KILL");
+    let _ = terraform.wait().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !ended(&pid) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the provider {pid} still runs 10 s after Terraform was killed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
