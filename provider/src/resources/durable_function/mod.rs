@@ -41,7 +41,7 @@ use tfplug::value::{Maybe, Value};
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, timeouts};
 use crate::resources::common::executions::api as executions;
 use crate::resources::common::executions::policy::{
-    OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY, plan_warning,
+    OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY,
 };
 use crate::resources::common::functions::{self, PublishRequest};
 use crate::resources::common::identity;
@@ -210,16 +210,18 @@ impl DurableFunctionResource {
     ) -> Option<Diagnostic> {
         let name = text(prior, FUNCTION_NAME)?;
         let label = label(TYPE_NAME, name);
-        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
-        let policy = OnDestroy::of(prior).unwrap_or_default();
-        match executions::active(clients, &budget, name, None).await {
-            Ok(active) => plan_warning(
-                &label,
-                policy,
-                &active,
-                change,
-                TIMEOUTS.get(prior, Operation::Delete),
-            ),
+        match executions::plan_warning_for(
+            clients,
+            ctx.stop.clone(),
+            (name, None),
+            &label,
+            prior,
+            change,
+            TIMEOUTS.get(prior, Operation::Delete),
+        )
+        .await
+        {
+            Ok(warning) => warning,
             Err(e) => Some(Diagnostic::warning(
                 format!("{label}: could not list its durable executions"),
                 format!(

@@ -37,7 +37,6 @@ use tfplug::value::{AttributePath, Maybe, Value};
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, timeouts};
 use crate::resources::capacity_provider::api::function_versions;
 use crate::resources::common::executions::api as executions;
-use crate::resources::common::executions::policy::plan_warning;
 use crate::resources::common::executions::{
     OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY,
 };
@@ -239,18 +238,17 @@ impl FunctionVersionResource {
             return None;
         }
         let label = version_label(&function, &version);
-        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
-        let policy = OnDestroy::of(prior).unwrap_or_default();
-        let active = executions::active(clients, &budget, &function, Some(&version))
-            .await
-            .ok()?;
-        plan_warning(
+        executions::plan_warning_for(
+            clients,
+            ctx.stop.clone(),
+            (&function, Some(&version)),
             &label,
-            policy,
-            &active,
+            prior,
             change,
             TIMEOUTS.get(prior, Operation::Delete),
         )
+        .await
+        .ok()?
     }
 
     /// Plan-time look-ups: scaling on a function without a capacity provider, and the

@@ -195,6 +195,32 @@ pub async fn active(
     }
 }
 
+/// The plan-time warning when a plan destroys or replaces the object whose executions
+/// these are (`function`, at `qualifier`) while some are active, under the policy stored
+/// in `prior` and within `delete_timeout` ([`policy::plan_warning`]); `Ok(None)` when none
+/// is active.
+pub async fn plan_warning_for(
+    clients: &AwsClients,
+    stop: tokio_util::sync::CancellationToken,
+    target: (&str, Option<&str>),
+    label: &str,
+    prior: &tfplug::value::Value,
+    change: policy::PlannedChange,
+    delete_timeout: Duration,
+) -> Result<Option<Diagnostic>, Error> {
+    let (function, qualifier) = target;
+    let budget = Budget::new(crate::resources::common::READ_TIMEOUT, stop);
+    let found = active(clients, &budget, function, qualifier).await?;
+    let policy = OnDestroy::of(prior).unwrap_or_default();
+    Ok(policy::plan_warning(
+        label,
+        policy,
+        &found,
+        change,
+        delete_timeout,
+    ))
+}
+
 /// What became of one StopDurableExecution.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StopOutcome {
