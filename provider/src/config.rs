@@ -248,6 +248,7 @@ impl ProviderConfig {
             settings: crate::review::Settings {
                 disable: block.disable.known().cloned().unwrap_or_default(),
                 require_kms: block.require_kms.known() == Some(&true),
+                ..crate::review::Settings::default()
             },
             fail_on: block
                 .fail_on

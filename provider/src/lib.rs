@@ -15,6 +15,7 @@ pub mod docs;
 pub mod functions;
 pub mod json_schema;
 pub mod list;
+pub mod pricing;
 pub mod resources;
 pub mod review;
 pub mod tags;

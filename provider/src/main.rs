@@ -34,7 +34,11 @@ fn main() -> ExitCode {
         return schemas_command(&args[1..]);
     }
     if args.first().is_some_and(|a| a == "review") {
-        let outcome = review::cli::run_review(&args[1..], |p| std::fs::read_to_string(p));
+        let outcome = review::cli::run_review(
+            &args[1..],
+            |p| std::fs::read_to_string(p),
+            &review::online::ec2_facts_blocking,
+        );
         print!("{}", outcome.stdout);
         eprint!("{}", outcome.stderr);
         return ExitCode::from(outcome.status);

@@ -112,6 +112,37 @@ resource "lambda_durable_function" "g" {{
     )
 }
 
+/// Runs `terraform-provider-lambda review` with `args` and the test's AWS environment;
+/// returns the parsed JSON output.
+fn review_json(acc: &Acc, args: &[&str]) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-lambda"))
+        .arg("review")
+        .args(args)
+        .args(["--format", "json", "--fail-on", "never"])
+        .envs(acc.env.provider_env())
+        .output();
+    match out {
+        Ok(o) => serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "review {args:?}: {e}: {}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        }),
+        Err(e) => panic!("running the review: {e}"),
+    }
+}
+
+/// The findings of rule `id` in a review's JSON output.
+fn of_rule<'a>(review: &'a serde_json::Value, id: &str) -> Vec<&'a serde_json::Value> {
+    review["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == id)
+        .collect()
+}
+
 /// The rule IDs `review --format json` finds in the saved plan of `config`, and those
 /// `terraform plan` shows.
 fn findings(acc: &Acc, config: &str) -> (Vec<String>, Vec<String>) {
@@ -146,10 +177,13 @@ fn findings(acc: &Acc, config: &str) -> (Vec<String>, Vec<String>) {
         Err(e) => panic!("running the review: {e}"),
     };
     let parsed: serde_json::Value = serde_json::from_str(&review).unwrap_or_default();
+    // Info findings (the cost estimate, COST-001) are in every review: see
+    // `the_review_estimates_cost_and_asks_ec2_when_online`.
     let in_review = parsed["findings"]
         .as_array()
         .into_iter()
         .flatten()
+        .filter(|f| f["severity"] != "info")
         .filter_map(|f| f["rule"].as_str().map(str::to_string))
         .collect();
     (in_review, in_plan)
@@ -276,8 +310,9 @@ fn each_rule_fires_on_its_minimal_bad_configuration_in_plan_and_review() {
     let covered: Vec<&str> = cases.iter().map(|(id, _, _)| *id).collect();
     for r in CATALOGUE {
         assert!(
-            covered.contains(&r.id) || r.id == "LMI-SCALE-003",
-            "{} has no real-Terraform case (LMI-SCALE-003 needs 90 versions: unit-tested)",
+            covered.contains(&r.id) || ["LMI-SCALE-003", "COST-001"].contains(&r.id),
+            "{} has no real-Terraform case (LMI-SCALE-003 needs 90 versions: unit-tested; \
+             COST-001 has a test of its own)",
             r.id
         );
     }
@@ -295,4 +330,90 @@ fn each_rule_fires_on_its_minimal_bad_configuration_in_plan_and_review() {
             "{id} in the plan: {plan:?}"
         );
     }
+}
+
+#[test]
+fn the_review_estimates_cost_and_asks_ec2_when_online() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let zip = acc.zip("code.zip", "v1");
+    let config = good(&acc, &zip.to_string_lossy());
+    findings(&acc, &config);
+    let plan_path = acc.dir().join("plan.json");
+    let plan = plan_path.to_string_lossy().into_owned();
+
+    // One estimate per capacity provider and durable function, with what it assumed.
+    let review = review_json(&acc, &[&plan]);
+    let costs = of_rule(&review, "COST-001");
+    let addresses: Vec<&str> = costs.iter().filter_map(|f| f["address"].as_str()).collect();
+    assert_eq!(
+        addresses,
+        ["lambda_capacity_provider.cp", "lambda_durable_function.f"],
+        "{review}"
+    );
+    // Three environments of 2 vCPUs at minimum need 6 of the smallest m7g (1 vCPU):
+    // 6 × $0.0408 × 730 h × 1.15 = $205.51; the ceiling is 64 vCPUs of them.
+    assert_eq!(costs[0]["estimate"]["monthly_usd"], 205.51, "{}", costs[0]);
+    assert_eq!(costs[0]["estimate"]["ceiling_monthly_usd"], 2192.1);
+    let assumed = costs[0]["estimate"]["assumptions"].to_string();
+    assert!(
+        assumed.contains("m7g.medium") && assumed.contains("us-east-1"),
+        "{assumed}"
+    );
+    // The function at the default traffic (1 M executions of 10 operations, 1 KB each,
+    // kept 14 days): $0.20 + $80 + $2.50 + $0.70 = $83.40; ten times the traffic costs
+    // ten times as much.
+    assert_eq!(costs[1]["estimate"]["monthly_usd"], 83.4, "{}", costs[1]);
+    let busier = review_json(&acc, &[&plan, "--requests-per-month", "10000000"]);
+    assert_eq!(
+        of_rule(&busier, "COST-001")[1]["estimate"]["monthly_usd"],
+        834.0
+    );
+
+    // Three subnets, two of them in one zone (the emulator's second VPC has a subnet in
+    // zone a, like the default VPC's first): offline the review sees three subnets and
+    // says nothing; online EC2 names the two zones.
+    let saved = std::fs::read_to_string(&plan_path).unwrap_or_default();
+    let first = &acc.net.subnet_ids[2];
+    let same_zone = acceptance_tests::ec2::SECOND_SUBNET_ID;
+    let edited = saved.replace(&format!("\"{first}\""), &format!("\"{same_zone}\""));
+    assert_ne!(edited, saved, "the plan names {first}");
+    let two_zones = acc.dir().join("two-zones.json");
+    if let Err(e) = std::fs::write(&two_zones, edited) {
+        panic!("writing the plan: {e}");
+    }
+    let two_zones = two_zones.to_string_lossy().into_owned();
+    assert!(of_rule(&review_json(&acc, &[&two_zones]), "LMI-RES-001").is_empty());
+    let online = review_json(&acc, &[&two_zones, "--online", "--region", "us-east-1"]);
+    let zones = of_rule(&online, "LMI-RES-001");
+    assert_eq!(zones.len(), 1, "{online}");
+    let message = zones[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("2 Availability Zone(s)") && message.contains("us-east-1a, us-east-1b"),
+        "{message}"
+    );
+
+    // `terraform plan` asks EC2 about a new capacity provider's subnets anyway: its
+    // LMI-RES-001 warning names the zones, once (not also as a separate EC2 warning).
+    let subnets = acc.subnet_list();
+    let first_two = format!(
+        "[\"{}\", \"{}\"]",
+        acc.net.subnet_ids[0], acc.net.subnet_ids[1]
+    );
+    acc.write(&config.replace(&subnets, &first_two));
+    let out = acc.succeed(&["plan", "-input=false", "-no-color", "-json"]);
+    let diags = support::Diagnostics::from_json_lines(&out.stdout);
+    let zones: Vec<String> = diags
+        .warnings()
+        .all()
+        .iter()
+        .map(|d| format!("{}: {}", d["summary"], d["detail"]))
+        .filter(|d| d.contains("Availability Zone"))
+        .collect();
+    assert_eq!(zones.len(), 1, "{zones:?}");
+    assert!(
+        zones[0].contains("LMI-RES-001") && zones[0].contains("(us-east-1a, us-east-1b)"),
+        "{zones:?}"
+    );
 }

@@ -162,7 +162,8 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
         "DUR-002 is an error once a customer-managed key is required"
     );
 
-    let (json, _) = review(&[&plan, "--format", "json", "--disable", "LMI-RES-002"]);
+    let disable = "LMI-RES-002,COST-001";
+    let (json, _) = review(&[&plan, "--format", "json", "--disable", disable]);
     let parsed: serde_json::Value = match serde_json::from_str(&json) {
         Ok(v) => v,
         Err(e) => panic!("--format json is not JSON ({e}): {json}"),
@@ -194,8 +195,12 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
         .iter()
         .filter_map(|r| r["ruleId"].as_str())
         .collect();
-    assert_eq!(rules, ["LMI-CONC-001", "LMI-RES-002"], "{sarif}");
+    // Warnings first, then the cost estimates (SARIF "note"), each carrying its numbers.
+    let expected = ["LMI-CONC-001", "LMI-RES-002", "COST-001", "COST-001"];
+    assert_eq!(rules, expected, "{sarif}");
     assert_eq!(results[0]["level"], "warning");
+    assert_eq!(results[2]["level"], "note");
+    assert!(results[2]["properties"]["estimate"]["monthly_usd"].as_f64() > Some(0.0));
 
     // Within guidance: nothing to say.
     acc.write(&config(&acc, &zip, 16, 3, ""));

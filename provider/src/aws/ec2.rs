@@ -42,8 +42,17 @@ pub struct Ec2Facts {
     pub subnets: BTreeMap<String, (String, String)>,
     /// Security group ID → VPC ID of the groups that exist.
     pub security_groups: BTreeMap<String, String>,
-    /// Instance type → supported architectures, for the types that exist.
-    pub instance_types: BTreeMap<String, Vec<String>>,
+    /// Instance type → what EC2 says of it, for the types that exist.
+    pub instance_types: BTreeMap<String, InstanceTypeFacts>,
+}
+
+/// What EC2 says of an instance type.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InstanceTypeFacts {
+    /// Supported architectures (`arm64`, `x86_64`).
+    pub architectures: Vec<String>,
+    /// Default vCPUs, when EC2 gave them.
+    pub vcpus: Option<u32>,
 }
 
 /// How long plan-time look-ups may take before they are skipped.
@@ -152,7 +161,7 @@ async fn instance_types(
     clients: &AwsClients,
     budget: &Budget,
     names: &[String],
-) -> Result<BTreeMap<String, Vec<String>>, Error> {
+) -> Result<BTreeMap<String, InstanceTypeFacts>, Error> {
     let unique: Vec<String> = names
         .iter()
         .cloned()
@@ -176,7 +185,7 @@ async fn instance_types(
             .iter()
             .filter_map(|t| {
                 let name = t.instance_type()?.as_str().to_string();
-                let archs = t
+                let architectures = t
                     .processor_info()
                     .map(|p| {
                         p.supported_architectures()
@@ -185,7 +194,17 @@ async fn instance_types(
                             .collect()
                     })
                     .unwrap_or_default();
-                Some((name, archs))
+                let vcpus = t
+                    .v_cpu_info()
+                    .and_then(|v| v.default_v_cpus())
+                    .and_then(|n| u32::try_from(n).ok());
+                Some((
+                    name,
+                    InstanceTypeFacts {
+                        architectures,
+                        vcpus,
+                    },
+                ))
             })
             .collect())
     })

@@ -1,68 +1,18 @@
 //! `provider::lambda::estimate_monthly_cost(…)`: a monthly cost estimate of Lambda
 //! Managed Instances and durable functions from AWS's published prices, returning every
-//! part and the assumptions it made. EC2 prices vary by instance type and region and are
-//! not published offline, so the hourly on-demand price of one instance is an input.
+//! part and the assumptions it made. EC2 prices vary by instance type and region,
+//! so the hourly on-demand price of one instance is an input (the review's cost rule uses
+//! the recorded table of [`crate::pricing::ec2`]).
 
 use async_trait::async_trait;
 use tfplug::function::{Function, FunctionError, Parameter, Signature};
 use tfplug::value::{Type, Value};
 
 use super::non_negative;
-
-/// Management fee on top of the EC2 on-demand price (Lambda pricing: 15 %).
-pub const MANAGEMENT_FEE: f64 = 0.15;
-/// USD per million requests (Lambda pricing).
-pub const PER_MILLION_REQUESTS: f64 = 0.20;
-/// USD per million durable operations (steps, waits, callbacks).
-pub const PER_MILLION_DURABLE_OPERATIONS: f64 = 8.0;
-/// USD per GB of durable execution data written.
-pub const PER_GB_WRITTEN: f64 = 0.25;
-/// USD per GB-month of durable execution data retained.
-pub const PER_GB_MONTH_RETAINED: f64 = 0.15;
-/// Hours in a month, as AWS's pricing pages count.
-pub const HOURS_PER_MONTH: f64 = 730.0;
-
-/// The parts of an estimate, in USD per month.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Estimate {
-    /// EC2 on-demand.
-    pub ec2: f64,
-    /// Management fee.
-    pub management_fee: f64,
-    /// Requests.
-    pub requests: f64,
-    /// Durable operations, data written and retained.
-    pub durable: f64,
-}
-
-impl Estimate {
-    /// The sum.
-    pub fn total(&self) -> f64 {
-        self.ec2 + self.management_fee + self.requests + self.durable
-    }
-}
-
-/// The estimate for `instances` running all month at `hourly_usd`, `requests` a month,
-/// `operations` durable operations a month, `written_gb` written and `retained_gb`
-/// retained.
-pub fn estimate(
-    instances: f64,
-    hourly_usd: f64,
-    requests: f64,
-    operations: f64,
-    written_gb: f64,
-    retained_gb: f64,
-) -> Estimate {
-    let ec2 = instances * hourly_usd * HOURS_PER_MONTH;
-    Estimate {
-        ec2,
-        management_fee: ec2 * MANAGEMENT_FEE,
-        requests: requests / 1e6 * PER_MILLION_REQUESTS,
-        durable: operations / 1e6 * PER_MILLION_DURABLE_OPERATIONS
-            + written_gb * PER_GB_WRITTEN
-            + retained_gb * PER_GB_MONTH_RETAINED,
-    }
-}
+use crate::pricing::{
+    HOURS_PER_MONTH, MANAGEMENT_FEE, PER_GB_MONTH_RETAINED, PER_GB_WRITTEN,
+    PER_MILLION_DURABLE_OPERATIONS, PER_MILLION_REQUESTS, Usage, estimate,
+};
 
 /// The function.
 #[derive(Clone, Copy, Debug, Default)]
@@ -132,7 +82,14 @@ impl Function for EstimateMonthlyCost {
         for (i, (name, _)) in INPUTS.iter().enumerate() {
             v[i] = non_negative(&args, i, name)?;
         }
-        let e = estimate(v[0], v[1], v[2], v[3], v[4], v[5]);
+        let e = estimate(&Usage {
+            instances: v[0],
+            instance_hourly_usd: v[1],
+            requests: v[2],
+            durable_operations: v[3],
+            durable_gb_written: v[4],
+            durable_gb_retained: v[5],
+        });
         let assumptions = vec![
             format!(
                 "{} instance(s) × ${}/hour × {HOURS_PER_MONTH} hours (on-demand, no Savings Plans)",
@@ -160,22 +117,5 @@ impl Function for EstimateMonthlyCost {
                 Value::List(assumptions.into_iter().map(Value::string).collect()),
             ),
         ]))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parts_follow_the_published_prices() {
-        // 3 × $0.10 × 730 = $219; fee $32.85; 100 M requests $20; 10 M operations $80,
-        // 4 GB written $1, 10 GB retained $1.50.
-        let e = estimate(3.0, 0.10, 100e6, 10e6, 4.0, 10.0);
-        assert!((e.ec2 - 219.0).abs() < 1e-9);
-        assert!((e.management_fee - 32.85).abs() < 1e-9);
-        assert!((e.requests - 20.0).abs() < 1e-9);
-        assert!((e.durable - 82.5).abs() < 1e-9);
-        assert!((e.total() - 354.35).abs() < 1e-9);
     }
 }

@@ -8,10 +8,11 @@ use serde_json::Value as Json;
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::value::{AttributePath, Value};
 
-use super::{FailOn, Finding, Settings, inputs, review};
+use super::{FailOn, Finding, Settings, Severity, inputs, review};
+use crate::aws::ec2::Ec2Facts;
 
 /// The provider block's `review` settings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlanReview {
     /// Which rules run, and whether a customer-managed key is required.
     pub settings: Settings,
@@ -88,15 +89,26 @@ fn rule_summary(id: &str) -> &'static str {
         .map_or("", |r| r.summary)
 }
 
-/// The review's diagnostics for one planned resource of `type_name`.
-pub fn diagnostics(type_name: &str, planned: &Value, review_settings: &PlanReview) -> Diagnostics {
+/// The review's diagnostics for one planned resource of `type_name`, with what EC2 said
+/// of its subnets and instance types when it was asked. Info findings (the cost
+/// estimate) are left to the `review` command: a plan shows what needs attention.
+pub fn diagnostics(
+    type_name: &str,
+    planned: &Value,
+    review_settings: &PlanReview,
+    ec2: Option<&Ec2Facts>,
+) -> Diagnostics {
     if planned.is_null() {
         return Diagnostics::new();
     }
-    let view = inputs::single(type_name, &to_json(planned));
+    let mut view = inputs::single(type_name, &to_json(planned));
+    if let Some(facts) = ec2 {
+        view = view.with_ec2(facts);
+    }
     let findings = review(&view, &review_settings.settings);
     findings
         .iter()
+        .filter(|f| f.severity > Severity::Info)
         .map(|f| diagnostic(f, review_settings.fail_on.fails(std::slice::from_ref(f))))
         .collect()
 }
@@ -127,21 +139,66 @@ mod tests {
             ),
         ]);
         let type_name = crate::resources::function_version::TYPE_NAME;
-        let warn = diagnostics(type_name, &version, &PlanReview::default());
+        let warn = diagnostics(type_name, &version, &PlanReview::default(), None);
         assert_eq!(warn.iter().count(), 1);
         assert!(!warn.has_errors());
         let strict = PlanReview {
             fail_on: FailOn::Warning,
             ..PlanReview::default()
         };
-        assert!(diagnostics(type_name, &version, &strict).has_errors());
+        assert!(diagnostics(type_name, &version, &strict, None).has_errors());
         let off = PlanReview {
             settings: Settings {
                 disable: vec!["LMI-RES-002".into()],
-                require_kms: false,
+                ..Settings::default()
             },
             fail_on: FailOn::Warning,
         };
-        assert!(diagnostics(type_name, &version, &off).is_empty());
+        assert!(diagnostics(type_name, &version, &off, None).is_empty());
+    }
+
+    fn capacity_provider(subnets: &[&str]) -> Value {
+        Value::object([(
+            "vpc_config",
+            Value::List(vec![Value::object([(
+                "subnet_ids",
+                Value::List(subnets.iter().map(|s| Value::string(*s)).collect()),
+            )])]),
+        )])
+    }
+
+    #[test]
+    fn zones_from_ec2_decide_over_the_subnet_count() {
+        let type_name = crate::resources::capacity_provider::TYPE_NAME;
+        let review = PlanReview::default();
+        let planned = capacity_provider(&["subnet-a", "subnet-b", "subnet-c"]);
+        // Three subnets pass offline ...
+        assert!(diagnostics(type_name, &planned, &review, None).is_empty());
+        // ... but EC2 says two of them are in the same zone.
+        let mut facts = Ec2Facts::default();
+        for (id, zone) in [
+            ("subnet-a", "use1-az1"),
+            ("subnet-b", "use1-az1"),
+            ("subnet-c", "use1-az2"),
+        ] {
+            facts
+                .subnets
+                .insert(id.into(), ("vpc-1".into(), zone.into()));
+        }
+        let d = diagnostics(type_name, &planned, &review, Some(&facts));
+        let warning = d.iter().next().map(|w| w.to_string()).unwrap_or_default();
+        assert_eq!(d.iter().count(), 1, "{d:?}");
+        assert!(
+            warning.contains("LMI-RES-001") && warning.contains("use1-az1, use1-az2"),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn cost_estimates_are_not_plan_warnings() {
+        let type_name = crate::resources::capacity_provider::TYPE_NAME;
+        let planned = capacity_provider(&["subnet-a", "subnet-b", "subnet-c"]);
+        let d = diagnostics(type_name, &planned, &PlanReview::default(), None);
+        assert!(d.is_empty(), "{d:?}");
     }
 }

@@ -1,16 +1,34 @@
 //! `terraform-provider-lambda review PLAN.json [--format text|json|sarif] [--fail-on
-//! error|warning|never] [--disable ID,…] [--require-kms]`, and `review
-//! --rules-markdown`. Offline: it reads the plan file only.
+//! error|warning|never] [--disable ID,…] [--require-kms] [traffic for the cost estimate]
+//! [--online [--region R]]`, and `review --rules-markdown`. Offline unless `--online`:
+//! it reads the plan file only.
 
+use super::inputs::View;
 use super::{FailOn, Settings, inputs, report, review};
+use crate::aws::ec2::Ec2Facts;
 
 /// Usage text.
 pub const USAGE: &str = "usage: terraform-provider-lambda review PLAN.json [--format text|json|sarif] \
 [--fail-on error|warning|never] [--disable ID,ID] [--require-kms]\n       \
+[--requests-per-month N] [--operations-per-execution N] [--kb-per-operation N]\n       \
+[--online [--region REGION]]\n       \
 terraform-provider-lambda review --rules-markdown\n\n\
 Reviews a saved plan (terraform show -json PLANFILE > PLAN.json) against the rules of\n\
-docs/review-rules.md. Exit status 1 when a finding reaches --fail-on (default error),\n\
-2 for a usage or input error.";
+docs/review-rules.md. Offline unless --online, which asks EC2 (with the usual AWS\n\
+credentials) for the subnets' Availability Zones and the instance types' sizes. The\n\
+traffic options set what the cost estimate (COST-001) assumes. Exit status 1 when a\n\
+finding reaches --fail-on (default error), 2 for a usage or input error.";
+
+/// Asks EC2 about a view's subnets and instance types in a region (`--online`).
+pub type AskEc2<'a> = &'a dyn Fn(&View, Option<&str>) -> Result<Ec2Facts, String>;
+
+/// The number after a traffic option: finite and not negative.
+fn traffic_value(option: &str, value: Option<&String>) -> Result<f64, Outcome> {
+    value
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .ok_or_else(|| usage_error(&format!("{option} takes a number of 0 or more")))
+}
 
 /// What a run printed and its exit status (0, 1 failed the review, 2 bad input).
 #[derive(Debug, PartialEq, Eq)]
@@ -31,9 +49,16 @@ fn usage_error(message: &str) -> Outcome {
     }
 }
 
-/// Runs the command with `args` (after `review`), reading the plan with `read`.
-pub fn run_review(args: &[String], read: impl Fn(&str) -> std::io::Result<String>) -> Outcome {
+/// Runs the command with `args` (after `review`), reading the plan with `read` and, with
+/// `--online`, asking EC2 through `ask_ec2`.
+pub fn run_review(
+    args: &[String],
+    read: impl Fn(&str) -> std::io::Result<String>,
+    ask_ec2: AskEc2<'_>,
+) -> Outcome {
     let mut plan = None;
+    let mut online = false;
+    let mut region = None;
     let mut format = "text";
     let mut fail_on = FailOn::Error;
     let mut settings = Settings::default();
@@ -64,6 +89,23 @@ pub fn run_review(args: &[String], read: impl Fn(&str) -> std::io::Result<String
                 None => return usage_error("--disable takes rule IDs, e.g. LMI-RES-002,DUR-001"),
             },
             "--require-kms" => settings.require_kms = true,
+            "--online" => online = true,
+            "--region" => match it.next() {
+                Some(r) => region = Some(r.clone()),
+                None => return usage_error("--region takes a region, e.g. us-east-1"),
+            },
+            "--requests-per-month" => match traffic_value(arg, it.next()) {
+                Ok(n) => settings.traffic.requests_per_month = n,
+                Err(outcome) => return outcome,
+            },
+            "--operations-per-execution" => match traffic_value(arg, it.next()) {
+                Ok(n) => settings.traffic.operations_per_execution = n,
+                Err(outcome) => return outcome,
+            },
+            "--kb-per-operation" => match traffic_value(arg, it.next()) {
+                Ok(n) => settings.traffic.kb_written_per_operation = n,
+                Err(outcome) => return outcome,
+            },
             "-h" | "--help" => {
                 return Outcome {
                     stdout: format!("{USAGE}\n"),
@@ -86,6 +128,14 @@ pub fn run_review(args: &[String], read: impl Fn(&str) -> std::io::Result<String
     {
         Ok(view) => view,
         Err(message) => return usage_error(&message),
+    };
+    let view = if online {
+        match ask_ec2(&view, region.as_deref()) {
+            Ok(facts) => view.with_ec2(&facts),
+            Err(e) => return usage_error(&format!("--online: EC2 could not be asked: {e}")),
+        }
+    } else {
+        view
     };
     let findings = review(&view, &settings);
     Outcome {

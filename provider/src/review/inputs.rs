@@ -3,11 +3,13 @@
 //! resolved values (ARNs, names) or, while those are unknown, by the references in the
 //! configuration (`lambda_capacity_provider.web.arn`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value as Json;
 use thiserror::Error;
 
+use super::instances::InstanceSize;
+use crate::aws::ec2::Ec2Facts;
 use crate::resources::capacity_provider::TYPE_NAME as CAPACITY_PROVIDER;
 use crate::resources::durable_function::TYPE_NAME as DURABLE_FUNCTION;
 use crate::resources::function_version::TYPE_NAME as FUNCTION_VERSION;
@@ -30,8 +32,12 @@ pub struct CapacityProvider {
     pub address: String,
     /// Its ARN, when known.
     pub arn: Option<String>,
-    /// How many subnets it spreads instances over.
-    pub subnets: usize,
+    /// `vpc_config.subnet_ids` (an unknown ID as an empty string).
+    pub subnet_ids: Vec<String>,
+    /// The Availability Zones of those subnets, when EC2 was asked ([`View::with_ec2`]).
+    pub availability_zones: Option<BTreeSet<String>>,
+    /// Instance types as EC2 described them, when it was asked.
+    pub instance_sizes: BTreeMap<String, InstanceSize>,
     /// `max_vcpu_count`, when set.
     pub max_vcpu_count: Option<f64>,
     /// `scaling_mode`.
@@ -105,6 +111,57 @@ impl View {
     /// The function at `address`.
     pub fn function(&self, address: &str) -> Option<&Function> {
         self.functions.iter().find(|f| f.address == address)
+    }
+
+    /// What the capacity providers' subnet IDs and instance types are, to ask EC2.
+    pub fn ec2_query(&self) -> crate::aws::ec2::Ec2Query {
+        let known = |ids: &[String]| -> Vec<String> {
+            ids.iter()
+                .filter(|id| !id.is_empty() && !id.contains('*') && !id.contains('?'))
+                .cloned()
+                .collect()
+        };
+        crate::aws::ec2::Ec2Query {
+            subnet_ids: self
+                .capacity_providers
+                .iter()
+                .flat_map(|c| known(&c.subnet_ids))
+                .collect(),
+            security_group_ids: Vec::new(),
+            instance_types: self
+                .capacity_providers
+                .iter()
+                .flat_map(|c| known(&c.allowed_instance_types))
+                .collect(),
+        }
+    }
+
+    /// The view with what EC2 said: each capacity provider whose subnets EC2 all
+    /// described gets their Availability Zones, and the instance types it described
+    /// their sizes.
+    pub fn with_ec2(mut self, facts: &Ec2Facts) -> Self {
+        for c in &mut self.capacity_providers {
+            let zones: Option<BTreeSet<String>> = c
+                .subnet_ids
+                .iter()
+                .map(|id| facts.subnets.get(id).map(|(_, zone)| zone.clone()))
+                .collect();
+            c.availability_zones = zones.filter(|z| !z.is_empty());
+            c.instance_sizes = facts
+                .instance_types
+                .iter()
+                .filter_map(|(name, t)| {
+                    Some((
+                        name.clone(),
+                        InstanceSize {
+                            vcpus: t.vcpus?,
+                            architectures: t.architectures.clone(),
+                        },
+                    ))
+                })
+                .collect();
+        }
+        self
     }
 
     /// The versions of the functions on capacity provider `address`, with their function.
@@ -256,9 +313,14 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                 excluded_instance_types: strings("excluded_instance_types"),
                 address: p.address.clone(),
                 arn: text(p.values.get("arn")),
-                subnets: first(p.values, "vpc_config")
+                subnet_ids: first(p.values, "vpc_config")
                     .and_then(|v| v["subnet_ids"].as_array())
-                    .map_or(0, Vec::len),
+                    .into_iter()
+                    .flatten()
+                    .map(|id| id.as_str().unwrap_or_default().to_string())
+                    .collect(),
+                availability_zones: None,
+                instance_sizes: BTreeMap::new(),
                 max_vcpu_count: scaling.and_then(|s| num(s.get("max_vcpu_count"))),
                 scaling_mode: scaling.and_then(|s| text(s.get("scaling_mode"))),
                 target_values: scaling

@@ -1,6 +1,7 @@
 //! The EC2 instance-type catalogue (`schemas/aws/instance-types.json`, embedded at
 //! compile time) as the review needs it offline: the smallest instance, in vCPUs, that a
-//! capacity provider's instance requirements allow.
+//! capacity provider's instance requirements allow, and the one the cost estimate
+//! assumes. Where EC2 was asked, its answer for a type wins over the catalogue's.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -37,16 +38,68 @@ fn glob(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
-/// vCPUs of the smallest current-generation instance type of `architecture` that
-/// `allowed` (all when empty) and not `excluded` match; `None` when none does.
-pub fn smallest_vcpus(architecture: &str, allowed: &[String], excluded: &[String]) -> Option<u32> {
-    catalogue()
+/// An instance type's size and architectures as EC2 describes it (`DescribeInstanceTypes`),
+/// for reviews that may ask EC2 (plan time, `review --online`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceSize {
+    /// vCPUs.
+    pub vcpus: u32,
+    /// Supported architectures (`arm64`, `x86_64`).
+    pub architectures: Vec<String>,
+}
+
+/// The instance types of `architecture` that `allowed` (all when empty) and not
+/// `excluded` match, with their vCPUs: current-generation types of the catalogue, and
+/// the types EC2 described (`online`), whose answer wins over the catalogue's.
+fn matching(
+    architecture: &str,
+    allowed: &[String],
+    excluded: &[String],
+    online: &BTreeMap<String, InstanceSize>,
+) -> BTreeMap<String, u32> {
+    let offline = catalogue()
         .iter()
-        .filter(|(_, t)| t.current_generation && t.architectures.iter().any(|a| a == architecture))
-        .filter(|(name, _)| allowed.is_empty() || allowed.iter().any(|p| glob(p, name)))
-        .filter(|(name, _)| !excluded.iter().any(|p| glob(p, name)))
-        .map(|(_, t)| t.vcpus)
+        .filter(|(_, t)| t.current_generation)
+        .map(|(name, t)| (name, t.vcpus, &t.architectures));
+    let described = online
+        .iter()
+        .map(|(name, t)| (name, t.vcpus, &t.architectures));
+    offline
+        .chain(described)
+        .filter(|(_, _, archs)| archs.iter().any(|a| a == architecture))
+        .filter(|(name, _, _)| allowed.is_empty() || allowed.iter().any(|p| glob(p, name)))
+        .filter(|(name, _, _)| !excluded.iter().any(|p| glob(p, name)))
+        .map(|(name, vcpus, _)| (name.clone(), vcpus))
+        .collect()
+}
+
+/// vCPUs of the smallest instance type of `architecture` that `allowed` (all when empty)
+/// and not `excluded` match; `None` when none does.
+pub fn smallest_vcpus(
+    architecture: &str,
+    allowed: &[String],
+    excluded: &[String],
+    online: &BTreeMap<String, InstanceSize>,
+) -> Option<u32> {
+    matching(architecture, allowed, excluded, online)
+        .into_values()
         .min()
+}
+
+/// The smallest instance type (fewest vCPUs) the requirements allow and `priced` accepts,
+/// the cheapest by `hourly` among equals, with its vCPUs.
+pub fn cheapest_smallest(
+    architecture: &str,
+    allowed: &[String],
+    excluded: &[String],
+    online: &BTreeMap<String, InstanceSize>,
+    hourly: impl Fn(&str, u32) -> Option<f64>,
+) -> Option<(String, u32, f64)> {
+    matching(architecture, allowed, excluded, online)
+        .into_iter()
+        .filter_map(|(name, vcpus)| Some((hourly(&name, vcpus)?, name, vcpus)))
+        .min_by(|a, b| a.2.cmp(&b.2).then(a.0.total_cmp(&b.0)))
+        .map(|(price, name, vcpus)| (name, vcpus, price))
 }
 
 #[cfg(test)]
@@ -56,11 +109,54 @@ mod tests {
     #[test]
     fn smallest_allowed_instance() {
         assert!(!catalogue().is_empty(), "the catalogue parses");
-        let m7g = smallest_vcpus("arm64", &["m7g.*".into()], &[]);
+        let none = BTreeMap::new();
+        let m7g = smallest_vcpus("arm64", &["m7g.*".into()], &[], &none);
         assert_eq!(m7g, Some(1), "m7g.medium has 1 vCPU");
-        let xl = smallest_vcpus("arm64", &["m7g.xlarge".into(), "m7g.2xlarge".into()], &[]);
-        assert_eq!(xl, Some(4));
-        assert_eq!(smallest_vcpus("x86_64", &["m7g.*".into()], &[]), None);
+        let types = ["m7g.xlarge".into(), "m7g.2xlarge".into()];
+        assert_eq!(smallest_vcpus("arm64", &types, &[], &none), Some(4));
+        assert_eq!(
+            smallest_vcpus("x86_64", &["m7g.*".into()], &[], &none),
+            None
+        );
         assert!(glob("m7?.*", "m7g.large") && !glob("m7g.*", "c7g.large"));
+    }
+
+    #[test]
+    fn ec2_answers_win_over_the_catalogue() {
+        let online = BTreeMap::from([(
+            "m7g.large".to_string(),
+            InstanceSize {
+                vcpus: 3,
+                architectures: vec!["arm64".into()],
+            },
+        )]);
+        let only = ["m7g.large".into()];
+        assert_eq!(smallest_vcpus("arm64", &only, &[], &online), Some(3));
+        // A type the catalogue does not know yet, but EC2 does.
+        let new = BTreeMap::from([(
+            "m99g.large".to_string(),
+            InstanceSize {
+                vcpus: 2,
+                architectures: vec!["arm64".into()],
+            },
+        )]);
+        assert_eq!(
+            smallest_vcpus("arm64", &["m99g.*".into()], &[], &new),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn the_smallest_then_the_cheapest() {
+        let none = BTreeMap::new();
+        let price = |name: &str, vcpus: u32| -> Option<f64> {
+            let rate = if name.starts_with("c7g") { 1.0 } else { 2.0 };
+            Some(rate * f64::from(vcpus))
+        };
+        let types = ["m7g.large".into(), "c7g.large".into(), "c7g.xlarge".into()];
+        let pick = cheapest_smallest("arm64", &types, &[], &none, price);
+        assert_eq!(pick, Some(("c7g.large".to_string(), 2, 2.0)));
+        let unpriced = cheapest_smallest("arm64", &types, &[], &none, |_, _| None);
+        assert_eq!(unpriced, None);
     }
 }

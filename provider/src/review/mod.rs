@@ -6,12 +6,17 @@
 //! [`inputs`] turns a plan (`terraform show -json`) into a view of the capacity
 //! providers, durable functions and versions it plans, linked through resolved values
 //! or, where values are unknown, the configuration's references; [`rules`] are pure
-//! functions of that view; [`report`] formats findings.
+//! functions of that view; [`report`] formats findings; [`cost`] is the cost rule's
+//! arithmetic. Where EC2 can be asked (in `terraform plan`, or `review --online`),
+//! [`inputs::View::with_ec2`] adds the subnets' Availability Zones and the instance
+//! types' sizes.
 
 pub mod at_plan;
 pub mod cli;
+pub mod cost;
 pub mod inputs;
 pub mod instances;
+pub mod online;
 pub mod report;
 pub mod rules;
 
@@ -55,6 +60,9 @@ pub struct Finding {
     pub message: String,
     /// How to fix it.
     pub fix: &'static str,
+    /// The cost rule's estimate and what it assumed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<cost::CostEstimate>,
 }
 
 /// Which findings fail a review.
@@ -91,12 +99,14 @@ impl FailOn {
 }
 
 /// Settings of a review.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     /// Rule IDs not to run.
     pub disable: Vec<String>,
     /// Require a customer-managed KMS key for durable execution data.
     pub require_kms: bool,
+    /// The traffic the cost estimate assumes.
+    pub traffic: cost::Traffic,
 }
 
 /// Runs every enabled rule of the catalogue.

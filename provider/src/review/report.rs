@@ -118,13 +118,17 @@ pub fn sarif(findings: &[Finding], version: &str, plan_file: Option<&str>) -> St
                 location["physicalLocation"] =
                     serde_json::json!({ "artifactLocation": { "uri": file } });
             }
-            serde_json::json!({
+            let mut result = serde_json::json!({
                 "ruleId": f.rule,
                 "ruleIndex": CATALOGUE.iter().position(|r| r.id == f.rule).unwrap_or(0),
                 "level": sarif_level(f.severity),
                 "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
                 "locations": [location],
-            })
+            });
+            if let Some(estimate) = &f.estimate {
+                result["properties"] = serde_json::json!({ "estimate": estimate });
+            }
+            result
         })
         .collect();
     serde_json::json!({

@@ -13,7 +13,7 @@ pub struct Rule {
     pub id: &'static str,
     /// Severity of its findings.
     pub severity: Severity,
-    /// `resilience`, `scaling`, `concurrency`, `durable`, `security`.
+    /// `resilience`, `scaling`, `concurrency`, `durable`, `security`, `cost`.
     pub category: &'static str,
     /// One line.
     pub summary: &'static str,
@@ -87,6 +87,7 @@ fn finding(rule: &Rule, address: &str, attribute: Option<&str>, message: String)
         attribute: attribute.map(str::to_string),
         message,
         fix: rule.fix,
+        estimate: None,
     }
 }
 
@@ -103,15 +104,32 @@ pub static CATALOGUE: &[Rule] = &[
         id: "LMI-RES-001",
         severity: Severity::Warning,
         category: "resilience",
-        summary: "Capacity provider in fewer than three subnets",
-        why: "Lambda spreads a capacity provider's instances over three Availability Zones; with fewer subnets (so fewer zones) a zone outage takes a larger share of capacity.",
+        summary: "Capacity provider subnets in fewer than three Availability Zones",
+        why: "Lambda spreads a capacity provider's instances over three Availability Zones; with subnets in fewer zones a zone outage takes a larger share of capacity.",
         fix: "Give vpc_config.subnet_ids subnets in three Availability Zones.",
         check: |view, _| {
             let r = rule("LMI-RES-001");
             view.capacity_providers
                 .iter()
-                .filter(|c| c.subnets > 0 && c.subnets < AVAILABILITY_ZONES)
-                .map(|c| finding(r, &c.address, Some("vpc_config[0].subnet_ids"), format!("{} subnet(s); at least {AVAILABILITY_ZONES} are needed for three zones", c.subnets)))
+                .filter_map(|c| {
+                    let message = match &c.availability_zones {
+                        // EC2 said which zones the subnets are in.
+                        Some(zones) if zones.len() < AVAILABILITY_ZONES => format!(
+                            "the subnets are in {} Availability Zone(s) ({}); Lambda spreads instances over {AVAILABILITY_ZONES}",
+                            zones.len(),
+                            zones.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+                        ),
+                        Some(_) => return None,
+                        // Offline: fewer subnets than zones cannot cover three zones.
+                        None if !c.subnet_ids.is_empty() && c.subnet_ids.len() < AVAILABILITY_ZONES => format!(
+                            "{} subnet(s), so at most {} Availability Zone(s); Lambda spreads instances over {AVAILABILITY_ZONES}",
+                            c.subnet_ids.len(),
+                            c.subnet_ids.len()
+                        ),
+                        None => return None,
+                    };
+                    Some(finding(r, &c.address, Some("vpc_config[0].subnet_ids"), message))
+                })
                 .collect()
         },
     },
@@ -128,7 +146,7 @@ pub static CATALOGUE: &[Rule] = &[
                 .iter()
                 .filter_map(|c| {
                     let limit = c.max_vcpu_count?;
-                    let smallest = super::instances::smallest_vcpus(&c.architecture, &c.allowed_instance_types, &c.excluded_instance_types)?;
+                    let smallest = super::instances::smallest_vcpus(&c.architecture, &c.allowed_instance_types, &c.excluded_instance_types, &c.instance_sizes)?;
                     let needed = f64::from(smallest) * AVAILABILITY_ZONES as f64;
                     (limit < needed).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {needed}")))
                 })
@@ -412,6 +430,40 @@ pub static CATALOGUE: &[Rule] = &[
                 .collect()
         },
     },
+    Rule {
+        id: "COST-001",
+        severity: Severity::Info,
+        category: "cost",
+        summary: "Monthly cost estimate",
+        why: "Lambda Managed Instances bill the EC2 instances a capacity provider keeps running (on-demand price plus a 15 % management fee) and $0.20 per million requests; durable functions bill $8 per million operations, $0.25 per GB written and $0.15 per GB-month retained. The estimate uses the recorded us-east-1 on-demand table (schemas/aws/ec2-on-demand-prices.json) and assumed traffic, and lists every input it assumed; it is a review finding only, not a plan warning.",
+        fix: "Compare the estimate and its assumptions with the budget; the review's --requests-per-month, --operations-per-execution and --kb-per-operation set the assumed traffic.",
+        check: |view, settings| {
+            let r = rule("COST-001");
+            let providers = view.capacity_providers.iter().filter_map(|c| {
+                let e = super::cost::capacity_provider(view, c)?;
+                let ceiling = e.ceiling_monthly_usd.map(|u| format!(", up to ${u:.2} at max_vcpu_count")).unwrap_or_default();
+                let mut f = finding(r, &c.address, None, format!("about ${:.2} a month for the instances it keeps running{ceiling} (assumed: {})", e.monthly_usd, e.assumptions.join("; ")));
+                f.estimate = Some(e);
+                Some(f)
+            });
+            let functions = view.functions.iter().map(|func| {
+                let e = super::cost::durable_function(func, &settings.traffic);
+                let mut f = finding(
+                    r,
+                    &func.address,
+                    None,
+                    format!(
+                        "about ${:.2} a month in requests and durable execution (assumed: {})",
+                        e.monthly_usd,
+                        e.assumptions.join("; ")
+                    ),
+                );
+                f.estimate = Some(e);
+                f
+            });
+            providers.chain(functions).collect()
+        },
+    },
 ];
 
 #[cfg(test)]
@@ -426,13 +478,13 @@ mod tests {
             capacity_providers: vec![CapacityProvider {
                 address: "lambda_capacity_provider.cp".into(),
                 arn: None,
-                subnets: 3,
+                subnet_ids: vec!["subnet-a".into(), "subnet-b".into(), "subnet-c".into()],
                 max_vcpu_count: Some(64.0),
                 scaling_mode: Some("Manual".into()),
                 target_values: vec![50.0],
                 architecture: "arm64".into(),
                 allowed_instance_types: vec!["m7g.*".into()],
-                excluded_instance_types: Vec::new(),
+                ..CapacityProvider::default()
             }],
             functions: vec![Function {
                 address: "lambda_durable_function.f".into(),
@@ -462,28 +514,79 @@ mod tests {
         }
     }
 
+    /// The rules that found something worth a warning or an error.
     fn fired(view: &View, settings: &Settings) -> Vec<&'static str> {
-        review(view, settings).iter().map(|f| f.rule).collect()
+        review(view, settings)
+            .iter()
+            .filter(|f| f.severity > Severity::Info)
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    fn strict() -> Settings {
+        Settings {
+            require_kms: true,
+            ..Settings::default()
+        }
     }
 
     #[test]
-    fn a_good_plan_has_no_findings() {
-        let strict = Settings {
-            disable: Vec::new(),
-            require_kms: true,
-        };
-        assert!(
-            fired(&good(), &strict).is_empty(),
-            "{:?}",
-            review(&good(), &strict)
+    fn a_good_plan_has_no_findings_but_its_cost() {
+        let findings = review(&good(), &strict());
+        assert!(fired(&good(), &strict()).is_empty(), "{findings:?}");
+        let costs: Vec<&str> = findings.iter().map(|f| f.address.as_str()).collect();
+        assert_eq!(
+            costs,
+            ["lambda_capacity_provider.cp", "lambda_durable_function.f"],
+            "one estimate per capacity provider and durable function"
         );
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.rule == "COST-001" && f.estimate.is_some())
+        );
+        assert!(review(&View::default(), &strict()).is_empty());
+    }
+
+    #[test]
+    fn the_cost_estimate_lists_what_it_assumed() {
+        let findings = review(&good(), &strict());
+        let cp = &findings[0];
+        // 3 × m7g.medium (1 vCPU, $0.0408/h) × 730 h × 1.15 = $102.75 would be the
+        // smallest m7g; the versions' minimum of 3 environments × 2 vCPUs needs 6 vCPUs,
+        // so 6 of them: $205.51.
+        let estimate = cp.estimate.as_ref().map(|e| e.monthly_usd);
+        assert_eq!(estimate, Some(205.51), "{cp:?}");
+        for assumed in ["m7g.medium", "us-east-1", "730 hours", "management fee 15%"] {
+            assert!(
+                cp.message.contains(assumed),
+                "{assumed} not in {}",
+                cp.message
+            );
+        }
+        let busier = Settings {
+            traffic: crate::review::cost::Traffic {
+                requests_per_month: 10e6,
+                ..Default::default()
+            },
+            ..strict()
+        };
+        let cost = |s: &Settings| {
+            review(&good(), s)[1]
+                .estimate
+                .as_ref()
+                .map(|e| e.monthly_usd)
+        };
+        assert!(cost(&busier) > cost(&strict()), "more traffic costs more");
     }
 
     #[test]
     fn each_rule_fires_on_its_minimal_bad_case() {
         type Break = fn(&mut View);
-        let cases: [(&str, Break); 13] = [
-            ("LMI-RES-001", |v| v.capacity_providers[0].subnets = 2),
+        let cases: [(&str, Break); 14] = [
+            ("LMI-RES-001", |v| {
+                v.capacity_providers[0].subnet_ids.truncate(2)
+            }),
             // m7g.xlarge and up: 4 vCPUs × 3 = 12 > 8.
             ("LMI-RES-003", |v| {
                 v.capacity_providers[0].allowed_instance_types = vec!["m7g.xlarge".into()];
@@ -525,25 +628,22 @@ mod tests {
                 other.tags.insert("trust".into(), "low".into());
                 v.functions.push(other);
             }),
+            // An estimate for every plan with a capacity provider or durable function.
+            ("COST-001", |_| {}),
         ];
-        let strict = Settings {
-            disable: Vec::new(),
-            require_kms: true,
-        };
+        let strict = strict();
         assert_eq!(cases.len(), CATALOGUE.len(), "a case for every rule");
         for (id, break_it) in cases {
             let mut view = good();
             break_it(&mut view);
-            let ids = fired(&view, &strict);
+            let ids: Vec<&str> = review(&view, &strict).iter().map(|f| f.rule).collect();
             assert!(ids.contains(&id), "{id} did not fire: {ids:?}");
             let disabled = Settings {
                 disable: vec![id.to_string()],
-                require_kms: true,
+                ..strict.clone()
             };
-            assert!(
-                !fired(&view, &disabled).contains(&id),
-                "{id} still fires when disabled"
-            );
+            let ids: Vec<&str> = review(&view, &disabled).iter().map(|f| f.rule).collect();
+            assert!(!ids.contains(&id), "{id} still fires when disabled");
         }
     }
 

@@ -1,6 +1,7 @@
 //! Plan-time checks of a capacity provider's network and instance types against EC2:
-//! subnets and security groups exist and share one VPC, the subnets span three
-//! Availability Zones, instance types exist and support the architecture.
+//! subnets and security groups exist and share one VPC, instance types exist and support
+//! the architecture. How many Availability Zones the subnets span is the review's rule
+//! LMI-RES-001, which gets these facts too.
 //!
 //! Pure: facts in, diagnostics out. [`crate::aws::ec2::check_at_plan`] gets the facts
 //! (and skips the checks, with a warning, when EC2 cannot be asked).
@@ -168,26 +169,6 @@ pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
             );
         }
     }
-    if missing.is_empty() && !input.subnet_ids.is_empty() {
-        let azs: BTreeSet<&str> = input
-            .subnet_ids
-            .iter()
-            .filter_map(|s| facts.subnets.get(s).map(|(_, az)| az.as_str()))
-            .collect();
-        if azs.len() < 3 {
-            diags.warning_at(
-                subnet_path,
-                "Fewer than three Availability Zones",
-                format!(
-                    "Lambda spreads a capacity provider's instances over Availability Zones for \
-                     resilience; these subnets cover only {} ({}). Use subnets in at least three.",
-                    azs.len(),
-                    azs.iter().copied().collect::<Vec<_>>().join(", ")
-                ),
-            );
-        }
-    }
-
     let ir_path = AttributePath::attr(INSTANCE_REQUIREMENTS).child_index(0);
     for (list, entries) in [
         (ALLOWED_INSTANCE_TYPES, &input.allowed_instance_types),
@@ -201,7 +182,8 @@ pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
                     "Unknown instance type",
                     format!("Instance type {ty:?} does not exist in this region."),
                 ),
-                Some(archs) if list == ALLOWED_INSTANCE_TYPES => {
+                Some(facts) if list == ALLOWED_INSTANCE_TYPES => {
+                    let archs = &facts.architectures;
                     if let Some(arch) = &input.architecture
                         && !archs.iter().any(|a| a == arch)
                     {
@@ -225,6 +207,7 @@ pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::ec2::InstanceTypeFacts;
     use tfplug::diag::Diagnostic;
 
     fn strs(items: &[&str]) -> Value {
@@ -257,10 +240,13 @@ mod tests {
         }
         f.security_groups.insert("sg-1".into(), "vpc-1".into());
         f.security_groups.insert("sg-2".into(), "vpc-2".into());
-        f.instance_types
-            .insert("m7g.large".into(), vec!["arm64".into()]);
-        f.instance_types
-            .insert("m7i.large".into(), vec!["x86_64".into()]);
+        for (ty, arch) in [("m7g.large", "arm64"), ("m7i.large", "x86_64")] {
+            let facts = InstanceTypeFacts {
+                architectures: vec![arch.into()],
+                vcpus: Some(2),
+            };
+            f.instance_types.insert(ty.into(), facts);
+        }
         f
     }
 
@@ -374,10 +360,11 @@ mod tests {
     }
 
     #[test]
-    fn ec2_rules_warn_about_fewer_than_three_azs() {
+    fn zones_are_left_to_the_review() {
+        // One zone is review rule LMI-RES-001's finding (with the zones EC2 named), not
+        // a second warning from here.
         let d = ec2_rules(&input(&["subnet-a"], &["sg-1"], "arm64", &[]), &facts());
-        assert!(!d.has_errors());
-        assert_eq!(d.len(), 1);
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

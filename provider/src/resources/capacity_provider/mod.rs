@@ -134,11 +134,9 @@ impl Resource for CapacityProviderResource {
         );
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
-        plan.diagnostics.extend(crate::review::at_plan::diagnostics(
-            TYPE_NAME,
-            &plan.planned,
-            &clients.review,
-        ));
+        // EC2 is asked once, for a new capacity provider: its checks and the review's
+        // Availability Zone rule share the answer.
+        let mut ec2 = None;
         if plan.is_create() {
             let input = Ec2CheckInput::from_plan(&plan.planned);
             let diags = check_at_plan(
@@ -146,11 +144,20 @@ impl Resource for CapacityProviderResource {
                 &input.query(),
                 &ctx.stop,
                 "capacity provider",
-                |facts| ec2_rules(&input, facts),
+                |facts| {
+                    ec2 = Some(facts.clone());
+                    ec2_rules(&input, facts)
+                },
             )
             .await;
             plan.diagnostics.extend(diags);
         }
+        plan.diagnostics.extend(crate::review::at_plan::diagnostics(
+            TYPE_NAME,
+            &plan.planned,
+            &clients.review,
+            ec2.as_ref(),
+        ));
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {

@@ -356,6 +356,7 @@ impl Resource for DurableFunctionResource {
             TYPE_NAME,
             &p.planned,
             &clients.review,
+            None,
         ));
         if let Some((arn, diags)) = plan::capacity_provider_check(p) {
             let found = crate::resources::capacity_provider::api::get(

@@ -364,6 +364,7 @@ impl Resource for FunctionVersionResource {
             TYPE_NAME,
             &p.planned,
             &clients.review,
+            None,
         ));
         if p.is_create() || !p.requires_replace.is_empty() {
             self.plan_checks(&clients, ctx, p).await;
