@@ -26,7 +26,7 @@ use acceptance_tests::EmulatorOptions;
 use support::{Acc, Diagnostics, setup};
 
 /// How long each emulated transition (Pending → Active, …) takes.
-const TRANSITION: Duration = Duration::from_millis(1500);
+const TRANSITION: Duration = Duration::from_millis(2000);
 
 /// The provider binary's process name as the kernel keeps it (15 characters).
 const PROVIDER_COMM: &str = "terraform-provi";
