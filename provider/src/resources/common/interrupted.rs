@@ -23,7 +23,12 @@
 //! or timed out while AWS may have acted, or it failed after AWS accepted the object) the
 //! entry stays: a Terraform that was killed never learns of the object. If Terraform did
 //! record it (as tainted), the entry is harmless: the replacement's create succeeds and
-//! removes it.
+//! removes it. A create that succeeds after Terraform is gone (a provider whose Terraform
+//! was killed lets calls in flight finish before it exits) keeps its entry too: no one
+//! is left to record the object.
+//!
+//! Versions (`lambda_function_version`) need none of this: publishing again returns the
+//! version an interrupted apply published when nothing changed since.
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
