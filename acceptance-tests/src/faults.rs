@@ -24,8 +24,14 @@ pub enum FaultKind {
     ServerError,
     /// Delay the call by `latency_ms`, then handle it normally.
     Latency,
-    /// Close the TCP connection without sending a response.
+    /// Close the TCP connection without sending a response, before the call
+    /// is handled (it changes nothing).
     Drop,
+    /// Handle the call (it takes effect), then close the TCP connection
+    /// without sending the response: the client cannot tell this from
+    /// [`FaultKind::Drop`], and its retry of a create then meets the object
+    /// the lost call made.
+    DropResponse,
     /// Lambda `409 ResourceConflictException` ("… An update is in progress
     /// for resource: …"), as while another change is applied. Lambda only:
     /// the EC2 and STS calls the emulator serves have no conflicting state,
@@ -97,6 +103,9 @@ pub struct FaultRule {
     pub spec: FaultSpec,
     /// Firings left, if limited.
     pub remaining: Option<u64>,
+    /// How many times the rule fired.
+    #[serde(default)]
+    pub fired: u64,
 }
 
 /// Per-operation call counts.
@@ -126,6 +135,8 @@ pub enum Injection {
     ServerError,
     /// Close the connection.
     Drop,
+    /// Handle the call, then close the connection instead of answering.
+    DropResponse,
     /// Answer with a conflict (Lambda only).
     Conflict,
 }
@@ -156,6 +167,7 @@ impl Faults {
             id,
             remaining: spec.count,
             spec,
+            fired: 0,
         });
         id
     }
@@ -182,8 +194,8 @@ impl Faults {
 
     /// Records a call of `operation` of `api` signed with `access_key` and
     /// decides which faults it receives: every matching latency rule, then at
-    /// most one of throttle, server error, drop or conflict (the first
-    /// matching rule that fires).
+    /// most one of throttle, server error, drop (before or after handling)
+    /// or conflict (the first matching rule that fires).
     pub fn on_call(&mut self, api: Api, operation: &str, access_key: &str) -> Vec<Injection> {
         let mut out = Vec::new();
         let mut terminal = false;
@@ -208,6 +220,7 @@ impl Faults {
             if let Some(n) = &mut rule.remaining {
                 *n -= 1;
             }
+            rule.fired += 1;
             out.push(match rule.spec.kind {
                 FaultKind::Latency => Injection::Latency(rule.spec.latency_ms.unwrap_or(1000)),
                 FaultKind::Throttle => {
@@ -223,6 +236,10 @@ impl Faults {
                 FaultKind::Drop => {
                     terminal = true;
                     Injection::Drop
+                }
+                FaultKind::DropResponse => {
+                    terminal = true;
+                    Injection::DropResponse
                 }
                 FaultKind::Conflict => {
                     terminal = true;
@@ -282,6 +299,7 @@ mod tests {
             f.on_call(Api::Lambda, "Y", "AKID"),
             vec![Injection::Latency(5)]
         );
+        assert_eq!(f.rules()[0].fired, 2, "the latency rule fired twice");
     }
 
     #[test]

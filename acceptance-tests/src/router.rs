@@ -3,7 +3,7 @@
 //! (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), which also gives
 //! the region. Signatures are not verified. Faults are injected here, after
 //! the operation is known and before it runs (a conflict names the resource
-//! the request addresses, as AWS's message does).
+//! the request addresses, as AWS's message does); a dropped response, after.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -238,15 +238,23 @@ fn conflict_resource(
         .unwrap_or_else(|| operation.to_string())
 }
 
-/// Applies the faults for a call; `Some` is the response to send instead of
-/// running it.
+/// What the faults of a call leave to do.
+enum Faulted {
+    /// Send this response instead of running the call.
+    Respond(Response),
+    /// Run the call; then, with a killer, drop its response (and connection).
+    Run(Option<ConnectionKiller>),
+}
+
+/// Applies the faults for a call that come before it runs (latency, errors,
+/// a dropped request), and says whether its response is to be dropped.
 async fn apply_faults(
     app: &App,
     service: Service,
     call: Call<'_>,
     request_id: &str,
     killer: Option<ConnectionKiller>,
-) -> Option<Response> {
+) -> Faulted {
     let api = match service {
         Service::Lambda => Api::Lambda,
         Service::Ec2 | Service::Sts => Api::Query,
@@ -273,15 +281,15 @@ async fn apply_faults(
                 retry_after_seconds,
             } => {
                 tracing::info!(operation, "injecting throttling");
-                return Some(throttle(service, retry_after_seconds, request_id));
+                return Faulted::Respond(throttle(service, retry_after_seconds, request_id));
             }
             Injection::ServerError => {
                 tracing::info!(operation, "injecting server error");
-                return Some(server_error(service, request_id));
+                return Faulted::Respond(server_error(service, request_id));
             }
             Injection::Conflict => {
                 tracing::info!(operation, "injecting conflict");
-                return Some(lambda_error(
+                return Faulted::Respond(lambda_error(
                     &LambdaError::ResourceConflict(format!(
                         "The operation cannot be performed at this time. An update is in progress for resource: {}",
                         call.resource
@@ -291,17 +299,33 @@ async fn apply_faults(
             }
             Injection::Drop => {
                 tracing::info!(operation, "injecting dropped connection");
-                return Some(match killer {
-                    Some(k) => {
-                        k.kill();
-                        std::future::pending::<Response>().await
-                    }
+                return Faulted::Respond(match killer {
+                    Some(k) => drop_connection(k).await,
                     None => server_error(service, request_id),
                 });
             }
+            Injection::DropResponse => {
+                tracing::info!(operation, "injecting a dropped response");
+                return Faulted::Run(killer);
+            }
         }
     }
-    None
+    Faulted::Run(None)
+}
+
+/// Closes the request's connection; never returns.
+async fn drop_connection(killer: ConnectionKiller) -> Response {
+    killer.kill();
+    std::future::pending::<Response>().await
+}
+
+/// `response`, or nothing at all (the connection closed) when the faults
+/// said to drop it.
+async fn respond(response: Response, drop_it: Option<ConnectionKiller>) -> Response {
+    match drop_it {
+        Some(killer) => drop_connection(killer).await,
+        None => response,
+    }
 }
 
 fn throttle(service: Service, retry_after_seconds: u64, request_id: &str) -> Response {
@@ -427,9 +451,10 @@ async fn lambda_request(
         access_key,
         resource: &resource,
     };
-    if let Some(response) = apply_faults(app, Service::Lambda, call, request_id, killer).await {
-        return response;
-    }
+    let drop_response = match apply_faults(app, Service::Lambda, call, request_id, killer).await {
+        Faulted::Respond(response) => return response,
+        Faulted::Run(drop_response) => drop_response,
+    };
     let http = HttpInput {
         labels: matched.labels,
         query,
@@ -449,13 +474,14 @@ async fn lambda_request(
         };
         lambda::execute(&operation, &input, st, &cx)
     });
-    match result {
+    let response = match result {
         Ok(out) => with_request_id(lambda_response(out), request_id),
         Err(err) => {
             tracing::debug!(%operation, code = err.code(), message = %err, "lambda error");
             lambda_error(&err, request_id)
         }
-    }
+    };
+    respond(response, drop_response).await
 }
 
 /// A successful Lambda response: status, bound headers, and a JSON or raw
@@ -524,10 +550,11 @@ async fn query_request(
         access_key: &scope.access_key,
         resource: &action,
     };
-    if let Some(response) = apply_faults(app, service, call, request_id, killer).await {
-        return response;
-    }
-    match service {
+    let drop_response = match apply_faults(app, service, call, request_id, killer).await {
+        Faulted::Respond(response) => return response,
+        Faulted::Run(drop_response) => drop_response,
+    };
+    let response = match service {
         Service::Sts => match sts::handle(
             &action,
             &params,
@@ -550,7 +577,8 @@ async fn query_request(
                 request_id,
             ),
         },
-    }
+    };
+    respond(response, drop_response).await
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         eprint!("{}", outcome.stderr);
         return ExitCode::from(outcome.status);
     }
-    tfplug::logging::init();
+    tfplug::logging::init_quieting(terraform_provider_lambda::aws::SDK_LOG_TARGETS);
     // Only when Terraform (or a debugger) runs it: someone who starts the binary by hand
     // gets serve's explanation without a log line before it.
     let by_terraform = std::env::var_os(tfplug::serve::handshake::MAGIC_COOKIE_KEY).is_some();

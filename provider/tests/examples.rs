@@ -17,16 +17,10 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-
 use acceptance_tests::EmulatorOptions;
 use serde_json::Value;
+use support::examples::{copy_example, examples_dir};
 use support::{Acc, setup};
-
-/// The repository's `examples/` directory.
-fn examples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
-}
 
 /// The examples: the directories of `examples/` with a `main.tf`, by name.
 fn examples() -> Vec<String> {
@@ -40,24 +34,6 @@ fn examples() -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-/// Copies the files of `from` into `to`, recursively, except the example's `run.sh`
-/// (the script that does by hand what this test does).
-fn copy_example(from: &Path, to: &Path) {
-    let entries =
-        std::fs::read_dir(from).unwrap_or_else(|e| panic!("reading {}: {e}", from.display()));
-    for entry in entries.filter_map(Result::ok) {
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if src.is_dir() {
-            std::fs::create_dir_all(&dst)
-                .unwrap_or_else(|e| panic!("creating {}: {e}", dst.display()));
-            copy_example(&src, &dst);
-        } else if entry.file_name() != "run.sh" {
-            std::fs::copy(&src, &dst)
-                .unwrap_or_else(|e| panic!("copying {} to {}: {e}", src.display(), dst.display()));
-        }
-    }
 }
 
 /// The names of the objects of one collection of the emulator's state dump.

@@ -40,12 +40,25 @@ pub fn init() {
 
 /// Like [`init`], but reports when a global subscriber already exists.
 pub fn try_init() -> Result<(), LoggingError> {
+    try_init_quieting(&[])
+}
+
+/// Like [`init`], with the crates (tracing target prefixes) in `quiet` capped at `info`:
+/// for a provider's cloud SDK, whose debug and trace lines hold whole requests and
+/// responses, and with them values Terraform marks sensitive, which must never reach the
+/// logs whatever `TF_LOG` says.
+pub fn init_quieting(quiet: &[&str]) {
+    let _ = try_init_quieting(quiet);
+}
+
+/// Like [`init_quieting`], but reports when a global subscriber already exists.
+pub fn try_init_quieting(quiet: &[&str]) -> Result<(), LoggingError> {
     let level = level_from_env(
         std::env::var("TF_LOG_PROVIDER").ok().as_deref(),
         std::env::var("TF_LOG").ok().as_deref(),
     );
-    let subscriber =
-        Registry::default().with(HclogLayer::new(std::io::stderr).with_filter(filter_for(level)));
+    let filter = filter_quieting(level, quiet);
+    let subscriber = Registry::default().with(HclogLayer::new(std::io::stderr).with_filter(filter));
     tracing::subscriber::set_global_default(subscriber).map_err(|_| LoggingError::AlreadyInstalled)
 }
 
@@ -68,6 +81,12 @@ pub fn filter_for(level: LevelFilter) -> Targets {
     Targets::new()
         .with_default(level)
         .with_targets(NOISY_TARGETS.iter().map(|t| (*t, capped)))
+}
+
+/// [`filter_for`], with the targets in `quiet` never below `info`.
+pub fn filter_quieting(level: LevelFilter, quiet: &[&str]) -> Targets {
+    let capped = level.min(LevelFilter::INFO);
+    filter_for(level).with_targets(quiet.iter().map(|t| (*t, capped)))
 }
 
 /// The level filter for the given `TF_LOG_PROVIDER` and `TF_LOG` values.
@@ -326,6 +345,26 @@ mod tests {
         });
         assert_eq!(all[0]["@level"], "trace");
         assert_eq!(all[1]["@level"], "info");
+    }
+
+    #[test]
+    fn quiet_targets_stay_at_info_whatever_the_level() {
+        let buf = Buffer::default();
+        let filter = filter_quieting(LevelFilter::TRACE, &["cloud_sdk"]);
+        let subscriber = Registry::default().with(HclogLayer::new(buf.clone()).with_filter(filter));
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::trace!(target: "cloud_sdk::http", body = "SECRET", "transmitting request");
+            tracing::debug!(target: "cloud_sdk_extra", "debug");
+            tracing::info!(target: "cloud_sdk::client", "retrying");
+            tracing::trace!(target: "my_provider::resource", "own trace");
+        });
+        let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert!(!text.contains("SECRET"), "{text}");
+        assert!(!text.contains("\"debug\""), "prefixes match too: {text}");
+        assert!(
+            text.contains("retrying") && text.contains("own trace"),
+            "{text}"
+        );
     }
 
     #[test]

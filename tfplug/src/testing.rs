@@ -622,7 +622,10 @@ impl Workdir {
         }
     }
 
-    fn exec(&self, args: &[&str]) -> Result<CmdOutput, TestingError> {
+    /// The command [`Workdir::run`] runs for `args` (terraform in this directory, with
+    /// its environment; stdout and stderr piped), not started: for tests that act while
+    /// terraform runs, e.g. kill it in the middle of an apply.
+    pub fn command(&self, args: &[&str]) -> Result<Command, TestingError> {
         let terraform = self
             .terraform
             .as_ref()
@@ -642,10 +645,16 @@ impl Workdir {
         cmd.env_remove("PLUGIN_CLIENT_CERT")
             .env_remove("PLUGIN_PROTOCOL_VERSIONS");
         cmd.envs(&self.env);
+        Ok(cmd)
+    }
+
+    fn exec(&self, args: &[&str]) -> Result<CmdOutput, TestingError> {
+        let mut cmd = self.command(args)?;
         tracing::debug!(?args, dir = %self.dir.path().display(), "running terraform");
-        let output = cmd
-            .output()
-            .map_err(io_err(format!("running {}", terraform.display())))?;
+        let output = cmd.output().map_err(io_err(format!(
+            "running {}",
+            cmd.get_program().to_string_lossy()
+        )))?;
         Ok(CmdOutput {
             status: output.status,
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

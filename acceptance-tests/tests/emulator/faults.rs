@@ -261,3 +261,55 @@ async fn conflicts_name_the_resource_and_skip_ec2_and_sts() {
     );
     assert_eq!(emu.calls()["DeleteCapacityProvider"].faulted, 1);
 }
+
+#[tokio::test]
+async fn a_dropped_response_follows_a_call_that_took_effect() {
+    let emu = emulator().await;
+    emu.inject_fault(FaultSpec::rate(
+        "CreateCapacityProvider",
+        FaultKind::DropResponse,
+        1.0,
+    ));
+    let body = serde_json::json!({
+        "CapacityProviderName": "cp-lost-answer",
+        "VpcConfig": {
+            "SubnetIds": acceptance_tests::ec2::DEFAULT_SUBNET_IDS,
+            "SecurityGroupIds": [acceptance_tests::ec2::DEFAULT_SECURITY_GROUP_ID],
+        },
+        "PermissionsConfig": {"CapacityProviderOperatorRoleArn": OPERATOR_ROLE},
+    });
+    let answer = raw(
+        &emu,
+        "POST",
+        "/2025-11-30/capacity-providers",
+        Some("lambda"),
+        &body.to_string(),
+    )
+    .await;
+    assert!(answer.is_none(), "the response was dropped: {answer:?}");
+    let stats = &emu.calls()["CreateCapacityProvider"];
+    assert_eq!((stats.calls, stats.faulted), (1, 1));
+    assert_eq!(emu.faults()[0].fired, 1, "the rule counts its firings");
+    emu.clear_faults();
+    let created = emu.state()["capacity_providers"]
+        .as_object()
+        .map(|m| m.values().map(|cp| cp["name"].clone()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(created, vec!["cp-lost-answer"], "the call took effect");
+
+    // A retry of the same create meets the object the lost call made.
+    let retry = raw(
+        &emu,
+        "POST",
+        "/2025-11-30/capacity-providers",
+        Some("lambda"),
+        &body.to_string(),
+    )
+    .await
+    .expect("answered");
+    assert_eq!(retry.status, 409, "{}", retry.body);
+    assert_eq!(
+        retry.headers["x-amzn-errortype"],
+        "ResourceConflictException"
+    );
+}

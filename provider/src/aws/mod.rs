@@ -19,3 +19,11 @@ pub use error::{AwsError, Error, ErrorClass};
 pub use retry::{Budget, RetryPolicy, retry};
 pub use timeouts::{Operation, TimeoutDefaults};
 pub use waiter::{Status, WaitOptions, wait_for};
+
+/// Tracing targets (crate name prefixes) of the AWS SDK, kept at `info` in the provider's
+/// logs whatever `TF_LOG` says: at debug and trace level the SDK dumps whole requests and
+/// responses, such as STS's answer with the temporary credentials of `assume_role` (it
+/// redacts those bodies unless `LOG_SENSITIVE_BODIES=true` is set, which a user debugging
+/// AWS calls may leave on), and values Terraform marks sensitive must never reach the
+/// logs. The provider's own lines (every retry, every wait) stay at every level.
+pub const SDK_LOG_TARGETS: &[&str] = &["aws_"];

@@ -1,7 +1,6 @@
 //! Capacity provider calls: finder, create, update and delete, status waiters and the
 //! function versions that use a capacity provider. (Tags are in [`crate::aws::tagging`].)
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_sdk_lambda::types::{CapacityProvider, CapacityProviderState};
@@ -13,6 +12,7 @@ use super::expand_flatten::{
 };
 use super::model::CapacityProviderModel;
 use crate::aws::{AwsClients, AwsError, Budget, Error, ErrorClass, Status, WaitOptions, wait_for};
+use crate::resources::common::create_call::{Created, send_create};
 use crate::tags::Tags;
 
 /// The capacity provider called `name` (a name or ARN), or `None` when it does not exist.
@@ -125,14 +125,14 @@ pub async fn function_versions(
 }
 
 /// CreateCapacityProvider; returns the new ARN when AWS gave one. A retry that finds the
-/// capacity provider already there (an earlier attempt reached AWS but its answer was
-/// lost) counts as success.
+/// capacity provider already there after an attempt whose answer was lost counts as
+/// success (see [`send_create`]).
 pub async fn create(
     clients: &AwsClients,
     budget: &Budget,
     m: &CapacityProviderModel,
     tags_all: &Tags,
-) -> Result<Option<String>, Error> {
+) -> Result<Created<Option<String>>, Error> {
     let missing = |what: &str| Error::Unexpected(format!("the configuration has no {what}"));
     let vpc = expand_vpc(m.vpc_config.first().ok_or_else(|| missing("vpc_config"))?)?;
     let perms = expand_permissions(
@@ -161,31 +161,16 @@ pub async fn create(
         .set_propagate_tags(m.propagate_tags.first().map(expand_propagate_tags))
         .set_telemetry_config(m.telemetry_config.first().map(expand_telemetry))
         .set_tags((!tags_all.is_empty()).then(|| tags_all.clone().into_iter().collect()));
-    let attempts = AtomicU32::new(0);
-    clients
-        .call_with_iam_retry(budget, "CreateCapacityProvider", || {
-            let attempt = attempts.fetch_add(1, Ordering::SeqCst);
-            let req = req.clone();
-            async move {
-                match req.send().await {
-                    Ok(out) => Ok(out.capacity_provider.map(|cp| cp.capacity_provider_arn)),
-                    Err(e) => {
-                        let e = AwsError::from_sdk("CreateCapacityProvider", e);
-                        if attempt > 0
-                            && e.has_code("ResourceConflictException")
-                            && e.message.to_ascii_lowercase().contains("exist")
-                        {
-                            tracing::info!(
-                                "capacity provider exists after a retried create; continuing"
-                            );
-                            return Ok(None);
-                        }
-                        Err(e)
-                    }
-                }
-            }
-        })
-        .await
+    send_create(clients, budget, "CreateCapacityProvider", || {
+        let req = req.clone();
+        async move {
+            req.send()
+                .await
+                .map(|out| out.capacity_provider.map(|cp| cp.capacity_provider_arn))
+                .map_err(|e| AwsError::from_sdk("CreateCapacityProvider", e))
+        }
+    })
+    .await
 }
 
 /// UpdateCapacityProvider with the in-place settings of the configuration.

@@ -37,6 +37,7 @@ use crate::aws::ec2::check_at_plan;
 use crate::aws::{Budget, Error, Operation, SharedClients, tagging};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
+use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, partial_state, plan_region, set_attr, stored_name, text,
@@ -55,6 +56,13 @@ const IMPORT_EXAMPLE: &str = "terraform import lambda_capacity_provider.web web"
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_capacity_provider";
+
+/// What creates make, for the messages about interrupted ones.
+const OBJECT: ObjectKind = ObjectKind {
+    resource_type: TYPE_NAME,
+    noun: "capacity provider",
+    name_attribute: schema::names::NAME,
+};
 
 /// The identity's own attributes (then `region` and `account_id`).
 const IDENTITY: &[(&str, &str)] = &[(schema::names::NAME, "Name of the capacity provider.")];
@@ -190,9 +198,28 @@ impl Resource for CapacityProviderResource {
         let tags_all = tags::merge(&clients.default_tags, &own_tags);
 
         tracing::info!(name = %name, "creating capacity provider");
-        let created = api::create(&clients, &budget, &config, &tags_all)
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "creating"))?;
+        let provider_region = self.clients.get()?.region.clone();
+        let guarded = interrupted::create_guarded(
+            OBJECT,
+            Target {
+                name: &name,
+                region: &clients.region,
+                provider_region: &provider_region,
+                account_id: clients.account_id.as_deref(),
+            },
+            interrupted::planned_bytes(&req),
+            &label,
+            api::create(&clients, &budget, &config, &tags_all),
+            || async {
+                api::get(&clients, &budget, &name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|cp| cp.capacity_provider_arn)
+            },
+        )
+        .await?;
+        let created = guarded.answer.flatten();
         // From here on AWS has the capacity provider: every failure keeps it in state.
         let found = match api::wait_active(&clients, &budget, &name).await {
             Ok(found) => found,
@@ -219,23 +246,29 @@ impl Resource for CapacityProviderResource {
             .get_attr(tags::TAGS)
             .cloned()
             .unwrap_or(Value::Null);
-        self.state_of(
-            &req.ty,
-            &found,
-            &clients.region,
-            &req.planned,
-            own,
-            &tags_all,
-        )
-        .map(NewState::new)
-        .map_err(|e| {
-            e.keep_state(partial_state(
+        let state = self
+            .state_of(
+                &req.ty,
+                &found,
+                &clients.region,
                 &req.planned,
-                ARN,
-                Some(found.capacity_provider_arn()),
-                found.state().as_str(),
-            ))
-        })
+                own,
+                &tags_all,
+            )
+            .map_err(|e| {
+                e.keep_state(partial_state(
+                    &req.planned,
+                    ARN,
+                    Some(found.capacity_provider_arn()),
+                    found.state().as_str(),
+                ))
+            })?;
+        guarded.progress.finished();
+        let mut new = NewState::new(state);
+        if let Some(warning) = guarded.adopted {
+            new = new.with_warning(warning);
+        }
+        Ok(new)
     }
 
     async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState> {

@@ -1,12 +1,16 @@
 //! What every resource and data source of the provider repeats, written once: the label
 //! in diagnostics, the `region` argument and its clients, computed values that a change
-//! makes unknown, import IDs (a name or an ARN), and building state from what AWS
-//! returned ([`state`]).
+//! makes unknown, import IDs (a name or an ARN), building state from what AWS
+//! returned ([`state`]), and creates: their call ([`create_call`]) and what happens when
+//! they meet the object of an interrupted apply ([`interrupted`], [`journal`]).
 
+pub mod create_call;
 pub mod executions;
 pub mod functions;
 pub mod identity;
 pub mod import_id;
+pub mod interrupted;
+pub mod journal;
 pub mod moved;
 pub mod state;
 

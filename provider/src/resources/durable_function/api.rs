@@ -5,7 +5,6 @@
 //! meets another update in progress (ResourceConflictException) is retried by the retry
 //! layer until the operation's timeout.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_sdk_lambda::primitives::Blob;
@@ -14,6 +13,7 @@ use aws_sdk_lambda::types::{FunctionCode, PackageType, Runtime};
 use super::expand_flatten::{Expanded, expand};
 use super::model::FunctionModel;
 use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
+use crate::resources::common::create_call::{Created, send_create};
 use crate::resources::common::functions::get;
 use crate::tags::Tags;
 
@@ -79,15 +79,15 @@ impl CodeSource {
 
 /// CreateFunction (without `Publish`: the resource publishes afterwards, once, through
 /// PublishVersion); returns the function's ARN as AWS answered it. A retry that finds the
-/// function already there (an earlier attempt reached AWS but its answer was lost) counts
-/// as success (without an ARN).
+/// function already there after an attempt whose answer was lost counts as success
+/// (see [`send_create`]).
 pub async fn create(
     clients: &AwsClients,
     budget: &Budget,
     m: &FunctionModel,
     code: &CodeSource,
     tags_all: &Tags,
-) -> Result<Option<String>, Error> {
+) -> Result<Created<Option<String>>, Error> {
     let x: Expanded = expand(m)?;
     let req = clients
         .lambda
@@ -120,29 +120,16 @@ pub async fn create(
         .set_durable_config(x.durable)
         .set_capacity_provider_config(x.capacity_provider)
         .set_tags((!tags_all.is_empty()).then(|| tags_all.clone().into_iter().collect()));
-    let attempts = AtomicU32::new(0);
-    clients
-        .call_with_iam_retry(budget, "CreateFunction", || {
-            let attempt = attempts.fetch_add(1, Ordering::SeqCst);
-            let req = req.clone();
-            async move {
-                match req.send().await {
-                    Ok(out) => Ok(out.function_arn),
-                    Err(e) => {
-                        let e = AwsError::from_sdk("CreateFunction", e);
-                        if attempt > 0
-                            && e.has_code("ResourceConflictException")
-                            && e.message.to_ascii_lowercase().contains("exist")
-                        {
-                            tracing::info!("function exists after a retried create; continuing");
-                            return Ok(None);
-                        }
-                        Err(e)
-                    }
-                }
-            }
-        })
-        .await
+    send_create(clients, budget, "CreateFunction", || {
+        let req = req.clone();
+        async move {
+            req.send()
+                .await
+                .map(|out| out.function_arn)
+                .map_err(|e| AwsError::from_sdk("CreateFunction", e))
+        }
+    })
+    .await
 }
 
 /// UpdateFunctionCode with the configuration's code source.

@@ -46,6 +46,7 @@ use crate::resources::common::executions::policy::{
 use crate::resources::common::functions::{self, PublishRequest};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
+use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, partial_state, plan_region, set_attr, text,
@@ -65,6 +66,13 @@ const IMPORT_EXAMPLE: &str = "terraform import lambda_durable_function.orders or
 
 /// The resource type name.
 pub const TYPE_NAME: &str = "lambda_durable_function";
+
+/// What creates make, for the messages about interrupted ones.
+const OBJECT: ObjectKind = ObjectKind {
+    resource_type: TYPE_NAME,
+    noun: "function",
+    name_attribute: FUNCTION_NAME,
+};
 
 /// The `lambda_durable_function` resource.
 #[derive(Clone, Debug)]
@@ -431,9 +439,28 @@ impl Resource for DurableFunctionResource {
         let code = CodeSource::of(&config).map_err(|e| e.to_diagnostic(&label, "creating"))?;
 
         tracing::info!(name = %name, "creating durable function");
-        let arn = api::create(&clients, &budget, &config, &code, &tags_all)
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "creating"))?;
+        let provider_region = self.clients.get()?.region.clone();
+        let guarded = interrupted::create_guarded(
+            OBJECT,
+            Target {
+                name: &name,
+                region: &clients.region,
+                provider_region: &provider_region,
+                account_id: clients.account_id.as_deref(),
+            },
+            interrupted::planned_bytes(&req),
+            &label,
+            api::create(&clients, &budget, &config, &code, &tags_all),
+            || async {
+                functions::get(&clients, &budget, &name)
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|f| f.configuration()?.function_arn().map(str::to_string))
+            },
+        )
+        .await?;
+        let arn = guarded.answer.flatten();
         // From here on AWS has the function: every failure keeps it in state (tainted).
         let keep = |d: Diagnostic, state: &str| {
             let mut d = d;
@@ -482,7 +509,12 @@ impl Resource for DurableFunctionResource {
             .map_err(|e| {
                 e.keep_state(partial_state(&req.planned, ARN, arn.as_deref(), "Active"))
             })?;
-        Ok(NewState::new(state).with_private(plan::code_fingerprint(&config)))
+        guarded.progress.finished();
+        let mut new = NewState::new(state).with_private(plan::code_fingerprint(&config));
+        if let Some(warning) = guarded.adopted {
+            new = new.with_warning(warning);
+        }
+        Ok(new)
     }
 
     async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState> {

@@ -2,7 +2,9 @@
 //! Instances, the execution environments it keeps running.
 //!
 //! Create publishes once (AWS returns the latest version instead of a new one when
-//! nothing changed, so retries publish nothing more) and waits until the version is
+//! nothing changed, so retries publish nothing more, and neither does the next apply
+//! after one killed mid-create: unlike the other resources' creates, it needs no
+//! journal of [`crate::resources::common::interrupted`]) and waits until the version is
 //! `Active` — on managed instances, until its execution environments run — then applies
 //! `function_scaling_config` and waits until AWS has applied it. Update changes only the
 //! scaling; everything that decides what is published replaces the version. Destroy

@@ -1,0 +1,545 @@
+//! Creates that meet an object of the same name: the left-overs of interrupted applies.
+//!
+//! When Terraform or the provider is killed while a create waits for AWS, AWS keeps the
+//! object and Terraform's state never hears of it. The next apply plans the create again,
+//! and AWS answers "already exists". Two answers are safe, and the provider gives one of
+//! them, never a silent take-over:
+//!
+//! - **Adopt, with a warning**, when this working directory's [`journal`](super::journal)
+//!   proves the object is that interrupted create's: an entry for the same resource type,
+//!   account, region, name and workspace, written by a create given exactly the values
+//!   this one is given (a salted fingerprint of the planned values), less than
+//!   [`ADOPTION_WINDOW`] ago, and not removed, so the create never told Terraform its
+//!   outcome. Then the object is what this configuration asked for, and the create goes on
+//!   as if its own call had made it (waiting until it is ready, then reading it).
+//! - **Fail with the exact import command** otherwise: `terraform import ADDRESS ID` and
+//!   the equivalent `import` block, with ID the object's name (its ARN when the resource
+//!   manages another region than the provider's). Terraform does not tell a provider the
+//!   resource's address, so the message says where to read it: the diagnostic's "with …"
+//!   line. Importing lets the next plan show any differences before anything changes.
+//!
+//! A create removes its journal entry when it ends knowing its outcome reaches Terraform:
+//! success, or a failure that made nothing. When its outcome is uncertain (it was stopped
+//! or timed out while AWS may have acted, or it failed after AWS accepted the object) the
+//! entry stays: a Terraform that was killed never learns of the object. If Terraform did
+//! record it (as tainted), the entry is harmless: the replacement's create succeeds and
+//! removes it. A create that succeeds after Terraform is gone (a provider whose Terraform
+//! was killed lets calls in flight finish before it exits) keeps its entry too: no one
+//! is left to record the object.
+//!
+//! Versions (`lambda_function_version`) need none of this: publishing again returns the
+//! version an interrupted apply published when nothing changed since.
+
+use std::future::Future;
+use std::time::{Duration, SystemTime};
+
+use tfplug::diag::Diagnostic;
+use tfplug::resource::CreateRequest;
+use tfplug::value::AttributePath;
+
+use super::create_call::{Created, outcome_unknown};
+use super::journal::{Entry, Journal, Key};
+use crate::aws::{AwsError, Error};
+
+/// How old an interrupted create may be for its object to be adopted: long enough for a
+/// CI job's retry or a user's second try, short enough that a forgotten entry does not
+/// take over an object someone made much later.
+pub const ADOPTION_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// The kind of object a resource creates, as messages name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ObjectKind {
+    /// Terraform resource type, e.g. `lambda_durable_function`.
+    pub resource_type: &'static str,
+    /// What AWS calls it, e.g. `function`.
+    pub noun: &'static str,
+    /// The attribute holding its name, e.g. `function_name`.
+    pub name_attribute: &'static str,
+}
+
+/// The object AWS says already exists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Existing {
+    /// Its name.
+    pub name: String,
+    /// Its region.
+    pub region: String,
+    /// Its ARN, when it could be read.
+    pub arn: Option<String>,
+    /// The ID `terraform import` takes for it.
+    pub import_id: String,
+}
+
+/// A create of one object, from before its AWS call until its outcome is known.
+#[derive(Debug)]
+pub struct CreateInProgress {
+    journal: Journal,
+    key: Key,
+    planned: Vec<u8>,
+    left_over: Option<Entry>,
+    recorded: bool,
+    /// The process that started the provider (Terraform) when the create began.
+    parent: Option<u32>,
+}
+
+/// The process that started the provider (Terraform), where the platform says.
+fn parent_process() -> Option<u32> {
+    #[cfg(unix)]
+    return Some(std::os::unix::process::parent_id());
+    #[cfg(not(unix))]
+    return None;
+}
+
+/// The bytes that identify what a create was given: its planned values (msgpack), which
+/// hold the configuration and the provider's defaults.
+pub fn planned_bytes(req: &CreateRequest) -> Vec<u8> {
+    tfplug::value::msgpack::encode(&req.planned, req.ty.get())
+        .unwrap_or_else(|_| format!("{:?}", req.planned).into_bytes())
+}
+
+impl CreateInProgress {
+    /// Reads what an interrupted create of `key` left, then records this one.
+    pub fn begin(journal: Journal, key: Key, planned: Vec<u8>) -> Self {
+        let left_over = journal.read(&key);
+        let recorded = match journal.record(&key, &planned) {
+            Ok(_) => true,
+            Err(err) => {
+                tracing::warn!(
+                    dir = %journal.dir().display(),
+                    %err,
+                    "cannot journal the create in progress: an interrupted create of it \
+                     will not be adopted"
+                );
+                false
+            }
+        };
+        Self {
+            journal,
+            key,
+            planned,
+            left_over,
+            recorded,
+            parent: parent_process(),
+        }
+    }
+
+    /// The create ended and Terraform learns its outcome: the entry goes. Unless the
+    /// process that started the provider is gone (Terraform was killed while the create
+    /// ran, and the provider finishes on its own): then no one records the outcome, and
+    /// the entry stays for the next apply.
+    pub fn finished(self) {
+        if !self.recorded {
+            return;
+        }
+        if parent_process() != self.parent {
+            tracing::warn!(
+                name = %self.key.name,
+                "Terraform is gone: the journal entry of the create stays for the next apply"
+            );
+            return;
+        }
+        if let Err(err) = self.journal.remove(&self.key) {
+            tracing::warn!(%err, "cannot remove the journal entry of a finished create");
+        }
+    }
+
+    /// The create's outcome is uncertain: the entry stays, for the next create of the
+    /// object (see the module documentation).
+    pub fn outcome_unknown(self) {
+        tracing::debug!(
+            name = %self.key.name,
+            "the create's outcome may not reach Terraform: its journal entry stays"
+        );
+    }
+
+    /// What to do when AWS says the object already exists: `Ok(warning)` to adopt it, or
+    /// `Err(error)` with the import command. `refusal` is AWS's answer.
+    pub fn on_already_exists(
+        &self,
+        kind: ObjectKind,
+        existing: &Existing,
+        refusal: &AwsError,
+    ) -> Result<Diagnostic, Diagnostic> {
+        let label = super::label(kind.resource_type, &existing.name);
+        let now = SystemTime::now();
+        let verdict = match &self.left_over {
+            None => Verdict::NoEntry,
+            Some(e) if !e.was_given(&self.planned) => Verdict::OtherValues(e.age(now)),
+            Some(e) if e.age(now) >= ADOPTION_WINDOW => Verdict::TooOld(e.age(now)),
+            Some(e) => Verdict::Adopt(e.age(now)),
+        };
+        if let Verdict::Adopt(age) = verdict {
+            return Ok(Diagnostic::warning(
+                format!(
+                    "{label}: adopted the {} an interrupted apply created",
+                    kind.noun
+                ),
+                format!(
+                    "AWS already had {} named {:?}{}. This working directory's journal of \
+                     creates in progress ({}) shows that an apply started creating exactly \
+                     this {} {} ago and never finished (Terraform or the provider was \
+                     stopped while it ran), so the provider took it over instead of failing: \
+                     it is now in the Terraform state.",
+                    article(kind.noun),
+                    existing.name,
+                    arn_suffix(existing),
+                    self.journal.dir().display(),
+                    kind.noun,
+                    format_age(age),
+                ),
+            ));
+        }
+        Err(
+            already_exists(kind, existing, refusal, &verdict.explanation(kind))
+                .at(AttributePath::attr(kind.name_attribute)),
+        )
+    }
+}
+
+/// What the journal says about an existing object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Verdict {
+    /// No create of it from this working directory is pending.
+    NoEntry,
+    /// A create of it with other values was interrupted this long ago.
+    OtherValues(Duration),
+    /// A create of it with these values was interrupted too long ago.
+    TooOld(Duration),
+    /// A create of it with these values was interrupted this long ago: adopt it.
+    Adopt(Duration),
+}
+
+impl Verdict {
+    fn explanation(self, kind: ObjectKind) -> String {
+        match self {
+            Self::NoEntry | Self::Adopt(_) => format!(
+                "Nothing in this working directory shows that it started creating this {}: \
+                 it may be left over from an apply that was interrupted (Terraform or the \
+                 provider killed) while creating it, or belong to another configuration.",
+                kind.noun
+            ),
+            Self::OtherValues(age) => format!(
+                "An apply in this working directory started creating it {} ago and was \
+                 interrupted, but with other values than this plan has, so it is not taken \
+                 over without asking.",
+                format_age(age)
+            ),
+            Self::TooOld(age) => format!(
+                "An apply in this working directory started creating it {} ago and was \
+                 interrupted; that is too long ago (more than {}) to take it over without \
+                 asking.",
+                format_age(age),
+                format_age(ADOPTION_WINDOW)
+            ),
+        }
+    }
+}
+
+/// The error for a create that meets `existing`: what exists, why, and the import command
+/// and block that adopt it.
+pub fn already_exists(
+    kind: ObjectKind,
+    existing: &Existing,
+    refusal: &AwsError,
+    why: &str,
+) -> Diagnostic {
+    let label = super::label(kind.resource_type, &existing.name);
+    let id = &existing.import_id;
+    Diagnostic::error(
+        format!("{label} already exists"),
+        format!(
+            "AWS already has {} named {:?} in {}{}, and the Terraform state does not hold \
+             it. {why}\n\n\
+             To manage it with this resource, import it. ADDRESS is the resource this error \
+             is reported for: the \"with\" line of this message (e.g. with \
+             {}.example) names it.\n\n\
+             \x20 terraform import ADDRESS {}\n\n\
+             or add this block to the configuration and apply again:\n\n\
+             \x20 import {{\n\
+             \x20   to = ADDRESS\n\
+             \x20   id = \"{}\"\n\
+             \x20 }}\n\n\
+             If it is not yours, give this resource another {} instead.\n\n\
+             AWS said: {refusal}",
+            article(kind.noun),
+            existing.name,
+            existing.region,
+            arn_suffix(existing),
+            kind.resource_type,
+            shell_word(id),
+            id.replace('\\', "\\\\").replace('"', "\\\""),
+            kind.name_attribute,
+        ),
+    )
+}
+
+/// `a function`, `a capacity provider`.
+fn article(noun: &str) -> String {
+    format!("a {noun}")
+}
+
+fn arn_suffix(existing: &Existing) -> String {
+    existing
+        .arn
+        .as_deref()
+        .map(|a| format!(" ({a})"))
+        .unwrap_or_default()
+}
+
+/// `id` as one shell word (quoted when it holds anything but safe characters; names and
+/// ARNs never do).
+fn shell_word(id: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_:./".contains(c);
+    if id.chars().all(safe) {
+        id.to_string()
+    } else {
+        format!("'{}'", id.replace('\'', r"'\''"))
+    }
+}
+
+/// `3 minutes`, `2 hours`, `1 second`.
+fn format_age(d: Duration) -> String {
+    let s = d.as_secs();
+    let (n, unit) = if s >= 2 * 3600 {
+        (s / 3600, "hour")
+    } else if s >= 120 {
+        (s / 60, "minute")
+    } else {
+        (s, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Where a create puts its object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The object's name.
+    pub name: &'a str,
+    /// The region it is created in.
+    pub region: &'a str,
+    /// The provider's own region (imports by name go there).
+    pub provider_region: &'a str,
+    /// The account, when known.
+    pub account_id: Option<&'a str>,
+}
+
+/// A create call that went through: what AWS answered, the warning when an interrupted
+/// create's object was adopted instead, and the journal entry to settle once the outcome
+/// is known.
+#[derive(Debug)]
+pub struct Guarded<T> {
+    /// AWS's answer to the create call; `None` when the object was made by an earlier
+    /// attempt or an interrupted create.
+    pub answer: Option<T>,
+    /// Set when the object of an interrupted create was adopted.
+    pub adopted: Option<Diagnostic>,
+    /// The journal entry: [`CreateInProgress::finished`] once the create answers
+    /// Terraform with the object (dropping it keeps the entry).
+    pub progress: CreateInProgress,
+}
+
+/// Runs the create call `create` of the object `target` of `kind`, journaled (see the
+/// module documentation): meeting "already exists", adopts an interrupted create's object
+/// with a warning, or fails with the import command (`lookup_arn` finds the existing
+/// object's ARN for the message). `label` names the object in other errors.
+pub async fn create_guarded<T, C, L, LF>(
+    kind: ObjectKind,
+    target: Target<'_>,
+    planned: Vec<u8>,
+    label: &str,
+    create: C,
+    lookup_arn: L,
+) -> Result<Guarded<T>, Diagnostic>
+where
+    C: Future<Output = Result<Created<T>, Error>>,
+    L: FnOnce() -> LF,
+    LF: Future<Output = Option<String>>,
+{
+    let progress = CreateInProgress::begin(
+        Journal::of_working_directory(),
+        key(kind, target.account_id, target.region, target.name),
+        planned,
+    );
+    let refusal = match create.await {
+        Ok(created) => {
+            return Ok(Guarded {
+                answer: created.into_new(),
+                adopted: None,
+                progress,
+            });
+        }
+        Err(Error::Aws(e)) if super::create_call::is_already_exists(&e) => e,
+        Err(e) => {
+            let d = e.to_diagnostic(label, "creating");
+            if outcome_unknown(&e) {
+                progress.outcome_unknown();
+            } else {
+                progress.finished();
+            }
+            return Err(d);
+        }
+    };
+    let arn = lookup_arn().await;
+    let import_id = match &arn {
+        Some(arn) if target.region != target.provider_region => arn.clone(),
+        _ => target.name.to_string(),
+    };
+    let existing = Existing {
+        name: target.name.to_string(),
+        region: target.region.to_string(),
+        arn,
+        import_id,
+    };
+    match progress.on_already_exists(kind, &existing, &refusal) {
+        Ok(warning) => {
+            tracing::warn!(
+                name = target.name,
+                "adopting the object of an interrupted create"
+            );
+            Ok(Guarded {
+                answer: None,
+                adopted: Some(warning),
+                progress,
+            })
+        }
+        Err(error) => {
+            progress.finished();
+            Err(error)
+        }
+    }
+}
+
+/// The journal entry key of an object of `kind` named `name`.
+pub fn key(kind: ObjectKind, account_id: Option<&str>, region: &str, name: &str) -> Key {
+    Key {
+        resource_type: kind.resource_type.to_string(),
+        account_id: account_id.map(str::to_string),
+        region: region.to_string(),
+        name: name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::ErrorClass;
+
+    const KIND: ObjectKind = ObjectKind {
+        resource_type: "lambda_durable_function",
+        noun: "function",
+        name_attribute: "function_name",
+    };
+
+    fn existing() -> Existing {
+        Existing {
+            name: "orders".into(),
+            region: "us-east-1".into(),
+            arn: Some("arn:aws:lambda:us-east-1:123456789012:function:orders".into()),
+            import_id: "orders".into(),
+        }
+    }
+
+    fn refusal() -> AwsError {
+        AwsError::new(
+            "CreateFunction",
+            Some("ResourceConflictException"),
+            "Function already exist: orders",
+            ErrorClass::Permanent,
+        )
+    }
+
+    fn journal(tag: &str) -> Journal {
+        let dir = std::env::temp_dir().join(format!(
+            "lambda-interrupted-{tag}-{}-{}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        Journal::at(&dir, "default")
+    }
+
+    fn begin(journal: &Journal, planned: &[u8]) -> CreateInProgress {
+        CreateInProgress::begin(
+            journal.clone(),
+            key(KIND, Some("123456789012"), "us-east-1", "orders"),
+            planned.to_vec(),
+        )
+    }
+
+    #[test]
+    fn without_a_journal_entry_the_error_gives_the_import_command_and_block() {
+        let j = journal("none");
+        let create = begin(&j, b"plan");
+        let err = create
+            .on_already_exists(KIND, &existing(), &refusal())
+            .expect_err("not adopted");
+        assert!(err.is_error());
+        assert_eq!(
+            err.summary,
+            "lambda_durable_function \"orders\" already exists"
+        );
+        for needed in [
+            "terraform import ADDRESS orders\n",
+            "import {\n    to = ADDRESS\n    id = \"orders\"\n  }",
+            "the \"with\" line",
+            "arn:aws:lambda:us-east-1:123456789012:function:orders",
+            "Function already exist: orders",
+            "another function_name",
+        ] {
+            assert!(
+                err.detail.contains(needed),
+                "{needed:?} in:\n{}",
+                err.detail
+            );
+        }
+        create.finished();
+        assert!(!j.dir().exists());
+    }
+
+    #[test]
+    fn an_interrupted_create_with_the_same_values_is_adopted() {
+        let j = journal("adopt");
+        begin(&j, b"plan").outcome_unknown();
+        let again = begin(&j, b"plan");
+        let warning = again
+            .on_already_exists(KIND, &existing(), &refusal())
+            .expect("adopted");
+        assert!(!warning.is_error());
+        assert!(warning.summary.contains("adopted"), "{}", warning.summary);
+        assert!(
+            warning.detail.contains("interrupted") || warning.detail.contains("never finished")
+        );
+        again.finished();
+        assert!(!j.dir().exists(), "the adopted create's entry is gone");
+    }
+
+    #[test]
+    fn an_interrupted_create_with_other_values_is_not_adopted() {
+        let j = journal("other");
+        begin(&j, b"plan with memory 2048").outcome_unknown();
+        let again = begin(&j, b"plan with memory 4096");
+        let err = again
+            .on_already_exists(KIND, &existing(), &refusal())
+            .expect_err("not adopted");
+        assert!(err.detail.contains("other values"), "{}", err.detail);
+        assert!(err.detail.contains("terraform import ADDRESS orders"));
+        again.finished();
+    }
+
+    #[test]
+    fn ages_read_as_words() {
+        assert_eq!(format_age(Duration::from_secs(1)), "1 second");
+        assert_eq!(format_age(Duration::from_secs(90)), "90 seconds");
+        assert_eq!(format_age(Duration::from_secs(600)), "10 minutes");
+        assert_eq!(format_age(ADOPTION_WINDOW), "24 hours");
+    }
+
+    #[test]
+    fn ids_that_are_not_plain_words_are_quoted() {
+        assert_eq!(shell_word("orders"), "orders");
+        assert_eq!(
+            shell_word("arn:aws:lambda:eu-west-1:1:function:orders"),
+            "arn:aws:lambda:eu-west-1:1:function:orders"
+        );
+        assert_eq!(shell_word("a b"), "'a b'");
+    }
+}

@@ -1,0 +1,366 @@
+//! Interrupted applies: Terraform, or the provider, killed with SIGKILL while a create of
+//! the quickstart waits for AWS (the capacity provider to become Active, the durable
+//! function to become ready, the published version to become Active). AWS then has an
+//! object Terraform's state does not. The next `terraform apply` must converge, and
+//! leave the emulator holding exactly what the state holds:
+//!
+//! - the capacity provider and the function are adopted, with a warning saying so,
+//!   because the working directory's journal of creates in progress shows this
+//!   configuration started creating them;
+//! - the version converges because AWS's PublishVersion returns the version already
+//!   published when nothing changed (no second version).
+//!
+//! Without the journal (a rerun in a fresh checkout), the apply must fail naming the
+//! object with the exact `terraform import` command, and that command must work.
+//!
+//! The emulator's transitions take [`TRANSITION`], the window in which a create waits;
+//! the test kills as soon as the emulator has seen the create call.
+
+mod support;
+
+use std::fs::File;
+use std::process::{Child, ExitStatus};
+use std::time::{Duration, Instant};
+
+use acceptance_tests::EmulatorOptions;
+use support::{Acc, Diagnostics, setup};
+
+/// How long each emulated transition (Pending → Active, …) takes.
+const TRANSITION: Duration = Duration::from_millis(2000);
+
+/// The provider binary's process name as the kernel keeps it (15 characters).
+const PROVIDER_COMM: &str = "terraform-provi";
+
+/// The quickstart's resources.
+const CAPACITY_PROVIDER: &str = "lambda_capacity_provider.web";
+const FUNCTION: &str = "lambda_durable_function.orders";
+const VERSION: &str = "lambda_function_version.live";
+
+/// Which process is killed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Victim {
+    Terraform,
+    Provider,
+}
+
+/// A running `terraform apply`, its output going to a file of the working directory.
+struct RunningApply {
+    child: Child,
+    log: std::path::PathBuf,
+}
+
+fn start_apply(acc: &Acc) -> RunningApply {
+    let log = acc.dir().join("interrupted-apply.log");
+    let out = File::create(&log).unwrap_or_else(|e| panic!("creating {}: {e}", log.display()));
+    let err = out
+        .try_clone()
+        .unwrap_or_else(|e| panic!("sharing {}: {e}", log.display()));
+    let mut cmd = acc
+        .command(&["apply", "-auto-approve", "-input=false", "-no-color"])
+        .unwrap_or_else(|e| panic!("terraform: {e}"));
+    cmd.stdout(out).stderr(err);
+    let child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting terraform apply: {e}"));
+    RunningApply { child, log }
+}
+
+impl RunningApply {
+    fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits until the emulator has seen `operation`; fails if terraform ends first.
+    fn wait_for_call(&mut self, acc: &Acc, operation: &str) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while acc.emu().call_count(operation) == 0 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "terraform ended ({status}) before calling {operation}:\n{}",
+                    self.output()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {operation} call within 2 minutes:\n{}",
+                self.output()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Kills `victim` with SIGKILL and waits until terraform and its providers are gone.
+    fn kill(mut self, victim: Victim) -> ExitStatus {
+        let terraform = self.child.id();
+        let providers = children_named(terraform, PROVIDER_COMM);
+        assert!(
+            !providers.is_empty(),
+            "terraform runs no provider process:\n{}",
+            self.output()
+        );
+        match victim {
+            Victim::Terraform => {
+                if let Err(e) = self.child.kill() {
+                    panic!("killing terraform: {e}");
+                }
+            }
+            Victim::Provider => {
+                for pid in &providers {
+                    sigkill(*pid);
+                }
+            }
+        }
+        let status = self
+            .child
+            .wait()
+            .unwrap_or_else(|e| panic!("waiting for terraform: {e}"));
+        // A provider whose Terraform was killed exits by itself within seconds.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while providers.iter().any(|p| is_running(*p)) {
+            assert!(
+                Instant::now() < deadline,
+                "the provider processes {providers:?} still run 15 s after terraform was killed"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        status
+    }
+}
+
+/// `(pid, parent pid, name)` of a process, from `/proc/PID/stat`.
+fn stat(pid: u32) -> Option<(u32, String)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let open = text.find('(')?;
+    let close = text.rfind(')')?;
+    let comm = text[open + 1..close].to_string();
+    let mut rest = text[close + 1..].split_whitespace();
+    let state = rest.next()?;
+    if state == "Z" {
+        return None; // exited, not yet reaped
+    }
+    let ppid = rest.next()?.parse().ok()?;
+    Some((ppid, comm))
+}
+
+fn is_running(pid: u32) -> bool {
+    stat(pid).is_some()
+}
+
+/// The child processes of `parent` whose name starts with `name`.
+fn children_named(parent: u32, name: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            stat(*pid).is_some_and(|(ppid, comm)| ppid == parent && comm.starts_with(name))
+        })
+        .collect()
+}
+
+fn sigkill(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap_or_else(|e| panic!("running kill: {e}"));
+    assert!(status.success(), "kill -9 {pid} failed");
+}
+
+/// The quickstart in a fresh working directory, with slow transitions.
+fn quickstart() -> Option<Acc> {
+    let acc = setup(EmulatorOptions::with_delays(TRANSITION), true)?;
+    acc.use_example("quickstart");
+    Some(acc)
+}
+
+/// `terraform apply -json`, which must succeed: its diagnostics.
+fn apply_json(acc: &Acc) -> Diagnostics {
+    let out = acc.succeed(&[
+        "apply",
+        "-auto-approve",
+        "-json",
+        "-input=false",
+        "-no-color",
+    ]);
+    Diagnostics::from_json_lines(&out.stdout)
+}
+
+/// The apply after an interruption converged: the emulator holds what the state holds,
+/// one of each object, and the next plan is empty.
+fn assert_converged(acc: &Acc, when: &str) {
+    let held = acc.assert_aws_matches_state(when);
+    assert_eq!(
+        (
+            held.capacity_providers.len(),
+            held.functions.len(),
+            held.versions.len()
+        ),
+        (1, 1, 1),
+        "{when}: {held:?}"
+    );
+    assert_eq!(
+        acc.resource(VERSION)["version"],
+        "1",
+        "{when}: the first version, never a second one (numbers are not reused)"
+    );
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "{when}: the next plan must be empty: {:#}",
+        plan.json()["resource_changes"]
+    );
+}
+
+/// Kills `victim` while the create called by `operation` waits, applies again and checks
+/// the outcome: converged, with an adoption warning for `adopted` (if any).
+fn interrupt_and_apply_again(victim: Victim, operation: &str, adopted: Option<&str>) {
+    let Some(acc) = quickstart() else {
+        return;
+    };
+    let mut apply = start_apply(&acc);
+    apply.wait_for_call(&acc, operation);
+    let log = apply.log.clone();
+    let status = apply.kill(victim);
+    assert!(
+        !status.success(),
+        "the interrupted apply must not succeed: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+
+    let diags = apply_json(&acc);
+    let adoptions: Vec<serde_json::Value> = diags
+        .warnings()
+        .all()
+        .iter()
+        .filter(|d| d["summary"].as_str().is_some_and(|s| s.contains("adopted")))
+        .cloned()
+        .collect();
+    match adopted {
+        Some(address) => {
+            assert_eq!(
+                adoptions.len(),
+                1,
+                "one adoption warning: {}",
+                diags.describe()
+            );
+            assert_eq!(adoptions[0]["address"], address, "{}", diags.describe());
+            assert!(
+                adoptions[0]["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("interrupted") || d.contains("never finished")),
+                "{}",
+                diags.describe()
+            );
+        }
+        None => assert!(adoptions.is_empty(), "{}", diags.describe()),
+    }
+    assert_converged(
+        &acc,
+        &format!("after {victim:?} was killed during {operation}"),
+    );
+}
+
+#[test]
+fn terraform_killed_while_the_capacity_provider_is_created() {
+    interrupt_and_apply_again(
+        Victim::Terraform,
+        "CreateCapacityProvider",
+        Some(CAPACITY_PROVIDER),
+    );
+}
+
+#[test]
+fn terraform_killed_while_the_function_is_created() {
+    interrupt_and_apply_again(Victim::Terraform, "CreateFunction", Some(FUNCTION));
+}
+
+#[test]
+fn terraform_killed_while_the_version_is_published() {
+    interrupt_and_apply_again(Victim::Terraform, "PublishVersion", None);
+}
+
+#[test]
+fn provider_killed_while_the_capacity_provider_is_created() {
+    interrupt_and_apply_again(
+        Victim::Provider,
+        "CreateCapacityProvider",
+        Some(CAPACITY_PROVIDER),
+    );
+}
+
+#[test]
+fn provider_killed_while_the_function_is_created() {
+    interrupt_and_apply_again(Victim::Provider, "CreateFunction", Some(FUNCTION));
+}
+
+#[test]
+fn provider_killed_while_the_version_is_published() {
+    interrupt_and_apply_again(Victim::Provider, "PublishVersion", None);
+}
+
+/// Without the journal (the rerun happens in a fresh checkout), the function is not
+/// adopted: the apply fails naming it, with the exact import command, and running that
+/// command (with the address of the diagnostic) makes the next apply converge.
+#[test]
+fn without_the_journal_the_error_gives_the_import_command_that_works() {
+    let Some(acc) = quickstart() else {
+        return;
+    };
+    let mut apply = start_apply(&acc);
+    apply.wait_for_call(&acc, "CreateFunction");
+    apply.kill(Victim::Terraform);
+    let journal = acc.dir().join(".terraform/lambda-provider-creates");
+    assert!(
+        journal.is_dir(),
+        "the interrupted create left its journal entry"
+    );
+    std::fs::remove_dir_all(&journal)
+        .unwrap_or_else(|e| panic!("removing {}: {e}", journal.display()));
+
+    let out = acc.fail(&[
+        "apply",
+        "-auto-approve",
+        "-json",
+        "-input=false",
+        "-no-color",
+    ]);
+    let errors = Diagnostics::from_json_lines(&out.stdout).errors();
+    let [error] = errors.all() else {
+        panic!("one error: {}", errors.describe());
+    };
+    assert_eq!(
+        error["summary"],
+        "lambda_durable_function \"quickstart-orders\" already exists",
+        "{}",
+        errors.describe()
+    );
+    assert_eq!(error["address"], FUNCTION);
+    let detail = error["detail"].as_str().unwrap_or_default();
+    for needed in [
+        "terraform import ADDRESS quickstart-orders\n",
+        "to = ADDRESS",
+        "id = \"quickstart-orders\"",
+        "arn:aws:lambda:us-east-1:123456789012:function:quickstart-orders",
+        "\"with\" line",
+    ] {
+        assert!(detail.contains(needed), "{needed:?} in:\n{detail}");
+    }
+    // The command exactly as printed, ADDRESS being the diagnostic's resource.
+    let command = detail
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("terraform import "))
+        .unwrap_or_else(|| panic!("no import command in:\n{detail}"));
+    let args: Vec<String> = command
+        .replace("ADDRESS", FUNCTION)
+        .split_whitespace()
+        .skip(1)
+        .map(str::to_string)
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    acc.succeed(&args);
+    acc.apply();
+    assert_converged(&acc, "after the import");
+}
