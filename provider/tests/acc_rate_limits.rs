@@ -222,9 +222,9 @@ fn raised_parallelism_is_throttled_only_without_client_side_limits() {
 
 /// A measurement at AWS's real quotas (1 capacity provider write per second), for
 /// `docs/performance.md`: `cargo test -p terraform-provider-lambda --test acc_rate_limits
-/// -- --ignored --nocapture`. About three minutes.
+/// -- --ignored --nocapture`. About five minutes.
 #[test]
-#[ignore = "a measurement of about three minutes"]
+#[ignore = "a measurement of about five minutes"]
 fn measure_fifty_capacity_providers_at_aws_quotas() {
     let aws = || EmulatorOptions {
         rate_limits: Some(RateLimits::AWS),
