@@ -494,8 +494,7 @@ mod tests {
                     })
                     .await;
                     assert_eq!(r, Ok(()));
-                    let at = seen.lock().map(|v| v[1]).unwrap_or_default();
-                    at
+                    seen.lock().map(|v| v[1]).unwrap_or_default()
                 }));
             }
             let mut retried_at = Vec::new();
