@@ -10,6 +10,7 @@ use crate::faults::Faults;
 use crate::options::EmulatorOptions;
 use crate::sessions::Sessions;
 use crate::state::State;
+use crate::throttling::Throttler;
 
 /// State shared by all requests.
 #[derive(Debug)]
@@ -19,6 +20,7 @@ pub struct App {
     state: Mutex<State>,
     faults: Mutex<Faults>,
     sessions: Mutex<Sessions>,
+    throttler: Mutex<Throttler>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -31,10 +33,11 @@ impl App {
     /// A new application with `state`.
     pub fn new(opts: EmulatorOptions, state: State) -> Self {
         Self {
-            opts,
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
             sessions: Mutex::new(Sessions::default()),
+            throttler: Mutex::new(Throttler::new(opts.rate_limits)),
+            opts,
         }
     }
 
@@ -66,6 +69,11 @@ impl App {
     /// The fault rules and call counters.
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         lock(&self.faults)
+    }
+
+    /// The enforced rate limits and their buckets.
+    pub fn throttler(&self) -> MutexGuard<'_, Throttler> {
+        lock(&self.throttler)
     }
 
     /// The sessions issued by STS `AssumeRole`.

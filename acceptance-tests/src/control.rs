@@ -17,6 +17,7 @@ use crate::lambda::names::{
 };
 use crate::model::{self, validate};
 use crate::state::{ACTIVE_EXECUTION_STATUSES, State};
+use crate::throttling::RateLimits;
 
 /// A control API error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -178,7 +179,18 @@ impl FailFunction {
     }
 }
 
-/// Clears resources, fault rules and call counters.
+/// `PUT /_emulator/rate-limits`: enforces `limits` (fields left out keep
+/// AWS's quotas; `null` stops enforcing) with full buckets.
+pub fn set_rate_limits(app: &App, limits: Option<RateLimits>) -> Result<(), ControlError> {
+    if let Some(problem) = limits.as_ref().and_then(RateLimits::problem) {
+        return Err(ControlError::BadRequest(problem));
+    }
+    app.throttler().set_limits(limits);
+    Ok(())
+}
+
+/// Clears resources, fault rules and call counters, and refills the rate
+/// limits' buckets.
 pub fn reset(app: &App) {
     let _: Result<(), ()> = app.transact(true, |st, _| {
         *st = State::default();
@@ -187,7 +199,11 @@ pub fn reset(app: &App) {
     let mut faults = app.faults();
     faults.clear();
     faults.clear_calls();
+    drop(faults);
     app.sessions().clear();
+    let mut throttler = app.throttler();
+    let limits = throttler.limits();
+    throttler.set_limits(limits);
 }
 
 /// The statuses a seeded execution can end with by itself (STOPPED is what
@@ -411,6 +427,15 @@ pub fn handle(app: &App, method: &str, path: &str, body: &[u8]) -> Response {
             json_response(StatusCode::OK, &json!({"cleared": true}))
         }
         ("GET", "/_emulator/sts/sessions") => reply(Ok(app.sessions().list())),
+        ("GET", "/_emulator/rate-limits") => reply(Ok(app.throttler().limits())),
+        ("PUT", "/_emulator/rate-limits") => reply(
+            parse::<Option<RateLimits>>(body)
+                .and_then(|limits| set_rate_limits(app, limits).map(|()| limits)),
+        ),
+        ("DELETE", "/_emulator/rate-limits") => {
+            app.throttler().set_limits(None);
+            json_response(StatusCode::OK, &json!({"cleared": true}))
+        }
         ("GET", "/_emulator/faults") => reply(Ok(app.faults().rules())),
         ("POST", "/_emulator/faults") => reply(parse::<FaultSpec>(body).and_then(|spec| {
             if spec.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {

@@ -115,6 +115,11 @@ pub struct CallStats {
     pub calls: u64,
     /// Calls that received a fault (any kind, latency included).
     pub faulted: u64,
+    /// Calls answered `429 TooManyRequestsException` because they exceeded
+    /// an enforced rate limit (see `throttling`); injected throttles count
+    /// as `faulted` instead.
+    #[serde(default)]
+    pub throttled: u64,
     /// Access key IDs the calls were signed with (empty for unsigned calls), so
     /// tests can tell which credentials a client used.
     #[serde(default)]
@@ -190,6 +195,15 @@ impl Faults {
     /// Resets the call counters.
     pub fn clear_calls(&mut self) {
         self.calls.clear();
+    }
+
+    /// Counts a call of `operation` (already recorded by
+    /// [`Faults::on_call`]) that was throttled by an enforced rate limit.
+    pub fn record_throttled(&mut self, operation: &str) {
+        self.calls
+            .entry(operation.to_string())
+            .or_default()
+            .throttled += 1;
     }
 
     /// Records a call of `operation` of `api` signed with `access_key` and
@@ -278,6 +292,7 @@ mod tests {
             CallStats {
                 calls: 3,
                 faulted: 2,
+                throttled: 0,
                 access_keys: ["AKID".to_string()].into(),
             }
         );

@@ -39,6 +39,7 @@ const MODULES: &[Module] = &[
             "state",
             "faults",
             "model",
+            "throttling",
         ],
     },
     Module {
@@ -54,12 +55,21 @@ const MODULES: &[Module] = &[
             "faults",
             "model",
             "ids",
+            "throttling",
         ],
     },
     Module {
         name: "control",
         files: files!("control.rs"),
-        may_import: &["lambda", "app", "faults", "state", "model", "ids"],
+        may_import: &[
+            "lambda",
+            "app",
+            "faults",
+            "state",
+            "model",
+            "ids",
+            "throttling",
+        ],
     },
     Module {
         name: "lambda",
@@ -93,7 +103,14 @@ const MODULES: &[Module] = &[
     Module {
         name: "app",
         files: files!("app.rs"),
-        may_import: &["options", "sessions", "state", "faults", "clock"],
+        may_import: &[
+            "options",
+            "sessions",
+            "state",
+            "faults",
+            "clock",
+            "throttling",
+        ],
     },
     Module {
         name: "connection",
@@ -103,7 +120,7 @@ const MODULES: &[Module] = &[
     Module {
         name: "options",
         files: files!("options.rs"),
-        may_import: &[],
+        may_import: &["throttling"],
     },
     Module {
         name: "sessions",
@@ -140,6 +157,11 @@ const MODULES: &[Module] = &[
     Module {
         name: "ids",
         files: files!("ids.rs"),
+        may_import: &[],
+    },
+    Module {
+        name: "throttling",
+        files: files!("throttling.rs"),
         may_import: &[],
     },
     Module {

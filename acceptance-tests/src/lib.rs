@@ -22,8 +22,9 @@
 //! `control` (the `/_emulator/` API) → `lambda` → `ec2`, with `sts` (→ `ec2`)
 //! beside `lambda`. Below them are the shared modules: `app` (what every
 //! request shares) and `connection` for the three request-facing ones; then
-//! `options`, `sessions`, `state`, `faults` and `model`, which import only
-//! `clock` and `ids`, which import nothing. The test in `layering.rs` holds
+//! `options` (→ `throttling`), `sessions`, `state`, `faults` and `model`,
+//! which import only `clock` and `ids`, which import nothing; `throttling`
+//! imports nothing. The test in `layering.rs` holds
 //! the table of which module may import which, and fails on any cycle.
 
 pub mod app;
@@ -43,6 +44,7 @@ pub mod server;
 pub mod sessions;
 pub mod state;
 pub mod sts;
+pub mod throttling;
 
 #[cfg(test)]
 mod layering;
@@ -53,3 +55,4 @@ pub use control::{
 pub use faults::{CallStats, FaultKind, FaultRule, FaultSpec};
 pub use options::EmulatorOptions;
 pub use server::{Emulator, EmulatorHandle};
+pub use throttling::{QuotaClass, RateLimits};

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use acceptance_tests::{Emulator, EmulatorOptions};
+use acceptance_tests::{Emulator, EmulatorOptions, RateLimits};
 
 const USAGE: &str = "\
 Usage: lambda-emulator [OPTIONS]
@@ -25,6 +25,11 @@ Options:
   --scaling-delay-ms N            scaling config Requested -> Applied [default: 200]
   --execution-pause-delay-ms N    durable execution PAUSING -> PAUSED [default: 200]
   --execution-duration-ms N       invoked durable executions SUCCEED after N ms; 0 = run until stopped [default: 1000]
+  --rate-limits aws               enforce AWS's Lambda request-rate quotas per account and region
+                                  (429 TooManyRequestsException with Retry-After beyond them) [default: off]
+  --rate-limit CLASS=N            enforce them with CLASS at N requests/second (repeatable); CLASS is
+                                  capacity_provider_writes, capacity_provider_reads, get_function,
+                                  get_policy or control_plane
   -h, --help                      print this help
 
 The first line printed on stdout is `lambda-emulator listening on URL`.
@@ -73,6 +78,28 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--scaling-delay-ms" => opts.scaling_delay = millis(value()?)?,
             "--execution-pause-delay-ms" => opts.execution_pause_delay = millis(value()?)?,
             "--execution-duration-ms" => opts.execution_duration = millis(value()?)?,
+            "--rate-limits" => match value()?.as_str() {
+                "aws" => opts.rate_limits = Some(opts.rate_limits.unwrap_or(RateLimits::AWS)),
+                "off" => opts.rate_limits = None,
+                v => return Err(format!("--rate-limits: '{v}' is not `aws` or `off`")),
+            },
+            "--rate-limit" => {
+                let v = value()?;
+                let (class, rate) = v
+                    .split_once('=')
+                    .ok_or_else(|| format!("--rate-limit: '{v}' is not CLASS=N"))?;
+                let rate: f64 = rate
+                    .parse()
+                    .map_err(|_| format!("--rate-limit: '{rate}' is not a number"))?;
+                let mut limits = opts.rate_limits.unwrap_or(RateLimits::AWS);
+                if !limits.set(class, rate) {
+                    return Err(format!("--rate-limit: unknown class '{class}'"));
+                }
+                if let Some(problem) = limits.problem() {
+                    return Err(format!("--rate-limit: {problem}"));
+                }
+                opts.rate_limits = Some(limits);
+            }
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -143,7 +170,21 @@ mod tests {
         assert_eq!(args.opts.execution_duration, Duration::ZERO);
         assert_eq!(args.opts.execution_pause_delay, Duration::from_millis(7));
         assert_eq!(args.opts.state_file, Some(PathBuf::from("/tmp/x.json")));
+        assert_eq!(args.opts.rate_limits, None);
         assert!(parse(&["--bogus"]).is_err());
+        let aws = parse(&["--rate-limits", "aws"])
+            .expect("parses")
+            .expect("not help");
+        assert_eq!(aws.opts.rate_limits, Some(RateLimits::AWS));
+        let fast = parse(&["--rate-limit", "capacity_provider_writes=10"])
+            .expect("parses")
+            .expect("not help");
+        let limits = fast.opts.rate_limits.expect("enforced");
+        assert_eq!(limits.capacity_provider_writes, 10.0);
+        assert_eq!(limits.capacity_provider_reads, 15.0);
+        assert!(parse(&["--rate-limit", "writes=10"]).is_err());
+        assert!(parse(&["--rate-limit", "control_plane=0"]).is_err());
+        assert!(parse(&["--rate-limits", "maybe"]).is_err());
         assert!(parse(&["--update-delay-ms", "x"]).is_err());
         assert!(parse(&["--help"]).expect("parses").is_none());
     }

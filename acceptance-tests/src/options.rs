@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::throttling::RateLimits;
+
 /// Emulator settings. [`Default`] gives short delays suited to tests.
 #[derive(Debug, Clone)]
 pub struct EmulatorOptions {
@@ -28,6 +30,10 @@ pub struct EmulatorOptions {
     pub default_region: String,
     /// Load state from, and save it to, this file.
     pub state_file: Option<PathBuf>,
+    /// Request-rate quotas to enforce per account, region and quota class
+    /// (`429 TooManyRequestsException` beyond them); `None`, the default,
+    /// enforces none. [`RateLimits::AWS`] are AWS's.
+    pub rate_limits: Option<RateLimits>,
 }
 
 impl Default for EmulatorOptions {
@@ -42,6 +48,7 @@ impl Default for EmulatorOptions {
             execution_duration: Duration::from_millis(1000),
             default_region: "us-east-1".into(),
             state_file: None,
+            rate_limits: None,
         }
     }
 }

@@ -3,11 +3,13 @@
 //! (`Credential=AKID/DATE/REGION/SERVICE/aws4_request`), which also gives
 //! the region. Signatures are not verified. Faults are injected here, after
 //! the operation is known and before it runs (a conflict names the resource
-//! the request addresses, as AWS's message does); a dropped response, after.
+//! the request addresses, as AWS's message does), and then the enforced rate
+//! limits, when the emulator has any (see `throttling`); a dropped response,
+//! after.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -328,6 +330,24 @@ async fn respond(response: Response, drop_it: Option<ConnectionKiller>) -> Respo
     }
 }
 
+/// The throttling response for a Lambda call beyond the enforced rate limit
+/// of its quota class in its account and region, if it is; counted in the
+/// call's `throttled`.
+fn enforce_rate_limits(
+    app: &App,
+    operation: &str,
+    region: &str,
+    request_id: &str,
+) -> Option<Response> {
+    let verdict = app
+        .throttler()
+        .admit(ec2::ACCOUNT_ID, region, operation, Instant::now());
+    let retry_after_seconds = verdict?;
+    app.faults().record_throttled(operation);
+    tracing::info!(operation, region, "rate limit exceeded: throttling");
+    Some(throttle(Service::Lambda, retry_after_seconds, request_id))
+}
+
 fn throttle(service: Service, retry_after_seconds: u64, request_id: &str) -> Response {
     match service {
         Service::Lambda => lambda_error(
@@ -455,6 +475,9 @@ async fn lambda_request(
         Faulted::Respond(response) => return response,
         Faulted::Run(drop_response) => drop_response,
     };
+    if let Some(response) = enforce_rate_limits(app, &operation, region, request_id) {
+        return response;
+    }
     let http = HttpInput {
         labels: matched.labels,
         query,

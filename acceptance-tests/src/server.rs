@@ -25,6 +25,7 @@ use crate::options::EmulatorOptions;
 use crate::router;
 use crate::sessions::AssumedRoleSession;
 use crate::state::State;
+use crate::throttling::RateLimits;
 
 /// A running emulator. Dropping it stops the server.
 #[derive(Debug)]
@@ -43,6 +44,9 @@ impl Emulator {
 
     /// Starts an emulator on `addr`, loading `opts.state_file` if set.
     pub async fn start_on(opts: EmulatorOptions, addr: SocketAddr) -> io::Result<Emulator> {
+        if let Some(problem) = opts.rate_limits.as_ref().and_then(RateLimits::problem) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, problem));
+        }
         let state = match &opts.state_file {
             Some(path) => State::load(path)?,
             None => State::default(),
@@ -163,6 +167,22 @@ impl Emulator {
     /// Resets the call counters (`DELETE /_emulator/calls`).
     pub fn reset_calls(&self) {
         self.app.faults().clear_calls();
+    }
+
+    /// The rate limits enforced, if any (`GET /_emulator/rate-limits`).
+    pub fn rate_limits(&self) -> Option<RateLimits> {
+        self.app.throttler().limits()
+    }
+
+    /// Enforces `limits` from now on, with full buckets; `None` stops
+    /// enforcing (`PUT /_emulator/rate-limits`).
+    pub fn set_rate_limits(&self, limits: Option<RateLimits>) -> Result<(), ControlError> {
+        control::set_rate_limits(&self.app, limits)
+    }
+
+    /// Calls throttled by the enforced rate limits, over every operation.
+    pub fn throttled_calls(&self) -> u64 {
+        self.calls().values().map(|c| c.throttled).sum()
     }
 
     /// The sessions STS `AssumeRole` issued (`GET /_emulator/sts/sessions`).

@@ -1,5 +1,6 @@
 //! The provider block: schema, typed configuration, and building the AWS clients from it
-//! (region, profile, assume role, endpoint overrides, retries, default tags) on top of the
+//! (region, profile, assume role, endpoint overrides, retries, rate limits, default tags)
+//! on top of the
 //! standard AWS configuration chain of `aws-config`.
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use crate::aws::credentials::{
 use crate::aws::endpoint::EndpointUrl;
 use crate::aws::error::{UNREACHABLE_HINT, error_chain, is_connection_refused};
 use crate::aws::model::{lambda, sts, validators};
+use crate::aws::rate_limit::block::{self as rate_limits_block, RateLimitsConfig};
 use crate::aws::timeouts::DurationBetween;
 use crate::aws::{AwsClients, Budget, Endpoints, Error, ErrorClass, RetryPolicy};
 use crate::resources::common::REGION_PATTERN;
@@ -122,6 +124,7 @@ pub fn schema() -> Schema {
                 ),
             )
             .block(review_block())
+            .block(rate_limits_block::schema())
             .block(
                 NestedBlock::list_max_one(
                     "default_tags",
@@ -190,6 +193,8 @@ pub struct ProviderConfig {
     pub default_tags: Maybe<Vec<DefaultTagsConfig>>,
     /// `review` (at most one).
     pub review: Maybe<Vec<ReviewConfig>>,
+    /// `rate_limits` (at most one).
+    pub rate_limits: Maybe<Vec<RateLimitsConfig>>,
 }
 
 /// `review { … }`.
@@ -297,6 +302,9 @@ impl ProviderConfig {
             self.default_tags.is_unknown(),
             AttributePath::attr("default_tags"),
         );
+        for path in rate_limits_block::unknown_paths(&self.rate_limits) {
+            check(true, path);
+        }
         if let Some(ar) = self.assume_role.known().and_then(|v| v.first()) {
             let p = AttributePath::attr("assume_role").child_index(0);
             check(ar.role_arn.is_unknown(), p.child_attr("role_arn"));
@@ -524,7 +532,8 @@ pub async fn build_clients(
         region,
         cfg.retry_policy(),
         cfg.default_tags(),
-    );
+    )
+    .with_rate_limits(rate_limits_block::limits_of(&cfg.rate_limits)?);
     clients.review = cfg.review_settings();
 
     if cfg.skip_credentials_validation.known() != Some(&true) {
@@ -791,7 +800,12 @@ mod tests {
         .iter()
         .map(|k| (k.to_string(), Value::Null))
         .collect();
-        for k in ["assume_role", "endpoints", "default_tags"] {
+        for k in [
+            "assume_role",
+            "endpoints",
+            "default_tags",
+            rate_limits_block::NAME,
+        ] {
             base.insert(k.to_string(), Value::List(vec![]));
         }
         for (k, v) in pairs {
@@ -965,7 +979,12 @@ mod tests {
         ] {
             assert!(s.block.attributes.contains_key(a), "{a}");
         }
-        for b in ["assume_role", "endpoints", "default_tags"] {
+        for b in [
+            "assume_role",
+            "endpoints",
+            "default_tags",
+            rate_limits_block::NAME,
+        ] {
             assert!(s.block.blocks.contains_key(b), "{b}");
         }
     }

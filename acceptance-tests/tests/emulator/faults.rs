@@ -181,7 +181,7 @@ async fn faults_through_the_control_api() {
         .json();
     assert_eq!(
         calls["GetCallerIdentity"],
-        serde_json::json!({"calls": 2, "faulted": 1, "access_keys": [ACCESS_KEY]})
+        serde_json::json!({"calls": 2, "faulted": 1, "throttled": 0, "access_keys": [ACCESS_KEY]})
     );
     let bad = raw(
         &emu,

@@ -12,6 +12,7 @@ mod ec2_sts;
 mod faults;
 mod functions;
 mod invoke;
+mod rate_limits;
 mod scaling;
 mod validation;
 

@@ -11,7 +11,8 @@ use tfplug::diag::Diagnostic;
 
 use super::endpoint::{RecordEndpoint, traced};
 use super::error::{AwsError, Error};
-use super::retry::{Budget, RetryPolicy, retry};
+use super::rate_limit::{RateLimiter, RateLimits, Turn};
+use super::retry::{Budget, RetryPolicy, retry_paced};
 
 /// How long IAM-propagation errors are retried by the `*_with_iam_retry` calls.
 const IAM_PROPAGATION_WINDOW: std::time::Duration = std::time::Duration::from_secs(120);
@@ -48,6 +49,8 @@ pub struct AwsClients {
     pub account_id: Option<String>,
     /// Retry limits for every call.
     pub retry: RetryPolicy,
+    /// The rate limits every call waits on, shared with the clients of other regions.
+    limiter: Arc<RateLimiter>,
     /// `default_tags { tags }` of the provider block.
     pub default_tags: BTreeMap<String, String>,
     /// `review { … }` of the provider block: the review in every plan.
@@ -101,9 +104,22 @@ impl AwsClients {
             region,
             account_id: None,
             retry,
+            limiter: Arc::default(),
             default_tags,
             review: crate::review::at_plan::PlanReview::default(),
         }
+    }
+
+    /// The same clients with `limits` instead of AWS's quotas (the provider block's
+    /// `rate_limits`).
+    pub fn with_rate_limits(mut self, limits: RateLimits) -> Self {
+        self.limiter = Arc::new(RateLimiter::new(limits));
+        self
+    }
+
+    /// The rate limiter every call of these clients (and of their other regions) waits on.
+    pub fn rate_limiter(&self) -> &Arc<RateLimiter> {
+        &self.limiter
     }
 
     /// The clients for `region` (a resource's `region` argument); these clients when it
@@ -127,6 +143,7 @@ impl AwsClients {
                 );
                 c.account_id = self.account_id.clone();
                 c.review = self.review.clone();
+                c.limiter = self.limiter.clone();
                 Arc::new(c)
             })
             .clone()
@@ -147,7 +164,8 @@ impl AwsClients {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        send_with(&self.retry, budget, operation, request).await
+        self.send_with(&self.retry, budget, operation, request)
+            .await
     }
 
     /// Like [`AwsClients::send`], also retrying the errors AWS documents for IAM roles
@@ -163,7 +181,8 @@ impl AwsClients {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        send_with(&self.iam_policy(), budget, operation, request).await
+        self.send_with(&self.iam_policy(), budget, operation, request)
+            .await
     }
 
     /// Runs one AWS call with the provider's retry policy within `budget`, for callers
@@ -173,7 +192,7 @@ impl AwsClients {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, AwsError>>,
     {
-        call_with(&self.retry, budget, operation, f).await
+        self.call_with(&self.retry, budget, operation, f).await
     }
 
     /// Like [`AwsClients::call`], also retrying the errors AWS documents for IAM roles that
@@ -188,7 +207,8 @@ impl AwsClients {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, AwsError>>,
     {
-        call_with(&self.iam_policy(), budget, operation, f).await
+        self.call_with(&self.iam_policy(), budget, operation, f)
+            .await
     }
 
     fn iam_policy(&self) -> RetryPolicy {
@@ -196,41 +216,56 @@ impl AwsClients {
             .clone()
             .with_iam_propagation(IAM_PROPAGATION_WINDOW)
     }
-}
 
-/// [`retry`], with each attempt [`traced`] so transport errors name their endpoint. (The
-/// attempt is boxed: the SDK's futures are deep, and nesting them in a resource's
-/// futures otherwise exceeds the compiler's layout depth limit.)
-async fn call_with<T, F, Fut>(
-    policy: &RetryPolicy,
-    budget: &Budget,
-    operation: &str,
-    mut f: F,
-) -> Result<T, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, AwsError>>,
-{
-    retry(policy, budget, operation, || Box::pin(traced(f()))).await
-}
+    /// [`retry_paced`]: each attempt waits for its turn under the rate limits of this
+    /// account and region, then runs [`traced`] so transport errors name their endpoint.
+    /// (The attempt is boxed: the SDK's futures are deep, and nesting them in a
+    /// resource's futures otherwise exceeds the compiler's layout depth limit.)
+    async fn call_with<T, F, Fut>(
+        &self,
+        policy: &RetryPolicy,
+        budget: &Budget,
+        operation: &str,
+        mut f: F,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
+        let turn = Turn {
+            account: self.account_id.as_deref().unwrap_or_default(),
+            region: &self.region,
+            operation,
+        };
+        retry_paced(
+            policy,
+            budget,
+            operation,
+            || self.limiter.wait_turn(turn, budget),
+            || Box::pin(traced(f())),
+        )
+        .await
+    }
 
-/// [`call_with`] for a closure that sends an SDK request.
-async fn send_with<T, E, F, Fut>(
-    policy: &RetryPolicy,
-    budget: &Budget,
-    operation: &str,
-    mut request: F,
-) -> Result<T, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    call_with(policy, budget, operation, || {
-        let sent = request();
-        async move { sent.await.map_err(|e| AwsError::from_sdk(operation, e)) }
-    })
-    .await
+    /// [`AwsClients::call_with`] for a closure that sends an SDK request.
+    async fn send_with<T, E, F, Fut>(
+        &self,
+        policy: &RetryPolicy,
+        budget: &Budget,
+        operation: &str,
+        mut request: F,
+    ) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        self.call_with(policy, budget, operation, || {
+            let sent = request();
+            async move { sent.await.map_err(|e| AwsError::from_sdk(operation, e)) }
+        })
+        .await
+    }
 }
 
 /// Where resources find the clients once the provider is configured.

@@ -117,9 +117,35 @@ pub async fn retry<T, F, Fut>(
     policy: &RetryPolicy,
     budget: &Budget,
     operation: &str,
+    call: F,
+) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AwsError>>,
+{
+    retry_paced(
+        policy,
+        budget,
+        operation,
+        || std::future::ready(Ok(())),
+        call,
+    )
+    .await
+}
+
+/// [`retry`], waiting for `pace` before every attempt (the rate limiter's turn, see
+/// [`super::rate_limit`]), so retries count against the rate limit like first attempts.
+/// An error of `pace` (stop, or a turn after the deadline) ends the loop.
+pub async fn retry_paced<T, P, PFut, F, Fut>(
+    policy: &RetryPolicy,
+    budget: &Budget,
+    operation: &str,
+    mut pace: P,
     mut call: F,
 ) -> Result<T, Error>
 where
+    P: FnMut() -> PFut,
+    PFut: Future<Output = Result<(), Error>>,
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
 {
@@ -132,6 +158,18 @@ where
         if budget.stop.is_cancelled() {
             return Err(Error::Stopped {
                 operation: operation.to_string(),
+            });
+        }
+        if let Err(e) = pace().await {
+            return Err(match e {
+                Error::Timeout {
+                    operation, timeout, ..
+                } => Error::Timeout {
+                    operation,
+                    timeout,
+                    last: last.map(Box::new),
+                },
+                other => other,
             });
         }
         let result = tokio::select! {
@@ -173,9 +211,11 @@ where
             return Err(Error::Aws(err));
         }
         let delay = match err.class {
+            // Never sooner than AWS asked, nor than the backoff: a `Retry-After: 0` must
+            // not turn repeated throttling into a tight loop.
             ErrorClass::Throttling {
                 retry_after: Some(after),
-            } => after + after.mul_f64(0.1 * fastrand::f64()),
+            } => (after + after.mul_f64(0.1 * fastrand::f64())).max(policy.backoff(attempt)),
             ErrorClass::Unreachable => policy.backoff(refused),
             _ => policy.backoff(attempt),
         };
@@ -405,6 +445,129 @@ mod tests {
         })
         .await;
         assert!(matches!(r, Err(Error::Stopped { .. })), "{r:?}");
+    }
+
+    /// `Retry-After: 0` (or a tiny value) does not make repeated throttling a tight loop:
+    /// the exponential backoff is the floor.
+    #[tokio::test(start_paused = true)]
+    async fn a_zero_retry_after_still_backs_off() {
+        let (calls, f) = flaky(
+            5,
+            ErrorClass::Throttling {
+                retry_after: Some(Duration::ZERO),
+            },
+        );
+        let start = Instant::now();
+        assert_eq!(
+            retry(&RetryPolicy::default(), &budget(600), "Op", f).await,
+            Ok(5)
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 6);
+        // At least half of 200 + 400 + 800 + 1600 + 3200 ms.
+        assert!(
+            start.elapsed() >= Duration::from_millis(3100),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    /// Calls throttled together do not come back together: each retry has its own
+    /// jitter, with or without `Retry-After` (which is never undercut).
+    #[tokio::test(start_paused = true)]
+    async fn throttled_calls_retry_at_jittered_times() {
+        for retry_after in [None, Some(Duration::from_secs(1))] {
+            let start = Instant::now();
+            let mut tasks = Vec::new();
+            for _ in 0..20 {
+                tasks.push(tokio::spawn(async move {
+                    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+                    let s = seen.clone();
+                    let mut first = true;
+                    let r = retry(&RetryPolicy::default(), &budget(60), "Op", || {
+                        s.lock().map(|mut v| v.push(start.elapsed())).ok();
+                        let fail = std::mem::replace(&mut first, false);
+                        std::future::ready(if fail {
+                            Err(err(ErrorClass::Throttling { retry_after }))
+                        } else {
+                            Ok(())
+                        })
+                    })
+                    .await;
+                    assert_eq!(r, Ok(()));
+                    seen.lock().map(|v| v[1]).unwrap_or_default()
+                }));
+            }
+            let mut retried_at = Vec::new();
+            for t in tasks {
+                retried_at.push(t.await.unwrap_or_default());
+            }
+            let (lo, hi) = match retry_after {
+                None => (Duration::from_millis(100), Duration::from_millis(200)),
+                Some(after) => (after, after + after / 10),
+            };
+            for at in &retried_at {
+                assert!(*at >= lo && *at <= hi, "{retry_after:?}: {at:?}");
+            }
+            retried_at.sort();
+            retried_at.dedup();
+            assert!(retried_at.len() >= 15, "{retry_after:?}: {retried_at:?}");
+        }
+    }
+
+    /// Every attempt, retries included, waits for `pace` (the rate limiter); an error
+    /// of `pace` ends the loop and a timeout keeps the last AWS error.
+    #[tokio::test(start_paused = true)]
+    async fn every_attempt_is_paced() {
+        let paced = Arc::new(AtomicU32::new(0));
+        let p = paced.clone();
+        let (calls, f) = flaky(3, ErrorClass::Transient);
+        let r = retry_paced(
+            &RetryPolicy::default(),
+            &budget(60),
+            "Op",
+            || {
+                p.fetch_add(1, Ordering::SeqCst);
+                std::future::ready(Ok(()))
+            },
+            f,
+        )
+        .await;
+        assert_eq!(r, Ok(3));
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+        assert_eq!(paced.load(Ordering::SeqCst), 4);
+
+        let paced = Arc::new(AtomicU32::new(0));
+        let p = paced.clone();
+        let (calls, f) = flaky(u32::MAX, ErrorClass::Transient);
+        let r = retry_paced(
+            &RetryPolicy::default(),
+            &budget(60),
+            "Op",
+            || {
+                let n = p.fetch_add(1, Ordering::SeqCst);
+                std::future::ready(if n < 2 {
+                    Ok(())
+                } else {
+                    Err(Error::Timeout {
+                        operation: "Op (its turn)".into(),
+                        timeout: Duration::from_secs(60),
+                        last: None,
+                    })
+                })
+            },
+            f,
+        )
+        .await;
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        match r {
+            Err(Error::Timeout {
+                operation, last, ..
+            }) => {
+                assert_eq!(operation, "Op (its turn)");
+                assert_eq!(last.map(|e| e.class), Some(ErrorClass::Transient));
+            }
+            other => panic!("expected a timeout, got {other:?}"),
+        }
     }
 
     #[test]
