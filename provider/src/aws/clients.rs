@@ -10,7 +10,7 @@ use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
 use tfplug::diag::Diagnostic;
 
 use super::endpoint::{RecordEndpoint, traced};
-use super::error::{AwsError, Error};
+use super::error::{AwsError, Error, ErrorClass};
 use super::rate_limit::{RateLimiter, RateLimits, Turn};
 use super::retry::{Budget, RetryPolicy, retry_paced};
 
@@ -242,7 +242,18 @@ impl AwsClients {
             budget,
             operation,
             || self.limiter.wait_turn(turn, budget),
-            || Box::pin(traced(f())),
+            || {
+                let attempt = traced(f());
+                Box::pin(async move {
+                    let result = attempt.await;
+                    if let Err(e) = &result
+                        && matches!(e.class, ErrorClass::Throttling { .. })
+                    {
+                        self.limiter.throttled(turn);
+                    }
+                    result
+                })
+            },
         )
         .await
     }

@@ -11,6 +11,17 @@
 //! providers throttled without the margin). Pacing evenly, a little under the rate,
 //! keeps the calls AWS sees within its bucket.
 //!
+//! Capacity provider writes are paced from the first call: their quota is one per second
+//! and any burst of creates exceeds it, and a throttled create storm is what costs
+//! minutes. The other classes are paced once AWS has throttled one of their calls
+//! ([`RateLimiter::throttled`]; per bucket, for the rest of the process), as the AWS
+//! SDKs' adaptive retry mode does: most plans read a few dozen objects, which AWS
+//! answers at once, and pacing them from the first call would make a refresh of 100
+//! capacity providers take at least 100 ÷ 15 ≈ 7 s even where AWS never throttles (an
+//! account whose buckets absorb the burst, or the emulator). Once AWS has said the quota
+//! is reached, every later call of that bucket waits for its turn, so a long plan or many
+//! waiters throttle once rather than all the time.
+//!
 //! The wait is part of the call: it ends with [`Error::Stopped`] as soon as Terraform
 //! asks the provider to stop, and a turn that would come after the operation's deadline
 //! fails at once with [`Error::Timeout`] instead of being waited for. A turn given up
@@ -108,7 +119,15 @@ impl RateLimiter {
         let now = Instant::now();
         let at = {
             let mut next = self.lock();
-            let entry = next.entry(key.clone()).or_insert(now);
+            let entry = if class.paced_from_the_first_call() {
+                next.entry(key.clone()).or_insert(now)
+            } else {
+                match next.get_mut(&key) {
+                    Some(entry) => entry,
+                    // Not throttled yet: no pacing.
+                    None => return Ok(()),
+                }
+            };
             let at = (*entry).max(now);
             if at > budget.deadline {
                 return Err(Error::Timeout {
@@ -151,6 +170,29 @@ impl RateLimiter {
                 reservation.used();
                 Ok(())
             }
+        }
+    }
+}
+
+impl RateLimiter {
+    /// AWS throttled a call of `turn`'s bucket: from now on its calls are paced (a no-op
+    /// for buckets paced from the first call, and for operations without a quota).
+    pub fn throttled(&self, turn: Turn<'_>) {
+        let Some(class) = OperationClass::of(turn.operation) else {
+            return;
+        };
+        if class.paced_from_the_first_call() || self.interval(class).is_zero() {
+            return;
+        }
+        let key: Key = (turn.account.to_string(), turn.region.to_string(), class);
+        if let std::collections::hash_map::Entry::Vacant(bucket) = self.lock().entry(key) {
+            tracing::debug!(
+                operation = turn.operation,
+                region = turn.region,
+                per_second = self.limits.per_second(class),
+                "AWS throttled a call: pacing this quota's calls from now on"
+            );
+            bucket.insert(Instant::now());
         }
     }
 }
@@ -277,6 +319,7 @@ mod tests {
                 async move { run(&limiter, 5, 2, "us-east-1", "DeleteCapacityProvider").await },
             )
         };
+        limiter.throttled(turn("us-east-1", "GetCapacityProvider"));
         let reads = run(&limiter, 10, 15, "us-east-1", "GetCapacityProvider").await;
         assert_eq!(reads.len(), 150);
         // 150 reads at 15/s: the last leaves after 149/15 s, not before.
@@ -475,6 +518,7 @@ mod tests {
     async fn waiters_never_poll_faster_than_the_read_quota() {
         use crate::aws::waiter::{Status, WaitOptions, wait_for};
         let limiter = Arc::new(RateLimiter::default());
+        limiter.throttled(turn("us-east-1", "GetCapacityProvider"));
         let start = Instant::now();
         let polls = Arc::new(Mutex::new(Vec::new()));
         let mut waiters = Vec::new();
@@ -525,5 +569,33 @@ mod tests {
             "{:?}",
             polls[199]
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn reads_go_at_once_until_aws_throttles_one() {
+        let limiter = Arc::new(RateLimiter::default());
+        let burst = run(&limiter, 10, 10, "us-east-1", "GetCapacityProvider").await;
+        assert_eq!(
+            burst.last().copied(),
+            Some(Duration::ZERO),
+            "100 reads at once"
+        );
+        // AWS throttles one: the bucket is paced from then on, for every caller.
+        limiter.throttled(turn("us-east-1", "GetCapacityProvider"));
+        let paced = run(&limiter, 10, 3, "us-east-1", "GetCapacityProvider").await;
+        assert!(
+            max_in_window(&paced, Duration::from_secs(1)) <= 15,
+            "{paced:?}"
+        );
+        let expected = Duration::from_secs_f64(29.0 / 15.0 * (1.0 + PACING_MARGIN));
+        assert!(
+            paced[29] >= expected - Duration::from_millis(2),
+            "{paced:?}"
+        );
+        // Other buckets (another region, another class) are not paced by it.
+        let other = run(&limiter, 5, 5, "eu-west-1", "GetCapacityProvider").await;
+        assert_eq!(other.last().copied(), Some(Duration::ZERO));
+        let functions = run(&limiter, 5, 5, "us-east-1", "GetFunction").await;
+        assert_eq!(functions.last().copied(), Some(Duration::ZERO));
     }
 }

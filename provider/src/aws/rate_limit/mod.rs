@@ -6,7 +6,9 @@
 //! `CreateCapacityProvider` calls within milliseconds against a quota of one per second,
 //! and most of them come back `429 TooManyRequestsException` to be retried. With it,
 //! every call of the provider process waits for its turn in the bucket of its
-//! (account, region, operation class), so the calls AWS sees stay within the quota.
+//! (account, region, operation class), so the calls AWS sees stay within the quota:
+//! capacity provider writes from the first call, the others once AWS has throttled one
+//! (see [`limiter`]).
 //!
 //! - [`quotas`]: AWS's published numbers and which operation counts against which.
 //! - [`limiter`]: the shared, cancellable pacing of calls.

@@ -33,6 +33,13 @@ impl OperationClass {
         OperationClass::ControlPlane,
     ];
 
+    /// Whether calls of this class are paced from the first one, or only once AWS has
+    /// throttled one of them (see [`super::limiter`]): capacity provider writes, whose
+    /// quota of one per second any burst of creates exceeds, are paced from the start.
+    pub fn paced_from_the_first_call(self) -> bool {
+        matches!(self, OperationClass::CapacityProviderWrite)
+    }
+
     /// The class of the AWS operation `operation` (its name in AWS's service model, as
     /// the provider names every call), or `None` when no request-rate quota applies to
     /// it: invocations, and operations of other services than Lambda.
