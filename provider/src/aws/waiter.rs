@@ -206,13 +206,16 @@ mod tests {
         assert!(gaps.windows(2).all(|g| g[1] >= g[0]), "{gaps:?}");
     }
 
+    /// One poll of [`ready_after_with_latency`].
+    type Poll = std::pin::Pin<Box<dyn Future<Output = Result<Status<()>, Error>>>>;
+
     /// A status function whose poll takes `latency` and sees the target state once
     /// `ready_after` has passed (at the end of the call); records when each poll started.
     fn ready_after_with_latency(
         ready_after: Duration,
         latency: Duration,
         starts: Arc<Mutex<Vec<Duration>>>,
-    ) -> impl FnMut() -> std::pin::Pin<Box<dyn Future<Output = Result<Status<()>, Error>>>> {
+    ) -> impl FnMut() -> Poll {
         let start = Instant::now();
         move || {
             let starts = starts.clone();
