@@ -110,7 +110,6 @@ resource "lambda_function_version" "v" {
   }
 }
 TF
-  (cd "$dir" && terraform init -input=false > /dev/null 2>&1 || true)
   (cd "$dir" && terraform apply -auto-approve -input=false -json > "$work/apply-$run.json" 2> "$work/apply-$run.err") \
     || { tail -20 "$work/apply-$run.err" "$work/apply-$run.json" >&2; exit 1; }
 done

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Plan (refresh + plan) of N resources of this provider against the local emulator with
 # 20 ms of latency on every AWS call and Terraform's default parallelism (10), next to the
-# same N of `terraform_data` (Terraform's own cost). The N resources are groups of five:
+# same N of `terraform_data` (Terraform's own cost) and N `terraform_data` whose input is
+# the attributes of one of the provider's resources (Terraform's own cost for state of
+# this size; it keeps them twice, as input and output). The N resources are groups of five:
 # one capacity provider, two durable functions on it, and one published version of each
 # (capacity providers : durable functions : versions = 1 : 2 : 2).
 #
 #   provider/benches/plan_scale.sh [N ...]        # N defaults to "100 500"; multiples of 5
 #   RUNS=5 LATENCY_MS=20 provider/benches/plan_scale.sh 100
 #   PROVIDER_BIN=/other/target/release/terraform-provider-lambda provider/benches/plan_scale.sh 100
+#   KEEP_WORK=1 provider/benches/plan_scale.sh 100   # keep the configurations, states and logs
 #
 # For each N it prints, best of RUNS (default 3) plans each:
-# - wall time of `terraform plan` for the provider's resources and for terraform_data;
+# - wall time of `terraform plan` for the provider's resources and for both terraform_data;
 # - the floor = terraform_data + (minimum AWS calls of one refresh of all N) x latency / 10,
 #   and the ratio to it (target <= 1.10);
 # - the AWS calls per resource per plan, by operation (from the emulator's `/_emulator/calls`);
