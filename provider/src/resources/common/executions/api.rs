@@ -35,7 +35,8 @@ pub const STOP_CONCURRENCY: usize = 4;
 /// hours and each poll is a ListDurableExecutionsByFunction call.
 pub const POLL: WaitOptions = WaitOptions {
     first_delay: Duration::from_secs(1),
-    factor: 1.5,
+    min_interval: Duration::from_secs(1),
+    overshoot: 0.1,
     max_delay: Duration::from_secs(15),
 };
 
