@@ -59,6 +59,14 @@ terraform {
     lambda = { source = "lambdakit/lambda" }
   }
 }
+provider "lambda" {
+  # The emulator enforces no quotas: the setup apply need not send one capacity provider
+  # write per second (AWS's quota). Reads are paced only once throttled, which never
+  # happens here, so the plan measured is not paced either.
+  rate_limits {
+    capacity_provider_writes = 100000
+  }
+}
 resource "lambda_capacity_provider" "p" {
   count = $N
   name  = "cpu-\${count.index}"
