@@ -6,8 +6,9 @@
 //! a tenth of the time already waited ([`WaitOptions::overshoot`]), so a transition that
 //! takes `T` is seen at most `0.1 × T` late (plus one poll's latency); and never less than
 //! [`WaitOptions::min_interval`], so one waiter reads at most four times a second, well
-//! under Lambda's control-plane read limit (15 per second per account, shared by every
-//! waiter of a provider process through the clients' rate limiter). A fixed factor such
+//! under Lambda's control-plane read limit (15 per second per account; all waiters of a
+//! provider process together are held to it by the clients' rate limiter once AWS has
+//! throttled one of their reads, see `aws::rate_limit`). A fixed factor such
 //! as ×1.5 could overshoot by half the time already waited.
 //!
 //! A failed state ends the wait at once with AWS's reason; the wait ends at the
