@@ -19,7 +19,7 @@
 //! Values are as `terraform show -json` writes them: an optional attribute left unset is
 //! `null`, a set is an array, a list block absent from the configuration is `[]`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value, json};
 use tfplug::provider::Provider;
@@ -32,6 +32,7 @@ use tfplug::value::Type;
 use crate::LambdaProvider;
 use crate::aws::attribute::model_member;
 use crate::aws::model::{Shape, ShapeKind, translate};
+use crate::docs::Report;
 use crate::review::Finding;
 
 /// The JSON Schema dialect of every file.
@@ -69,17 +70,8 @@ fn pretty(value: &Value) -> String {
     text
 }
 
-/// What [`write_files`] did.
-#[derive(Debug, Default)]
-pub struct WriteReport {
-    /// Files written because they were missing or different.
-    pub written: Vec<PathBuf>,
-    /// Files already up to date.
-    pub unchanged: Vec<PathBuf>,
-}
-
 /// Writes [`files`] into `dir` (which must exist), only those that changed.
-pub fn write_files(dir: &Path) -> std::io::Result<WriteReport> {
+pub fn write_files(dir: &Path) -> std::io::Result<Report> {
     if !dir.is_dir() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::NotFound,
@@ -89,7 +81,7 @@ pub fn write_files(dir: &Path) -> std::io::Result<WriteReport> {
             ),
         ));
     }
-    let mut report = WriteReport::default();
+    let mut report = Report::default();
     for (name, content) in files() {
         let path = dir.join(name);
         if std::fs::read_to_string(&path).ok().as_deref() == Some(content.as_str()) {

@@ -8,7 +8,7 @@
 //! `terraform-provider-lambda schemas [--dir PATH]` writes the JSON Schemas of `schemas/`
 //! (see [`terraform_provider_lambda::json_schema`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use terraform_provider_lambda::{
@@ -94,50 +94,38 @@ from the repository root; --dir defaults to `schemas`). See schemas/README.md.";
 
 /// `schemas [--dir PATH]`: prints the files it wrote; errors go to stderr with exit 1.
 fn schemas_command(args: &[String]) -> ExitCode {
-    let dir = match dir_argument(args, "schemas") {
-        Ok(Some(dir)) => dir,
-        Ok(None) => {
-            println!("{SCHEMAS_USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("terraform-provider-lambda schemas: {message}\n\n{SCHEMAS_USAGE}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match json_schema::write_files(&dir) {
-        Ok(report) => {
-            for path in &report.written {
-                println!("wrote {}", path.display());
-            }
-            println!(
-                "{} written, {} already up to date",
-                report.written.len(),
-                report.unchanged.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("terraform-provider-lambda schemas: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    generate_command("schemas", SCHEMAS_USAGE, args, |dir| {
+        json_schema::write_files(dir).map_err(|e| e.to_string())
+    })
 }
 
 /// `docs [--dir PATH]`: prints the files it wrote; errors go to stderr with exit 1.
 fn docs_command(args: &[String]) -> ExitCode {
-    let dir = match dir_argument(args, "docs") {
+    generate_command("docs", DOCS_USAGE, args, |dir| {
+        docs::write_docs(dir, &docs::provider_pages()).map_err(|e| e.to_string())
+    })
+}
+
+/// A subcommand that writes generated files under `--dir` (default: its own name) with
+/// `write`, then lists what it wrote.
+fn generate_command(
+    name: &str,
+    usage: &str,
+    args: &[String],
+    write: impl FnOnce(&Path) -> Result<docs::Report, String>,
+) -> ExitCode {
+    let dir = match dir_argument(args, name) {
         Ok(Some(dir)) => dir,
         Ok(None) => {
-            println!("{DOCS_USAGE}");
+            println!("{usage}");
             return ExitCode::SUCCESS;
         }
         Err(message) => {
-            eprintln!("terraform-provider-lambda docs: {message}\n\n{DOCS_USAGE}");
+            eprintln!("terraform-provider-lambda {name}: {message}\n\n{usage}");
             return ExitCode::FAILURE;
         }
     };
-    match docs::write_docs(&dir, &docs::provider_pages()) {
+    match write(&dir) {
         Ok(report) => {
             for path in &report.written {
                 println!("wrote {}", path.display());
@@ -150,7 +138,7 @@ fn docs_command(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("terraform-provider-lambda docs: {e}");
+            eprintln!("terraform-provider-lambda {name}: {e}");
             ExitCode::FAILURE
         }
     }

@@ -213,12 +213,12 @@ fn read_if_exists(path: &Path) -> Result<Option<String>, DocsError> {
     }
 }
 
-/// What [`write_docs`] did.
+/// What a writer of generated files ([`write_docs`], `json_schema::write_files`) did.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
-    /// Pages written (new or changed).
+    /// Files written (new or changed).
     pub written: Vec<PathBuf>,
-    /// Pages already up to date, left untouched.
+    /// Files already up to date, left untouched.
     pub unchanged: Vec<PathBuf>,
 }
 
