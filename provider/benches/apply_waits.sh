@@ -17,57 +17,21 @@
 # Needs `cargo build --release --workspace --bins` first, terraform (>= 1.11) on PATH,
 # python3 and curl.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-provider_bin=${PROVIDER_BIN:-$root/target/release/terraform-provider-lambda}
-emulator=${EMULATOR_BIN:-$root/target/release/lambda-emulator}
+source "$(dirname "$0")/lib.sh"
 runs=${RUNS:-3}
 cp_ms=${CP_MS:-4000} fn_ms=${FN_MS:-3000} version_ms=${VERSION_MS:-3000} scaling_ms=${SCALING_MS:-2000}
-for b in "$provider_bin" "$emulator"; do
-  [ -x "$b" ] || { echo "missing $b: cargo build --release --workspace --bins" >&2; exit 1; }
-done
-
-work=$(mktemp -d)
-emu_pid=
-cleanup() {
-  if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$emulator" --listen "127.0.0.1:$port" --capacity-provider-delay-ms "$cp_ms" \
+bench_start_emulator --capacity-provider-delay-ms "$cp_ms" \
   --function-delay-ms "$fn_ms" --version-delay-ms "$version_ms" \
-  --scaling-delay-ms "$scaling_ms" --update-delay-ms "$fn_ms" > "$work/emulator.log" 2>&1 &
-emu_pid=$!
-emu=http://127.0.0.1:$port
-for _ in $(seq 50); do curl -sf "$emu/_emulator/health" >/dev/null && break; sleep 0.1; done
-
-mkdir -p "$work/bin"
-ln -s "$provider_bin" "$work/bin/terraform-provider-lambda"
-cat > "$work/dev.tfrc" <<TF
-provider_installation {
-  dev_overrides { "lambdakit/lambda" = "$work/bin" }
-  direct {}
-}
-TF
-export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=$work/dev.tfrc \
-  AWS_ENDPOINT_URL=$emu AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
-python3 -c 'import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr("index.py", "def handler(event, context):\n    return event\n")' "$work/fn.zip"
-subnets=$(curl -sf -X POST "$emu/" -d 'Action=DescribeSubnets&Version=2016-11-15' \
-  | grep -o 'subnet-[0-9a-z]*' | sort -u | head -3 | sed 's/.*/"&"/' | paste -sd, -)
-sg=$(curl -sf -X POST "$emu/" -d 'Action=DescribeSecurityGroups&Version=2016-11-15' \
-  | grep -o 'sg-[0-9a-zA-Z]*' | sort -u | head -1)
+  --scaling-delay-ms "$scaling_ms" --update-delay-ms "$fn_ms"
+bench_dev_overrides
+bench_zip "$work/fn.zip"
+bench_network
 
 for run in $(seq "$runs"); do
   dir=$work/run-$run
   mkdir -p "$dir"
-  cat > "$dir/main.tf" <<TF
-terraform {
-  required_providers {
-    lambda = { source = "lambdakit/lambda" }
-  }
-}
+  bench_terraform_block > "$dir/main.tf"
+  cat >> "$dir/main.tf" <<TF
 resource "lambda_capacity_provider" "p" {
   name = "path-$run"
   vpc_config {

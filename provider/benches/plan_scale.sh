@@ -23,54 +23,15 @@
 # Needs `cargo build --release --workspace --bins` first, terraform (>= 1.11) on PATH,
 # python3, curl, jq and /usr/bin/time (Debian packages `jq`, `time`).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-provider_bin=${PROVIDER_BIN:-$root/target/release/terraform-provider-lambda}
-emulator=${EMULATOR_BIN:-$root/target/release/lambda-emulator}
+source "$(dirname "$0")/lib.sh"
 runs=${RUNS:-3}
 latency=${LATENCY_MS:-20}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100 500)
-for b in "$provider_bin" "$emulator"; do
-  [ -x "$b" ] || { echo "missing $b: cargo build --release --workspace --bins" >&2; exit 1; }
-done
 
-work=$(mktemp -d)
-[ -z "${KEEP_WORK:-}" ] || echo "work directory: $work (kept)" >&2
-emu_pid=
-cleanup() {
-  if [ -n "$emu_pid" ]; then kill "$emu_pid" 2>/dev/null || true; fi
-  [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=$work/dev.tfrc \
-  AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
-
-# Terraform starts this wrapper as the provider; it records each process's CPU and peak RSS.
-mkdir -p "$work/bin"
-cat > "$work/bin/terraform-provider-lambda" <<SH
-#!/bin/sh
-exec /usr/bin/time -a -o "$work/provider-rusage.log" -f "%U %S %M" "$provider_bin" "\$@"
-SH
-chmod +x "$work/bin/terraform-provider-lambda"
-cat > "$work/dev.tfrc" <<TF
-provider_installation {
-  dev_overrides { "lambdakit/lambda" = "$work/bin" }
-  direct {}
-}
-TF
-python3 -c 'import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "w") as z:
-    z.writestr("index.py", "def handler(event, context):\n    return event\n")' "$work/fn.zip"
-
-start_emulator() {
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  "$emulator" --listen "127.0.0.1:$port" > "$work/emulator.log" 2>&1 &
-  emu_pid=$!
-  emu=http://127.0.0.1:$port
-  for _ in $(seq 50); do curl -sf "$emu/_emulator/health" >/dev/null && break; sleep 0.1; done
-  export AWS_ENDPOINT_URL=$emu
-}
+# Terraform starts the provider through /usr/bin/time: each process's CPU and peak RSS.
+bench_dev_overrides "%U %S %M" "$work/provider-rusage.log"
+bench_zip "$work/fn.zip"
 
 # Wall milliseconds of the best of $runs `terraform plan` in directory $1.
 best_plan_ms() {
@@ -88,11 +49,8 @@ best_plan_ms() {
 for n in "${sizes[@]}"; do
   [ $((n % 5)) -eq 0 ] || { echo "N must be a multiple of 5 (got $n)" >&2; exit 1; }
   groups=$((n / 5))
-  start_emulator
-  subnets=$(curl -sf -X POST "$emu/" -d 'Action=DescribeSubnets&Version=2016-11-15' \
-    | grep -o 'subnet-[0-9a-z]*' | sort -u | head -3 | sed 's/.*/"&"/' | paste -sd, -)
-  sg=$(curl -sf -X POST "$emu/" -d 'Action=DescribeSecurityGroups&Version=2016-11-15' \
-    | grep -o 'sg-[0-9a-zA-Z]*' | sort -u | head -1)
+  bench_start_emulator
+  bench_network
   base=$work/base-$n lam=$work/lambda-$n
   mkdir -p "$base" "$lam"
   cat > "$base/main.tf" <<TF
@@ -101,20 +59,8 @@ resource "terraform_data" "d" {
   input = "d-\${count.index}"
 }
 TF
-  cat > "$lam/main.tf" <<TF
-terraform {
-  required_providers {
-    lambda = { source = "lambdakit/lambda" }
-  }
-}
-provider "lambda" {
-  # The emulator enforces no quotas: the setup apply need not send one capacity provider
-  # write per second (AWS's quota). Reads are paced only once throttled, which never
-  # happens here, so the plan measured is not paced either.
-  rate_limits {
-    capacity_provider_writes = 100000
-  }
-}
+  bench_terraform_block "$BENCH_UNPACED_WRITES" > "$lam/main.tf"
+  cat >> "$lam/main.tf" <<TF
 resource "lambda_capacity_provider" "p" {
   count = $groups
   name  = "scale-\${count.index}"

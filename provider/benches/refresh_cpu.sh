@@ -14,37 +14,11 @@
 # /usr/bin/time (Debian package `time`).
 set -euo pipefail
 N=${1:-30}
-root=$(cd "$(dirname "$0")/../.." && pwd)
-provider_bin=${PROVIDER_BIN:-$root/target/release/terraform-provider-lambda}
-emulator=${EMULATOR_BIN:-$root/target/release/lambda-emulator}
-work=$(mktemp -d)
-trap 'kill $emu_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$emulator" --listen "127.0.0.1:$port" > "$work/emulator.log" 2>&1 &
-emu_pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/_emulator/state" >/dev/null && break; sleep 0.1; done
-
-# Terraform starts this wrapper as the provider; it records each process's CPU.
-mkdir -p "$work/bin"
-cat > "$work/bin/terraform-provider-lambda" <<SH
-#!/bin/sh
-exec /usr/bin/time -a -o "$work/provider-cpu.log" -f "%U %S" "$provider_bin" "\$@"
-SH
-chmod +x "$work/bin/terraform-provider-lambda"
-cat > "$work/dev.tfrc" <<TF
-provider_installation {
-  dev_overrides { "lambdakit/lambda" = "$work/bin" }
-  direct {}
-}
-TF
-export TF_CLI_CONFIG_FILE=$work/dev.tfrc AWS_ENDPOINT_URL=http://127.0.0.1:$port \
-  AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test TF_IN_AUTOMATION=1
-
-subnets=$(curl -sf -X POST "http://127.0.0.1:$port/" -d 'Action=DescribeSubnets&Version=2016-11-15' \
-  | grep -o 'subnet-[0-9a-z]*' | sort -u | head -3 | sed 's/.*/"&"/' | paste -sd, -)
-sg=$(curl -sf -X POST "http://127.0.0.1:$port/" -d 'Action=DescribeSecurityGroups&Version=2016-11-15' \
-  | grep -o 'sg-[0-9a-zA-Z]*' | sort -u | head -1)
+source "$(dirname "$0")/lib.sh"
+bench_start_emulator
+# Terraform starts the provider through /usr/bin/time: each process's CPU.
+bench_dev_overrides "%U %S" "$work/provider-cpu.log"
+bench_network
 
 mkdir -p "$work/base" "$work/cp"
 cat > "$work/base/main.tf" <<TF
@@ -53,20 +27,8 @@ resource "terraform_data" "d" {
   input = "d-\${count.index}"
 }
 TF
-cat > "$work/cp/main.tf" <<TF
-terraform {
-  required_providers {
-    lambda = { source = "lambdakit/lambda" }
-  }
-}
-provider "lambda" {
-  # The emulator enforces no quotas: the setup apply need not send one capacity provider
-  # write per second (AWS's quota). Reads are paced only once throttled, which never
-  # happens here, so the plan measured is not paced either.
-  rate_limits {
-    capacity_provider_writes = 100000
-  }
-}
+bench_terraform_block "$BENCH_UNPACED_WRITES" > "$work/cp/main.tf"
+cat >> "$work/cp/main.tf" <<TF
 resource "lambda_capacity_provider" "p" {
   count = $N
   name  = "cpu-\${count.index}"
