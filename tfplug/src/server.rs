@@ -292,7 +292,9 @@ fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
         // Destroys are planned too, so a resource can warn about what a destroy loses.
         plan_destroy: true,
-        get_provider_schema_optional: false,
+        // Terraform may reuse the schema of the first process it started instead of
+        // asking every later one (each plan starts the provider three times).
+        get_provider_schema_optional: true,
         move_resource_state: true,
         // Terraform 1.14+ calls GenerateResourceConfig only when this is set (otherwise it
         // derives configuration from state itself); every resource has it, by default

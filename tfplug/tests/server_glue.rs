@@ -355,6 +355,53 @@ async fn private_state_is_carried_through_plan_and_read() {
     assert_eq!(read.private, b"kept");
 }
 
+/// Terraform starts a provider three times per plan; with `get_provider_schema_optional`
+/// it asks only the first for the schema. A later process must serve its resources
+/// without ever having served GetProviderSchema, and GetMetadata must name them all.
+#[tokio::test]
+async fn a_process_never_asked_for_its_schema_still_serves_its_resources() {
+    let first = ProviderService::new(P);
+    let schema = first
+        .get_provider_schema(Request::new(Default::default()))
+        .await
+        .expect("response")
+        .into_inner();
+    let caps = schema.server_capabilities.expect("capabilities");
+    assert!(caps.get_provider_schema_optional);
+    let meta = first
+        .get_metadata(Request::new(Default::default()))
+        .await
+        .expect("response")
+        .into_inner();
+    let named: Vec<_> = meta
+        .resources
+        .iter()
+        .map(|r| r.type_name.as_str())
+        .collect();
+    let mut served: Vec<_> = schema.resource_schemas.keys().map(String::as_str).collect();
+    served.sort_unstable();
+    assert_eq!(named, served);
+    assert_eq!(
+        meta.server_capabilities.expect("capabilities"),
+        caps,
+        "GetMetadata and GetProviderSchema must agree on the capabilities"
+    );
+
+    let later = ProviderService::new(P);
+    let state = obj("a", Value::string("i-1"));
+    let read = later
+        .read_resource(Request::new(pb::read_resource::Request {
+            type_name: "t_slow".into(),
+            current_state: dv(&state),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+    assert!(read.new_state.is_some());
+}
+
 #[tokio::test]
 async fn destroys_are_planned_by_the_resource_when_terraform_asks() {
     let svc = ProviderService::new(P);

@@ -276,10 +276,21 @@ impl Resource for CapacityProviderResource {
         let name = stored_name(&req.current, TYPE_NAME)?;
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
-        let Some(found) = api::get(&clients, &budget, &name)
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "reading"))?
-        else {
+        let stored_arn = text(&req.current, ARN).filter(|arn| !arn.is_empty());
+        // GetCapacityProvider carries no tags. With the ARN in state both calls go out at
+        // once, so a refresh waits for one round trip instead of two; the early tags are
+        // used only if AWS names the same ARN.
+        let (found, early_tags) = match stored_arn {
+            Some(arn) => {
+                let (found, tags) = tokio::join!(
+                    api::get(&clients, &budget, &name),
+                    tagging::list_tags(&clients, &budget, arn)
+                );
+                (found, Some((arn, tags)))
+            }
+            None => (api::get(&clients, &budget, &name).await, None),
+        };
+        let Some(found) = found.map_err(|e| e.to_diagnostic(&label, "reading"))? else {
             tracing::warn!(name = %name, "capacity provider not found; removing it from state");
             return Ok(NewState::gone(Diagnostic::warning(
                 format!("{label} no longer exists"),
@@ -287,9 +298,11 @@ impl Resource for CapacityProviderResource {
                  creates it again.",
             )));
         };
-        let remote = tagging::list_tags(&clients, &budget, found.capacity_provider_arn())
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "reading the tags of"))?;
+        let remote = match early_tags {
+            Some((arn, tags)) if arn == found.capacity_provider_arn() => tags,
+            _ => tagging::list_tags(&clients, &budget, found.capacity_provider_arn()).await,
+        }
+        .map_err(|e| e.to_diagnostic(&label, "reading the tags of"))?;
         let own = tags::tags_from_remote(
             &remote,
             &clients.default_tags,

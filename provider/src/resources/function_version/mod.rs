@@ -203,25 +203,39 @@ impl FunctionVersionResource {
         Ok(reconcile(&self.schema, base, remote, adopting))
     }
 
-    /// The version and, on a capacity provider, its scaling.
+    /// The version and, on a capacity provider, its scaling. `expect_capacity_provider`
+    /// (what the state says) lets the two calls go out together.
     async fn fetch(
         &self,
         clients: &AwsClients,
         budget: &Budget,
         function: &str,
         version: &str,
+        expect_capacity_provider: bool,
     ) -> std::result::Result<Option<(GetFunctionOutput, Option<Scaling>)>, Error> {
-        let Some(found) = get(clients, budget, &format!("{function}:{version}")).await? else {
+        let qualified = format!("{function}:{version}");
+        // A published version never moves between capacity providers, so a state that
+        // says it runs on one lets both calls go out at once: one round trip, not two.
+        let (found, early_scaling) = if expect_capacity_provider {
+            let (found, scaling) = tokio::join!(
+                get(clients, budget, &qualified),
+                api::get_scaling(clients, budget, function, version)
+            );
+            (found?, Some(scaling))
+        } else {
+            (get(clients, budget, &qualified).await?, None)
+        };
+        let Some(found) = found else {
             return Ok(None);
         };
         let on_cp = found
             .configuration()
             .and_then(|c| c.capacity_provider_config())
             .is_some();
-        let scaling = if on_cp {
-            Some(api::get_scaling(clients, budget, function, version).await?)
-        } else {
-            None
+        let scaling = match (on_cp, early_scaling) {
+            (false, _) => None,
+            (true, Some(scaling)) => Some(scaling?),
+            (true, None) => Some(api::get_scaling(clients, budget, function, version).await?),
         };
         Ok(Some((found, scaling)))
     }
@@ -508,7 +522,7 @@ impl Resource for FunctionVersionResource {
             }
         }
         let (found, scaling) = self
-            .fetch(&clients, &budget, &function, &version)
+            .fetch(&clients, &budget, &function, &version, false)
             .await
             .map_err(|e| keep(e.to_diagnostic(&label, "reading"), "Active"))?
             .ok_or_else(|| {
@@ -535,8 +549,9 @@ impl Resource for FunctionVersionResource {
         let (function, version) = stored_identity(&req.current)?;
         let label = version_label(&function, &version);
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let on_cp = runs_on_capacity_provider(&req.current);
         let Some((found, scaling)) = self
-            .fetch(&clients, &budget, &function, &version)
+            .fetch(&clients, &budget, &function, &version, on_cp)
             .await
             .map_err(|e| e.to_diagnostic(&label, "reading"))?
         else {
@@ -584,7 +599,13 @@ impl Resource for FunctionVersionResource {
             }
         }
         let (found, scaling) = self
-            .fetch(&clients, &budget, &function, &version)
+            .fetch(
+                &clients,
+                &budget,
+                &function,
+                &version,
+                runs_on_capacity_provider(&req.prior),
+            )
             .await
             .map_err(|e| e.to_diagnostic(&label, "reading"))?
             .ok_or_else(|| {
@@ -677,6 +698,11 @@ pub fn import_stub(
         version: Maybe::Known(version.to_string()),
         ..Default::default()
     })
+}
+
+/// Whether the state says the version runs on a capacity provider.
+fn runs_on_capacity_provider(state: &Value) -> bool {
+    matches!(state.get_attr(CAPACITY_PROVIDER_ARN), Some(Value::String(arn)) if !arn.is_empty())
 }
 
 #[cfg(test)]
