@@ -58,7 +58,10 @@ fn main() -> ExitCode {
             "starting terraform-provider-lambda {VERSION}"
         );
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    // One thread: the provider waits on AWS far more than it computes, and Terraform runs
+    // beside it on the same cores. A work-stealing pool spent a fifth of the provider's
+    // CPU in a plan on waking and parking threads (docs/performance.md).
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

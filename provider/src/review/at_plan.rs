@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::value::{AttributePath, Value};
 
-use super::{FailOn, Finding, Settings, Severity, inputs, review};
+use super::{FailOn, Finding, Settings, Severity, inputs, review_at_least};
 use crate::aws::ec2::Ec2Facts;
 
 /// The provider block's `review` settings.
@@ -105,10 +105,9 @@ pub fn diagnostics(
     if let Some(facts) = ec2 {
         view = view.with_ec2(facts);
     }
-    let findings = review(&view, &review_settings.settings);
+    let findings = review_at_least(&view, &review_settings.settings, Severity::Warning);
     findings
         .iter()
-        .filter(|f| f.severity > Severity::Info)
         .map(|f| diagnostic(f, review_settings.fail_on.fails(std::slice::from_ref(f))))
         .collect()
 }

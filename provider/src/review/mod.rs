@@ -111,8 +111,16 @@ pub struct Settings {
 
 /// Runs every enabled rule of the catalogue.
 pub fn review(view: &inputs::View, settings: &Settings) -> Vec<Finding> {
+    review_at_least(view, settings, Severity::Info)
+}
+
+/// Runs the enabled rules whose findings are at least `floor`. A plan shows warnings and
+/// errors only, so it skips the info rules (the cost estimate) instead of computing
+/// findings it would drop, for every resource of every plan.
+pub fn review_at_least(view: &inputs::View, settings: &Settings, floor: Severity) -> Vec<Finding> {
     let mut findings: Vec<Finding> = rules::CATALOGUE
         .iter()
+        .filter(|r| r.severity >= floor)
         .filter(|r| !settings.disable.iter().any(|d| d == r.id))
         .flat_map(|r| (r.check)(view, settings))
         .collect();
