@@ -1,12 +1,13 @@
 //! [`App`]: what every request of a running emulator shares — its options,
-//! and its state, fault rules and STS sessions, each behind a lock.
+//! and its state, fault rules and STS sessions, each behind a lock, and the
+//! count of AWS calls in flight.
 
 use std::sync::{Mutex, MutexGuard};
 
 use serde_json::Value;
 
 use crate::clock;
-use crate::faults::Faults;
+use crate::faults::{Faults, InFlight};
 use crate::options::EmulatorOptions;
 use crate::sessions::Sessions;
 use crate::state::State;
@@ -21,6 +22,7 @@ pub struct App {
     faults: Mutex<Faults>,
     sessions: Mutex<Sessions>,
     throttler: Mutex<Throttler>,
+    in_flight: InFlight,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -37,6 +39,7 @@ impl App {
             faults: Mutex::new(Faults::default()),
             sessions: Mutex::new(Sessions::default()),
             throttler: Mutex::new(Throttler::new(opts.rate_limits)),
+            in_flight: InFlight::default(),
             opts,
         }
     }
@@ -69,6 +72,11 @@ impl App {
     /// The fault rules and call counters.
     pub fn faults(&self) -> MutexGuard<'_, Faults> {
         lock(&self.faults)
+    }
+
+    /// The AWS calls being handled now, and their peak.
+    pub fn in_flight(&self) -> &InFlight {
+        &self.in_flight
     }
 
     /// The enforced rate limits and their buckets.

@@ -1,7 +1,7 @@
 //! The control API under `/_emulator/` (a path AWS never uses): state dump,
-//! reset, seeding durable executions, failing resources, fault injection
-//! and call counters. Bodies are JSON with snake_case keys; see the crate
-//! README for the endpoint list.
+//! reset, seeding durable executions, failing resources, fault injection,
+//! call counters and the peak of calls in flight. Bodies are JSON with
+//! snake_case keys; see the crate README for the endpoint list.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -189,8 +189,15 @@ pub fn set_rate_limits(app: &App, limits: Option<RateLimits>) -> Result<(), Cont
     Ok(())
 }
 
-/// Clears resources, fault rules and call counters, and refills the rate
-/// limits' buckets.
+/// Resets the call counters and the peak of calls in flight (`DELETE
+/// /_emulator/calls`).
+pub fn clear_calls(app: &App) {
+    app.faults().clear_calls();
+    app.in_flight().clear_peak();
+}
+
+/// Clears resources, fault rules and call counters (the peak of calls in
+/// flight among them), and refills the rate limits' buckets.
 pub fn reset(app: &App) {
     let _: Result<(), ()> = app.transact(true, |st, _| {
         *st = State::default();
@@ -200,6 +207,7 @@ pub fn reset(app: &App) {
     faults.clear();
     faults.clear_calls();
     drop(faults);
+    app.in_flight().clear_peak();
     app.sessions().clear();
     let mut throttler = app.throttler();
     let limits = throttler.limits();
@@ -423,9 +431,10 @@ pub fn handle(app: &App, method: &str, path: &str, body: &[u8]) -> Response {
         }
         ("GET", "/_emulator/calls") => reply(Ok(app.faults().calls())),
         ("DELETE", "/_emulator/calls") => {
-            app.faults().clear_calls();
+            clear_calls(app);
             json_response(StatusCode::OK, &json!({"cleared": true}))
         }
+        ("GET", "/_emulator/concurrency") => reply(Ok(app.in_flight().get())),
         ("GET", "/_emulator/sts/sessions") => reply(Ok(app.sessions().list())),
         ("GET", "/_emulator/rate-limits") => reply(Ok(app.throttler().limits())),
         ("PUT", "/_emulator/rate-limits") => reply(

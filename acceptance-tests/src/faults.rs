@@ -4,9 +4,11 @@
 //! for every AWS operation) and fires either for the next `count` matching
 //! calls or with a `probability` on each call. Every AWS call is counted per
 //! operation, with the number of calls that received a fault, so tests can
-//! prove a client retried.
+//! prove a client retried; [`InFlight`] counts the calls being handled at
+//! once, so tests can prove a client sent two calls together.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
@@ -274,6 +276,64 @@ impl Faults {
     }
 }
 
+/// How many AWS calls are being handled at once (`GET /_emulator/concurrency`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Concurrency {
+    /// The most calls handled at once since the call counters were last
+    /// cleared (never less than `in_flight`).
+    pub peak_in_flight: u64,
+    /// Calls being handled now.
+    pub in_flight: u64,
+}
+
+/// The AWS calls being handled at once, and their peak. A call counts from
+/// [`InFlight::enter`] until its [`InFlightCall`] is dropped, so a call whose
+/// connection is dropped, or that fails, stops counting too.
+#[derive(Debug, Default)]
+pub struct InFlight {
+    counts: Mutex<Concurrency>,
+}
+
+impl InFlight {
+    fn counts(&self) -> MutexGuard<'_, Concurrency> {
+        // Each update is one field at a time: a poisoned lock holds
+        // consistent counts.
+        self.counts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts a call in flight until the returned guard is dropped.
+    pub fn enter(&self) -> InFlightCall<'_> {
+        let mut counts = self.counts();
+        counts.in_flight += 1;
+        counts.peak_in_flight = counts.peak_in_flight.max(counts.in_flight);
+        InFlightCall { of: self }
+    }
+
+    /// The calls in flight now and their peak.
+    pub fn get(&self) -> Concurrency {
+        *self.counts()
+    }
+
+    /// Starts a new peak from the calls in flight now.
+    pub fn clear_peak(&self) {
+        let mut counts = self.counts();
+        counts.peak_in_flight = counts.in_flight;
+    }
+}
+
+/// One call in flight (see [`InFlight::enter`]); dropping it ends the call.
+#[derive(Debug)]
+pub struct InFlightCall<'a> {
+    of: &'a InFlight,
+}
+
+impl Drop for InFlightCall<'_> {
+    fn drop(&mut self) {
+        let mut counts = self.of.counts();
+        counts.in_flight = counts.in_flight.saturating_sub(1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +389,35 @@ mod tests {
         );
         assert!(f.rules().is_empty());
         assert_eq!(f.calls()["DescribeVpcs"].faulted, 0);
+    }
+
+    #[test]
+    fn in_flight_calls_and_their_peak() {
+        let in_flight = InFlight::default();
+        let first = in_flight.enter();
+        let second = in_flight.enter();
+        drop(first);
+        assert_eq!(
+            in_flight.get(),
+            Concurrency {
+                peak_in_flight: 2,
+                in_flight: 1
+            }
+        );
+        in_flight.clear_peak();
+        assert_eq!(
+            in_flight.get().peak_in_flight,
+            1,
+            "the call still in flight"
+        );
+        drop(second);
+        let _third = in_flight.enter();
+        assert_eq!(
+            in_flight.get(),
+            Concurrency {
+                peak_in_flight: 1,
+                in_flight: 1
+            }
+        );
     }
 }

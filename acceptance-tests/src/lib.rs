@@ -52,7 +52,7 @@ mod layering;
 pub use control::{
     ControlError, FailCapacityProvider, FailFunction, SeedExecution, SeededExecution,
 };
-pub use faults::{CallStats, FaultKind, FaultRule, FaultSpec};
+pub use faults::{CallStats, Concurrency, FaultKind, FaultRule, FaultSpec};
 pub use options::EmulatorOptions;
 pub use server::{Emulator, EmulatorHandle};
 pub use throttling::{QuotaClass, RateLimits};

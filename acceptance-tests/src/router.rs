@@ -5,7 +5,8 @@
 //! the operation is known and before it runs (a conflict names the resource
 //! the request addresses, as AWS's message does), and then the enforced rate
 //! limits, when the emulator has any (see `throttling`); a dropped response,
-//! after.
+//! after. Every AWS call counts as in flight (see `faults::InFlight`) from
+//! when it is received until its response is made.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -123,6 +124,11 @@ fn guess_service(body: &[u8], query: &[(String, String)]) -> Service {
 
 async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    let control = path == "/_emulator" || path.starts_with("/_emulator/");
+    // An AWS call is in flight from here until its response is made (or this
+    // future is dropped with its connection).
+    let _in_flight = (!control).then(|| app.in_flight().enter());
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(_) => {
@@ -132,8 +138,7 @@ async fn handle(State(app): State<Arc<App>>, req: Request) -> Response {
             );
         }
     };
-    let path = parts.uri.path().to_string();
-    if path == "/_emulator" || path.starts_with("/_emulator/") {
+    if control {
         return control::handle(&app, parts.method.as_str(), &path, &bytes);
     }
     let query = parse_pairs(parts.uri.query().unwrap_or("").as_bytes());

@@ -20,7 +20,7 @@ use crate::connection::ConnectionKiller;
 use crate::control::{
     self, ControlError, FailCapacityProvider, FailFunction, SeedExecution, SeededExecution,
 };
-use crate::faults::{CallStats, FaultRule, FaultSpec};
+use crate::faults::{CallStats, Concurrency, FaultRule, FaultSpec};
 use crate::options::EmulatorOptions;
 use crate::router;
 use crate::sessions::AssumedRoleSession;
@@ -133,8 +133,8 @@ impl Emulator {
         self.app.state_json()
     }
 
-    /// Clears all resources, fault rules and call counters
-    /// (`POST /_emulator/reset`).
+    /// Clears all resources, fault rules and call counters, the peak of calls
+    /// in flight among them (`POST /_emulator/reset`).
     pub fn reset(&self) {
         control::reset(&self.app);
     }
@@ -164,9 +164,22 @@ impl Emulator {
         self.calls().get(operation).map(|c| c.calls).unwrap_or(0)
     }
 
-    /// Resets the call counters (`DELETE /_emulator/calls`).
+    /// Resets the call counters and the peak of calls in flight
+    /// (`DELETE /_emulator/calls`).
     pub fn reset_calls(&self) {
-        self.app.faults().clear_calls();
+        control::clear_calls(&self.app);
+    }
+
+    /// The AWS calls being handled now and the most handled at once since
+    /// the call counters were last reset (`GET /_emulator/concurrency`).
+    pub fn concurrency(&self) -> Concurrency {
+        self.app.in_flight().get()
+    }
+
+    /// The most AWS calls handled at once since the call counters were last
+    /// reset.
+    pub fn peak_in_flight(&self) -> u64 {
+        self.concurrency().peak_in_flight
     }
 
     /// The rate limits enforced, if any (`GET /_emulator/rate-limits`).
