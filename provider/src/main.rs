@@ -17,6 +17,12 @@ use terraform_provider_lambda::{
 use tfplug::serve::{ServeError, ServeOptions, serve};
 use tfplug::server::ProviderService;
 
+/// mimalloc instead of musl's allocator in the static release binaries (see
+/// provider/Cargo.toml for why).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args
