@@ -1,6 +1,7 @@
 //! The CPU one AWS call costs this process, against the local emulator: the AWS SDK's
-//! client (as the provider configures it) next to a bare HTTP/1.1 request on a kept-alive
-//! socket, for the same GetCapacityProvider. It bounds what a refresh can cost: every
+//! client with the provider's SDK settings ([`sdk_loader`]: app name, no SDK retries, the
+//! timeouts) next to a bare HTTP/1.1 request on a kept-alive socket, for the same
+//! GetCapacityProvider. The provider's own layers (rate limits, retries) are left out. It bounds what a refresh can cost: every
 //! refresh makes at least one such call per resource (docs/performance.md).
 //!
 //! ```sh
@@ -47,10 +48,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let before = cpu_ns()?;
     runtime.block_on(sdk_calls(&client, calls))?;
-    let sdk = cpu_ns()? - before;
+    let sdk = cpu_ns()?.saturating_sub(before);
     let before = cpu_ns()?;
     raw.calls(calls)?;
-    let bare = cpu_ns()? - before;
+    let bare = cpu_ns()?.saturating_sub(before);
 
     let per = |ns: u64| ns as f64 / f64::from(calls) / 1000.0;
     println!(
