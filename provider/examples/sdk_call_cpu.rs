@@ -35,11 +35,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let client = runtime.block_on(async {
-        let sdk = sdk_loader().load().await;
-        aws_sdk_lambda::Client::new(&sdk)
-    });
-    runtime.block_on(ensure_capacity_provider(&client, &endpoint))?;
+    let sdk = runtime.block_on(sdk_loader().load());
+    let client = aws_sdk_lambda::Client::new(&sdk);
+    runtime.block_on(ensure_capacity_provider(&sdk, &client, &endpoint))?;
 
     // Warm both paths (connections, lazy statics) before measuring.
     runtime.block_on(sdk_calls(&client, 50))?;
@@ -78,6 +76,7 @@ async fn sdk_calls(
 
 /// Creates the capacity provider with the emulator's first subnet and security group.
 async fn ensure_capacity_provider(
+    sdk: &aws_config::SdkConfig,
     client: &aws_sdk_lambda::Client,
     endpoint: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
@@ -90,8 +89,7 @@ async fn ensure_capacity_provider(
     {
         return Ok(());
     }
-    let sdk = sdk_loader().load().await;
-    let ec2 = aws_sdk_ec2::Client::new(&sdk);
+    let ec2 = aws_sdk_ec2::Client::new(sdk);
     let subnet = ec2
         .describe_subnets()
         .send()
