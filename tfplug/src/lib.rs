@@ -23,6 +23,8 @@ pub mod resource;
 pub mod schema;
 pub mod serve;
 pub mod server;
+// Drives Terraform and provider processes the unix way (signals, exit statuses).
+#[cfg(unix)]
 pub mod testing;
 pub mod validate;
 pub mod value;

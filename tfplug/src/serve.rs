@@ -6,6 +6,11 @@
 //! certificate), prints the handshake line and serves until Terraform asks the
 //! plugin to stop (`GRPCController.Shutdown`) or a SIGINT/SIGTERM arrives.
 //!
+//! On Windows, as go-plugin does there, it listens on loopback TCP in
+//! `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT` instead, and stops on Ctrl-C. It does not
+//! watch for Terraform being killed there (the standard library has no parent
+//! process id on Windows), so an orphaned provider waits for its own end.
+//!
 //! With `--debug` ([`ServeOptions::from_args`]) it instead serves without TLS
 //! and prints a `TF_REATTACH_PROVIDERS` value for running Terraform against the
 //! already-running process; [`serve_reattach`] does the same in-process for tests.
@@ -13,6 +18,7 @@
 mod conn;
 mod controller;
 pub mod handshake;
+#[cfg(unix)]
 mod parent;
 mod running;
 mod shutdown;
@@ -23,8 +29,9 @@ use std::collections::HashMap;
 use std::io::Write as _;
 
 pub use controller::CONTROLLER_GRACE;
+pub use handshake::ListenAddr;
 pub use running::{
-    HEALTH_SERVICE_NAME, MAX_MESSAGE_SIZE, RunningServer, Security, StartOptions, start,
+    HEALTH_SERVICE_NAME, MAX_MESSAGE_SIZE, RunningServer, Security, StartOptions, Transport, start,
 };
 pub use shutdown::Shutdown;
 pub use tls::{PinnedClientCert, ServerTls};
@@ -162,21 +169,61 @@ pub async fn serve<S: Provider>(service: S, opts: ServeOptions) -> Result<(), Se
         StartOptions {
             security,
             honor_controller_shutdown: true,
+            transport: transport_from_env(&opts),
         },
     )
     .await?;
     // Listen for signals before the handshake line tells Terraform the process is up.
     let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
     // Terraform killed outright never stops the provider: notice its parent is gone.
+    #[cfg(unix)]
     let orphaned = tokio::spawn(parent::watch(server.shutdown_handle()));
     write_stdout(&[&server.handshake_line()])?;
     tracing::debug!("handshake line written");
 
     let result = server.wait().await;
     signals.abort();
+    #[cfg(unix)]
     orphaned.abort();
     tracing::debug!(ok = result.is_ok(), "serve finished");
     result
+}
+
+/// The platform's transport ([`Transport::default`]), unless [`handshake::NETWORK_KEY`] is `tcp`;
+/// loopback TCP takes its ports from go-plugin's `PLUGIN_MIN_PORT`/`PLUGIN_MAX_PORT`.
+fn transport_from_env(opts: &ServeOptions) -> Transport {
+    let tcp_asked = match opts.var(handshake::NETWORK_KEY).as_deref().map(str::trim) {
+        Some("tcp") => true,
+        Some(other) if !other.is_empty() && other != "unix" => {
+            tracing::warn!(
+                value = other,
+                "{} is neither unix nor tcp; using the platform's default",
+                handshake::NETWORK_KEY
+            );
+            false
+        }
+        _ => false,
+    };
+    if tcp_asked || !cfg!(unix) {
+        Transport::Loopback {
+            ports: port_range(
+                opts.var(handshake::MIN_PORT_KEY).as_deref(),
+                opts.var(handshake::MAX_PORT_KEY).as_deref(),
+            ),
+        }
+    } else {
+        Transport::default()
+    }
+}
+
+/// go-plugin's port range; a system-chosen port when either end is missing or the
+/// range is not one.
+fn port_range(min: Option<&str>, max: Option<&str>) -> std::ops::RangeInclusive<u16> {
+    let parse = |v: Option<&str>| v.and_then(|v| v.trim().parse::<u16>().ok());
+    match (parse(min), parse(max)) {
+        (Some(min), Some(max)) if min <= max => min..=max,
+        _ => 0..=0,
+    }
 }
 
 /// Chooses TLS settings the way go-plugin does: AutoMTLS when Terraform passes a
@@ -208,6 +255,7 @@ async fn serve_debug<S: Provider>(service: S, opts: &ServeOptions) -> Result<(),
         StartOptions {
             security: Security::Plaintext,
             honor_controller_shutdown: false,
+            transport: Transport::default(),
         },
     )
     .await?;
@@ -259,10 +307,11 @@ pub async fn serve_reattach<S: Provider>(
         StartOptions {
             security: Security::Plaintext,
             honor_controller_shutdown: false,
+            transport: Transport::default(),
         },
     )
     .await?;
-    tracing::debug!(provider = provider_address, socket = %server.socket_path().display(), "reattach server ready");
+    tracing::debug!(provider = provider_address, address = %server.addr(), "reattach server ready");
     Ok(ReattachServer {
         server,
         provider_address: provider_address.to_string(),
@@ -280,9 +329,9 @@ impl ReattachServer {
         &self.provider_address
     }
 
-    /// Path of the unix socket.
-    pub fn socket_path(&self) -> &std::path::Path {
-        self.server.socket_path()
+    /// Where the server listens.
+    pub fn addr(&self) -> &ListenAddr {
+        self.server.addr()
     }
 
     /// Stops the server (in-flight RPCs get a short grace period) and removes its

@@ -9,18 +9,25 @@ use support::{MinimalProvider, handshake_fields, p521_client_cert, tls_channel};
 use tfplug::proto::tfplugin6::{
     get_provider_schema, get_resource_identity_schemas, provider_client::ProviderClient,
 };
-use tfplug::serve::{RunningServer, Security, ServerTls, StartOptions, start};
+use tfplug::serve::{
+    ListenAddr, RunningServer, Security, ServerTls, StartOptions, Transport, start,
+};
 use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
 
 async fn mtls_server(client_pem: &str) -> RunningServer {
+    mtls_server_on(client_pem, Transport::default()).await
+}
+
+async fn mtls_server_on(client_pem: &str, transport: Transport) -> RunningServer {
     let tls = ServerTls::for_client_pem(client_pem).unwrap();
     start(
         MinimalProvider,
         StartOptions {
             security: Security::MutualTls(tls),
             honor_controller_shutdown: true,
+            transport,
         },
     )
     .await
@@ -33,7 +40,7 @@ async fn pinned_client_cert_is_admitted() {
     let server = mtls_server(&pem).await;
     let server_cert = server.server_cert_der().unwrap().to_vec();
 
-    let channel = tls_channel(server.socket_path(), &server_cert, Some((cert, key)))
+    let channel = tls_channel(server.addr(), &server_cert, Some((cert, key)))
         .await
         .expect("connect with the pinned certificate");
 
@@ -74,12 +81,7 @@ async fn other_client_cert_is_refused() {
     // With TLS 1.3 the client may finish its side of the handshake before the
     // server's rejection arrives, so the failure can surface at connect or at the
     // first call; either way no RPC gets through.
-    let result = match tls_channel(
-        server.socket_path(),
-        &server_cert,
-        Some((other_cert, other_key)),
-    )
-    .await
+    let result = match tls_channel(server.addr(), &server_cert, Some((other_cert, other_key))).await
     {
         Err(_) => None,
         Ok(channel) => Some(
@@ -101,7 +103,7 @@ async fn missing_client_cert_is_refused() {
     let server = mtls_server(&pem).await;
     let server_cert = server.server_cert_der().unwrap().to_vec();
 
-    let result = match tls_channel(server.socket_path(), &server_cert, None).await {
+    let result = match tls_channel(server.addr(), &server_cert, None).await {
         Err(_) => None,
         Ok(channel) => Some(
             HealthClient::new(channel)
@@ -128,7 +130,7 @@ async fn handshake_line_announces_the_server_cert() {
     assert_eq!(fields[0], "1");
     assert_eq!(fields[1], "6");
     assert_eq!(fields[2], "unix");
-    assert_eq!(fields[3], server.socket_path().to_str().unwrap());
+    assert_eq!(fields[3], server.addr().to_string());
     assert_eq!(fields[4], "grpc");
     assert!(!fields[5].ends_with('='), "no base64 padding");
 
@@ -154,7 +156,10 @@ async fn handshake_line_announces_the_server_cert() {
 
     // The socket lives in a private directory.
     use std::os::unix::fs::PermissionsExt as _;
-    let dir = server.socket_path().parent().unwrap().to_path_buf();
+    let ListenAddr::Unix(socket) = server.addr() else {
+        panic!("the default transport here is a unix socket");
+    };
+    let dir = socket.parent().unwrap().to_path_buf();
     let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o700);
     server.shutdown().await.unwrap();
@@ -168,6 +173,7 @@ async fn plaintext_handshake_line_has_empty_cert() {
         StartOptions {
             security: Security::Plaintext,
             honor_controller_shutdown: true,
+            transport: Transport::default(),
         },
     )
     .await
@@ -176,4 +182,76 @@ async fn plaintext_handshake_line_has_empty_cert() {
     assert_eq!(fields.len(), 6);
     assert_eq!(fields[5], "");
     server.shutdown().await.unwrap();
+}
+
+/// The transport go-plugin uses on Windows, tried here on loopback TCP: the handshake
+/// announces `tcp` and `127.0.0.1:PORT`, and only the pinned certificate gets through.
+#[tokio::test]
+async fn loopback_tcp_serves_with_mutual_tls() {
+    let (cert, key, pem) = p521_client_cert();
+    let server = mtls_server_on(&pem, Transport::Loopback { ports: 0..=0 }).await;
+    let ListenAddr::Tcp(addr) = server.addr() else {
+        panic!("expected a TCP address, got {}", server.addr());
+    };
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let fields = handshake_fields(&server.handshake_line());
+    assert_eq!(fields[2], "tcp");
+    assert_eq!(fields[3], format!("127.0.0.1:{}", addr.port()));
+
+    let server_cert = server.server_cert_der().unwrap().to_vec();
+    let channel = tls_channel(server.addr(), &server_cert, Some((cert, key)))
+        .await
+        .expect("connect with the pinned certificate over TCP");
+    let schema = ProviderClient::new(channel)
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema over TCP")
+        .into_inner();
+    assert!(schema.resource_schemas.contains_key(support::RESOURCE));
+
+    let (other_cert, other_key, _) = p521_client_cert();
+    let refused =
+        match tls_channel(server.addr(), &server_cert, Some((other_cert, other_key))).await {
+            Err(_) => None,
+            Ok(channel) => Some(
+                ProviderClient::new(channel)
+                    .get_provider_schema(get_provider_schema::Request {})
+                    .await,
+            ),
+        };
+    assert!(
+        matches!(refused, None | Some(Err(_))),
+        "a foreign certificate must be refused over TCP too"
+    );
+    server.shutdown().await.unwrap();
+}
+
+/// go-plugin's PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT: a taken port is skipped.
+#[tokio::test]
+async fn loopback_tcp_takes_the_first_free_port_of_the_range() {
+    let (_cert, _key, pem) = p521_client_cert();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let first = taken.local_addr().unwrap().port();
+    let Some(last) = first.checked_add(20) else {
+        return; // the system handed out a port at the top of the range; nothing to try
+    };
+    let server = mtls_server_on(
+        &pem,
+        Transport::Loopback {
+            ports: first..=last,
+        },
+    )
+    .await;
+    let ListenAddr::Tcp(addr) = server.addr() else {
+        panic!("expected a TCP address, got {}", server.addr());
+    };
+    assert!(
+        addr.port() > first && addr.port() <= last,
+        "port {} should be in {}..={} and not the taken {first}",
+        addr.port(),
+        first + 1,
+        last
+    );
+    server.shutdown().await.unwrap();
+    drop(taken);
 }

@@ -16,7 +16,7 @@ use support::{ADDRESS, MinimalProvider, handshake_fields, p521_client_cert, tls_
 use tfplug::proto::plugin::{Empty, grpc_controller_client::GrpcControllerClient};
 use tfplug::proto::tfplugin6::{get_provider_schema, provider_client::ProviderClient};
 use tfplug::serve::handshake::MAGIC_COOKIE_VALUE;
-use tfplug::serve::{ServeError, ServeOptions, serve};
+use tfplug::serve::{ListenAddr, ServeError, ServeOptions, serve};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdout, Command};
 use tonic_health::pb::{
@@ -102,17 +102,37 @@ fn send_signal(child: &Child, signal: &str) {
 
 struct Started {
     child: Child,
-    socket: PathBuf,
+    addr: ListenAddr,
     channel: tonic::transport::Channel,
 }
 
 /// Starts the child like Terraform does and connects with the pinned P-521 cert.
 async fn start_managed_child() -> Started {
+    let started = start_managed_child_with(&[]).await;
+    assert!(
+        matches!(started.addr, ListenAddr::Unix(_)),
+        "{}",
+        started.addr
+    );
+    started
+}
+
+/// The path of a unix socket address.
+fn unix_socket(addr: ListenAddr) -> PathBuf {
+    match addr {
+        ListenAddr::Unix(path) => path,
+        other => panic!("expected a unix socket, got {other}"),
+    }
+}
+
+/// [`start_managed_child`] with more environment variables.
+async fn start_managed_child_with(env: &[(&str, &str)]) -> Started {
     let (cert, key, pem) = p521_client_cert();
     let mut child = child("normal")
         .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE_VALUE)
         .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
         .env("PLUGIN_CLIENT_CERT", &pem)
+        .envs(env.iter().copied())
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -121,19 +141,22 @@ async fn start_managed_child() -> Started {
     let line = &line[line.find("1|6|").unwrap()..];
     let fields = handshake_fields(line);
     assert_eq!(fields.len(), 6, "{line}");
-    assert_eq!(fields[2], "unix");
     assert_eq!(fields[4], "grpc");
-    let socket = PathBuf::from(&fields[3]);
+    let addr = match fields[2].as_str() {
+        "unix" => ListenAddr::Unix(PathBuf::from(&fields[3])),
+        "tcp" => ListenAddr::Tcp(fields[3].parse().expect("127.0.0.1:PORT")),
+        other => panic!("unknown network {other} in {line}"),
+    };
     use base64::Engine as _;
     let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(&fields[5])
         .unwrap();
-    let channel = tls_channel(&socket, &server_cert, Some((cert, key)))
+    let channel = tls_channel(&addr, &server_cert, Some((cert, key)))
         .await
         .expect("mTLS connection");
     Started {
         child,
-        socket,
+        addr,
         channel,
     }
 }
@@ -142,9 +165,10 @@ async fn start_managed_child() -> Started {
 async fn controller_shutdown_ends_serve() {
     let Started {
         mut child,
-        socket,
+        addr,
         channel,
     } = start_managed_child().await;
+    let socket = unix_socket(addr);
 
     let health = HealthClient::new(channel.clone())
         .check(HealthCheckRequest {
@@ -171,13 +195,54 @@ async fn controller_shutdown_ends_serve() {
     );
 }
 
+/// What Terraform on Windows gets (there go-plugin's servers listen on loopback TCP in
+/// `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT`), tried here with `TFPLUG_NETWORK=tcp`.
+#[tokio::test]
+async fn serves_on_loopback_tcp_in_go_plugins_port_range() {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let min = probe.local_addr().unwrap().port();
+    drop(probe);
+    let Some(max) = min.checked_add(50) else {
+        return; // the system handed out a port at the very top; no range to give
+    };
+    let (min_s, max_s) = (min.to_string(), max.to_string());
+    let Started {
+        mut child,
+        addr,
+        channel,
+    } = start_managed_child_with(&[
+        ("TFPLUG_NETWORK", "tcp"),
+        ("PLUGIN_MIN_PORT", &min_s),
+        ("PLUGIN_MAX_PORT", &max_s),
+    ])
+    .await;
+    let ListenAddr::Tcp(tcp) = addr else {
+        panic!("expected loopback TCP, got {addr}");
+    };
+    assert!(tcp.ip().is_loopback(), "{tcp}");
+    assert!(
+        (min..=max).contains(&tcp.port()),
+        "{tcp} not in {min}..={max}"
+    );
+    ProviderClient::new(channel.clone())
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("GetProviderSchema over TCP with mutual TLS");
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .expect("Shutdown answered");
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(2)).await, 0);
+}
+
 #[tokio::test]
 async fn sigterm_stops_gracefully() {
     let Started {
         mut child,
-        socket,
+        addr,
         channel,
     } = start_managed_child().await;
+    let socket = unix_socket(addr);
     drop(channel);
     send_signal(&child, "-TERM");
     assert_eq!(wait_exit(&mut child, Duration::from_secs(5)).await, 0);
@@ -191,9 +256,10 @@ async fn sigterm_stops_gracefully() {
 async fn sigint_stops_gracefully_with_open_connection() {
     let Started {
         mut child,
-        socket,
+        addr,
         channel,
     } = start_managed_child().await;
+    let socket = unix_socket(addr);
     // An idle client connection (with go-plugin's stdio stream open) must not
     // hold the shutdown up.
     let mut stdio = tfplug::proto::plugin::grpc_stdio_client::GrpcStdioClient::new(channel.clone())
@@ -265,7 +331,9 @@ async fn debug_mode_prints_reattach_and_stops_on_ctrl_c() {
     assert_eq!(entry["Addr"]["Network"], "unix");
     let socket = PathBuf::from(entry["Addr"]["String"].as_str().unwrap());
 
-    let channel = support::plain_channel(&socket).await.unwrap();
+    let channel = support::plain_channel(&ListenAddr::Unix(socket.clone()))
+        .await
+        .unwrap();
     ProviderClient::new(channel)
         .get_provider_schema(get_provider_schema::Request {})
         .await

@@ -8,7 +8,7 @@ use tfplug::proto::plugin::{Empty, grpc_controller_client::GrpcControllerClient}
 use tfplug::proto::tfplugin6::{
     get_provider_schema, provider_client::ProviderClient, upgrade_resource_identity,
 };
-use tfplug::serve::serve_reattach;
+use tfplug::serve::{ListenAddr, serve_reattach};
 
 #[tokio::test]
 async fn reattach_json_format() {
@@ -23,11 +23,11 @@ async fn reattach_json_format() {
     assert_eq!(entry["Pid"], std::process::id());
     assert_eq!(entry["Test"], true);
     assert_eq!(entry["Addr"]["Network"], "unix");
-    assert_eq!(
-        entry["Addr"]["String"],
-        server.socket_path().to_str().unwrap()
-    );
-    let dir = server.socket_path().parent().unwrap().to_path_buf();
+    let ListenAddr::Unix(socket) = server.addr().clone() else {
+        panic!("a reattach server listens on a unix socket here");
+    };
+    assert_eq!(entry["Addr"]["String"], socket.to_str().unwrap());
+    let dir = socket.parent().unwrap().to_path_buf();
     server.shutdown().await;
     assert!(!dir.exists());
 }
@@ -35,7 +35,7 @@ async fn reattach_json_format() {
 #[tokio::test]
 async fn reattach_server_ignores_controller_shutdown() {
     let server = serve_reattach(MinimalProvider, ADDRESS).await.unwrap();
-    let channel = plain_channel(server.socket_path()).await.unwrap();
+    let channel = plain_channel(server.addr()).await.unwrap();
     GrpcControllerClient::new(channel.clone())
         .shutdown(Empty {})
         .await
@@ -43,7 +43,7 @@ async fn reattach_server_ignores_controller_shutdown() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 
     // Terraform does not own a reattached provider: it keeps serving.
-    let fresh = plain_channel(server.socket_path()).await.unwrap();
+    let fresh = plain_channel(server.addr()).await.unwrap();
     let mut client = ProviderClient::new(fresh);
     client
         .get_provider_schema(get_provider_schema::Request {})

@@ -1,4 +1,4 @@
-//! Accepting connections on the unix socket, with or without TLS.
+//! Accepting connections on the unix socket (or loopback TCP), with or without TLS.
 
 use std::io;
 use std::pin::Pin;
@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+#[cfg(unix)]
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
@@ -14,13 +16,48 @@ use tonic::transport::server::Connected;
 
 use super::shutdown::Shutdown;
 
-/// An accepted connection handed to tonic: plain or TLS over a unix socket.
+/// The byte stream of one connection from Terraform.
+#[cfg(unix)]
+pub type Stream = tokio_util::either::Either<UnixStream, TcpStream>;
+/// The byte stream of one connection from Terraform.
+#[cfg(not(unix))]
+pub type Stream = TcpStream;
+
+/// A bound listener: a unix socket, or TCP on the loopback interface.
+#[derive(Debug)]
+pub enum Listener {
+    /// A unix socket.
+    #[cfg(unix)]
+    Unix(UnixListener),
+    /// Loopback TCP.
+    Tcp(TcpListener),
+}
+
+impl Listener {
+    async fn accept(&self) -> io::Result<Stream> {
+        match self {
+            #[cfg(unix)]
+            Listener::Unix(l) => Ok(Stream::Left(l.accept().await?.0)),
+            Listener::Tcp(l) => {
+                let (stream, _addr) = l.accept().await?;
+                // Small request/answer messages: do not hold them back for more.
+                stream.set_nodelay(true)?;
+                #[cfg(unix)]
+                return Ok(Stream::Right(stream));
+                #[cfg(not(unix))]
+                return Ok(stream);
+            }
+        }
+    }
+}
+
+/// An accepted connection handed to tonic: plain or TLS.
 #[derive(Debug)]
 pub enum Conn {
     /// No transport security (`TF_DISABLE_PLUGIN_TLS`, debug/reattach mode).
-    Plain(UnixStream),
+    Plain(Stream),
     /// Mutual TLS with the pinned client certificate.
-    Tls(Box<TlsStream<UnixStream>>),
+    Tls(Box<TlsStream<Stream>>),
 }
 
 impl Connected for Conn {
@@ -93,7 +130,7 @@ impl AsyncWrite for Conn {
 /// Connections whose TLS handshake fails (wrong or missing client certificate)
 /// are dropped and never reach gRPC.
 pub async fn accept_loop(
-    listener: UnixListener,
+    listener: Listener,
     tls: Option<Arc<rustls::ServerConfig>>,
     tx: mpsc::Sender<io::Result<Conn>>,
     shutdown: Shutdown,
@@ -103,7 +140,7 @@ pub async fn accept_loop(
         let stream = tokio::select! {
             () = shutdown.requested() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _addr)) => stream,
+                Ok(stream) => stream,
                 Err(err) => {
                     tracing::warn!(error = %err, "accepting a connection failed");
                     continue;

@@ -1,7 +1,9 @@
 //! The go-plugin start-up contract: magic cookie, protocol negotiation, the
 //! handshake line and the reattach configuration.
 
-use std::path::Path;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -29,6 +31,45 @@ pub const APP_PROTOCOL_VERSION: u32 = 6;
 pub const NOT_A_PROGRAM_MESSAGE: &str = "This program is a Terraform provider plugin: it is not \
 meant to be run directly. Run Terraform (or OpenTofu) instead, which starts its providers \
 automatically. To debug the provider, start it with --debug and follow the instructions.";
+
+/// Not go-plugin's: `tcp` makes the server listen on loopback TCP, as it does on
+/// Windows, where it would use a unix socket (to test that transport on Linux).
+pub const NETWORK_KEY: &str = "TFPLUG_NETWORK";
+
+/// Variables go-plugin sets to the range of ports a plugin listening on TCP may use.
+pub const MIN_PORT_KEY: &str = "PLUGIN_MIN_PORT";
+/// See [`MIN_PORT_KEY`].
+pub const MAX_PORT_KEY: &str = "PLUGIN_MAX_PORT";
+
+/// Where a plugin server listens, as go-plugin names it in the handshake line and in
+/// `TF_REATTACH_PROVIDERS`: a network and an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenAddr {
+    /// A unix socket (go-plugin's choice wherever there are unix sockets).
+    Unix(PathBuf),
+    /// TCP on the loopback interface (go-plugin's choice on Windows).
+    Tcp(SocketAddr),
+}
+
+impl ListenAddr {
+    /// go-plugin's network name: `unix` or `tcp`.
+    pub fn network(&self) -> &'static str {
+        match self {
+            ListenAddr::Unix(_) => "unix",
+            ListenAddr::Tcp(_) => "tcp",
+        }
+    }
+}
+
+/// The address as go-plugin writes it: the socket's path, or `127.0.0.1:PORT`.
+impl fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ListenAddr::Unix(path) => write!(f, "{}", path.display()),
+            ListenAddr::Tcp(addr) => write!(f, "{addr}"),
+        }
+    }
+}
 
 /// Checks the magic cookie Terraform sets when it starts a plugin.
 pub fn check_magic_cookie(value: Option<&str>) -> Result<(), ServeError> {
@@ -59,16 +100,16 @@ pub fn negotiate_protocol(offered: Option<&str>) -> Result<u32, ServeError> {
 }
 
 /// Formats the handshake line (without newline):
-/// `1|6|unix|<socket>|grpc|<base64 of the server certificate, no padding>`.
+/// `1|6|<network>|<address>|grpc|<base64 of the server certificate, no padding>`.
 ///
 /// The certificate part is empty when TLS is off.
-pub fn handshake_line(socket: &Path, server_cert_der: Option<&[u8]>) -> String {
+pub fn handshake_line(addr: &ListenAddr, server_cert_der: Option<&[u8]>) -> String {
     let cert = server_cert_der
         .map(|der| base64::engine::general_purpose::STANDARD_NO_PAD.encode(der))
         .unwrap_or_default();
     format!(
-        "{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|unix|{}|grpc|{cert}",
-        socket.display()
+        "{CORE_PROTOCOL_VERSION}|{APP_PROTOCOL_VERSION}|{}|{addr}|grpc|{cert}",
+        addr.network()
     )
 }
 
@@ -98,16 +139,16 @@ struct ReattachAddr<'a> {
 ///
 /// `"Test": true` tells Terraform the process is not its to manage and that it
 /// speaks the negotiated protocol (6) rather than the legacy default.
-pub fn reattach_json(provider_address: &str, pid: u32, socket: &Path) -> String {
-    let socket = socket.to_string_lossy();
+pub fn reattach_json(provider_address: &str, pid: u32, addr: &ListenAddr) -> String {
+    let address = addr.to_string();
     let config = ReattachConfig {
         protocol: "grpc",
         protocol_version: APP_PROTOCOL_VERSION,
         pid,
         test: true,
         addr: ReattachAddr {
-            network: "unix",
-            string: &socket,
+            network: addr.network(),
+            string: &address,
         },
     };
     let providers = std::collections::BTreeMap::from([(provider_address, config)]);
@@ -143,18 +184,37 @@ mod tests {
 
     #[test]
     fn line_format() {
-        let line = handshake_line(Path::new("/tmp/x/plugin.sock"), Some(&[1, 2, 3, 4]));
+        let socket = ListenAddr::Unix("/tmp/x/plugin.sock".into());
+        let line = handshake_line(&socket, Some(&[1, 2, 3, 4]));
         assert_eq!(line, "1|6|unix|/tmp/x/plugin.sock|grpc|AQIDBA");
-        let plain = handshake_line(Path::new("/tmp/x/plugin.sock"), None);
+        let plain = handshake_line(&socket, None);
         assert_eq!(plain, "1|6|unix|/tmp/x/plugin.sock|grpc|");
+        let tcp = ListenAddr::Tcp(([127, 0, 0, 1], 10_123).into());
+        assert_eq!(
+            handshake_line(&tcp, Some(&[1, 2, 3, 4])),
+            "1|6|tcp|127.0.0.1:10123|grpc|AQIDBA"
+        );
     }
 
     #[test]
     fn reattach_format() {
-        let json = reattach_json("registry.terraform.io/a/b", 42, Path::new("/tmp/s"));
+        let json = reattach_json(
+            "registry.terraform.io/a/b",
+            42,
+            &ListenAddr::Unix("/tmp/s".into()),
+        );
         assert_eq!(
             json,
             r#"{"registry.terraform.io/a/b":{"Protocol":"grpc","ProtocolVersion":6,"Pid":42,"Test":true,"Addr":{"Network":"unix","String":"/tmp/s"}}}"#
+        );
+        let tcp = reattach_json(
+            "registry.terraform.io/a/b",
+            42,
+            &ListenAddr::Tcp(([127, 0, 0, 1], 10_000).into()),
+        );
+        assert!(
+            tcp.contains(r#""Addr":{"Network":"tcp","String":"127.0.0.1:10000"}"#),
+            "{tcp}"
         );
     }
 }

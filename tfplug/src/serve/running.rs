@@ -1,18 +1,19 @@
-//! A plugin gRPC server listening on a unix socket in a private temp dir.
+//! A plugin gRPC server listening on a unix socket in a private temp dir, or, where
+//! there are no unix sockets (Windows), on a loopback TCP port as go-plugin does there.
 
-use std::os::unix::fs::PermissionsExt as _;
-use std::path::{Path, PathBuf};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::ops::RangeInclusive;
 
-use tokio::net::UnixListener;
+use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::Server;
 
 use super::ServeError;
-use super::conn::accept_loop;
+use super::conn::{Listener, accept_loop};
 use super::controller::{Controller, IdleSideServices};
-use super::handshake;
+use super::handshake::{self, ListenAddr};
 use super::shutdown::Shutdown;
 use super::tls::ServerTls;
 use crate::proto::plugin::grpc_broker_server::GrpcBrokerServer;
@@ -25,7 +26,33 @@ pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
 /// The service name go-plugin's health check asks about.
 pub const HEALTH_SERVICE_NAME: &str = "plugin";
 /// File name of the socket inside the private directory.
+#[cfg(unix)]
 const SOCKET_NAME: &str = "plugin.sock";
+
+/// What a plugin server listens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transport {
+    /// A unix socket in a fresh directory only the current user can enter.
+    #[cfg(unix)]
+    UnixSocket,
+    /// TCP on 127.0.0.1, on the first free port of `ports` (go-plugin's
+    /// `PLUGIN_MIN_PORT`..=`PLUGIN_MAX_PORT`; `0..=0` lets the system pick).
+    Loopback {
+        /// The ports to try, in order.
+        ports: RangeInclusive<u16>,
+    },
+}
+
+impl Default for Transport {
+    /// A unix socket where there are unix sockets, else loopback TCP on a port the
+    /// system picks: what go-plugin does.
+    fn default() -> Self {
+        #[cfg(unix)]
+        return Transport::UnixSocket;
+        #[cfg(not(unix))]
+        return Transport::Loopback { ports: 0..=0 };
+    }
+}
 
 /// Transport security of a plugin server.
 #[derive(Debug, Clone)]
@@ -44,13 +71,15 @@ pub struct StartOptions {
     /// Whether `GRPCController.Shutdown` stops the server (true when Terraform
     /// started the process; false for reattached servers).
     pub honor_controller_shutdown: bool,
+    /// What to listen on.
+    pub transport: Transport,
 }
 
 /// A running plugin server. Dropping it without [`RunningServer::shutdown`]
 /// forces the server down and removes its directory.
 #[derive(Debug)]
 pub struct RunningServer {
-    socket_path: PathBuf,
+    addr: ListenAddr,
     server_cert_der: Option<Vec<u8>>,
     shutdown: Shutdown,
     task: Option<JoinHandle<Result<(), ServeError>>>,
@@ -59,18 +88,14 @@ pub struct RunningServer {
 }
 
 /// Starts serving `service` (plus health and go-plugin's side services) on a fresh
-/// unix socket. Returns once the socket is listening.
+/// unix socket or loopback port ([`StartOptions::transport`]). Returns once it is
+/// listening.
 pub async fn start<S: Provider>(
     service: S,
     options: StartOptions,
 ) -> Result<RunningServer, ServeError> {
-    let dir = private_dir()?;
-    let socket_path = dir.path().join(SOCKET_NAME);
-    let listener = UnixListener::bind(&socket_path).map_err(|source| ServeError::Io {
-        context: "binding the unix socket",
-        source,
-    })?;
-    tracing::debug!(socket = %socket_path.display(), "listening");
+    let (listener, addr, dir) = listen(&options.transport).await?;
+    tracing::debug!(network = addr.network(), address = %addr, "listening");
 
     let shutdown = Shutdown::new();
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
@@ -119,16 +144,63 @@ pub async fn start<S: Provider>(
     });
 
     Ok(RunningServer {
-        socket_path,
+        addr,
         server_cert_der,
         shutdown,
         task: Some(task),
-        dir: Some(dir),
+        dir,
+    })
+}
+
+/// Binds what `transport` names; the directory of a unix socket comes back with it.
+async fn listen(
+    transport: &Transport,
+) -> Result<(Listener, ListenAddr, Option<tempfile::TempDir>), ServeError> {
+    match transport {
+        #[cfg(unix)]
+        Transport::UnixSocket => {
+            let dir = private_dir()?;
+            let path = dir.path().join(SOCKET_NAME);
+            let listener =
+                tokio::net::UnixListener::bind(&path).map_err(|source| ServeError::Io {
+                    context: "binding the unix socket",
+                    source,
+                })?;
+            Ok((Listener::Unix(listener), ListenAddr::Unix(path), Some(dir)))
+        }
+        Transport::Loopback { ports } => {
+            let listener = bind_loopback(ports.clone()).await?;
+            let addr = listener.local_addr().map_err(|source| ServeError::Io {
+                context: "reading the bound TCP address",
+                source,
+            })?;
+            Ok((Listener::Tcp(listener), ListenAddr::Tcp(addr), None))
+        }
+    }
+}
+
+/// Binds 127.0.0.1 on the first port of `ports` that is free, as go-plugin's servers do.
+async fn bind_loopback(ports: RangeInclusive<u16>) -> Result<TcpListener, ServeError> {
+    let mut last_error = None;
+    for port in ports {
+        match TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await {
+            Ok(listener) => return Ok(listener),
+            Err(err) => last_error = Some(err),
+        }
+    }
+    Err(ServeError::Io {
+        context: "binding a loopback TCP port in PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT",
+        source: last_error.unwrap_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "the port range is empty")
+        }),
     })
 }
 
 /// Creates a fresh temp directory only the current user can enter.
+#[cfg(unix)]
 fn private_dir() -> Result<tempfile::TempDir, ServeError> {
+    use std::os::unix::fs::PermissionsExt as _;
+
     let dir = tempfile::Builder::new()
         .prefix("tfplug-")
         .tempdir()
@@ -146,9 +218,9 @@ fn private_dir() -> Result<tempfile::TempDir, ServeError> {
 }
 
 impl RunningServer {
-    /// Path of the unix socket.
-    pub fn socket_path(&self) -> &Path {
-        &self.socket_path
+    /// Where the server listens.
+    pub fn addr(&self) -> &ListenAddr {
+        &self.addr
     }
 
     /// The server certificate (DER) when serving with AutoMTLS.
@@ -158,12 +230,12 @@ impl RunningServer {
 
     /// The go-plugin handshake line (without newline).
     pub fn handshake_line(&self) -> String {
-        handshake::handshake_line(&self.socket_path, self.server_cert_der())
+        handshake::handshake_line(&self.addr, self.server_cert_der())
     }
 
     /// The `TF_REATTACH_PROVIDERS` value for this server under `provider_address`.
     pub fn reattach_json(&self, provider_address: &str) -> String {
-        handshake::reattach_json(provider_address, std::process::id(), &self.socket_path)
+        handshake::reattach_json(provider_address, std::process::id(), &self.addr)
     }
 
     /// A handle that can stop the server from elsewhere (signal handlers, tests).

@@ -1,9 +1,9 @@
 //! Starts a provider binary the way Terraform does (magic cookie, protocol versions, a
 //! P-521 client certificate for AutoMTLS), reads its handshake line and connects a gRPC
-//! client over the unix socket with mutual TLS — without Terraform, so a provider's
-//! start-up can be measured and its RPCs called directly.
+//! client over the unix socket (or loopback TCP) with mutual TLS — without Terraform, so
+//! a provider's start-up can be measured and its RPCs called directly.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,14 +15,15 @@ use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::net::UnixStream;
+use tokio::net::{TcpStream, UnixStream};
 use tokio::process::{Child, Command};
+use tokio_util::either::Either;
 use tonic::transport::{Channel, Endpoint};
 
 use crate::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use crate::proto::tfplugin6::provider_client::ProviderClient;
 use crate::serve::handshake::{
-    CLIENT_CERT_KEY, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PROTOCOL_VERSIONS_KEY,
+    CLIENT_CERT_KEY, ListenAddr, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, PROTOCOL_VERSIONS_KEY,
 };
 
 /// Why a launch failed.
@@ -54,14 +55,19 @@ pub struct LaunchedProvider {
     channel: Channel,
     /// Time from spawning the process to reading its handshake line.
     pub time_to_handshake: Duration,
-    /// The unix socket the provider serves on.
-    pub socket: PathBuf,
+    /// Where the provider serves, from its handshake line.
+    pub addr: ListenAddr,
 }
 
 impl LaunchedProvider {
     /// Spawns `binary` with Terraform's environment and AutoMTLS, waits for the
     /// handshake and connects.
     pub async fn launch(binary: &Path) -> Result<Self, LaunchError> {
+        Self::launch_with_env(binary, &[]).await
+    }
+
+    /// Like [`LaunchedProvider::launch`], with extra environment variables.
+    pub async fn launch_with_env(binary: &Path, env: &[(&str, &str)]) -> Result<Self, LaunchError> {
         let client_cert = ClientCert::generate()?;
         let start = Instant::now();
         let mut child = Command::new(binary)
@@ -69,6 +75,7 @@ impl LaunchedProvider {
             .env(PROTOCOL_VERSIONS_KEY, "5,6")
             .env(CLIENT_CERT_KEY, &client_cert.pem)
             .env_remove("TF_DISABLE_PLUGIN_TLS")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -92,19 +99,27 @@ impl LaunchedProvider {
             })?;
         let time_to_handshake = start.elapsed();
         let fields: Vec<&str> = line.trim_end().split('|').collect();
-        let [_, "6", "unix", socket, "grpc", cert] = fields.as_slice() else {
+        let [_, "6", network, address, "grpc", cert] = fields.as_slice() else {
             return Err(LaunchError::Handshake(line));
+        };
+        let addr = match *network {
+            "unix" => ListenAddr::Unix(address.into()),
+            "tcp" => ListenAddr::Tcp(
+                address
+                    .parse()
+                    .map_err(|_| LaunchError::Handshake(line.clone()))?,
+            ),
+            _ => return Err(LaunchError::Handshake(line)),
         };
         let server_der = base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(cert)
             .map_err(|_| LaunchError::Handshake(line.clone()))?;
-        let socket = PathBuf::from(socket);
-        let channel = tls_channel(&socket, &server_der, Some(client_cert.into_parts())).await?;
+        let channel = tls_channel(&addr, &server_der, Some(client_cert.into_parts())).await?;
         Ok(Self {
             child,
             channel,
             time_to_handshake,
-            socket,
+            addr,
         })
     }
 
@@ -236,10 +251,18 @@ impl ServerCertVerifier for PinnedServer {
     }
 }
 
-/// Connects a gRPC channel over a unix socket with TLS, pinning the server certificate
-/// and presenting `client` (certificate and key) when given.
+/// Opens a connection to `addr`.
+async fn connect(addr: &ListenAddr) -> std::io::Result<Either<UnixStream, TcpStream>> {
+    Ok(match addr {
+        ListenAddr::Unix(path) => Either::Left(UnixStream::connect(path).await?),
+        ListenAddr::Tcp(addr) => Either::Right(TcpStream::connect(addr).await?),
+    })
+}
+
+/// Connects a gRPC channel to `addr` with TLS, pinning the server certificate and
+/// presenting `client` (certificate and key) when given.
 pub async fn tls_channel(
-    socket: &Path,
+    addr: &ListenAddr,
     server_cert_der: &[u8],
     client: Option<(CertificateDer<'static>, PrivateKeyDer<'static>)>,
 ) -> Result<Channel, LaunchError> {
@@ -262,13 +285,13 @@ pub async fn tls_channel(
     };
     config.alpn_protocols = vec![b"h2".to_vec()];
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let socket = socket.to_path_buf();
+    let addr = addr.clone();
     let channel = Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_uri| {
             let connector = connector.clone();
-            let socket = socket.clone();
+            let addr = addr.clone();
             async move {
-                let stream = UnixStream::connect(&socket).await?;
+                let stream = connect(&addr).await?;
                 let name = ServerName::try_from("localhost")
                     .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
                 let tls = connector.connect(name, stream).await?;
@@ -279,14 +302,14 @@ pub async fn tls_channel(
     Ok(channel)
 }
 
-/// Connects a plaintext gRPC channel over a unix socket.
-pub async fn plain_channel(socket: &Path) -> Result<Channel, LaunchError> {
-    let socket = socket.to_path_buf();
+/// Connects a plaintext gRPC channel to `addr`.
+pub async fn plain_channel(addr: &ListenAddr) -> Result<Channel, LaunchError> {
+    let addr = addr.clone();
     let channel = Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_uri| {
-            let socket = socket.clone();
+            let addr = addr.clone();
             async move {
-                let stream = UnixStream::connect(&socket).await?;
+                let stream = connect(&addr).await?;
                 Ok::<_, std::io::Error>(TokioIo::new(stream))
             }
         }))
