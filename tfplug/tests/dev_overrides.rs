@@ -20,8 +20,12 @@ fn main() -> ExitCode {
     if std::env::var_os("TF_PLUGIN_MAGIC_COOKIE").is_some() {
         return serve();
     }
-    let tests: [(&str, TestFn); 3] = [
+    let tests: [(&str, TestFn); 4] = [
         ("dev_overrides_full_handshake", dev_overrides_full_handshake),
+        (
+            "dev_overrides_over_loopback_tcp",
+            dev_overrides_over_loopback_tcp,
+        ),
         (
             "dev_overrides_with_terraform_1_15",
             dev_overrides_with_terraform_1_15,
@@ -90,6 +94,8 @@ fn launched_like_terraform_serves_schema() -> Result<(), String> {
 }
 
 fn serve() -> ExitCode {
+    // Logs reach Terraform's log (TF_LOG) like a real provider's.
+    tfplug::logging::init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -109,6 +115,36 @@ fn serve() -> ExitCode {
 }
 
 fn dev_overrides_full_handshake() -> Result<(), String> {
+    lifecycle_through_dev_overrides(&[])
+}
+
+/// The transport of Windows (loopback TCP, `TFPLUG_NETWORK=tcp` here), with Terraform's
+/// go-plugin client: the same lifecycle, and the provider's log says it listened on TCP.
+fn dev_overrides_over_loopback_tcp() -> Result<(), String> {
+    let logs = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let log = logs.path().join("terraform.log");
+    let log_path = log.to_string_lossy().into_owned();
+    lifecycle_through_dev_overrides(&[
+        ("TFPLUG_NETWORK", "tcp"),
+        ("TF_LOG", "debug"),
+        ("TF_LOG_PATH", &log_path),
+    ])?;
+    if !tfplug::testing::terraform_available() {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let listening: Vec<&str> = text.lines().filter(|l| l.contains("listening")).collect();
+    if listening.is_empty() || !listening.iter().all(|l| l.contains("network=tcp")) {
+        return Err(format!(
+            "the provider should have listened on TCP each time: {listening:#?}"
+        ));
+    }
+    Ok(())
+}
+
+/// Apply, an empty second plan and destroy of one `example_thing`, with Terraform
+/// starting this binary through `dev_overrides` (with `env` added to Terraform's).
+fn lifecycle_through_dev_overrides(env: &[(&str, &str)]) -> Result<(), String> {
     if !tfplug::testing::terraform_available() {
         println!("terraform not found: skipping");
         return Ok(());
@@ -118,7 +154,11 @@ fn dev_overrides_full_handshake() -> Result<(), String> {
     std::os::unix::fs::symlink(&exe, bin_dir.path().join("terraform-provider-example"))
         .map_err(|e| e.to_string())?;
     let store = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let wd = Workdir::dev_override("tfplug/example", bin_dir.path()).map_err(|e| e.to_string())?;
+    let mut wd =
+        Workdir::dev_override("tfplug/example", bin_dir.path()).map_err(|e| e.to_string())?;
+    for (key, value) in env {
+        wd.set_env(*key, *value);
+    }
     wd.write_config(&format!(
         r#"
 terraform {{
