@@ -3,7 +3,9 @@
 //! served `GetProviderSchema`, and the process's peak resident set size by then.
 //!
 //! `cargo bench -p terraform-provider-lambda --bench startup` (release build). Prints
-//! min / median / p90 / max over the runs; `STARTUP_RUNS` sets the count (default 30).
+//! min / median / p90 / max over the runs; `STARTUP_RUNS` sets the count (default 30),
+//! `STARTUP_BIN` another binary to start instead of this build's (another build, or a
+//! script that runs the Windows build under Wine).
 
 use std::time::{Duration, Instant};
 
@@ -63,7 +65,10 @@ fn main() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(30)
     };
-    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-lambda"));
+    let binary = std::env::var_os("STARTUP_BIN").map_or_else(
+        || std::path::PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-lambda")),
+        std::path::PathBuf::from,
+    );
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
