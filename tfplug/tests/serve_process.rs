@@ -142,11 +142,8 @@ async fn start_managed_child_with(env: &[(&str, &str)]) -> Started {
     let fields = handshake_fields(line);
     assert_eq!(fields.len(), 6, "{line}");
     assert_eq!(fields[4], "grpc");
-    let addr = match fields[2].as_str() {
-        "unix" => ListenAddr::Unix(PathBuf::from(&fields[3])),
-        "tcp" => ListenAddr::Tcp(fields[3].parse().expect("127.0.0.1:PORT")),
-        other => panic!("unknown network {other} in {line}"),
-    };
+    let addr = ListenAddr::from_handshake(&fields[2], &fields[3])
+        .unwrap_or_else(|| panic!("no address in {line}"));
     use base64::Engine as _;
     let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
         .decode(&fields[5])

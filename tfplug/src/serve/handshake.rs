@@ -59,6 +59,16 @@ impl ListenAddr {
             ListenAddr::Tcp(_) => "tcp",
         }
     }
+
+    /// The address from the network and address fields of a handshake line (what
+    /// [`handshake_line`] writes), or `None` for an unknown network or a bad address.
+    pub fn from_handshake(network: &str, address: &str) -> Option<Self> {
+        match network {
+            "unix" => Some(ListenAddr::Unix(address.into())),
+            "tcp" => address.parse().ok().map(ListenAddr::Tcp),
+            _ => None,
+        }
+    }
 }
 
 /// The address as go-plugin writes it: the socket's path, or `127.0.0.1:PORT`.
@@ -189,11 +199,21 @@ mod tests {
         assert_eq!(line, "1|6|unix|/tmp/x/plugin.sock|grpc|AQIDBA");
         let plain = handshake_line(&socket, None);
         assert_eq!(plain, "1|6|unix|/tmp/x/plugin.sock|grpc|");
+        assert_eq!(
+            ListenAddr::from_handshake("unix", "/tmp/x/plugin.sock"),
+            Some(socket.clone())
+        );
         let tcp = ListenAddr::Tcp(([127, 0, 0, 1], 10_123).into());
         assert_eq!(
             handshake_line(&tcp, Some(&[1, 2, 3, 4])),
             "1|6|tcp|127.0.0.1:10123|grpc|AQIDBA"
         );
+        assert_eq!(
+            ListenAddr::from_handshake("tcp", "127.0.0.1:10123"),
+            Some(tcp)
+        );
+        assert_eq!(ListenAddr::from_handshake("tcp", "localhost"), None);
+        assert_eq!(ListenAddr::from_handshake("udp", "127.0.0.1:1"), None);
     }
 
     #[test]

@@ -63,11 +63,6 @@ impl LaunchedProvider {
     /// Spawns `binary` with Terraform's environment and AutoMTLS, waits for the
     /// handshake and connects.
     pub async fn launch(binary: &Path) -> Result<Self, LaunchError> {
-        Self::launch_with_env(binary, &[]).await
-    }
-
-    /// Like [`LaunchedProvider::launch`], with extra environment variables.
-    pub async fn launch_with_env(binary: &Path, env: &[(&str, &str)]) -> Result<Self, LaunchError> {
         let client_cert = ClientCert::generate()?;
         let start = Instant::now();
         let mut child = Command::new(binary)
@@ -75,7 +70,6 @@ impl LaunchedProvider {
             .env(PROTOCOL_VERSIONS_KEY, "5,6")
             .env(CLIENT_CERT_KEY, &client_cert.pem)
             .env_remove("TF_DISABLE_PLUGIN_TLS")
-            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -102,14 +96,8 @@ impl LaunchedProvider {
         let [_, "6", network, address, "grpc", cert] = fields.as_slice() else {
             return Err(LaunchError::Handshake(line));
         };
-        let addr = match *network {
-            "unix" => ListenAddr::Unix(address.into()),
-            "tcp" => ListenAddr::Tcp(
-                address
-                    .parse()
-                    .map_err(|_| LaunchError::Handshake(line.clone()))?,
-            ),
-            _ => return Err(LaunchError::Handshake(line)),
+        let Some(addr) = ListenAddr::from_handshake(network, address) else {
+            return Err(LaunchError::Handshake(line));
         };
         let server_der = base64::engine::general_purpose::STANDARD_NO_PAD
             .decode(cert)
