@@ -7,9 +7,9 @@
 //! plugin to stop (`GRPCController.Shutdown`) or a SIGINT/SIGTERM arrives.
 //!
 //! On Windows, as go-plugin does there, it listens on loopback TCP in
-//! `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT` instead, and stops on Ctrl-C. It does not
-//! watch for Terraform being killed there (the standard library has no parent
-//! process id on Windows), so an orphaned provider waits for its own end.
+//! `PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT` instead, and stops on Ctrl-C. On every
+//! platform it stops by itself within seconds of the process that started it (Terraform)
+//! being killed.
 //!
 //! With `--debug` ([`ServeOptions::from_args`]) it instead serves without TLS
 //! and prints a `TF_REATTACH_PROVIDERS` value for running Terraform against the
@@ -18,7 +18,6 @@
 mod conn;
 mod controller;
 pub mod handshake;
-#[cfg(unix)]
 mod parent;
 mod running;
 mod shutdown;
@@ -176,14 +175,12 @@ pub async fn serve<S: Provider>(service: S, opts: ServeOptions) -> Result<(), Se
     // Listen for signals before the handshake line tells Terraform the process is up.
     let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
     // Terraform killed outright never stops the provider: notice its parent is gone.
-    #[cfg(unix)]
     let orphaned = tokio::spawn(parent::watch(server.shutdown_handle()));
     write_stdout(&[&server.handshake_line()])?;
     tracing::debug!("handshake line written");
 
     let result = server.wait().await;
     signals.abort();
-    #[cfg(unix)]
     orphaned.abort();
     tracing::debug!(ok = result.is_ok(), "serve finished");
     result
