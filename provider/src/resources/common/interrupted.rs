@@ -448,13 +448,14 @@ mod tests {
         )
     }
 
-    fn journal(tag: &str) -> Journal {
-        let dir = std::env::temp_dir().join(format!(
-            "lambda-interrupted-{tag}-{}-{}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        Journal::at(&dir, "default")
+    /// A journal in a data directory that is removed when the returned guard drops.
+    fn journal() -> (tempfile::TempDir, Journal) {
+        let dir = tempfile::Builder::new()
+            .prefix("lambda-interrupted-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("temporary directory: {e}"));
+        let journal = Journal::at(dir.path(), "default");
+        (dir, journal)
     }
 
     fn begin(journal: &Journal, planned: &[u8]) -> CreateInProgress {
@@ -467,7 +468,7 @@ mod tests {
 
     #[test]
     fn without_a_journal_entry_the_error_gives_the_import_command_and_block() {
-        let j = journal("none");
+        let (_dir, j) = journal();
         let create = begin(&j, b"plan");
         let err = create
             .on_already_exists(KIND, &existing(), &refusal())
@@ -497,7 +498,7 @@ mod tests {
 
     #[test]
     fn an_interrupted_create_with_the_same_values_is_adopted() {
-        let j = journal("adopt");
+        let (_dir, j) = journal();
         begin(&j, b"plan").outcome_unknown();
         let again = begin(&j, b"plan");
         let warning = again
@@ -514,7 +515,7 @@ mod tests {
 
     #[test]
     fn an_interrupted_create_with_other_values_is_not_adopted() {
-        let j = journal("other");
+        let (_dir, j) = journal();
         begin(&j, b"plan with memory 2048").outcome_unknown();
         let again = begin(&j, b"plan with memory 4096");
         let err = again

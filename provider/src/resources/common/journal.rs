@@ -223,20 +223,18 @@ mod tests {
         }
     }
 
-    fn temp_dir(tag: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "lambda-journal-{tag}-{}-{}",
-            std::process::id(),
-            fastrand::u64(..)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
+    /// A data directory that is removed with everything in it when the test ends.
+    fn temp_dir() -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix("lambda-journal-")
+            .tempdir()
+            .unwrap_or_else(|e| panic!("temporary directory: {e}"))
     }
 
     #[test]
     fn an_entry_stays_until_removed_and_remembers_only_a_fingerprint() {
-        let dir = temp_dir("roundtrip");
-        let journal = Journal::at(&dir, "default");
+        let dir = temp_dir();
+        let journal = Journal::at(dir.path(), "default");
         assert_eq!(journal.read(&key("orders")), None);
         let written = journal
             .record(&key("orders"), b"planned SECRET-VALUE")
@@ -262,13 +260,19 @@ mod tests {
 
     #[test]
     fn workspaces_keep_their_own_entries() {
-        let dir = temp_dir("workspaces");
-        Journal::at(&dir, "staging")
+        let dir = temp_dir();
+        Journal::at(dir.path(), "staging")
             .record(&key("orders"), b"p")
             .expect("recorded");
-        assert_eq!(Journal::at(&dir, "default").read(&key("orders")), None);
-        assert!(Journal::at(&dir, "staging").read(&key("orders")).is_some());
-        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            Journal::at(dir.path(), "default").read(&key("orders")),
+            None
+        );
+        assert!(
+            Journal::at(dir.path(), "staging")
+                .read(&key("orders"))
+                .is_some()
+        );
     }
 
     #[test]
