@@ -213,6 +213,49 @@ fn basic_create_with_environment_tags_and_logging() {
     assert!(acc.emulated("functions", &name).is_none());
 }
 
+/// `environment { variables = var.env }` where a module's `env` defaults to `{}`: AWS
+/// returns no empty environment, and that must not fail the apply or leave a diff.
+#[test]
+fn an_environment_without_variables_is_applied_and_planned_clean() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("env-empty");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let with_variables = |vars: &str| format!("\n  environment {{\n    variables = {vars}\n  }}\n");
+    let variables_of = |acc: &Acc| latest_config(acc, &name)["Environment"]["Variables"].clone();
+    let assert_clean = |acc: &Acc, step: &str| {
+        let plan = acc.plan();
+        assert!(
+            plan.is_empty(),
+            "{step}: {:#}",
+            plan.json()["resource_changes"]
+        );
+    };
+
+    acc.write(&acc.function_config(&name, &zip, &with_variables("{}"), ""));
+    acc.apply();
+    assert_clean(&acc, "created with an empty map");
+
+    acc.write(&acc.function_config(&name, &zip, &with_variables("{ STAGE = \"one\" }"), ""));
+    acc.apply();
+    assert_eq!(variables_of(&acc), serde_json::json!({"STAGE": "one"}));
+
+    acc.write(&acc.function_config(&name, &zip, &with_variables("{}"), ""));
+    acc.apply();
+    let left = variables_of(&acc);
+    assert!(
+        left.is_null() || left == serde_json::json!({}),
+        "the variables were not cleared: {left:#}"
+    );
+    assert_clean(&acc, "variables emptied");
+
+    acc.write(&acc.function_config(&name, &zip, "\n  environment {}\n", ""));
+    acc.apply();
+    assert_clean(&acc, "an empty block");
+    acc.destroy();
+}
+
 #[test]
 fn managed_instances_variant() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

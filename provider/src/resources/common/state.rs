@@ -10,6 +10,8 @@
 //! - a nested block the configuration does not have: it is not managed by Terraform and
 //!   stays absent (a plan may not add blocks the configuration lacks), unless the object
 //!   is being adopted (imported or moved), when everything AWS has is shown;
+//! - a configured block that sets nothing (`environment { variables = {} }`, where a module
+//!   passes an empty map) and no block from AWS, which does not return empty settings;
 //! - blocks AWS knows nothing of (`timeouts`) keep their prior value.
 
 use tfplug::schema::{Block, BlockNesting};
@@ -57,6 +59,9 @@ fn reconcile_block(
             if before.is_empty() && !prior.is_unknown() && !adopting {
                 return Value::List(Vec::new());
             }
+            if items.is_empty() && before.iter().all(|item| sets_nothing(block, item)) {
+                return prior.clone();
+            }
             Value::List(
                 items
                     .into_iter()
@@ -71,6 +76,28 @@ fn reconcile_block(
         // Sets and maps of blocks match no element by position: AWS's answer as it is.
         BlockNesting::Set | BlockNesting::Map => remote,
     }
+}
+
+/// Whether a block's value holds no setting: every attribute null or an empty collection,
+/// every nested block empty or holding none. Unknown values are settings to come.
+fn sets_nothing(block: &Block, item: &Value) -> bool {
+    let Value::Object(fields) = item else {
+        return false;
+    };
+    fields
+        .iter()
+        .all(|(name, value)| match block.blocks.get(name) {
+            Some(nb) => match value {
+                Value::Null => true,
+                Value::List(items) | Value::Set(items) => {
+                    items.iter().all(|i| sets_nothing(&nb.block, i))
+                }
+                Value::Map(items) => items.values().all(|i| sets_nothing(&nb.block, i)),
+                Value::Object(_) => sets_nothing(&nb.block, value),
+                _ => false,
+            },
+            None => value.is_null() || is_empty_collection(value),
+        })
 }
 
 fn is_empty_collection(v: &Value) -> bool {
@@ -165,6 +192,39 @@ mod tests {
             reconcile(&block(), &prior, remote, false),
             value(Value::Null, strings(&["b", "a"]), Value::List(vec![]))
         );
+    }
+
+    #[test]
+    fn a_configured_block_that_sets_nothing_stays_when_aws_returns_none() {
+        for empty in [Value::Null, strings(&[])] {
+            let said_nothing = Value::List(vec![Value::object([
+                ("max", Value::Null),
+                ("mode", Value::Null),
+            ])]);
+            let prior = value(Value::Null, empty.clone(), said_nothing.clone());
+            let remote = value(Value::Null, Value::Null, Value::List(vec![]));
+            assert_eq!(
+                reconcile(&block(), &prior, remote, false),
+                value(Value::Null, empty, said_nothing)
+            );
+        }
+    }
+
+    #[test]
+    fn a_configured_block_whose_settings_aws_dropped_shows_the_drift() {
+        let prior = value(Value::Null, Value::Null, scaling(Value::Null));
+        let remote = value(Value::Null, Value::Null, Value::List(vec![]));
+        assert_eq!(
+            reconcile(&block(), &prior, remote.clone(), false),
+            remote,
+            "`mode` was set: AWS's answer without the block is drift"
+        );
+        let planned_unknown = Value::List(vec![Value::object([
+            ("max", Value::Unknown),
+            ("mode", Value::Null),
+        ])]);
+        let prior = value(Value::Null, Value::Null, planned_unknown);
+        assert_eq!(reconcile(&block(), &prior, remote.clone(), false), remote);
     }
 
     #[test]

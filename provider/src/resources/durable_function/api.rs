@@ -214,10 +214,12 @@ pub async fn update_configuration(
         req = req.kms_key_arn(m.kms_key_arn.known().cloned().unwrap_or_default());
     }
     if changes.has(ENVIRONMENT) {
-        req = req.environment(
-            x.environment
-                .unwrap_or_else(|| Environment::builder().build()),
-        );
+        // Removing the block clears the variables: an explicit empty map, as AWS asks.
+        req = req.environment(x.environment.unwrap_or_else(|| {
+            Environment::builder()
+                .set_variables(Some(Default::default()))
+                .build()
+        }));
     }
     if changes.has(VPC_CONFIG) {
         req = req.vpc_config(x.vpc.unwrap_or_else(|| {

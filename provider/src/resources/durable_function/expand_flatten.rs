@@ -61,9 +61,16 @@ pub fn expand(m: &FunctionModel) -> Result<Expanded, Error> {
                 .set_ipv6_allowed_for_dual_stack(v.ipv6_allowed_for_dual_stack)
                 .build()
         }),
+        // Always an explicit map, empty when unset: AWS clears variables for `{}`.
         environment: m.environment.first().map(|e| {
             Environment::builder()
-                .set_variables(e.variables.clone().map(|v| v.into_iter().collect()))
+                .set_variables(Some(
+                    e.variables
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .collect(),
+                ))
                 .build()
         }),
         image_config: m.image_config.first().map(|i| {
