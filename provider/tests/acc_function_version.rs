@@ -534,6 +534,96 @@ fn import_by_name_and_arn() {
     }
 }
 
+/// Unset, a version's description is the function's, which AWS gives it on publish: the
+/// publish is taken, and the plan after it, and after importing it, is empty.
+#[test]
+fn a_version_without_a_description_takes_the_functions() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("fn-descr");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let function_body = "  description = \"order service\"\n";
+    acc.write(&acc.function_config(
+        &name,
+        &zip,
+        function_body,
+        &version_block("test", BY_REFERENCE),
+    ));
+    acc.apply();
+    let v = acc.resource(ADDRESS);
+    assert_eq!(v["version"], "1", "{v:#}");
+    assert_eq!(v["description"], "order service", "{v:#}");
+    assert_eq!(acc.emulated_versions(&name), vec!["1"]);
+    assert_empty(&acc.plan(), "after publishing");
+
+    let wd = acc.another_workdir();
+    wd.write(&bare_config(&version_block(
+        "test",
+        &format!("  function_name = \"{name}\"\n"),
+    )));
+    wd.import(ADDRESS, &format!("{name}:1"));
+    assert_eq!(wd.resource(ADDRESS)["description"], "order service");
+    assert_empty(&wd.plan(), "after importing it");
+    acc.destroy();
+}
+
+/// A function named by ARN is in the ARN's region: its version is published there, the
+/// ARN known at plan or only at apply, and a `region` that says otherwise fails the plan.
+#[test]
+fn a_function_named_by_arn_is_published_in_the_arns_region() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("west");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let in_west = "  region = \"us-west-2\"\n";
+    let by_arn = version_block(
+        "test",
+        "  function_name = lambda_durable_function.test.arn\n",
+    );
+    acc.write(&acc.function_config(&name, &zip, in_west, &by_arn));
+    acc.apply();
+    let v = acc.resource(ADDRESS);
+    assert_eq!(v["region"], "us-west-2", "{v:#}");
+    assert_eq!(v["version"], "1", "{v:#}");
+    let arn = format!("arn:aws:lambda:us-west-2:123456789012:function:{name}");
+    assert_eq!(v["arn"], format!("{arn}:1").as_str(), "{v:#}");
+    assert_empty(&acc.plan(), "after publishing by an ARN known at apply");
+
+    let known = version_block("known", &format!("  function_name = \"{arn}\"\n"));
+    acc.write(&acc.function_config(&name, &zip, in_west, &format!("{by_arn}{known}")));
+    let plan = acc.plan();
+    let planned = &change_of_version(&plan, "lambda_function_version.known")["change"]["after"];
+    assert_eq!(planned["region"], "us-west-2", "{planned:#}");
+
+    let conflicting = version_block(
+        "other",
+        &format!("  function_name = \"{arn}\"\n  region        = \"us-east-1\"\n"),
+    );
+    let hcl = acc.function_config(&name, &zip, in_west, &format!("{by_arn}{conflicting}"));
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    let at = Hcl::new("main.tf", &hcl).at("lambda_function_version.other", "region");
+    Expect::error()
+        .summary("region differs from the function's")
+        .says(&["us-east-1", "us-west-2", "Remove region"])
+        .address("lambda_function_version.other")
+        .at(at)
+        .find_in(&errors, "terraform plan, region against the ARN's");
+    acc.write(&acc.function_config(&name, &zip, in_west, &by_arn));
+    acc.destroy();
+}
+
+/// The `resource_changes` entry of `address` in a plan.
+fn change_of_version(plan: &tfplug::testing::Plan, address: &str) -> serde_json::Value {
+    plan.resource_changes()
+        .iter()
+        .find(|rc| rc["address"] == address)
+        .cloned()
+        .unwrap_or_else(|| panic!("no change for {address}: {:#}", plan.json()))
+}
+
 /// 8. `skip_destroy`: the destroy forgets the version, AWS keeps it.
 #[test]
 fn skip_destroy_keeps_the_version() {

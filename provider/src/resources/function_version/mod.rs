@@ -375,7 +375,24 @@ impl Resource for FunctionVersionResource {
         let Some(base) = self.clients.try_get() else {
             return;
         };
-        let clients = plan_region(p, &base);
+        // A function named by ARN is in the ARN's region, whatever the provider's is; an
+        // ARN known only at apply (`lambda_durable_function.x.arn` on create) gives it then.
+        let region_to_come = if p.planned.get_attr(REGION).is_some_and(Value::is_unknown) {
+            if let Some(region) = rules::function_region(&p.config) {
+                set_attr(&mut p.planned, REGION, Value::string(region));
+            }
+            p.prior.get_attr(REGION).is_none_or(Value::is_null)
+                && p.config
+                    .get_attr(FUNCTION_NAME)
+                    .is_some_and(Value::is_unknown)
+        } else {
+            false
+        };
+        let clients = if region_to_come {
+            base.clone()
+        } else {
+            plan_region(p, &base)
+        };
         p.diagnostics.extend(crate::review::at_plan::diagnostics(
             TYPE_NAME,
             &p.planned,
@@ -435,8 +452,15 @@ impl Resource for FunctionVersionResource {
     }
 
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
-        let clients = clients_for(&self.clients, &req.planned)?;
         let config: VersionModel = req.config()?;
+        let clients = match text(&req.planned, REGION) {
+            Some(_) => clients_for(&self.clients, &req.planned)?,
+            // Planned unknown: the function's ARN, known now, says where.
+            None => self
+                .clients
+                .get()?
+                .for_region(rules::function_region(&req.config)),
+        };
         let function = config.function().to_string();
         let fn_label = label(TYPE_NAME, &function);
         let budget = Budget::new(
@@ -458,9 +482,11 @@ impl Resource for FunctionVersionResource {
         .map_err(|e| Self::publish_error(&e, &fn_label, &config))?;
         let version = published.version().unwrap_or_default().to_string();
         let label = version_label(&function, &version);
-        let wanted = config.description.known().map(String::as_str).unwrap_or("");
         let got = published.description().unwrap_or("");
-        if wanted != got {
+        // Unset, the version takes the function's description: any is the one asked for.
+        if let Some(wanted) = config.description.known()
+            && wanted != got
+        {
             // Nothing changed since that version: AWS returned it, with the description
             // it was published with, and publishes nothing new.
             return Err(Diagnostic::error(

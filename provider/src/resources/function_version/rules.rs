@@ -1,11 +1,14 @@
-//! Rules of `lambda_function_version` that depend on values: the scaling range, scaling
-//! on a function that has no capacity provider, and AWS's limit of versions per
-//! capacity provider. Pure: the facts looked up at plan time come in as arguments.
+//! Rules of `lambda_function_version` that depend on values: the scaling range, the
+//! region of a function named by ARN, scaling on a function that has no capacity
+//! provider, and AWS's limit of versions per capacity provider. Pure: the facts looked up
+//! at plan time come in as arguments.
 
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::value::{AttributePath, Value};
 
 use super::schema::names::*;
+use crate::resources::common::REGION;
+use crate::resources::common::import_id::arn_region;
 
 /// Function versions one capacity provider may hold (Lambda Managed Instances quotas:
 /// "Function versions per capacity provider: 100", not adjustable).
@@ -15,9 +18,31 @@ fn scaling_path() -> AttributePath {
     AttributePath::attr(SCALING).child_index(0)
 }
 
-/// Checks the configuration: `min_execution_environments ≤ max_execution_environments`.
+/// The region of the function when `function_name` is an ARN: where the version is.
+pub fn function_region(config: &Value) -> Option<&str> {
+    match config.get_attr(FUNCTION_NAME) {
+        Some(Value::String(name)) => arn_region(name),
+        _ => None,
+    }
+}
+
+/// Checks the configuration: `min_execution_environments ≤ max_execution_environments`,
+/// and a `region` that agrees with a `function_name` ARN.
 pub fn check(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
+    if let (Some(in_arn), Some(Value::String(region))) =
+        (function_region(config), config.get_attr(REGION))
+        && in_arn != region
+    {
+        diags.error_at(
+            AttributePath::attr(REGION),
+            "region differs from the function's",
+            format!(
+                "region = {region:?}, but function_name is an ARN in {in_arn}: a version is \
+                 published in its function's region. Remove region, or set it to {in_arn:?}."
+            ),
+        );
+    }
     let Some(scaling) = config
         .get_attr(SCALING)
         .and_then(Value::as_elements)
@@ -135,6 +160,28 @@ mod tests {
                 (MAX, Value::number(max)),
             ])]),
         )])
+    }
+
+    #[test]
+    fn a_region_that_is_not_the_function_arns_is_refused_at_region() {
+        let config = |region: Value| {
+            Value::object([
+                (
+                    FUNCTION_NAME,
+                    Value::string("arn:aws:lambda:us-west-2:123456789012:function:orders"),
+                ),
+                (REGION, region),
+            ])
+        };
+        let diags = check(&config(Value::string("us-east-1")));
+        let error = diags.iter().next().expect("an error");
+        assert_eq!(error.path, Some(AttributePath::attr(REGION)));
+        assert!(error.detail.contains("us-west-2"), "{}", error.detail);
+        assert!(check(&config(Value::string("us-west-2"))).is_empty());
+        assert!(check(&config(Value::Null)).is_empty());
+        assert_eq!(function_region(&config(Value::Null)), Some("us-west-2"));
+        let by_name = Value::object([(FUNCTION_NAME, Value::string("orders"))]);
+        assert_eq!(function_region(&by_name), None);
     }
 
     #[test]

@@ -121,13 +121,19 @@ fn build_resource_schema() -> Schema {
                  are pinned to the version they started on.",
             )
             .attribute(function_name_attribute())
-            .attribute(region_attribute("version"))
+            .attribute(region_attribute("version").description(
+                "Region where the version is managed: the region of a `function_name` ARN, \
+                 else the provider's. Changing it replaces the version.",
+            ))
             .attribute(
                 Attribute::string(DESCRIPTION)
-                    .optional()
+                    .optional_computed()
                     .requires_replace()
                     .aws(&Publish::Description)
-                    .description("Description of the version. Changing it publishes a new version."),
+                    .description(
+                        "Description of the version; when unset, AWS gives the version the \
+                         function's description. Changing it publishes a new version.",
+                    ),
             )
             .attribute(
                 Attribute::string(PUBLISH_TO)
