@@ -267,20 +267,26 @@ impl Validator for SizeBetween {
             diags.error_at(
                 path.clone(),
                 "Invalid number of elements",
-                format!(
-                    "must have between {} and {} elements, got {n}.",
-                    self.0, self.1
-                ),
+                format!("must have {}, got {n}.", self.describe()),
             );
         }
     }
 
     fn describe(&self) -> String {
         match (self.0, self.1) {
-            (0, max) => format!("at most {max} items"),
-            (min, max) if min == max => format!("exactly {min} items"),
-            (min, max) => format!("{min} to {max} items"),
+            (0, max) => format!("at most {}", items(max)),
+            (min, max) if min == max => format!("exactly {}", items(min)),
+            (min, max) => format!("{min} to {}", items(max)),
         }
+    }
+}
+
+/// `1 item`, `3 items`.
+fn items(n: usize) -> String {
+    if n == 1 {
+        "1 item".to_string()
+    } else {
+        format!("{n} items")
     }
 }
 
@@ -616,6 +622,29 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn size_errors_say_the_allowed_count_in_words() {
+        let two = Value::List(vec![Value::string("a"), Value::string("b")]);
+        let detail = |v: SizeBetween| {
+            let mut diags = Diagnostics::new();
+            v.validate(&AttributePath::attr("l"), &two, &mut diags);
+            diags.iter().map(|d| d.detail.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            detail(size_between(1, 1)),
+            ["must have exactly 1 item, got 2."]
+        );
+        assert_eq!(
+            detail(size_between(0, 1)),
+            ["must have at most 1 item, got 2."]
+        );
+        assert_eq!(
+            detail(size_between(3, 5)),
+            ["must have 3 to 5 items, got 2."]
+        );
+        assert_eq!(size_between(2, 2).describe(), "exactly 2 items");
     }
 
     fn path_of(d: &Diagnostics) -> Vec<String> {
