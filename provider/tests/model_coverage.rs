@@ -282,3 +282,32 @@ fn every_schema_is_sound() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The 64-character limit of a plain function name (`resources::common::function_name`)
+/// comes from the documentation of the model's `FunctionName` members, not from a
+/// structured constraint: this fails when that documentation stops saying it.
+#[test]
+fn the_plain_function_name_limit_is_the_models() {
+    use terraform_provider_lambda::resources::common::function_name::PLAIN_NAME_MAX;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/aws/lambda-2015-03-31.json");
+    let model: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display())),
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let sentence = format!(
+        "If you specify only the function name, it is limited to {PLAIN_NAME_MAX} characters in length."
+    );
+    for (request, member) in [
+        ("CreateFunctionRequest", "FunctionName"),
+        ("PublishVersionRequest", "FunctionName"),
+    ] {
+        let doc = model["shapes"][request]["members"][member]["documentation"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            doc.contains(&sentence),
+            "{request}.{member}'s documentation no longer says {sentence:?}: {doc}"
+        );
+    }
+}

@@ -31,6 +31,14 @@ pub trait Validator: Send + Sync {
     fn problem(&self) -> Option<String> {
         None
     }
+
+    /// Whether the check is about what the value becomes elsewhere (say, the ARN a name
+    /// is turned into for another API call), which says nothing new once the value's own
+    /// checks have failed: it then runs only when they passed, so a user reads one error
+    /// about a bad value, not two.
+    fn follows_own_checks(&self) -> bool {
+        false
+    }
 }
 
 /// Runs every attribute's validators over a configuration value of `block`, and the
@@ -47,9 +55,16 @@ pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags:
         };
         let p = path.child_attr(name);
         if !v.is_null() && !v.is_unknown() {
-            for validator in &attr.validators {
-                validator.validate(&p, v, diags);
+            let mut own = Diagnostics::new();
+            for validator in attr.validators.iter().filter(|c| !c.follows_own_checks()) {
+                validator.validate(&p, v, &mut own);
             }
+            if !own.has_errors() {
+                for validator in attr.validators.iter().filter(|c| c.follows_own_checks()) {
+                    validator.validate(&p, v, &mut own);
+                }
+            }
+            diags.extend(own);
         }
         if let AttributeType::Nested(nested) = &attr.ty {
             rules::check_item_count(name, nested.min_items, nested.max_items, &p, v, diags);
@@ -621,6 +636,48 @@ mod tests {
                 ])
             )
             .is_empty()
+        );
+    }
+
+    /// A check of what the value becomes elsewhere: fails for every value.
+    struct Elsewhere;
+
+    impl Validator for Elsewhere {
+        fn validate(&self, path: &AttributePath, _: &Value, diags: &mut Diagnostics) {
+            diags.error_at(
+                path.clone(),
+                "Invalid attribute value",
+                "too long as an ARN",
+            );
+        }
+
+        fn describe(&self) -> String {
+            String::new()
+        }
+
+        fn follows_own_checks(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn checks_of_what_a_value_becomes_run_only_when_its_own_pass() {
+        let block = Block::new().attribute(
+            Attribute::string("name")
+                .validator(Elsewhere)
+                .validator(length_between(1, 3)),
+        );
+        let bad = run(&block, obj(vec![("name", Value::string("toolong"))]));
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(
+            !bad.iter().any(|d| d.detail.contains("as an ARN")),
+            "{bad:?}"
+        );
+        let good = run(&block, obj(vec![("name", Value::string("ok"))]));
+        assert_eq!(good.len(), 1, "{good:?}");
+        assert!(
+            good.iter().any(|d| d.detail.contains("as an ARN")),
+            "{good:?}"
         );
     }
 

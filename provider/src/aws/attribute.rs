@@ -115,4 +115,8 @@ impl Validator for FlowsInto {
     fn problem(&self) -> Option<String> {
         self.checks.iter().find_map(|c| c.problem())
     }
+
+    fn follows_own_checks(&self) -> bool {
+        true
+    }
 }

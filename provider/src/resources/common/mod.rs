@@ -6,6 +6,7 @@
 
 pub mod create_call;
 pub mod executions;
+pub mod function_name;
 pub mod functions;
 pub mod identity;
 pub mod import_id;
