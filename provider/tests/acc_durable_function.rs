@@ -848,6 +848,27 @@ fn capacity_provider_is_checked_at_plan() {
         &["x86_64", "arm64", &cp_name],
     );
     assert_eq!(acc.emu().call_count("CreateFunction"), 0);
+
+    // Terraform plans the configuration before a destroy: the error (of a function that
+    // never existed) says how to destroy the capacity provider anyway, and that works.
+    let out = acc.fail(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    // Terraform wraps the detail: compare with single spaces.
+    let text = format!("{}{}", out.stdout, out.stderr)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Architecture differs") && text.contains("terraform destroy -refresh=false"),
+        "{text}"
+    );
+    acc.succeed(&[
+        "destroy",
+        "-refresh=false",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+    ]);
+    assert!(acc.emulated("capacity_providers", &cp_name).is_none());
 }
 
 #[test]

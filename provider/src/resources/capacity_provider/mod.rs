@@ -40,8 +40,8 @@ use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
-    READ_TIMEOUT, clients_for, label, partial_state, plan_region, set_attr, stored_name, text,
-    unknown_on_change,
+    READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr,
+    stored_name, text, unknown_on_change,
 };
 use crate::tags::{self, Tags};
 use api::DeleteRefused;
@@ -158,7 +158,7 @@ impl Resource for CapacityProviderResource {
                 },
             )
             .await;
-            plan.diagnostics.extend(diags);
+            plan.diagnostics.extend(looked_up_at_plan(diags));
         }
         plan.diagnostics.extend(crate::review::at_plan::diagnostics(
             TYPE_NAME,

@@ -18,7 +18,7 @@ pub mod state;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tfplug::diag::Diagnostic;
+use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::resource::PlanContext;
 use tfplug::schema::Attribute;
 use tfplug::validate::matches;
@@ -94,6 +94,25 @@ pub fn plan_region(plan: &mut PlanContext, base: &Arc<AwsClients>) -> Arc<AwsCli
         set_attr(&mut plan.planned, REGION, Value::string(region));
     }
     base.for_region(text(&plan.planned, REGION))
+}
+
+/// `diags` of a check that asked AWS at plan time, with each error saying how to destroy
+/// anyway. Terraform plans every resource of the configuration (with a refresh) before
+/// it plans a destroy, and the provider cannot tell that plan from another one: without
+/// the hint, an object that was never created blocks `terraform destroy` of the rest.
+pub fn looked_up_at_plan(diags: Diagnostics) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for mut d in diags.iter().cloned() {
+        if d.is_error() {
+            d.detail.push_str(
+                "\n\nThis was checked with AWS at plan time. If you are running `terraform \
+                 destroy`, which plans the configuration first too, `terraform destroy \
+                 -refresh=false` skips that step.",
+            );
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// The `name` of a stored state.

@@ -49,7 +49,7 @@ use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
-    READ_TIMEOUT, clients_for, label, partial_state, plan_region, set_attr, text,
+    READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr, text,
 };
 use crate::tags::{self, Tags};
 use api::CodeSource;
@@ -373,7 +373,7 @@ impl Resource for DurableFunctionResource {
                 &arn,
             )
             .await;
-            p.diagnostics.extend(diags(found));
+            p.diagnostics.extend(looked_up_at_plan(diags(found)));
         }
         if !p.is_create()
             && !p.requires_replace.is_empty()

@@ -47,7 +47,7 @@ use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
-    READ_TIMEOUT, REGION, STATE, clients_for, label, plan_region, set_attr, text,
+    READ_TIMEOUT, REGION, STATE, clients_for, label, looked_up_at_plan, plan_region, set_attr, text,
 };
 use api::Scaling;
 use model::{ScalingModel, VersionModel};
@@ -289,9 +289,9 @@ impl FunctionVersionResource {
             .and_then(Value::as_elements)
             .is_some_and(|e| !e.is_empty());
         match cp {
-            None if has_scaling => p
-                .diagnostics
-                .push(rules::scaling_needs_capacity_provider(&function, &p.config)),
+            None if has_scaling => p.diagnostics.extend(looked_up_at_plan(
+                rules::scaling_needs_capacity_provider(&function, &p.config).into(),
+            )),
             Some(cp) if p.is_create() || !p.requires_replace.is_empty() => {
                 if let Ok(versions) = function_versions(clients, &budget, &cp).await
                     && let Some(w) = rules::versions_limit_warning(
