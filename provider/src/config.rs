@@ -24,7 +24,9 @@ use crate::aws::credentials::{
     Env, ProfileChoice, SelectedProfile, SharedFiles, nothing_found, profile_not_found,
 };
 use crate::aws::endpoint::EndpointUrl;
-use crate::aws::error::{UNREACHABLE_HINT, error_chain, is_connection_refused};
+use crate::aws::error::{
+    UNREACHABLE_HINT, assume_role_refusal, error_chain, is_connection_refused,
+};
 use crate::aws::model::{lambda, sts, validators};
 use crate::aws::rate_limit::block::{self as rate_limits_block, RateLimitsConfig};
 use crate::aws::timeouts::DurationBetween;
@@ -611,6 +613,22 @@ impl CredentialCheck<'_> {
     fn credentials_error(&self, e: &(dyn std::error::Error + 'static)) -> Diagnostic {
         if is_connection_refused(e) {
             return self.unreachable("to get credentials", &error_chain(e));
+        }
+        if let (Some(arn), Some((code, message))) = (&self.role_arn, assume_role_refusal(e)) {
+            // The base credentials work; the role is what AWS refused.
+            return Diagnostic::error(
+                "Cannot assume the role",
+                format!(
+                    "AWS STS refused to assume the role {arn} ({code}): {message}\n\nThe \
+                     credentials were found; the role is what failed ({}). Check that the \
+                     role exists, that its trust policy allows these credentials, and that \
+                     they may call sts:AssumeRole on it.",
+                    self.source
+                ),
+            )
+            .at(AttributePath::attr("assume_role")
+                .child_index(0)
+                .child_attr("role_arn"));
         }
         let files = SharedFiles::locate(self.env);
         if self.profile.is_explicit() && !files.has_profile(&self.profile.name) {

@@ -851,13 +851,44 @@ fn assume_role_signs_every_call_with_the_role_session() {
     ));
     let errors = acc.plan_errors();
     let found = errors.all().iter().any(|d| {
+        d["summary"] == "Cannot assume the role"
+            && d["detail"].as_str().is_some_and(|t| {
+                t.contains(&format!("assume role {refused}"))
+                    && t.contains("AWS_ACCESS_KEY_ID")
+                    && t.contains("(AccessDenied): User:")
+                    && t.contains("not authorized to perform: sts:AssumeRole")
+                    && !t.contains("aws_request_id")
+            })
+    });
+    assert!(found, "{errors:#?}");
+
+    // Without the credential check at configure, the first call meets the refusal: the
+    // plan warns that it could not check EC2, and the apply fails at once instead of
+    // retrying a refusal for minutes.
+    acc.write(&acc.config(
+        &name,
+        &format!(
+            "  skip_credentials_validation = true\n  assume_role {{\n    role_arn = \"{refused}\"\n  }}\n"
+        ),
+        "",
+    ));
+    acc.emu().reset_calls();
+    let started = std::time::Instant::now();
+    let errors = acc.apply_errors();
+    let took = started.elapsed();
+    let found = errors.all().iter().any(|d| {
         d["detail"].as_str().is_some_and(|t| {
-            t.contains(&format!("assume role {refused}"))
-                && t.contains("AWS_ACCESS_KEY_ID")
-                && t.contains("not authorized to perform: sts:AssumeRole")
+            t.contains(
+                "could not get AWS credentials: STS refused to assume the role (AccessDenied)",
+            )
         })
     });
     assert!(found, "{errors:#?}");
+    let attempts = acc.emu().call_count("AssumeRole");
+    assert!(
+        attempts <= 10 && took < std::time::Duration::from_secs(30),
+        "{attempts} AssumeRole calls in {took:?}"
+    );
 }
 
 /// Rewrites the state so `lambda_capacity_provider.test` looks as the HashiCorp AWS

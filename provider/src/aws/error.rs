@@ -4,6 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_lambda::config::http::HttpResponse;
 use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
 use tfplug::diag::Diagnostic;
@@ -127,6 +128,20 @@ impl AwsError {
                         format!("endpoint unreachable: connection{} refused", to_endpoint()),
                         ErrorClass::Unreachable,
                     )
+                } else if let Some(creds) = credentials_error(&err) {
+                    // The credential provider already retried its own calls (STS's
+                    // AssumeRole, SSO, IMDS): a refusal is not worth minutes of retries.
+                    let class = match creds {
+                        CredentialsError::ProviderTimedOut(_) => ErrorClass::Transient,
+                        _ => ErrorClass::Permanent,
+                    };
+                    let why = match assume_role_refusal(&err) {
+                        Some((code, message)) => {
+                            format!("STS refused to assume the role ({code}): {message}")
+                        }
+                        None => error_chain(creds),
+                    };
+                    (format!("could not get AWS credentials: {why}"), class)
                 } else if df.is_user() {
                     (error_chain(&err), ErrorClass::Permanent)
                 } else {
@@ -421,6 +436,38 @@ pub fn is_connection_refused(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// STS's answer when it refused `assume_role` (code and message), found in `e`'s chain.
+pub fn assume_role_refusal(e: &(dyn std::error::Error + 'static)) -> Option<(String, String)> {
+    use aws_sdk_sts::error::{ProvideErrorMetadata as _, SdkError};
+    use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+    let mut current = Some(e);
+    while let Some(err) = current {
+        if let Some(SdkError::ServiceError(ctx)) =
+            err.downcast_ref::<SdkError<AssumeRoleError, aws_sdk_sts::config::http::HttpResponse>>()
+        {
+            let code = ctx.err().code().unwrap_or("an error").to_string();
+            let message = ctx.err().message().unwrap_or_default().to_string();
+            return Some((code, message));
+        }
+        current = err.source();
+    }
+    None
+}
+
+/// The credential provider's error in `err`'s chain: getting credentials is what failed.
+pub fn credentials_error<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a CredentialsError> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            return Some(c);
+        }
+        current = e.source();
+    }
+    None
+}
+
 /// The error and its sources, joined (the SDK's top-level messages are terse).
 pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut out = err.to_string();
@@ -439,6 +486,29 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a call returns when the credential provider failed before sending it.
+    fn no_credentials(why: CredentialsError) -> AwsError {
+        use aws_sdk_lambda::error::ConnectorError;
+        let err: SdkError<aws_sdk_lambda::operation::get_function::GetFunctionError, HttpResponse> =
+            SdkError::dispatch_failure(ConnectorError::other(Box::new(why), None));
+        AwsError::from_sdk("GetFunction", err)
+    }
+
+    #[test]
+    fn a_credential_provider_that_failed_is_not_retried_unless_it_timed_out() {
+        let refused = no_credentials(CredentialsError::provider_error("AccessDenied: no"));
+        assert_eq!(refused.class, ErrorClass::Permanent);
+        assert!(
+            refused
+                .message
+                .starts_with("could not get AWS credentials:"),
+            "{}",
+            refused.message
+        );
+        let slow = no_credentials(CredentialsError::provider_timed_out(Duration::from_secs(5)));
+        assert_eq!(slow.class, ErrorClass::Transient);
+    }
 
     #[test]
     fn classifies_throttling_with_retry_after() {
