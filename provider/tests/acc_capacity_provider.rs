@@ -165,6 +165,46 @@ fn import_then_plan_is_empty() {
     acc.destroy();
 }
 
+/// Imported, a capacity provider whose requirements are AWS's default (one x86_64
+/// architecture) has no `instance_requirements` in state, so that a configuration
+/// without the block plans clean. A configuration that writes the default out records it
+/// in place: no replacement of the imported capacity provider.
+#[test]
+fn import_with_the_default_requirements_written_out_replaces_nothing() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("import-default");
+    acc.write(&acc.config(&name, "", ""));
+    acc.apply();
+    let arn = acc.resource(ADDRESS)["arn"].clone();
+
+    let written_out = "  instance_requirements {\n    architectures = [\"x86_64\"]\n  }\n";
+    let wd = acc.another_workdir();
+    wd.write(&acc.config(&name, "", written_out));
+    wd.import(ADDRESS, &name);
+    let plan = wd.plan();
+    assert_eq!(
+        plan.actions_for(ADDRESS),
+        vec!["update".to_string()],
+        "{:#}",
+        plan.json()["resource_changes"]
+    );
+    assert!(plan.replace_paths(ADDRESS).is_empty());
+    acc.emu().reset_calls();
+    wd.apply();
+    assert_eq!(acc.emu().call_count("DeleteCapacityProvider"), 0);
+    assert_eq!(acc.emu().call_count("CreateCapacityProvider"), 0);
+    assert_eq!(wd.resource(ADDRESS)["arn"], arn);
+    let plan = wd.plan();
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+
+    // arm64 is not what AWS has: that still replaces.
+    wd.write(&acc.config(&name, "", &written_out.replace("x86_64", "arm64")));
+    assert!(!wd.plan().replace_paths(ADDRESS).is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn scaling_change_updates_in_place() {
     let Some(acc) = setup(EmulatorOptions::default(), false) else {

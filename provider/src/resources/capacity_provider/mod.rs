@@ -49,7 +49,10 @@ use ec2_rules::{Ec2CheckInput, ec2_rules};
 use expand_flatten::flatten;
 use model::CapacityProviderModel;
 use schema::TIMEOUTS;
-use schema::names::{ARN, LAST_MODIFIED, PROPAGATE_TAGS, SCALING_CONFIG, STATE, TELEMETRY_CONFIG};
+use schema::names::{
+    ARN, INSTANCE_REQUIREMENTS, LAST_MODIFIED, PROPAGATE_TAGS, SCALING_CONFIG, STATE,
+    TELEMETRY_CONFIG,
+};
 
 /// An import command for error messages.
 const IMPORT_EXAMPLE: &str = "terraform import lambda_capacity_provider.web web";
@@ -142,6 +145,10 @@ impl Resource for CapacityProviderResource {
         );
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
+        if !plan.is_create() && model::default_requirements_written_out(&plan.prior, &plan.config) {
+            let block = tfplug::value::AttributePath::attr(INSTANCE_REQUIREMENTS);
+            plan.requires_replace.retain(|p| !p.starts_with(&block));
+        }
         // EC2 is asked once, for a new capacity provider: its checks and the review's
         // Availability Zone rule share the answer.
         let mut ec2 = None;

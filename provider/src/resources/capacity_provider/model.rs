@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use aws_sdk_lambda::types::{Architecture, CapacityProviderScalingMode};
 use serde::{Deserialize, Serialize};
-use tfplug::value::Maybe;
+use tfplug::value::{Maybe, Value, from_value};
 
+use super::schema::names::INSTANCE_REQUIREMENTS;
 use crate::aws::timeouts::TimeoutsModel;
 
 /// The whole resource.
@@ -77,6 +78,37 @@ pub struct InstanceRequirementsModel {
     pub excluded_instance_types: Option<Vec<String>>,
 }
 
+impl InstanceRequirementsModel {
+    /// What AWS sets when CreateCapacityProvider leaves the requirements out.
+    pub fn aws_default() -> Self {
+        Self {
+            architectures: vec![Architecture::X8664.as_str().to_string()],
+            allowed_instance_types: None,
+            excluded_instance_types: None,
+        }
+    }
+}
+
+/// True when `config` writes out as `instance_requirements` exactly AWS's default while
+/// `prior` (an imported capacity provider, whose state leaves defaults out) has none: the
+/// block then records what AWS already has, and must not replace the capacity provider.
+pub fn default_requirements_written_out(prior: &Value, config: &Value) -> bool {
+    let blocks = |v: &Value| {
+        v.get_attr(INSTANCE_REQUIREMENTS)
+            .and_then(Value::as_elements)
+            .map(<[Value]>::to_vec)
+            .unwrap_or_default()
+    };
+    if !blocks(prior).is_empty() {
+        return false;
+    }
+    match blocks(config).as_slice() {
+        [only] => from_value::<InstanceRequirementsModel>(only)
+            .is_ok_and(|r| r == InstanceRequirementsModel::aws_default()),
+        _ => false,
+    }
+}
+
 /// `capacity_provider_scaling_config`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -142,12 +174,7 @@ impl CapacityProviderModel {
     /// capacity provider then matches a configuration that leaves them out, instead of
     /// planning to remove (and for `instance_requirements`, replace) them.
     pub fn without_create_defaults(mut self) -> Self {
-        let default_requirements = InstanceRequirementsModel {
-            architectures: vec![Architecture::X8664.as_str().to_string()],
-            allowed_instance_types: None,
-            excluded_instance_types: None,
-        };
-        if self.instance_requirements == [default_requirements] {
+        if self.instance_requirements == [InstanceRequirementsModel::aws_default()] {
             self.instance_requirements.clear();
         }
         let default_scaling = ScalingConfigModel {
