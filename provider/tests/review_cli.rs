@@ -210,6 +210,43 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
     assert!(text.contains("0 error(s), 0 warning(s)"), "{text}");
 }
 
+/// Runs the review expecting a usage error (exit 2): its standard error.
+fn usage_error_of(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_terraform-provider-lambda"))
+        .arg("review")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running the review: {e}"));
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    stderr
+}
+
+#[test]
+fn usage_errors_say_what_to_change() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temporary directory: {e}"));
+    let plan = dir.path().join("plan.json");
+    let _ = std::fs::write(&plan, "{\"format_version\": \"1.2\"}");
+    let plan = plan.to_string_lossy().into_owned();
+
+    let text = usage_error_of(&["--format", "xml", &plan]);
+    assert!(
+        text.contains("not \"xml\"") && !text.contains("Some("),
+        "{text}"
+    );
+    let text = usage_error_of(&["--disable", "LMI-RES-002,LMI-FOO-999", &plan]);
+    assert!(
+        text.contains("\"LMI-FOO-999\" is not a rule") && text.contains("DUR-001"),
+        "{text}"
+    );
+    let text = usage_error_of(&[&plan, &plan]);
+    assert!(text.contains("one plan file at a time"), "{text}");
+    let binary = dir.path().join("tfplan");
+    let _ = std::fs::write(&binary, [0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00]);
+    let text = usage_error_of(&[&binary.to_string_lossy()]);
+    assert!(text.contains("terraform show -json"), "{text}");
+}
+
 #[test]
 fn bad_input_is_a_usage_error() {
     let (_, status) = review(&["/nonexistent/plan.json"]);

@@ -4,7 +4,7 @@
 //! it reads the plan file only.
 
 use super::inputs::View;
-use super::{FailOn, Settings, inputs, report, review};
+use super::{FailOn, Settings, inputs, report, review, rules};
 use crate::aws::ec2::Ec2Facts;
 
 /// Usage text.
@@ -74,18 +74,33 @@ pub fn run_review(
             }
             "--format" => match it.next().map(String::as_str) {
                 Some(f @ ("text" | "json" | "sarif")) => format = f,
-                other => {
+                Some(other) => {
                     return usage_error(&format!(
                         "--format takes text, json or sarif, not {other:?}"
                     ));
                 }
+                None => return usage_error("--format takes text, json or sarif"),
             },
             "--fail-on" => match it.next().and_then(|v| FailOn::parse(v)) {
                 Some(f) => fail_on = f,
                 None => return usage_error("--fail-on takes error, warning or never"),
             },
             "--disable" => match it.next() {
-                Some(ids) => settings.disable.extend(ids.split(',').map(str::to_string)),
+                Some(ids) => {
+                    for id in ids.split(',') {
+                        if !rules::CATALOGUE.iter().any(|r| r.id == id) {
+                            return usage_error(&format!(
+                                "--disable: {id:?} is not a rule; the rules are {}",
+                                rules::CATALOGUE
+                                    .iter()
+                                    .map(|r| r.id)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ));
+                        }
+                        settings.disable.push(id.to_string());
+                    }
+                }
                 None => return usage_error("--disable takes rule IDs, e.g. LMI-RES-002,DUR-001"),
             },
             "--require-kms" => settings.require_kms = true,
@@ -116,14 +131,27 @@ pub fn run_review(
             other if other.starts_with('-') => {
                 return usage_error(&format!("unknown option {other}"));
             }
-            path => plan = Some(path.to_string()),
+            path => {
+                if let Some(first) = &plan {
+                    return usage_error(&format!(
+                        "one plan file at a time: {first} and {path} were given"
+                    ));
+                }
+                plan = Some(path.to_string());
+            }
         }
     }
     let Some(path) = plan else {
         return usage_error("no plan file given");
     };
     let view = match read(&path)
-        .map_err(|e| format!("cannot read {path}: {e}"))
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => format!(
+                "{path} is not text: is it the binary plan file? Review its JSON form: \
+                 terraform show -json {path} > plan.json"
+            ),
+            _ => format!("cannot read {path}: {e}"),
+        })
         .and_then(|text| inputs::from_plan_json(&text).map_err(|e| format!("{path}: {e}")))
     {
         Ok(view) => view,
