@@ -218,3 +218,21 @@ fn identity_list_and_action_docs_cover_the_schemas() {
         );
     }
 }
+
+/// The provider page (`docs/index.md`) documents every argument and block of the
+/// provider block, generated like the resource pages (it once lacked `review`).
+#[test]
+fn the_provider_page_documents_every_argument_of_the_provider_block() {
+    use tfplug::provider::Provider as _;
+    let page = std::fs::read_to_string(docs_dir().join("index.md"))
+        .unwrap_or_else(|e| panic!("reading docs/index.md: {e}"));
+    let block = terraform_provider_lambda::LambdaProvider::new()
+        .schema()
+        .block;
+    for name in block.attributes.keys().chain(block.blocks.keys()) {
+        assert!(
+            page.contains(&format!("- `{name}` (")),
+            "docs/index.md does not document the provider argument `{name}`"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! `terraform-provider-lambda docs`: the argument and attribute reference of every
-//! resource, data source and action page under `docs/`, written from the schemas the
-//! provider declares, so the pages cannot drift from the code.
+//! resource, data source and action page under `docs/`, and the provider block's
+//! arguments in `docs/index.md`, written from the schemas the provider declares, so the
+//! pages cannot drift from the code.
 //!
 //! - [`render`]: a schema as Markdown.
 //! - [`markers`]: putting generated text between markers in a hand-written page.
@@ -28,6 +29,8 @@ pub enum Kind {
     DataSource,
     /// An action (`docs/actions/`, Terraform 1.14+): arguments only, nothing exported.
     Action,
+    /// The provider block (`docs/index.md`): arguments only.
+    Provider,
 }
 
 impl Kind {
@@ -37,6 +40,7 @@ impl Kind {
             Kind::Resource => "resources",
             Kind::DataSource => "data-sources",
             Kind::Action => "actions",
+            Kind::Provider => "",
         }
     }
 
@@ -46,6 +50,7 @@ impl Kind {
             Kind::Resource => "Resource",
             Kind::DataSource => "Data Source",
             Kind::Action => "Action",
+            Kind::Provider => "Provider",
         }
     }
 
@@ -55,6 +60,7 @@ impl Kind {
             Kind::Resource => "resource",
             Kind::DataSource => "data source",
             Kind::Action => "action",
+            Kind::Provider => "provider",
         }
     }
 }
@@ -74,6 +80,9 @@ impl Page {
     /// The page's path under the docs directory: the type name without the `lambda_`
     /// prefix, e.g. `resources/capacity_provider.md`.
     pub fn relative_path(&self) -> PathBuf {
+        if self.kind == Kind::Provider {
+            return PathBuf::from("index.md");
+        }
         let bare = self
             .type_name
             .strip_prefix("lambda_")
@@ -102,7 +111,8 @@ impl Page {
     }
 }
 
-/// Every resource, data source and action of `provider`, in type-name order.
+/// The provider block, then every resource, data source and action of `provider`, in
+/// type-name order.
 pub fn pages(provider: &impl Provider) -> Vec<Page> {
     let mut pages: Vec<Page> = provider
         .resources()
@@ -124,6 +134,14 @@ pub fn pages(provider: &impl Provider) -> Vec<Page> {
         }))
         .collect();
     pages.sort_by(|a, b| (a.kind.dir(), &a.type_name).cmp(&(b.kind.dir(), &b.type_name)));
+    pages.insert(
+        0,
+        Page {
+            kind: Kind::Provider,
+            type_name: render::PROVIDER_NAME.to_string(),
+            schema: provider.schema(),
+        },
+    );
     pages
 }
 

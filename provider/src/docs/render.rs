@@ -14,7 +14,7 @@ use super::Kind;
 use super::hcl::{code_span, object_attributes, type_expr, type_summary, value_literal};
 
 /// The provider's short name, as in page titles (`lambda_x Resource - lambda`).
-const PROVIDER_NAME: &str = "lambda";
+pub const PROVIDER_NAME: &str = "lambda";
 
 /// The generated reference of one resource, data source or action (without the
 /// markers): an "Argument Reference" with Required and Optional fields and, except for
@@ -43,8 +43,8 @@ pub fn reference(kind: Kind, type_name: &str, schema: &Schema) -> String {
         out.push_str(&format!("This {} has no arguments.\n\n", kind.noun()));
     }
     push_sections(&mut out, &argument_sections, &ctx);
-    if kind == Kind::Action {
-        // An action has a configuration only: nothing is stored or exported.
+    if matches!(kind, Kind::Action | Kind::Provider) {
+        // An action or the provider block has a configuration only: nothing is exported.
         return trim_to_one_newline(out);
     }
 
