@@ -624,6 +624,66 @@ fn change_of_version(plan: &tfplug::testing::Plan, address: &str) -> serde_json:
         .unwrap_or_else(|| panic!("no change for {address}: {:#}", plan.json()))
 }
 
+/// With `publish = true` and a `lambda_function_version` of the same code, both hold the
+/// one version AWS publishes for it. When the version resource deletes it, the function's
+/// `version` and `qualified_arn` must not go on naming it: the refresh says it is gone,
+/// and the apply publishes again.
+#[test]
+fn a_deleted_published_version_is_published_again_not_kept_in_state() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("republish");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let both = acc.function_config(
+        &name,
+        &zip,
+        "  publish = true\n",
+        &version_block("test", BY_REFERENCE),
+    );
+    acc.write(&both);
+    acc.apply();
+    assert_eq!(acc.resource(FUNCTION)["version"], "1");
+    assert_eq!(
+        acc.resource(ADDRESS)["version"],
+        "1",
+        "AWS returned the same version"
+    );
+
+    acc.succeed(&[
+        "destroy",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        &format!("-target={ADDRESS}"),
+    ]);
+    assert!(
+        acc.emulated_version(&name, "1").is_none(),
+        "the version resource deleted it"
+    );
+
+    acc.write(&acc.function_config(&name, &zip, "  publish = true\n", ""));
+    let text = acc.plan_text();
+    assert!(text.contains("its published version is gone"), "{text}");
+    assert!(text.contains("1 to change"), "{text}");
+    acc.apply();
+    let f = acc.resource(FUNCTION);
+    let version = f["version"].as_str().unwrap_or_default().to_string();
+    assert!(version != "1" && version != "$LATEST", "{f:#}");
+    assert!(
+        acc.emulated_version(&name, &version).is_some(),
+        "{version} is not in AWS"
+    );
+    assert!(
+        f["qualified_arn"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(&format!(":{version}"))),
+        "{f:#}"
+    );
+    assert_empty(&acc.plan(), "after publishing again");
+    acc.destroy();
+}
+
 /// 8. `skip_destroy`: the destroy forgets the version, AWS keeps it.
 #[test]
 fn skip_destroy_keeps_the_version() {

@@ -140,7 +140,7 @@ impl Kept {
                 .unwrap_or(Value::Null),
             version: version
                 .or_else(|| text(base, VERSION).map(str::to_string))
-                .unwrap_or_else(|| "$LATEST".to_string()),
+                .unwrap_or_else(|| plan::LATEST.to_string()),
         }
     }
 }
@@ -290,7 +290,8 @@ impl DurableFunctionResource {
         let publishes = config.publish.known() == Some(&true)
             && (code_changed
                 || !changes.changed.is_empty()
-                || plan::publish_turned_on(&req.prior, &req.planned));
+                || plan::publish_turned_on(&req.prior, &req.planned)
+                || plan::published_version_missing(&req.prior, &req.planned));
         if !publishes {
             return Ok(None);
         }
@@ -522,10 +523,20 @@ impl Resource for DurableFunctionResource {
         let name = stored_function_name(&req.current)?;
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
-        let Some(found) = functions::get(&clients, &budget, &name)
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "reading"))?
-        else {
+        // The version this resource published, asked for beside the function (one round
+        // trip): another resource or someone outside Terraform may have deleted it.
+        let published = text(&req.current, VERSION)
+            .filter(|v| *v != plan::LATEST)
+            .filter(|_| req.current.get_attr(PUBLISH) == Some(&Value::Bool(true)))
+            .map(|v| format!("{name}:{v}"));
+        let (found, version_found) =
+            tokio::join!(functions::get(&clients, &budget, &name), async {
+                match &published {
+                    Some(qualified) => functions::get(&clients, &budget, qualified).await.map(Some),
+                    None => Ok(None),
+                }
+            });
+        let Some(found) = found.map_err(|e| e.to_diagnostic(&label, "reading"))? else {
             tracing::warn!(name = %name, "function not found; removing it from state");
             return Ok(NewState::gone(Diagnostic::warning(
                 format!("{label} no longer exists"),
@@ -557,16 +568,24 @@ impl Resource for DurableFunctionResource {
             &clients.default_tags,
             req.current.get_attr(tags::TAGS).unwrap_or(&Value::Null),
         );
-        let state = self.state_of(
-            &req.ty,
-            &found,
-            &clients.region,
-            &req.current,
-            own,
-            &remote,
-            None,
-        )?;
-        Ok(NewState::new(state))
+        let mut base = req.current.clone();
+        let mut warnings = Diagnostics::new();
+        if let (Some(qualified), Ok(Some(None))) = (&published, &version_found) {
+            set_attr(&mut base, VERSION, Value::Null);
+            warnings.push(Diagnostic::warning(
+                format!("{label}: its published version is gone"),
+                format!(
+                    "{qualified} no longer exists: it was deleted outside this resource (by a \
+                     lambda_function_version of the same code, or outside Terraform). The \
+                     next apply publishes a new version, and version and qualified_arn follow \
+                     it."
+                ),
+            ));
+        }
+        let state = self.state_of(&req.ty, &found, &clients.region, &base, own, &remote, None)?;
+        let mut new_state = NewState::new(state);
+        new_state.warnings.extend(warnings);
+        Ok(new_state)
     }
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {

@@ -73,6 +73,19 @@ pub fn publish_turned_on(prior: &Value, planned: &Value) -> bool {
         && planned.get_attr(PUBLISH) == Some(&Value::Bool(true))
 }
 
+/// The `version` of a function that has published nothing (or whose published version is
+/// gone): its unpublished code and configuration.
+pub const LATEST: &str = "$LATEST";
+
+/// True when the function publishes (before and after) but its state holds no published
+/// version: the read found the version it had published deleted (by another resource or
+/// outside Terraform), so the apply publishes again.
+pub fn published_version_missing(prior: &Value, planned: &Value) -> bool {
+    prior.get_attr(PUBLISH) == Some(&Value::Bool(true))
+        && planned.get_attr(PUBLISH) == Some(&Value::Bool(true))
+        && prior.get_attr(VERSION) == Some(&Value::string(LATEST))
+}
+
 /// AWS's `CodeSha256` of a zip: the base64 SHA-256 of its bytes.
 pub fn zip_sha256(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(bytes))
@@ -152,9 +165,13 @@ pub fn plan_code_and_versions(p: &mut PlanContext) {
     // Exactly when the apply publishes (see the resource's `apply_changes`): not for
     // a change of tags or timeouts only.
     let publishes = p.planned.get_attr(PUBLISH) == Some(&Value::Bool(true))
-        && (code_changes(&p.planned) || config_changed || publish_turned_on(&p.prior, &p.planned));
+        && (code_changes(&p.planned)
+            || config_changed
+            || publish_turned_on(&p.prior, &p.planned)
+            || published_version_missing(&p.prior, &p.planned));
     if publishes {
-        for name in [VERSION, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN] {
+        // Publishing also gives the function a new revision.
+        for name in [VERSION, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN, REVISION_ID] {
             set_attr(&mut p.planned, name, Value::Unknown);
         }
     }
