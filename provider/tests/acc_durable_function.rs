@@ -805,6 +805,36 @@ fn rules_on_the_configuration_point_at_their_attribute() {
     assert_eq!(errors.all().len(), cases.len(), "{}", errors.describe());
 }
 
+/// A deployment package that is not there fails the plan at `filename`, not the apply
+/// (the plan reads it to notice new code anyway).
+#[test]
+fn a_missing_package_fails_the_plan_at_filename() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let body = format!(
+        "{}{DURABLE}",
+        ZIP.replace("\"code.zip\"", "\"build/missing.zip\"")
+    );
+    let hcl = bare_config(&function_block("test", &acc.name("missing-zip"), &body));
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    assert_error_at(
+        &errors,
+        &hcl,
+        ADDRESS,
+        "filename",
+        "Cannot read the deployment package",
+        &[
+            "build/missing.zip",
+            "archive_file",
+            "terraform destroy -refresh=false",
+        ],
+    );
+    assert_eq!(errors.all().len(), 1, "{}", errors.describe());
+    assert_eq!(acc.emu().call_count("CreateFunction"), 0);
+}
+
 #[test]
 fn capacity_provider_is_checked_at_plan() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

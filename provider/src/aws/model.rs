@@ -1130,7 +1130,10 @@ mod tests {
         assert!(check(list, strings(&["arm64"])).is_empty());
         let bad = check(list, strings(&["arm64", "sparc"]));
         assert_eq!(bad.len(), 2, "{bad:?}");
-        assert!(bad.iter().any(|(_, d)| d.contains("must have exactly 1 item, got 2")));
+        assert!(
+            bad.iter()
+                .any(|(_, d)| d.contains("must have exactly 1 item, got 2"))
+        );
         let element = bad.iter().find(|(_, d)| d.contains("sparc"));
         let expected = AttributePath::attr("x").child_index(1).to_string();
         assert_eq!(element.map(|e| e.0.as_str()), Some(expected.as_str()));

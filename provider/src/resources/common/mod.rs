@@ -96,6 +96,11 @@ pub fn plan_region(plan: &mut PlanContext, base: &Arc<AwsClients>) -> Arc<AwsCli
     base.for_region(text(&plan.planned, REGION))
 }
 
+/// How to destroy when a plan-time check of a resource fails: Terraform plans every
+/// resource of the configuration before it plans a destroy.
+pub const DESTROY_ANYWAY: &str = "If you are running `terraform destroy`, which plans the \
+     configuration first too, `terraform destroy -refresh=false` skips that step.";
+
 /// `diags` of a check that asked AWS at plan time, with each error saying how to destroy
 /// anyway. Terraform plans every resource of the configuration (with a refresh) before
 /// it plans a destroy, and the provider cannot tell that plan from another one: without
@@ -104,11 +109,9 @@ pub fn looked_up_at_plan(diags: Diagnostics) -> Diagnostics {
     let mut out = Diagnostics::new();
     for mut d in diags.iter().cloned() {
         if d.is_error() {
-            d.detail.push_str(
-                "\n\nThis was checked with AWS at plan time. If you are running `terraform \
-                 destroy`, which plans the configuration first too, `terraform destroy \
-                 -refresh=false` skips that step.",
-            );
+            d.detail.push_str(&format!(
+                "\n\nThis was checked with AWS at plan time. {DESTROY_ANYWAY}"
+            ));
         }
         out.push(d);
     }

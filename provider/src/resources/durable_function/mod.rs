@@ -360,6 +360,13 @@ impl Resource for DurableFunctionResource {
         );
         set_attr(&mut p.planned, tags::TAGS_ALL, planned_all);
         plan::plan_code_and_versions(p);
+        // Only when the apply uploads it: a configuration generated for an adopted
+        // function names a package it may never need.
+        if (p.is_create() || plan::code_changes(&p.planned))
+            && let Some(d) = plan::unreadable_package(&p.config)
+        {
+            p.diagnostics.push(d);
+        }
         plan::replace_on_capacity_provider_presence(p);
         p.diagnostics.extend(crate::review::at_plan::diagnostics(
             TYPE_NAME,

@@ -20,7 +20,7 @@ use super::model::FunctionModel;
 use super::rules::{CapacityProviderFacts, capacity_provider_rules};
 use super::schema::names::*;
 use crate::aws::Error;
-use crate::resources::common::{STATE, set_attr};
+use crate::resources::common::{DESTROY_ANYWAY, STATE, set_attr};
 
 /// Attributes and blocks UpdateFunctionConfiguration changes.
 const CONFIGURATION: [&str; 18] = [
@@ -110,6 +110,33 @@ pub fn code_fingerprint(config: &FunctionModel) -> Vec<u8> {
 
 fn text<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
     v.get_attr(name).and_then(Value::as_str)
+}
+
+/// An error at `filename` when the deployment package cannot be read, for a plan whose
+/// apply uploads it: a missing file then fails the plan, not the apply.
+pub fn unreadable_package(config: &Value) -> Option<Diagnostic> {
+    let path = text(config, FILENAME)?;
+    let error = std::fs::metadata(path)
+        .and_then(|m| {
+            if m.is_file() {
+                Ok(())
+            } else {
+                Err(std::io::Error::other("it is not a file"))
+            }
+        })
+        .err()?;
+    Some(
+        Diagnostic::error(
+            "Cannot read the deployment package",
+            format!(
+                "{path:?}: {error}. A relative path is read from the directory Terraform runs \
+                 in; `\"${{path.module}}/...\"` names a file next to the configuration. Build \
+                 the .zip before planning (the archive_file data source does), or use \
+                 s3_bucket/s3_key.\n\n{DESTROY_ANYWAY}"
+            ),
+        )
+        .at(AttributePath::attr(FILENAME)),
+    )
 }
 
 /// Whether the configuration's code differs from what AWS holds (see the module docs).
