@@ -170,6 +170,14 @@ impl Operation {
     }
 }
 
+/// What an operation's timeout may be: at least a second (a zero timeout fails every
+/// wait at once), at most the year a durable execution may run, which a delete that waits
+/// for executions to end may have to outlast.
+pub const OPERATION_TIMEOUT: DurationBetween = DurationBetween {
+    min: Duration::from_secs(1),
+    max: Duration::from_secs(366 * 24 * 3600),
+};
+
 impl TimeoutDefaults {
     /// The `timeouts` block (nesting single, like the AWS provider's), describing these
     /// defaults.
@@ -177,7 +185,7 @@ impl TimeoutDefaults {
         let attr = |op: Operation, d: Duration| {
             Attribute::string(op.attr())
                 .optional()
-                .validator(DurationString)
+                .validator(OPERATION_TIMEOUT)
                 .description(format!(
                     "How long to wait for the {} to finish (default `{}`).",
                     op.attr(),
@@ -270,6 +278,35 @@ mod tests {
             .child_attr("duration");
         sts.validate(&path, &Value::string("5m"), &mut diags);
         assert_eq!(diags.iter().next().and_then(|d| d.path.clone()), Some(path));
+    }
+
+    #[test]
+    fn an_operation_timeout_of_zero_is_refused() {
+        let block = TimeoutDefaults {
+            create: Duration::from_secs(600),
+            update: Duration::from_secs(600),
+            delete: Duration::from_secs(600),
+        }
+        .block()
+        .block;
+        let errors = |create: &str| {
+            let mut diags = Diagnostics::new();
+            let value = Value::object([
+                ("create", Value::string(create)),
+                ("update", Value::Null),
+                ("delete", Value::Null),
+            ]);
+            tfplug::validate::validate_block(&block, &AttributePath::root(), &value, &mut diags);
+            diags
+        };
+        let zero = errors("0s");
+        assert_eq!(zero.len(), 1, "{zero:?}");
+        assert!(
+            zero.iter()
+                .all(|d| d.path == Some(AttributePath::attr("create")))
+        );
+        assert!(errors("30s").is_empty());
+        assert!(errors("2160h").is_empty(), "90 days, for executions to end");
     }
 
     #[test]
