@@ -20,6 +20,7 @@ pub mod expand_flatten;
 pub mod model;
 pub mod moved;
 pub mod plan;
+pub mod reserved;
 pub mod rules;
 pub mod schema;
 

@@ -267,6 +267,7 @@ fn environment() -> NestedBlock {
                     .sensitive()
                     .aws(&Environment::Variables)
                     .validator(NoNullElements)
+                    .validator(super::reserved::NotReserved)
                     .description("Environment variables (sensitive)."),
             ),
     )
