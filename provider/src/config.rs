@@ -135,6 +135,7 @@ pub fn schema() -> Schema {
                         .attribute(
                             Attribute::new("tags", Type::map(Type::String))
                                 .optional()
+                                .validator(crate::tags::NotAwsPrefixed)
                                 .description("Tags for every resource."),
                         ),
                 ),

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 
+use tfplug::diag::Diagnostics;
 use tfplug::schema::Attribute;
-use tfplug::validate::NoNullElements;
-use tfplug::value::{Type, Value};
+use tfplug::validate::{NoNullElements, Validator};
+use tfplug::value::{AttributePath, Type, Value};
 
 /// A tag map.
 pub type Tags = BTreeMap<String, String>;
@@ -23,10 +24,39 @@ pub fn tags_attribute() -> Attribute {
     Attribute::new(TAGS, Type::map(Type::String))
         .optional()
         .validator(NoNullElements)
+        .validator(NotAwsPrefixed)
         .description(
             "Tags of the resource (later changed with `TagResource`/`UntagResource`). Merged \
              with the provider's `default_tags`; these win on conflicting keys.",
         )
+}
+
+/// Refuses tag keys that begin with `aws:`, which AWS keeps for its own tags (in any
+/// case: `AWS:` too); AWS's model does not say so, and the tag call refuses them.
+pub struct NotAwsPrefixed;
+
+impl Validator for NotAwsPrefixed {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let Value::Map(tags) = value else {
+            return;
+        };
+        for key in tags.keys() {
+            if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+                diags.error_at(
+                    path.child_key(key.clone()),
+                    "Reserved tag key",
+                    format!(
+                        "Tag keys beginning with \"aws:\" are AWS's own; {key:?} cannot be set. \
+                         Rename the tag."
+                    ),
+                );
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        "without keys beginning with `aws:`".to_string()
+    }
 }
 
 /// The computed `tags_all` attribute.
@@ -118,6 +148,32 @@ pub fn value_to_tags(v: &Value) -> Tags {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_beginning_with_aws_are_refused_at_the_key() {
+        let tags = Value::Map(
+            [
+                (
+                    "aws:cloudformation:stack-name".to_string(),
+                    Value::string("x"),
+                ),
+                ("AWS:Owner".to_string(), Value::string("y")),
+                ("team".to_string(), Value::string("z")),
+                ("awsome".to_string(), Value::string("w")),
+            ]
+            .into(),
+        );
+        let mut diags = Diagnostics::new();
+        NotAwsPrefixed.validate(&AttributePath::attr(TAGS), &tags, &mut diags);
+        let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
+        assert_eq!(
+            paths,
+            [
+                AttributePath::attr(TAGS).child_key("AWS:Owner"),
+                AttributePath::attr(TAGS).child_key("aws:cloudformation:stack-name"),
+            ]
+        );
+    }
 
     fn tags(pairs: &[(&str, &str)]) -> Tags {
         pairs
