@@ -49,7 +49,7 @@ resource "lambda_capacity_provider" "web" {
     scaling_mode   = "Manual"
     scaling_policies {
       predefined_metric_type = "LambdaCapacityProviderAverageCPUUtilization"
-      target_value           = 60
+      target_value           = 50
     }
   }
 
