@@ -489,6 +489,20 @@ fn data_source_refuses_name_and_arn_together() {
             main.at(DATA_ADDRESS, "arn"),
         ])
         .find_in(&acc.plan_errors(), "terraform plan with name and arn");
+    assert_eq!(
+        acc.plan_errors().all().len(),
+        1,
+        "one error, not one per rule"
+    );
+
+    // A name given as `arn`.
+    let hcl = data_source_config(&format!("  arn = \"{name}\"\n"));
+    acc.write(&hcl);
+    Expect::error()
+        .says(&["a capacity provider ARN"])
+        .address(DATA_ADDRESS)
+        .at(Hcl::new("main.tf", &hcl).at(DATA_ADDRESS, "arn"))
+        .find_in(&acc.plan_errors(), "terraform plan with a name as arn");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
 use tfplug::resource::{NewState, Result, ValueType};
 use tfplug::schema::{Attribute, Block, Schema};
+use tfplug::validate::matches;
 use tfplug::value::{AttributePath, Maybe, Value};
 
 use crate::aws::attribute::AwsAttribute;
@@ -48,13 +49,17 @@ fn data_source_schema() -> Schema {
             Attribute::string(NAME)
                 .optional_computed()
                 .aws(&lambda::CreateCapacityProviderRequest::CapacityProviderName)
-                .conflicts_with([ARN])
                 .description("Name of the capacity provider. Set `name` or `arn`."),
         )
         .attribute(
             Attribute::string(ARN)
                 .optional_computed()
                 .aws(&lambda::GetCapacityProviderRequest::CapacityProviderName)
+                // AWS takes a name here too; as `arn`, only an ARN means what it says.
+                .validator(matches(
+                    "arn:.+:capacity-provider:.+",
+                    "a capacity provider ARN",
+                ))
                 .description("ARN of the capacity provider. Set `name` or `arn`."),
         )
         .attribute(data_region_attribute());
