@@ -67,7 +67,8 @@ pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Option<CostEstima
         .versions_on(&c.address)
         .iter()
         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
-        .sum();
+        // Not `sum`: a float sum of nothing is -0, which the assumption printed as "-0".
+        .fold(0.0, |total, vcpus| total + vcpus);
     let instances = (minimum_vcpus / f64::from(vcpus))
         .ceil()
         .max(AVAILABILITY_ZONES as f64);
@@ -179,6 +180,21 @@ mod tests {
         assert_eq!(e.ceiling_monthly_usd, Some(1370.06));
         assert!(e.assumptions.iter().any(|a| a.contains("m7g.large")));
         assert!(e.assumptions.iter().any(|a| a.contains("us-east-1")));
+    }
+
+    #[test]
+    fn without_versions_the_minimum_reads_zero_vcpus() {
+        let e = capacity_provider(&View::default(), &provider()).expect("a price");
+        assert!(
+            e.assumptions.iter().any(|a| a.contains("(0 vCPUs)")),
+            "{:?}",
+            e.assumptions
+        );
+        assert!(
+            !e.assumptions.iter().any(|a| a.contains("-0")),
+            "{:?}",
+            e.assumptions
+        );
     }
 
     #[test]
