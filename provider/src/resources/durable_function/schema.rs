@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use tfplug::schema::{Attribute, Block, BlockNesting, NestedBlock, Schema};
-use tfplug::validate::{NoNullElements, UniqueElements};
+use tfplug::validate::{NoNullElements, UniqueElements, matches};
 use tfplug::value::{Type, Value};
 
 use crate::aws::TimeoutDefaults;
@@ -597,6 +597,11 @@ fn build_resource_schema() -> Schema {
             Attribute::string("target_arn")
                 .required()
                 .aws(&Dlq::TargetArn)
+                // The model allows any ARN; Lambda sends failed events to these two only.
+                .validator(matches(
+                    "arn:[^:]+:(sqs|sns):.+",
+                    "the ARN of an SQS queue or SNS topic",
+                ))
                 .description("ARN of an SQS queue or SNS topic."),
         ))
         .block(block_items(
@@ -635,4 +640,43 @@ fn build_resource_schema() -> Schema {
         .block(capacity_provider_config())
         .block(TIMEOUTS.block());
     Schema::new(block)
+}
+
+#[cfg(test)]
+mod tests {
+    use tfplug::diag::Diagnostics;
+    use tfplug::value::{AttributePath, Value};
+
+    use super::*;
+
+    fn errors_at_target(target: &str) -> usize {
+        let config = Value::object([(
+            DEAD_LETTER_CONFIG,
+            Value::List(vec![Value::object([("target_arn", Value::string(target))])]),
+        )]);
+        let mut diags = Diagnostics::new();
+        tfplug::validate::validate_block(
+            &resource_schema().block,
+            &AttributePath::root(),
+            &config,
+            &mut diags,
+        );
+        let at = AttributePath::attr(DEAD_LETTER_CONFIG)
+            .child_index(0)
+            .child_attr("target_arn");
+        diags.iter().filter(|d| d.path == Some(at.clone())).count()
+    }
+
+    #[test]
+    fn a_dead_letter_target_is_a_queue_or_a_topic() {
+        assert_eq!(errors_at_target("arn:aws:iam::123456789012:role/x"), 1);
+        assert_eq!(
+            errors_at_target("arn:aws:sqs:us-east-1:123456789012:dlq"),
+            0
+        );
+        assert_eq!(
+            errors_at_target("arn:aws:sns:us-east-1:123456789012:dlq"),
+            0
+        );
+    }
 }
