@@ -76,5 +76,9 @@ resource "lambda_function_version" "live" {
     max_execution_environments = var.max_execution_environments
   }
 
+  # A trigger change replaces this version; the apply then waits for the old version's
+  # executions, at most the delete timeout (1h by default). Workflows run up to a week
+  # here: for rollouts that should not wait, set skip_destroy = true and delete replaced
+  # versions once their executions have ended (docs/guides/durable-workflows.md).
   running_executions_on_destroy = "wait"
 }
