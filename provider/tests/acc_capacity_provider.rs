@@ -300,6 +300,47 @@ fn instance_requirements_change_replaces() {
     acc.destroy();
 }
 
+/// AWS keeps instance types as a set: listing the same ones in another order records
+/// the order in place and replaces nothing.
+#[test]
+fn reordered_instance_types_replace_nothing() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("reorder");
+    assert!(ARM_REQUIREMENTS.contains("\"m7g.large\", \"m7g.xlarge\""));
+    acc.write(&acc.config(&name, "", ARM_REQUIREMENTS));
+    acc.apply();
+    let arn = acc.resource(ADDRESS)["arn"].clone();
+    let reordered = ARM_REQUIREMENTS.replace(
+        "\"m7g.large\", \"m7g.xlarge\"",
+        "\"m7g.xlarge\", \"m7g.large\"",
+    );
+    acc.write(&acc.config(&name, "", &reordered));
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["update".to_string()]);
+    assert!(plan.replace_paths(ADDRESS).is_empty());
+    acc.emu().reset_calls();
+    acc.apply();
+    assert_eq!(acc.emu().call_count("DeleteCapacityProvider"), 0);
+    assert_eq!(acc.resource(ADDRESS)["arn"], arn);
+    assert_eq!(
+        acc.resource(ADDRESS)["instance_requirements"][0]["allowed_instance_types"],
+        serde_json::json!(["m7g.xlarge", "m7g.large"])
+    );
+    let plan = acc.plan();
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+
+    // Another type is a real change: it still replaces.
+    acc.write(&acc.config(
+        &name,
+        "",
+        &ARM_REQUIREMENTS.replace("\"m7g.xlarge\"", "\"m7g.2xlarge\""),
+    ));
+    assert!(!acc.plan().replace_paths(ADDRESS).is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn disappears_and_is_recreated() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

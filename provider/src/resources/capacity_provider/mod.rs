@@ -145,7 +145,11 @@ impl Resource for CapacityProviderResource {
         );
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
-        if !plan.is_create() && model::default_requirements_written_out(&plan.prior, &plan.config) {
+        // Neither of these changes what AWS has: no replacement for them.
+        if !plan.is_create()
+            && (model::default_requirements_written_out(&plan.prior, &plan.config)
+                || model::requirements_reordered_only(&plan.prior, &plan.planned))
+        {
             let block = tfplug::value::AttributePath::attr(INSTANCE_REQUIREMENTS);
             plan.requires_replace.retain(|p| !p.starts_with(&block));
         }

@@ -89,6 +89,32 @@ impl InstanceRequirementsModel {
     }
 }
 
+/// True when the planned `instance_requirements` differ from the prior ones only in the
+/// order of instance types: AWS keeps them as a set, so the change replaces nothing.
+pub fn requirements_reordered_only(prior: &Value, planned: &Value) -> bool {
+    let first = |v: &Value| {
+        v.get_attr(INSTANCE_REQUIREMENTS)
+            .and_then(Value::as_elements)
+            .and_then(<[Value]>::first)
+            .cloned()
+    };
+    let (Some(before), Some(after)) = (first(prior), first(planned)) else {
+        return false;
+    };
+    before != after && in_order(before) == in_order(after)
+}
+
+/// `v` with every list of strings sorted.
+fn in_order(v: Value) -> Value {
+    v.transform(&mut |_, x| match x {
+        Value::List(mut items) if items.iter().all(|i| i.as_str().is_some()) => {
+            items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            Value::List(items)
+        }
+        other => other,
+    })
+}
+
 /// True when `config` writes out as `instance_requirements` exactly AWS's default while
 /// `prior` (an imported capacity provider, whose state leaves defaults out) has none: the
 /// block then records what AWS already has, and must not replace the capacity provider.
