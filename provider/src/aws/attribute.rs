@@ -81,28 +81,48 @@ struct FlowsInto {
     checks: Vec<Arc<dyn Validator>>,
 }
 
+impl FlowsInto {
+    /// Whether `sent` passes the member's checks.
+    fn fits(&self, sent: &str) -> bool {
+        let mut found = Diagnostics::new();
+        let value = Value::string(sent);
+        for check in &self.checks {
+            check.validate(&AttributePath::root(), &value, &mut found);
+        }
+        !found.has_errors()
+    }
+}
+
 impl Validator for FlowsInto {
     fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
         let Value::String(text) = value else {
             return;
         };
         let sent = (self.into)(text);
-        let mut found = Diagnostics::new();
-        for check in &self.checks {
-            check.validate(path, &Value::string(sent.clone()), &mut found);
+        if self.fits(&sent) {
+            return;
         }
-        if found.has_errors() {
-            diags.error_at(
-                path.clone(),
-                "Invalid attribute value",
-                format!(
-                    "{text:?} cannot be used: AWS later receives it as {sent:?} in `{}`, which \
-                     must be {}.",
-                    member_name(self.member),
-                    constraint_text(self.member.shape)
-                ),
-            );
-        }
+        let member = member_name(self.member);
+        // When a shorter start of the value would fit, length is the problem: say the
+        // length, not the pattern it was found from.
+        let length = text.chars().count();
+        let longest = (1..length).rev().find(|&n| {
+            let start: String = text.chars().take(n).collect();
+            self.fits(&(self.into)(&start))
+        });
+        let detail = match longest {
+            Some(longest) => format!(
+                "{text:?} is {length} characters long, but AWS later receives it inside \
+                 `{member}` ({sent:?}), which takes at most {longest}. Shorten it to \
+                 {longest} characters or fewer."
+            ),
+            None => format!(
+                "{text:?} cannot be used: AWS later receives it as {sent:?} in `{member}`, \
+                 which must be {}.",
+                constraint_text(self.member.shape)
+            ),
+        };
+        diags.error_at(path.clone(), "Invalid attribute value", detail);
     }
 
     fn describe(&self) -> String {
@@ -118,5 +138,42 @@ impl Validator for FlowsInto {
 
     fn follows_own_checks(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tfplug::diag::Diagnostics;
+    use tfplug::value::{AttributePath, Value};
+
+    /// The errors at `name` of a capacity provider called `name`.
+    fn name_errors(name: &str) -> Vec<String> {
+        let schema = crate::resources::capacity_provider::schema::resource_schema();
+        let config = Value::object([("name", Value::string(name))]);
+        let mut diags = Diagnostics::new();
+        tfplug::validate::validate_block(
+            &schema.block,
+            &AttributePath::root(),
+            &config,
+            &mut diags,
+        );
+        diags
+            .iter()
+            .filter(|d| d.path == Some(AttributePath::attr("name")))
+            .map(|d| d.detail.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_name_too_long_for_the_arn_it_becomes_says_the_length() {
+        assert!(name_errors(&"a".repeat(64)).is_empty());
+        let errors = name_errors(&"a".repeat(65));
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].contains("65 characters long")
+                && errors[0].contains("TagResource.Resource")
+                && errors[0].contains("at most 64"),
+            "{errors:?}"
+        );
     }
 }
