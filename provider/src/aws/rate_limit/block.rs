@@ -29,6 +29,10 @@ pub const NAME: &str = "rate_limits";
 /// configuration can turn limiting practically off, but not by a typo like `1e30`.
 pub const MAX_PER_SECOND: f64 = 100_000.0;
 
+/// The lowest rate: one request every 100 seconds. Below it a single call would wait for
+/// longer than any operation's timeout (a rate of 1e-300 waited ~forever).
+pub const MIN_PER_SECOND: f64 = 0.01;
+
 /// One attribute of the block: its name, the class it limits, and what the class is.
 pub struct RateAttribute {
     /// The attribute's name.
@@ -150,19 +154,30 @@ pub fn unknown_paths(blocks: &Maybe<Vec<RateLimitsConfig>>) -> Vec<AttributePath
 
 /// An error naming the attribute unless `value` is a rate the limiter can use.
 fn check(name: &str, value: f64) -> Result<(), Diagnostic> {
-    if value.is_finite() && value > 0.0 && value <= MAX_PER_SECOND {
+    if value.is_finite() && (MIN_PER_SECOND..=MAX_PER_SECOND).contains(&value) {
         return Ok(());
     }
     Err(Diagnostic::error(
         "Invalid rate limit",
         format!(
-            "`{NAME}.{name}` must be a positive number of requests per second, at most \
-             {MAX_PER_SECOND}; got {value}."
+            "`{NAME}.{name}` must be between {MIN_PER_SECOND} and {MAX_PER_SECOND} requests \
+             per second; got {}.",
+            number_text(value)
         ),
     ))
 }
 
-/// A positive number of requests per second (see [`check`]).
+/// `value` as a person writes it: `0.5`, `-1`, and `1e-300` rather than 300 digits.
+fn number_text(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude != 0.0 && !(1e-4..1e15).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// A rate between [`MIN_PER_SECOND`] and [`MAX_PER_SECOND`] (see [`check`]).
 struct PositiveRate {
     name: &'static str,
 }
@@ -177,7 +192,7 @@ impl Validator for PositiveRate {
     }
 
     fn describe(&self) -> String {
-        format!("a positive number of requests per second, at most {MAX_PER_SECOND}")
+        format!("between {MIN_PER_SECOND} and {MAX_PER_SECOND} requests per second")
     }
 }
 
@@ -216,10 +231,12 @@ mod tests {
     }
 
     #[test]
-    fn rates_must_be_positive_and_the_error_names_the_attribute() {
+    fn rates_must_be_in_range_and_the_error_names_the_attribute() {
+        let tiny = tfplug::value::Number::parse("1e-300").unwrap_or_else(|e| panic!("{e}"));
         let v = block(&[
             ("capacity_provider_writes", Value::number(0)),
             ("get_function", Value::number(-1)),
+            ("capacity_provider_reads", Value::Number(tiny)),
             (
                 "control_plane",
                 Value::Number(
@@ -235,11 +252,12 @@ mod tests {
             &mut diags,
         );
         let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
-        assert_eq!(errors.len(), 2, "{diags}");
+        assert_eq!(errors.len(), 3, "{diags}");
         let base = AttributePath::attr(NAME).child_index(0);
         for (name, got) in [
             ("capacity_provider_writes", "got 0"),
             ("get_function", "got -1"),
+            ("capacity_provider_reads", "got 1e-300"),
         ] {
             let d = errors
                 .iter()
@@ -250,12 +268,12 @@ mod tests {
                 "{}",
                 d.detail
             );
-            assert!(d.detail.contains("positive"), "{}", d.detail);
+            assert!(d.detail.contains("between 0.01 and 100000"), "{}", d.detail);
             assert!(d.detail.contains(got), "{}", d.detail);
         }
         // The same check when the provider is configured.
         let err = read(&v).limits(&base).err().unwrap_or_default();
-        assert_eq!(err.iter().filter(|d| d.is_error()).count(), 2, "{err}");
+        assert_eq!(err.iter().filter(|d| d.is_error()).count(), 3, "{err}");
     }
 
     #[test]
