@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use support::capacity_provider::{ARM_REQUIREMENTS, REQUIRED_PROVIDERS};
 use support::compare::differences;
 use support::durable_function::{ADDRESS, ROLE};
-use support::{Acc, Diagnostics, Expect, Hcl, setup};
+use support::{Acc, Diagnostics, Expect, Hcl, change_of, setup};
 
 /// The unqualified ARN of function `name` in the emulator's account and region.
 fn function_arn(name: &str) -> String {
@@ -105,15 +105,6 @@ fn wait_gone(acc: &Acc, name: &str) {
         assert!(Instant::now() < deadline, "{name} was never deleted");
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-/// The `resource_changes` entry of `address` in a plan.
-fn change_of(plan: &tfplug::testing::Plan, address: &str) -> Value {
-    plan.resource_changes()
-        .iter()
-        .find(|rc| rc["address"] == address)
-        .cloned()
-        .unwrap_or_else(|| panic!("no change for {address}: {:#}", plan.json()))
 }
 
 #[test]

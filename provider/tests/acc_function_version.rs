@@ -594,7 +594,7 @@ fn a_function_named_by_arn_is_published_in_the_arns_region() {
     let known = version_block("known", &format!("  function_name = \"{arn}\"\n"));
     acc.write(&acc.function_config(&name, &zip, in_west, &format!("{by_arn}{known}")));
     let plan = acc.plan();
-    let planned = &change_of_version(&plan, "lambda_function_version.known")["change"]["after"];
+    let planned = &support::change_of(&plan, "lambda_function_version.known")["change"]["after"];
     assert_eq!(planned["region"], "us-west-2", "{planned:#}");
 
     let conflicting = version_block(
@@ -613,15 +613,6 @@ fn a_function_named_by_arn_is_published_in_the_arns_region() {
         .find_in(&errors, "terraform plan, region against the ARN's");
     acc.write(&acc.function_config(&name, &zip, in_west, &by_arn));
     acc.destroy();
-}
-
-/// The `resource_changes` entry of `address` in a plan.
-fn change_of_version(plan: &tfplug::testing::Plan, address: &str) -> serde_json::Value {
-    plan.resource_changes()
-        .iter()
-        .find(|rc| rc["address"] == address)
-        .cloned()
-        .unwrap_or_else(|| panic!("no change for {address}: {:#}", plan.json()))
 }
 
 /// With `publish = true` and a `lambda_function_version` of the same code, both hold the

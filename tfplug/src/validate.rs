@@ -41,6 +41,13 @@ pub trait Validator: Send + Sync {
     }
 }
 
+/// [`validate_block`] over a whole configuration (at the root path): what it found.
+pub fn validate_config(block: &Block, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    validate_block(block, &AttributePath::root(), config, &mut diags);
+    diags
+}
+
 /// Runs every attribute's validators over a configuration value of `block`, and the
 /// block's cross-field rules and item counts, at every depth; diagnostics carry the path
 /// of the value they are about.

@@ -143,20 +143,13 @@ impl Validator for FlowsInto {
 
 #[cfg(test)]
 mod tests {
-    use tfplug::diag::Diagnostics;
     use tfplug::value::{AttributePath, Value};
 
     /// The errors at `name` of a capacity provider called `name`.
     fn name_errors(name: &str) -> Vec<String> {
         let schema = crate::resources::capacity_provider::schema::resource_schema();
         let config = Value::object([("name", Value::string(name))]);
-        let mut diags = Diagnostics::new();
-        tfplug::validate::validate_block(
-            &schema.block,
-            &AttributePath::root(),
-            &config,
-            &mut diags,
-        );
+        let diags = tfplug::validate::validate_config(&schema.block, &config);
         diags
             .iter()
             .filter(|d| d.path == Some(AttributePath::attr("name")))

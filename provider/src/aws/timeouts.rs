@@ -290,14 +290,12 @@ mod tests {
         .block()
         .block;
         let errors = |create: &str| {
-            let mut diags = Diagnostics::new();
             let value = Value::object([
                 ("create", Value::string(create)),
                 ("update", Value::Null),
                 ("delete", Value::Null),
             ]);
-            tfplug::validate::validate_block(&block, &AttributePath::root(), &value, &mut diags);
-            diags
+            tfplug::validate::validate_config(&block, &value)
         };
         let zero = errors("0s");
         assert_eq!(zero.len(), 1, "{zero:?}");

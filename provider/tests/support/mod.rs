@@ -224,3 +224,12 @@ impl DerefMut for Acc {
         &mut self.tf
     }
 }
+
+/// The `resource_changes` entry of `address` in a plan, which must have one.
+pub fn change_of(plan: &tfplug::testing::Plan, address: &str) -> serde_json::Value {
+    plan.resource_changes()
+        .iter()
+        .find(|rc| rc["address"] == address)
+        .cloned()
+        .unwrap_or_else(|| panic!("no change for {address}: {:#}", plan.json()))
+}

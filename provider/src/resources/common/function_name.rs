@@ -74,13 +74,7 @@ mod tests {
     fn a_name_aws_refuses_is_one_error_not_one_per_call_it_flows_into() {
         let config = Value::object([("function_name", Value::string("bad name!"))]);
         let schema = crate::resources::durable_function::schema::resource_schema();
-        let mut diags = Diagnostics::new();
-        tfplug::validate::validate_block(
-            &schema.block,
-            &AttributePath::root(),
-            &config,
-            &mut diags,
-        );
+        let diags = tfplug::validate::validate_config(&schema.block, &config);
         let at_name: Vec<_> = diags
             .iter()
             .filter(|d| d.path == Some(AttributePath::attr("function_name")))
@@ -96,13 +90,7 @@ mod tests {
             crate::resources::durable_function::schema::resource_schema(),
             crate::resources::function_version::schema::resource_schema(),
         ] {
-            let mut diags = Diagnostics::new();
-            tfplug::validate::validate_block(
-                &schema.block,
-                &AttributePath::root(),
-                &config,
-                &mut diags,
-            );
+            let diags = tfplug::validate::validate_config(&schema.block, &config);
             assert!(
                 diags
                     .iter()

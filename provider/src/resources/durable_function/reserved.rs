@@ -98,13 +98,7 @@ mod tests {
             )])]),
         )]);
         let schema = super::super::schema::resource_schema();
-        let mut diags = Diagnostics::new();
-        tfplug::validate::validate_block(
-            &schema.block,
-            &AttributePath::root(),
-            &config,
-            &mut diags,
-        );
+        let diags = tfplug::validate::validate_config(&schema.block, &config);
         let at = AttributePath::attr("environment")
             .child_index(0)
             .child_attr("variables")

@@ -644,7 +644,6 @@ fn build_resource_schema() -> Schema {
 
 #[cfg(test)]
 mod tests {
-    use tfplug::diag::Diagnostics;
     use tfplug::value::{AttributePath, Value};
 
     use super::*;
@@ -654,13 +653,7 @@ mod tests {
             DEAD_LETTER_CONFIG,
             Value::List(vec![Value::object([("target_arn", Value::string(target))])]),
         )]);
-        let mut diags = Diagnostics::new();
-        tfplug::validate::validate_block(
-            &resource_schema().block,
-            &AttributePath::root(),
-            &config,
-            &mut diags,
-        );
+        let diags = tfplug::validate::validate_config(&resource_schema().block, &config);
         let at = AttributePath::attr(DEAD_LETTER_CONFIG)
             .child_index(0)
             .child_attr("target_arn");
