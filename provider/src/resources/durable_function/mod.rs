@@ -533,8 +533,10 @@ impl Resource for DurableFunctionResource {
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
         // The version this resource published, asked for beside the function (one round
         // trip): another resource or someone outside Terraform may have deleted it.
+        // Only numbered versions: `$LATEST` is no publish, and an alias-like qualifier
+        // (`$LATEST.PUBLISHED`) is not a version that can be deleted.
         let published = text(&req.current, VERSION)
-            .filter(|v| *v != plan::LATEST)
+            .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
             .filter(|_| req.current.get_attr(PUBLISH) == Some(&Value::Bool(true)))
             .map(|v| format!("{name}:{v}"));
         let (found, version_found) =
