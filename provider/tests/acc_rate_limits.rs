@@ -306,7 +306,11 @@ data "lambda_capacity_provider" "test" {{
     ] {
         Expect::error()
             .summary("Invalid rate limit")
-            .detail(&[&format!("`{RATE_LIMITS}.{attribute}`"), got, "positive"])
+            .detail(&[
+                &format!("`{RATE_LIMITS}.{attribute}`"),
+                got,
+                "between 0.01 and 100000",
+            ])
             .code(attribute)
             .find_in(&errors, "validate");
     }
