@@ -59,7 +59,11 @@ fn reconcile_block(
             if before.is_empty() && !prior.is_unknown() && !adopting {
                 return Value::List(Vec::new());
             }
-            if items.is_empty() && before.iter().all(|item| sets_nothing(block, item)) {
+            // Not when the prior has no block (or is unknown): nothing to keep then.
+            if items.is_empty()
+                && !before.is_empty()
+                && before.iter().all(|item| sets_nothing(block, item))
+            {
                 return prior.clone();
             }
             Value::List(
@@ -206,6 +210,19 @@ mod tests {
             assert_eq!(
                 reconcile(&block(), &prior, remote, false),
                 value(Value::Null, empty, said_nothing)
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_prior_block_is_never_kept() {
+        let prior = value(Value::Null, Value::Null, Value::Unknown);
+        let remote = value(Value::Null, Value::Null, Value::List(vec![]));
+        for adopting in [false, true] {
+            assert_eq!(
+                reconcile(&block(), &prior, remote.clone(), adopting),
+                remote,
+                "adopting: {adopting}"
             );
         }
     }
