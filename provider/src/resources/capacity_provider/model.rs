@@ -92,16 +92,20 @@ impl InstanceRequirementsModel {
 /// True when the planned `instance_requirements` differ from the prior ones only in the
 /// order of instance types: AWS keeps them as a set, so the change replaces nothing.
 pub fn requirements_reordered_only(prior: &Value, planned: &Value) -> bool {
-    let first = |v: &Value| {
-        v.get_attr(INSTANCE_REQUIREMENTS)
-            .and_then(Value::as_elements)
-            .and_then(<[Value]>::first)
-            .cloned()
-    };
-    let (Some(before), Some(after)) = (first(prior), first(planned)) else {
+    let (Some(before), Some(after)) = (
+        requirement_blocks(prior).first(),
+        requirement_blocks(planned).first(),
+    ) else {
         return false;
     };
-    before != after && in_order(before) == in_order(after)
+    before != after && in_order(before.clone()) == in_order(after.clone())
+}
+
+/// The `instance_requirements` blocks of a resource value (none when absent or unknown).
+fn requirement_blocks(v: &Value) -> &[Value] {
+    v.get_attr(INSTANCE_REQUIREMENTS)
+        .and_then(Value::as_elements)
+        .unwrap_or(&[])
 }
 
 /// `v` with every list of strings sorted.
@@ -119,16 +123,10 @@ fn in_order(v: Value) -> Value {
 /// `prior` (an imported capacity provider, whose state leaves defaults out) has none: the
 /// block then records what AWS already has, and must not replace the capacity provider.
 pub fn default_requirements_written_out(prior: &Value, config: &Value) -> bool {
-    let blocks = |v: &Value| {
-        v.get_attr(INSTANCE_REQUIREMENTS)
-            .and_then(Value::as_elements)
-            .map(<[Value]>::to_vec)
-            .unwrap_or_default()
-    };
-    if !blocks(prior).is_empty() {
+    if !requirement_blocks(prior).is_empty() {
         return false;
     }
-    match blocks(config).as_slice() {
+    match requirement_blocks(config) {
         [only] => from_value::<InstanceRequirementsModel>(only)
             .is_ok_and(|r| r == InstanceRequirementsModel::aws_default()),
         _ => false,
