@@ -821,14 +821,29 @@ fn resource_region_argument() {
         "{r:#}"
     );
     assert!(acc.plan().is_empty());
-    acc.destroy();
-    assert!(acc.emulated_capacity_provider(&name).is_none());
 
-    // Without the argument the provider's region is used and recorded.
+    // Without the argument the object belongs in the provider's region (us-east-1): the
+    // plan says it moves (a replacement), and the apply leaves nothing behind in eu-west-1.
     acc.write(&acc.config(&name, "", ""));
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), ["delete", "create"]);
+    assert_eq!(plan.replace_paths(ADDRESS), [serde_json::json!(["region"])]);
     acc.apply();
     assert_eq!(acc.resource(ADDRESS)["region"], "us-east-1");
+    let regions: Vec<String> = acc.emu().state()["capacity_providers"]
+        .as_object()
+        .into_iter()
+        .flat_map(|all| all.values())
+        .filter(|o| o["name"] == name.as_str())
+        .map(|o| o["arn"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        regions.len() == 1 && regions[0].contains(":us-east-1:"),
+        "{regions:?}"
+    );
+    assert!(acc.plan().is_empty());
     acc.destroy();
+    assert!(acc.emulated_capacity_provider(&name).is_none());
 }
 
 /// The access key IDs that signed calls of `operation`.

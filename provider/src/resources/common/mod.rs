@@ -22,7 +22,7 @@ use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::resource::PlanContext;
 use tfplug::schema::Attribute;
 use tfplug::validate::matches;
-use tfplug::value::Value;
+use tfplug::value::{AttributePath, Value};
 
 use crate::aws::{AwsClients, SharedClients};
 
@@ -56,7 +56,8 @@ pub fn region_attribute(what: &str) -> Attribute {
         .validator(matches(REGION_PATTERN, "an AWS region name"))
         .description(format!(
             "Region where the {what} is managed. Defaults to the provider's region. Changing \
-             it replaces the {what}."
+             it replaces the {what}; so does removing it, or changing the provider's region \
+             while it is unset, when the {what} is in another region."
         ))
 }
 
@@ -85,15 +86,38 @@ pub fn clients_for(shared: &SharedClients, value: &Value) -> Result<Arc<AwsClien
     Ok(shared.get()?.for_region(text(value, REGION)))
 }
 
-/// Plans `region`: the prior state's, else the provider's. Returns the clients for it.
-pub fn plan_region(plan: &mut PlanContext, base: &Arc<AwsClients>) -> Arc<AwsClients> {
-    if plan.planned.get_attr(REGION).is_some_and(Value::is_unknown) {
-        let region = text(&plan.prior, REGION)
-            .unwrap_or(&base.region)
-            .to_string();
+/// Plans `region` as the configuration says, the way the AWS provider v6 does: the
+/// configured region, else `implied` (a region the configuration gives another way, such
+/// as a `function_name` ARN), else the provider's. An object whose recorded region
+/// differs from that is replaced: it cannot move between regions, and keeping it where it
+/// is would show an empty plan for a configuration that asks for another region (removing
+/// `region`, or changing the provider's). Returns the clients for the planned region.
+pub fn plan_region_implied(
+    plan: &mut PlanContext,
+    base: &Arc<AwsClients>,
+    implied: Option<&str>,
+) -> Arc<AwsClients> {
+    if plan.config.get_attr(REGION).is_none_or(Value::is_null) {
+        let region = implied.unwrap_or(&base.region).to_string();
         set_attr(&mut plan.planned, REGION, Value::string(region));
     }
+    // A state recorded before the object had a region (null) is taken as the provider's.
+    if !plan.is_create()
+        && let (Some(before), Some(after)) =
+            (text(&plan.prior, REGION), text(&plan.planned, REGION))
+        && before != after
+    {
+        let path = AttributePath::attr(REGION);
+        if !plan.requires_replace.contains(&path) {
+            plan.requires_replace.push(path);
+        }
+    }
     base.for_region(text(&plan.planned, REGION))
+}
+
+/// [`plan_region_implied`] for objects whose region only `region` and the provider give.
+pub fn plan_region(plan: &mut PlanContext, base: &Arc<AwsClients>) -> Arc<AwsClients> {
+    plan_region_implied(plan, base, None)
 }
 
 /// How to destroy when a plan-time check of a resource fails: Terraform plans every
@@ -147,5 +171,108 @@ pub fn unknown_on_change(plan: &mut PlanContext, names: &[&str]) {
     }
     for name in names {
         set_attr(&mut plan.planned, name, Value::Unknown);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use tfplug::resource::ValueType;
+    use tfplug::value::Type;
+
+    use super::*;
+    use crate::aws::{Endpoints, RetryPolicy};
+
+    /// Clients of a provider configured for `us-east-1`; nothing is sent.
+    fn provider_in_us_east_1() -> Arc<AwsClients> {
+        let sdk = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .build();
+        Arc::new(AwsClients::new(
+            sdk,
+            Endpoints::default(),
+            "us-east-1".into(),
+            RetryPolicy::default(),
+            BTreeMap::new(),
+        ))
+    }
+
+    fn object(region: Value) -> Value {
+        Value::object([(REGION, region)])
+    }
+
+    /// The plan of an update from a state in `recorded` for a configured `configured`;
+    /// `proposed` is what Terraform proposes (the prior value when the argument is unset).
+    fn update(recorded: &str, configured: Value) -> PlanContext {
+        let proposed = if configured.is_null() {
+            Value::string(recorded)
+        } else {
+            configured.clone()
+        };
+        PlanContext {
+            prior: object(Value::string(recorded)),
+            config: object(configured),
+            planned: object(proposed),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+            ty: ValueType::from_type(Type::object([(REGION, Type::String)])),
+        }
+    }
+
+    fn planned_region(plan: &PlanContext) -> Option<&str> {
+        text(&plan.planned, REGION)
+    }
+
+    #[test]
+    fn an_unset_region_is_the_providers_and_moving_there_replaces() {
+        let base = provider_in_us_east_1();
+        // The argument was removed (or the provider's region changed) while the object is
+        // in eu-west-1: the plan must say it moves, not show nothing.
+        let mut plan = update("eu-west-1", Value::Null);
+        let clients = plan_region(&mut plan, &base);
+        assert_eq!(planned_region(&plan), Some("us-east-1"));
+        assert_eq!(plan.requires_replace, [AttributePath::attr(REGION)]);
+        assert_eq!(clients.region, "us-east-1");
+
+        let mut plan = update("us-east-1", Value::Null);
+        plan_region(&mut plan, &base);
+        assert_eq!(planned_region(&plan), Some("us-east-1"));
+        assert!(plan.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn a_configured_or_implied_region_wins_over_the_providers() {
+        let base = provider_in_us_east_1();
+        let mut plan = update("eu-west-1", Value::string("eu-west-1"));
+        let clients = plan_region(&mut plan, &base);
+        assert_eq!(planned_region(&plan), Some("eu-west-1"));
+        assert!(plan.requires_replace.is_empty());
+        assert_eq!(clients.region, "eu-west-1");
+
+        let mut plan = update("eu-west-1", Value::Null);
+        plan_region_implied(&mut plan, &base, Some("eu-west-1"));
+        assert_eq!(planned_region(&plan), Some("eu-west-1"));
+        assert!(plan.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn a_state_without_a_region_is_not_replaced() {
+        let base = provider_in_us_east_1();
+        let mut plan = update("x", Value::Null);
+        plan.prior = object(Value::Null);
+        plan.planned = object(Value::Null);
+        plan_region(&mut plan, &base);
+        assert_eq!(planned_region(&plan), Some("us-east-1"));
+        assert!(plan.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn a_region_known_only_at_apply_stays_unknown() {
+        let base = provider_in_us_east_1();
+        let mut plan = update("eu-west-1", Value::Unknown);
+        plan_region(&mut plan, &base);
+        assert!(plan.planned.get_attr(REGION).is_some_and(Value::is_unknown));
     }
 }

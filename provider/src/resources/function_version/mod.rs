@@ -47,7 +47,8 @@ use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
-    READ_TIMEOUT, REGION, STATE, clients_for, label, looked_up_at_plan, plan_region, set_attr, text,
+    READ_TIMEOUT, REGION, STATE, clients_for, label, looked_up_at_plan, plan_region_implied,
+    set_attr, text,
 };
 use api::Scaling;
 use model::{ScalingModel, VersionModel};
@@ -377,21 +378,15 @@ impl Resource for FunctionVersionResource {
         };
         // A function named by ARN is in the ARN's region, whatever the provider's is; an
         // ARN known only at apply (`lambda_durable_function.x.arn` on create) gives it then.
-        let region_to_come = if p.planned.get_attr(REGION).is_some_and(Value::is_unknown) {
-            if let Some(region) = rules::function_region(&p.config) {
-                set_attr(&mut p.planned, REGION, Value::string(region));
-            }
-            p.prior.get_attr(REGION).is_none_or(Value::is_null)
-                && p.config
-                    .get_attr(FUNCTION_NAME)
-                    .is_some_and(Value::is_unknown)
-        } else {
-            false
-        };
+        let region_to_come = p.config.get_attr(REGION).is_none_or(Value::is_null)
+            && p.config
+                .get_attr(FUNCTION_NAME)
+                .is_some_and(Value::is_unknown);
         let clients = if region_to_come {
             base.clone()
         } else {
-            plan_region(p, &base)
+            let in_arn = rules::function_region(&p.config).map(str::to_string);
+            plan_region_implied(p, &base, in_arn.as_deref())
         };
         p.diagnostics.extend(crate::review::at_plan::diagnostics(
             TYPE_NAME,

@@ -124,7 +124,9 @@ fn build_resource_schema() -> Schema {
             .attribute(function_name_attribute())
             .attribute(region_attribute("version").description(
                 "Region where the version is managed: the region of a `function_name` ARN, \
-                 else the provider's. Changing it replaces the version.",
+                 else the provider's. Changing it replaces the version; so does removing it, \
+                 or changing the provider's region while neither is set, when the version is \
+                 in another region.",
             ))
             .attribute(
                 Attribute::string(DESCRIPTION)
