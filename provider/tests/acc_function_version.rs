@@ -228,20 +228,27 @@ fn scaling_updates_in_place_and_removal_puts_an_empty_configuration() {
     let plan = acc.plan();
     assert_eq!(plan.actions_for(ADDRESS), vec!["update".to_string()]);
     acc.apply();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let seen = acc.lambda_sdk().scaling(&name, "1");
-        if seen.requested.is_none() {
-            assert_eq!(seen.applied, Some((None, None)), "{seen:?}");
-            break;
-        }
-        assert_eq!(seen.requested, Some((None, None)), "{seen:?}");
-        assert!(Instant::now() < deadline, "never applied: {seen:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    // The apply waits until AWS has applied its defaults, so the state does not keep
+    // reporting the old configuration as applied.
     assert_eq!(
-        acc.resource(ADDRESS)["function_scaling_config"],
-        serde_json::json!([])
+        acc.lambda_sdk().scaling(&name, "1"),
+        ScalingSeen {
+            requested: None,
+            applied: Some((None, None)),
+        },
+        "the apply must wait until AWS applied the empty configuration"
+    );
+    let v = acc.resource(ADDRESS);
+    assert_eq!(v["function_scaling_config"], serde_json::json!([]));
+    assert_eq!(
+        v["applied_max_execution_environments"],
+        serde_json::Value::Null,
+        "{v:#}"
+    );
+    assert_eq!(
+        v["applied_min_execution_environments"],
+        serde_json::Value::Null,
+        "{v:#}"
     );
     assert_empty(&acc.plan(), "after removing the scaling");
 }

@@ -71,8 +71,13 @@ pub async fn put_scaling(
 }
 
 /// Whether AWS has applied `wanted`: nothing requested any more, and the applied
-/// values equal the wanted ones (unset wanted values take whatever AWS applies).
+/// values equal the wanted ones (unset wanted values take whatever AWS applies). An
+/// empty `wanted` (AWS's defaults) is applied once nothing is requested, whatever AWS
+/// then reports as applied.
 pub fn settled(scaling: &Scaling, wanted: &ScalingModel) -> bool {
+    if *wanted == ScalingModel::default() {
+        return scaling.requested.is_none();
+    }
     let Some(applied) = &scaling.applied else {
         return false;
     };
@@ -197,5 +202,22 @@ mod tests {
         assert!(!settled(&old, &wanted));
         assert!(settled(&old, &scaling(Some(3), None)));
         assert!(!settled(&Scaling::default(), &wanted));
+    }
+
+    #[test]
+    fn aws_defaults_are_settled_once_nothing_is_requested() {
+        let defaults = ScalingModel::default();
+        let pending = Scaling {
+            requested: Some(defaults.clone()),
+            applied: Some(scaling(Some(3), Some(9))),
+        };
+        assert!(!settled(&pending, &defaults));
+        let done = Scaling {
+            requested: None,
+            applied: Some(defaults.clone()),
+        };
+        assert!(settled(&done, &defaults));
+        // AWS may report no applied configuration at all for its defaults.
+        assert!(settled(&Scaling::default(), &defaults));
     }
 }

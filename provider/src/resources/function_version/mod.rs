@@ -51,7 +51,7 @@ use crate::resources::common::{
     set_attr, text,
 };
 use api::Scaling;
-use model::{ScalingModel, VersionModel};
+use model::VersionModel;
 use schema::TIMEOUTS;
 use schema::names::*;
 
@@ -613,11 +613,11 @@ impl Resource for FunctionVersionResource {
             api::put_scaling(&clients, &budget, &function, &version, &wanted)
                 .await
                 .map_err(|e| e.to_diagnostic(&label, "scaling"))?;
-            if wanted != ScalingModel::default() {
-                api::wait_scaling_applied(&clients, &budget, &function, &version, &wanted)
-                    .await
-                    .map_err(|e| e.to_diagnostic(&label, "scaling"))?;
-            }
+            // Removing it too: until AWS has applied its defaults, it reports the old
+            // values as applied, and the state would keep them.
+            api::wait_scaling_applied(&clients, &budget, &function, &version, &wanted)
+                .await
+                .map_err(|e| e.to_diagnostic(&label, "scaling"))?;
         }
         let (found, scaling) = self
             .fetch(

@@ -99,7 +99,8 @@ fn build_resource_schema() -> Schema {
         Block::new()
             .description(
                 "How many execution environments the version keeps (Lambda Managed Instances \
-                 only), updated in place; the apply waits until AWS has applied it.",
+                 only), updated in place; the apply waits until AWS has applied it (and, when \
+                 the block is removed, AWS's defaults).",
             )
             .attribute(
                 Attribute::number(MIN)
