@@ -135,7 +135,7 @@ pub fn schema() -> Schema {
                         .attribute(
                             Attribute::new("tags", Type::map(Type::String))
                                 .optional()
-                                .validator(crate::tags::NotAwsPrefixed)
+                                .validator(crate::tags::not_aws_prefixed())
                                 .description("Tags for every resource."),
                         ),
                 ),

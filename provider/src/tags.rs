@@ -4,10 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use tfplug::diag::Diagnostics;
 use tfplug::schema::Attribute;
-use tfplug::validate::{NoNullElements, Validator};
-use tfplug::value::{AttributePath, Type, Value};
+use tfplug::validate::{NoNullElements, Validator, refuse_keys};
+use tfplug::value::{Type, Value};
 
 /// A tag map.
 pub type Tags = BTreeMap<String, String>;
@@ -24,7 +23,7 @@ pub fn tags_attribute() -> Attribute {
     Attribute::new(TAGS, Type::map(Type::String))
         .optional()
         .validator(NoNullElements)
-        .validator(NotAwsPrefixed)
+        .validator(not_aws_prefixed())
         .description(
             "Tags of the resource (later changed with `TagResource`/`UntagResource`). Merged \
              with the provider's `default_tags`; these win on conflicting keys.",
@@ -33,30 +32,21 @@ pub fn tags_attribute() -> Attribute {
 
 /// Refuses tag keys that begin with `aws:`, which AWS keeps for its own tags (in any
 /// case: `AWS:` too); AWS's model does not say so, and the tag call refuses them.
-pub struct NotAwsPrefixed;
-
-impl Validator for NotAwsPrefixed {
-    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
-        let Value::Map(tags) = value else {
-            return;
-        };
-        for key in tags.keys() {
-            if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
-                diags.error_at(
-                    path.child_key(key.clone()),
-                    "Reserved tag key",
+pub fn not_aws_prefixed() -> impl Validator {
+    refuse_keys(
+        "Reserved tag key",
+        "without keys beginning with `aws:`",
+        |key| {
+            key.get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("aws:"))
+                .then(|| {
                     format!(
                         "Tag keys beginning with \"aws:\" are AWS's own; {key:?} cannot be set. \
                          Rename the tag."
-                    ),
-                );
-            }
-        }
-    }
-
-    fn describe(&self) -> String {
-        "without keys beginning with `aws:`".to_string()
-    }
+                    )
+                })
+        },
+    )
 }
 
 /// The computed `tags_all` attribute.
@@ -147,6 +137,9 @@ pub fn value_to_tags(v: &Value) -> Tags {
 
 #[cfg(test)]
 mod tests {
+    use tfplug::diag::Diagnostics;
+    use tfplug::value::AttributePath;
+
     use super::*;
 
     #[test]
@@ -164,7 +157,7 @@ mod tests {
             .into(),
         );
         let mut diags = Diagnostics::new();
-        NotAwsPrefixed.validate(&AttributePath::attr(TAGS), &tags, &mut diags);
+        not_aws_prefixed().validate(&AttributePath::attr(TAGS), &tags, &mut diags);
         let paths: Vec<_> = diags.iter().filter_map(|d| d.path.clone()).collect();
         assert_eq!(
             paths,

@@ -451,6 +451,48 @@ impl Validator for UniqueElements {
     }
 }
 
+/// Refuses the keys of a map that its rule has a reason to refuse, each at its key (say,
+/// names a service keeps for itself). Build it with [`refuse_keys`].
+pub struct RefuseKeys<F> {
+    summary: String,
+    allowed: String,
+    reason: F,
+}
+
+/// Refuses each map key for which `reason` gives a reason (the error's detail), with
+/// `summary` as the error's summary; `allowed` describes what is left ("without keys
+/// beginning with `aws:`").
+pub fn refuse_keys<F>(summary: &str, allowed: &str, reason: F) -> RefuseKeys<F>
+where
+    F: Fn(&str) -> Option<String> + Send + Sync,
+{
+    RefuseKeys {
+        summary: summary.to_string(),
+        allowed: allowed.to_string(),
+        reason,
+    }
+}
+
+impl<F> Validator for RefuseKeys<F>
+where
+    F: Fn(&str) -> Option<String> + Send + Sync,
+{
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let Value::Map(map) = value else {
+            return;
+        };
+        for key in map.keys() {
+            if let Some(reason) = (self.reason)(key) {
+                diags.error_at(path.child_key(key.clone()), self.summary.clone(), reason);
+            }
+        }
+    }
+
+    fn describe(&self) -> String {
+        self.allowed.clone()
+    }
+}
+
 /// No null elements in a list, set or map (e.g. `tags = { a = null }`), which AWS would
 /// refuse at apply time.
 pub struct NoNullElements;
@@ -533,6 +575,44 @@ impl<V: Validator> Validator for Each<V> {
 mod tests {
     use super::*;
     use crate::schema::{Attribute, Block, NestedBlock};
+
+    #[test]
+    fn refused_keys_are_reported_at_each_key_with_their_reason() {
+        let no_x = refuse_keys("Reserved key", "without keys beginning with `x`", |k| {
+            k.starts_with('x').then(|| format!("{k} is kept"))
+        });
+        let map = Value::Map(
+            [
+                ("xa".to_string(), Value::string("1")),
+                ("b".to_string(), Value::string("2")),
+                ("xc".to_string(), Value::Null),
+            ]
+            .into(),
+        );
+        let path = AttributePath::attr("m");
+        let mut d = Diagnostics::new();
+        no_x.validate(&path, &map, &mut d);
+        let found: Vec<_> = d
+            .iter()
+            .map(|d| (d.path.clone(), d.summary.clone(), d.detail.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some(path.child_key("xa")),
+                    "Reserved key".to_string(),
+                    "xa is kept".to_string()
+                ),
+                (
+                    Some(path.child_key("xc")),
+                    "Reserved key".to_string(),
+                    "xc is kept".to_string()
+                ),
+            ]
+        );
+        assert_eq!(no_x.describe(), "without keys beginning with `x`");
+    }
 
     #[test]
     fn patterns_use_java_classes_and_unicode_only_where_needed() {

@@ -4,9 +4,7 @@
 //! configuration"). AWS's service model does not list them, so they are written here;
 //! without this check such a key passes the plan and fails the apply.
 
-use tfplug::diag::Diagnostics;
-use tfplug::validate::Validator;
-use tfplug::value::{AttributePath, Value};
+use tfplug::validate::{Validator, refuse_keys};
 
 /// The reserved keys.
 pub const RESERVED_VARIABLES: [&str; 18] = [
@@ -31,34 +29,26 @@ pub const RESERVED_VARIABLES: [&str; 18] = [
 ];
 
 /// Refuses the reserved keys in a map of environment variables, at each key.
-pub struct NotReserved;
-
-impl Validator for NotReserved {
-    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
-        let Value::Map(variables) = value else {
-            return;
-        };
-        for key in variables.keys() {
-            if RESERVED_VARIABLES.contains(&key.as_str()) {
-                diags.error_at(
-                    path.child_key(key.clone()),
-                    "Reserved environment variable",
-                    format!(
-                        "Lambda sets {key} itself and refuses it in a function's configuration. \
-                         Remove it, or give the value another name."
-                    ),
-                );
-            }
-        }
-    }
-
-    fn describe(&self) -> String {
-        "without the keys Lambda reserves (such as `AWS_REGION`)".to_string()
-    }
+pub fn not_reserved() -> impl Validator {
+    refuse_keys(
+        "Reserved environment variable",
+        "without the keys Lambda reserves (such as `AWS_REGION`)",
+        |key| {
+            RESERVED_VARIABLES.contains(&key).then(|| {
+                format!(
+                    "Lambda sets {key} itself and refuses it in a function's configuration. \
+                     Remove it, or give the value another name."
+                )
+            })
+        },
+    )
 }
 
 #[cfg(test)]
 mod tests {
+    use tfplug::diag::Diagnostics;
+    use tfplug::value::{AttributePath, Value};
+
     use super::*;
 
     #[test]
@@ -75,7 +65,7 @@ mod tests {
             .child_index(0)
             .child_attr("variables");
         let mut diags = Diagnostics::new();
-        NotReserved.validate(&path, &variables, &mut diags);
+        not_reserved().validate(&path, &variables, &mut diags);
         assert_eq!(diags.len(), 1, "{diags:?}");
         let d = diags
             .iter()

@@ -267,7 +267,7 @@ fn environment() -> NestedBlock {
                     .sensitive()
                     .aws(&Environment::Variables)
                     .validator(NoNullElements)
-                    .validator(super::reserved::NotReserved)
+                    .validator(super::reserved::not_reserved())
                     .description("Environment variables (sensitive)."),
             ),
     )
