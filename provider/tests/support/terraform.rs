@@ -95,8 +95,13 @@ impl Tf {
 
     /// `terraform plan -json`, which must fail; returns its errors.
     pub fn plan_errors(&self) -> Diagnostics {
+        self.failed_plan_diagnostics().errors()
+    }
+
+    /// `terraform plan -json`, which must fail; returns its errors and warnings.
+    pub fn failed_plan_diagnostics(&self) -> Diagnostics {
         let out = self.fail(&["plan", "-json", "-input=false", "-no-color"]);
-        Diagnostics::from_json_lines(&out.stdout).errors()
+        Diagnostics::from_json_lines(&out.stdout)
     }
 
     /// `terraform plan -json`, which must succeed; returns its diagnostics (warnings).

@@ -388,14 +388,18 @@ impl Resource for FunctionVersionResource {
             let in_arn = rules::function_region(&p.config).map(str::to_string);
             plan_region_implied(p, &base, in_arn.as_deref())
         };
-        p.diagnostics.extend(crate::review::at_plan::diagnostics(
-            TYPE_NAME,
-            &p.planned,
-            &clients.review,
-            None,
-        ));
         if p.is_create() || !p.requires_replace.is_empty() {
             self.plan_checks(&clients, ctx, p).await;
+        }
+        // A plan that fails (say, scaling on a function without a capacity provider)
+        // needs a changed configuration: the review's advice on this one is moot.
+        if !p.diagnostics.has_errors() {
+            p.diagnostics.extend(crate::review::at_plan::diagnostics(
+                TYPE_NAME,
+                &p.planned,
+                &clients.review,
+                None,
+            ));
         }
         if !p.is_create()
             && !p.requires_replace.is_empty()
