@@ -220,7 +220,6 @@ fn check_capacity_provider(
 /// Limits that depend on where the function runs.
 fn check_limits(config: &Map<String, Value>) -> Result<(), LambdaError> {
     let on_cp = config.contains_key("CapacityProviderConfig");
-    let durable = config.contains_key("DurableConfig");
     if let Some(memory) = config.get("MemorySize").and_then(Value::as_i64)
         && !on_cp
         && memory > MAX_STANDARD_MEMORY
@@ -231,7 +230,6 @@ fn check_limits(config: &Map<String, Value>) -> Result<(), LambdaError> {
     }
     if let Some(timeout) = config.get("Timeout").and_then(Value::as_i64)
         && !on_cp
-        && !durable
         && timeout > MAX_STANDARD_TIMEOUT
     {
         return Err(LambdaError::InvalidParameterValue(format!(

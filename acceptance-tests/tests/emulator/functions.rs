@@ -345,12 +345,21 @@ async fn capacity_provider_cannot_be_added_later() {
 async fn durable_config_only_at_creation() {
     let emu = emulator().await;
     let client = lambda(&emu);
-    let created = create_function(&client, "durable")
+    // ExecutionTimeout bounds the whole execution; Timeout still bounds each
+    // invocation, at most 900 s without a capacity provider.
+    let err = create_function(&client, "too-long")
         .durable_config(DurableConfig::builder().execution_timeout(86400).build())
         .timeout(1800)
         .send()
         .await
-        .expect("durable function may exceed 900 s");
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+    let created = create_function(&client, "durable")
+        .durable_config(DurableConfig::builder().execution_timeout(86400).build())
+        .timeout(900)
+        .send()
+        .await
+        .expect("a durable function with a 900 s invocation timeout");
     let durable = created.durable_config().unwrap();
     assert_eq!(durable.execution_timeout(), Some(86400));
     assert_eq!(durable.retention_period_in_days(), Some(14));
