@@ -352,13 +352,17 @@ fn the_review_estimates_cost_and_asks_ec2_when_online() {
         ["lambda_capacity_provider.cp", "lambda_durable_function.f"],
         "{review}"
     );
-    // Three environments of 2 vCPUs at minimum need 6 of the smallest m7g (1 vCPU):
-    // 6 × $0.0408 × 730 h × 1.15 = $205.51; the ceiling is 64 vCPUs of them.
+    // An environment takes 2 vCPUs (4096 MB at 2 GiB per vCPU), which the smallest m7g
+    // (m7g.medium, 1 vCPU) cannot hold: three environments at minimum need 3 m7g.large,
+    // 3 × $0.0816 × 730 h × 1.15 = $205.51; the ceiling is 64 vCPUs of them.
     assert_eq!(costs[0]["estimate"]["monthly_usd"], 205.51, "{}", costs[0]);
     assert_eq!(costs[0]["estimate"]["ceiling_monthly_usd"], 2192.1);
     let assumed = costs[0]["estimate"]["assumptions"].to_string();
     assert!(
-        assumed.contains("m7g.medium") && assumed.contains("us-east-1"),
+        assumed.contains("instance type m7g.large (2 vCPU(s))")
+            && assumed.contains("at least 2 vCPUs and 4096 MiB, for lambda_durable_function.f")
+            && assumed.contains("us-east-1")
+            && !assumed.contains("m7g.medium"),
         "{assumed}"
     );
     // The function at the default traffic (1 M executions of 10 operations, 1 KB each,
@@ -415,5 +419,77 @@ fn the_review_estimates_cost_and_asks_ec2_when_online() {
     assert!(
         zones[0].contains("LMI-RES-001") && zones[0].contains("(us-east-1a, us-east-1b)"),
         "{zones:?}"
+    );
+}
+
+/// The COST-001 finding of `lambda_capacity_provider.cp` in the review of the saved plan
+/// of `config`.
+fn capacity_provider_cost(acc: &Acc, config: &str) -> serde_json::Value {
+    findings(acc, config);
+    let plan = acc.dir().join("plan.json");
+    let review = review_json(acc, &[&plan.to_string_lossy()]);
+    let cost = of_rule(&review, "COST-001")
+        .into_iter()
+        .find(|f| f["address"] == "lambda_capacity_provider.cp")
+        .cloned();
+    cost.unwrap_or_else(|| panic!("no COST-001 finding of the capacity provider: {review}"))
+}
+
+#[test]
+fn the_cost_estimate_says_what_it_assumed_for_values_known_after_apply() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let zip = acc.zip("code.zip", "v1");
+    let base = good(&acc, &zip.to_string_lossy());
+
+    // max_vcpu_count and the allowed instance types from another resource: known only
+    // after apply. The estimate assumes AWS's default and any type, and says so.
+    let later = base
+        .replace(
+            "max_vcpu_count = 64",
+            "max_vcpu_count = terraform_data.later.output.vcpus",
+        )
+        .replace(
+            r#"allowed_instance_types = ["m7g.*"]"#,
+            "allowed_instance_types = terraform_data.later.output.types",
+        );
+    let later = format!(
+        "{later}\nresource \"terraform_data\" \"later\" {{\n  input = {{ vcpus = 64, types = [\"m7g.*\"] }}\n}}\n"
+    );
+    assert_ne!(later, base);
+    let cost = capacity_provider_cost(&acc, &later);
+    let message = cost["message"].as_str().unwrap_or_default();
+    for said in [
+        "max_vcpu_count is unknown until apply: 400 (AWS's default) assumed",
+        "instance_requirements.allowed_instance_types is unknown until apply: any arm64 instance type assumed",
+        "ceiling: 400 vCPUs",
+    ] {
+        assert!(message.contains(said), "{said} not in {message}");
+    }
+
+    // Left out, max_vcpu_count is AWS's default: nothing is unknown.
+    let unset = base.replace("    max_vcpu_count = 64\n", "");
+    assert_ne!(unset, base);
+    let cost = capacity_provider_cost(&acc, &unset);
+    let message = cost["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("ceiling: 400 vCPUs") && !message.contains("unknown until apply"),
+        "{message}"
+    );
+
+    // Only m7g.medium allowed: one vCPU cannot hold a 2-vCPU environment, so no price.
+    let too_small = base.replace(
+        r#"allowed_instance_types = ["m7g.*"]"#,
+        r#"allowed_instance_types = ["m7g.medium"]"#,
+    );
+    assert_ne!(too_small, base);
+    let cost = capacity_provider_cost(&acc, &too_small);
+    assert_eq!(cost["severity"], "info", "{cost}");
+    assert!(cost.get("estimate").is_none(), "{cost}");
+    assert_eq!(
+        cost["message"],
+        "no estimate: no instance type the instance requirements allow (arm64 m7g.medium) can hold one execution environment of each function on it: at least 2 vCPUs and 4096 MiB, for lambda_durable_function.f",
+        "{cost}"
     );
 }

@@ -48,6 +48,24 @@ fn to_json(v: &Value) -> Json {
     }
 }
 
+/// Where a planned value is unknown, as `terraform show -json` marks it in
+/// `after_unknown`: `true` for an unknown value, in the shape of the value around it.
+fn unknown_marks(v: &Value) -> Json {
+    match v {
+        Value::Unknown => Json::Bool(true),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            Json::Array(items.iter().map(unknown_marks).collect())
+        }
+        Value::Map(m) | Value::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), unknown_marks(v)))
+                .collect(),
+        ),
+        Value::Dynamic(inner) => unknown_marks(&inner.1),
+        _ => Json::Bool(false),
+    }
+}
+
 /// Parses `a[0].b` into an attribute path.
 fn path_of(text: &str) -> AttributePath {
     let mut path = AttributePath::root();
@@ -101,7 +119,7 @@ pub fn diagnostics(
     if planned.is_null() {
         return Diagnostics::new();
     }
-    let mut view = inputs::single(type_name, &to_json(planned));
+    let mut view = inputs::single(type_name, &to_json(planned), &unknown_marks(planned));
     if let Some(facts) = ec2 {
         view = view.with_ec2(facts);
     }
@@ -191,6 +209,36 @@ mod tests {
             warning.contains("LMI-RES-001") && warning.contains("use1-az1, use1-az2"),
             "{warning}"
         );
+    }
+
+    #[test]
+    fn allowed_instance_types_partly_unknown_draw_no_guess() {
+        let type_name = crate::resources::capacity_provider::TYPE_NAME;
+        let planned = |allowed: Vec<Value>| {
+            Value::object([
+                (
+                    "instance_requirements",
+                    Value::List(vec![Value::object([
+                        ("architectures", Value::List(vec![Value::string("arm64")])),
+                        ("allowed_instance_types", Value::List(allowed)),
+                    ])]),
+                ),
+                (
+                    "capacity_provider_scaling_config",
+                    Value::List(vec![Value::object([("max_vcpu_count", Value::number(8))])]),
+                ),
+            ])
+        };
+        let review = PlanReview::default();
+        // Three m7g.xlarge (4 vCPUs each) need 12 of the 8 ...
+        let known = planned(vec![Value::string("m7g.xlarge")]);
+        let d = diagnostics(type_name, &known, &review, None);
+        let warning = d.iter().next().map(|w| w.to_string()).unwrap_or_default();
+        assert!(warning.contains("LMI-RES-003"), "{d:?}");
+        // ... but a type known only after apply may be smaller: no warning on a guess.
+        let partly = planned(vec![Value::string("m7g.xlarge"), Value::Unknown]);
+        let d = diagnostics(type_name, &partly, &review, None);
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

@@ -3,16 +3,22 @@
 //! EC2 on-demand table, with every input it had to assume written out. A plan says how
 //! big things may get, not how much they will be used, so traffic is an assumption
 //! ([`Traffic`]); the instance type is the smallest (then cheapest) one the capacity
-//! provider allows that has a recorded price.
+//! provider allows that has a recorded price and can hold one execution environment of
+//! each function on it. Values the plan leaves unknown until apply are assumed, and the
+//! estimate says so.
 
 use serde::Serialize;
 
 use super::inputs::{CapacityProvider, Function, View};
 use super::instances;
-use super::rules::{AVAILABILITY_ZONES, vcpus_per_environment};
+use super::rules::{AVAILABILITY_ZONES, DEFAULT_RATIO, largest_environment, vcpus_per_environment};
 use crate::pricing::{self, HOURS_PER_MONTH, MANAGEMENT_FEE, Usage, ec2};
 use crate::resources::capacity_provider::model::DEFAULT_MAX_VCPU_COUNT;
+use crate::resources::capacity_provider::schema::names as cp;
+use crate::resources::capacity_provider::schema::names::MAX_VCPU_COUNT;
 use crate::resources::durable_function::schema::DEFAULT_RETENTION_DAYS;
+use crate::resources::durable_function::schema::names as df;
+use crate::resources::function_version::schema::names as fv;
 
 /// The traffic the estimate assumes for each durable function.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,18 +57,128 @@ fn cents(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// Why a capacity provider has no estimate.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoEstimate {
+    /// No instance type the requirements allow has a recorded price (or none is
+    /// allowed at all).
+    Unpriced,
+    /// No instance type the requirements allow can hold one execution environment of
+    /// each function on it: what they require, and what was assumed, for people.
+    NothingFits(String),
+}
+
+/// What the estimate of capacity provider `c` assumes for the values of `c`, its
+/// functions and their versions that are known only after apply.
+fn unknown_until_apply(view: &View, c: &CapacityProvider) -> Vec<String> {
+    let mut out = Vec::new();
+    let unknown = |name: &str| c.unknown.contains(name);
+    if unknown(cp::ARCHITECTURES) {
+        out.push(format!(
+            "{}.{} is unknown until apply: {} (AWS's default) assumed",
+            cp::INSTANCE_REQUIREMENTS,
+            cp::ARCHITECTURES,
+            c.architecture
+        ));
+    }
+    if unknown(cp::ALLOWED_INSTANCE_TYPES) {
+        out.push(format!(
+            "{}.{} is unknown until apply: any {} instance type assumed",
+            cp::INSTANCE_REQUIREMENTS,
+            cp::ALLOWED_INSTANCE_TYPES,
+            c.architecture
+        ));
+    }
+    if unknown(cp::EXCLUDED_INSTANCE_TYPES) {
+        out.push(format!(
+            "{}.{} is unknown until apply: only its known entries assumed excluded",
+            cp::INSTANCE_REQUIREMENTS,
+            cp::EXCLUDED_INSTANCE_TYPES
+        ));
+    }
+    if unknown(MAX_VCPU_COUNT) {
+        out.push(format!(
+            "{MAX_VCPU_COUNT} is unknown until apply: {DEFAULT_MAX_VCPU_COUNT} (AWS's default) assumed"
+        ));
+    }
+    let functions = view
+        .functions
+        .iter()
+        .filter(|f| f.capacity_provider.as_deref() == Some(c.address.as_str()));
+    for f in functions {
+        if f.unknown.contains(df::MEMORY_SIZE) {
+            out.push(format!(
+                "{}: {} is unknown until apply: its execution environments are not counted",
+                f.address,
+                df::MEMORY_SIZE
+            ));
+        } else if f.unknown.contains(df::MEMORY_GIB_PER_VCPU) {
+            out.push(format!(
+                "{}: {} is unknown until apply: {DEFAULT_RATIO} GiB per vCPU (AWS's default) assumed",
+                f.address,
+                df::MEMORY_GIB_PER_VCPU
+            ));
+        }
+    }
+    for (v, _) in view.versions_on(&c.address) {
+        if v.min_unknown {
+            out.push(format!(
+                "{}: {} is unknown until apply: not counted",
+                v.address,
+                fv::MIN
+            ));
+        }
+    }
+    out
+}
+
 /// The estimate for capacity provider `c`: the instances it keeps running (three, one
 /// per Availability Zone, or more when the versions' minimum environments need more
-/// vCPUs), and the ceiling at `max_vcpu_count`. `None` when no allowed instance type has
-/// a recorded price.
-pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Option<CostEstimate> {
-    let (name, vcpus, hourly) = instances::cheapest_smallest(
+/// vCPUs), and the ceiling at `max_vcpu_count`, on the smallest (then cheapest) allowed
+/// instance type with a recorded price that can hold one execution environment of each
+/// function on it.
+pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Result<CostEstimate, NoEstimate> {
+    let largest = largest_environment(view, &c.address);
+    let fit = largest.fit();
+    let required = largest.describe();
+    let unknown = unknown_until_apply(view, c);
+    let Some((name, vcpus, hourly)) = instances::cheapest_smallest(
         &c.architecture,
         &c.allowed_instance_types,
         &c.excluded_instance_types,
         &c.instance_sizes,
+        &fit,
         ec2::hourly_usd,
-    )?;
+    ) else {
+        let smallest = |fit: &instances::Fit| {
+            instances::smallest_vcpus(
+                &c.architecture,
+                &c.allowed_instance_types,
+                &c.excluded_instance_types,
+                &c.instance_sizes,
+                fit,
+            )
+        };
+        let allowed = smallest(&instances::Fit::default()).is_some();
+        return match required {
+            Some(required) if allowed && smallest(&fit).is_none() => {
+                let types = if c.allowed_instance_types.is_empty() {
+                    format!("any {} type", c.architecture)
+                } else {
+                    format!("{} {}", c.architecture, c.allowed_instance_types.join(", "))
+                };
+                let assumed = if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (assumed: {})", unknown.join("; "))
+                };
+                Err(NoEstimate::NothingFits(format!(
+                    "no instance type the instance requirements allow ({types}) can hold one execution environment of each function on it: {required}{assumed}"
+                )))
+            }
+            _ => Err(NoEstimate::Unpriced),
+        };
+    };
     let minimum_vcpus: f64 = view
         .versions_on(&c.address)
         .iter()
@@ -84,24 +200,29 @@ pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Option<CostEstima
         ..Usage::default()
     });
     let table = ec2::table();
-    Some(CostEstimate {
+    let holds = required
+        .map(|r| format!(" that can hold one execution environment of each function on it: {r}"))
+        .unwrap_or_default();
+    let mut assumptions = vec![
+        format!(
+            "instance type {name} ({vcpus} vCPU(s)): the smallest, then cheapest, the instance requirements allow with a recorded price{holds}"
+        ),
+        format!(
+            "${hourly:.4}/hour on-demand, Linux, {} (recorded {}); no Savings Plans",
+            table.region, table.recorded
+        ),
+        format!(
+            "{instances} instance(s) all month ({HOURS_PER_MONTH} hours): {AVAILABILITY_ZONES} for the Availability Zones, more if the versions' minimum environments need them ({minimum_vcpus} vCPUs)"
+        ),
+        format!("management fee {}% of EC2", MANAGEMENT_FEE * 100.0),
+        format!("ceiling: {max_vcpus} vCPUs ({MAX_VCPU_COUNT}) of {name} all month"),
+        "requests are counted on the functions".to_string(),
+    ];
+    assumptions.extend(unknown);
+    Ok(CostEstimate {
         monthly_usd: cents(baseline.total()),
         ceiling_monthly_usd: Some(cents(ceiling.total())),
-        assumptions: vec![
-            format!(
-                "instance type {name} ({vcpus} vCPU(s)): the smallest, then cheapest, the instance requirements allow with a recorded price"
-            ),
-            format!(
-                "${hourly:.4}/hour on-demand, Linux, {} (recorded {}); no Savings Plans",
-                table.region, table.recorded
-            ),
-            format!(
-                "{instances} instance(s) all month ({HOURS_PER_MONTH} hours): {AVAILABILITY_ZONES} for the Availability Zones, more if the versions' minimum environments need them ({minimum_vcpus} vCPUs)"
-            ),
-            format!("management fee {}% of EC2", MANAGEMENT_FEE * 100.0),
-            format!("ceiling: {max_vcpus} vCPUs (max_vcpu_count) of {name} all month"),
-            "requests are counted on the functions".to_string(),
-        ],
+        assumptions,
     })
 }
 
@@ -214,6 +335,7 @@ mod tests {
                 function: Some("lambda_durable_function.f".into()),
                 min: Some(5.0),
                 max: Some(5.0),
+                min_unknown: false,
             }],
         };
         // 5 environments × 2 vCPUs = 10 vCPUs = 5 m7g.large.
@@ -227,7 +349,167 @@ mod tests {
             allowed_instance_types: vec!["m9g.*".into()],
             ..provider()
         };
-        assert_eq!(capacity_provider(&View::default(), &cp), None);
+        let e = capacity_provider(&View::default(), &cp);
+        assert_eq!(e, Err(NoEstimate::Unpriced));
+    }
+
+    /// A view of `cp` with one function on it of `memory` MB at `ratio` GiB per vCPU, and a
+    /// version of it keeping `min` environments.
+    fn with_function(cp: &CapacityProvider, memory: f64, ratio: Option<f64>, min: f64) -> View {
+        View {
+            capacity_providers: vec![cp.clone()],
+            functions: vec![Function {
+                address: "lambda_durable_function.f".into(),
+                memory_size: Some(memory),
+                memory_gib_per_vcpu: ratio,
+                capacity_provider: Some(cp.address.clone()),
+                on_capacity_provider: true,
+                ..Function::default()
+            }],
+            versions: vec![Version {
+                address: "lambda_function_version.v".into(),
+                function: Some("lambda_durable_function.f".into()),
+                min: Some(min),
+                ..Version::default()
+            }],
+        }
+    }
+
+    fn assumed(e: &CostEstimate) -> String {
+        e.assumptions.join("; ")
+    }
+
+    #[test]
+    fn the_instance_type_holds_one_execution_environment() {
+        // The examples' managed-instances-scaling: 4096 MB at the default 2 GiB per vCPU
+        // is 2 vCPUs an environment; m7g.medium (1 vCPU) cannot hold one.
+        let cp = CapacityProvider {
+            allowed_instance_types: vec!["m7g.*".into()],
+            max_vcpu_count: Some(96.0),
+            ..provider()
+        };
+        let e = capacity_provider(&with_function(&cp, 4096.0, None, 2.0), &cp).expect("priced");
+        let text = assumed(&e);
+        assert!(
+            text.contains("instance type m7g.large (2 vCPU(s))"),
+            "{text}"
+        );
+        assert!(!text.contains("m7g.medium"), "{text}");
+        assert!(
+            text.contains("at least 2 vCPUs and 4096 MiB, for lambda_durable_function.f"),
+            "{text}"
+        );
+        // 3 × m7g.large ($0.0816/h) × 730 h × 1.15; the ceiling is 48 of them.
+        assert_eq!(e.monthly_usd, 205.51, "{e:?}");
+        assert_eq!(e.ceiling_monthly_usd, Some(3288.15), "{e:?}");
+    }
+
+    #[test]
+    fn the_instance_type_holds_an_environments_memory() {
+        // 8192 MB at 8 GiB per vCPU: 1 vCPU, but c7g.medium (2 GiB) and c7g.large (4 GiB)
+        // cannot hold the memory; c7g.xlarge (4 vCPUs, 8 GiB) can.
+        let cp = CapacityProvider {
+            allowed_instance_types: vec!["c7g.*".into()],
+            ..provider()
+        };
+        let e =
+            capacity_provider(&with_function(&cp, 8192.0, Some(8.0), 3.0), &cp).expect("priced");
+        let text = assumed(&e);
+        assert!(
+            text.contains("instance type c7g.xlarge (4 vCPU(s))"),
+            "{text}"
+        );
+        assert!(text.contains("at least 1 vCPUs and 8192 MiB"), "{text}");
+    }
+
+    #[test]
+    fn no_estimate_when_no_allowed_type_holds_an_environment() {
+        let cp = CapacityProvider {
+            allowed_instance_types: vec!["m7g.medium".into()],
+            ..provider()
+        };
+        let e = capacity_provider(&with_function(&cp, 4096.0, None, 3.0), &cp);
+        let Err(NoEstimate::NothingFits(why)) = e else {
+            panic!("m7g.medium cannot hold a 2-vCPU environment: {e:?}");
+        };
+        assert!(why.contains("(arm64 m7g.medium)"), "{why}");
+        assert!(
+            why.contains("at least 2 vCPUs and 4096 MiB, for lambda_durable_function.f"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn values_unknown_until_apply_are_said_to_be_assumed() {
+        // Unset: AWS's defaults, as before; nothing about apply.
+        let unset = CapacityProvider {
+            allowed_instance_types: Vec::new(),
+            max_vcpu_count: None,
+            ..provider()
+        };
+        let e = capacity_provider(&View::default(), &unset).expect("priced");
+        assert!(!assumed(&e).contains("unknown until apply"), "{e:?}");
+        assert!(assumed(&e).contains("ceiling: 400 vCPUs"), "{e:?}");
+        // Set from values known only after apply: the same numbers, and it says so.
+        let unknown = CapacityProvider {
+            unknown: [
+                MAX_VCPU_COUNT,
+                cp::ALLOWED_INSTANCE_TYPES,
+                cp::EXCLUDED_INSTANCE_TYPES,
+            ]
+            .into(),
+            ..unset.clone()
+        };
+        let e2 = capacity_provider(&View::default(), &unknown).expect("priced");
+        assert_eq!(e2.monthly_usd, e.monthly_usd);
+        let text = assumed(&e2);
+        for said in [
+            "max_vcpu_count is unknown until apply: 400 (AWS's default) assumed",
+            "instance_requirements.allowed_instance_types is unknown until apply: any arm64 instance type assumed",
+            "instance_requirements.excluded_instance_types is unknown until apply: only its known entries assumed excluded",
+        ] {
+            assert!(text.contains(said), "{said} not in {text}");
+        }
+        let arch = CapacityProvider {
+            architecture: "x86_64".into(),
+            unknown: [cp::ARCHITECTURES].into(),
+            ..unset
+        };
+        let e3 = capacity_provider(&View::default(), &arch).expect("priced");
+        let text = assumed(&e3);
+        assert!(
+            text.contains(
+                "instance_requirements.architectures is unknown until apply: x86_64 (AWS's default) assumed"
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn functions_and_versions_unknown_until_apply_are_said_to_be_left_out() {
+        let cp = provider();
+        let mut view = with_function(&cp, 4096.0, None, 3.0);
+        view.functions[0].unknown = [df::MEMORY_GIB_PER_VCPU].into();
+        view.versions[0].min = None;
+        view.versions[0].min_unknown = true;
+        let text = assumed(&capacity_provider(&view, &cp).expect("priced"));
+        assert!(
+            text.contains("lambda_durable_function.f: execution_environment_memory_gib_per_vcpu is unknown until apply: 2 GiB per vCPU (AWS's default) assumed"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "lambda_function_version.v: min_execution_environments is unknown until apply: not counted"
+            ),
+            "{text}"
+        );
+        view.functions[0].memory_size = None;
+        view.functions[0].unknown = [df::MEMORY_SIZE].into();
+        let text = assumed(&capacity_provider(&view, &cp).expect("priced"));
+        assert!(
+            text.contains("lambda_durable_function.f: memory_size is unknown until apply: its execution environments are not counted"),
+            "{text}"
+        );
     }
 
     #[test]

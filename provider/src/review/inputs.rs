@@ -11,8 +11,11 @@ use thiserror::Error;
 use super::instances::InstanceSize;
 use crate::aws::ec2::Ec2Facts;
 use crate::resources::capacity_provider::TYPE_NAME as CAPACITY_PROVIDER;
+use crate::resources::capacity_provider::schema::names as cp;
 use crate::resources::durable_function::TYPE_NAME as DURABLE_FUNCTION;
+use crate::resources::durable_function::schema::names as df;
 use crate::resources::function_version::TYPE_NAME as FUNCTION_VERSION;
+use crate::resources::function_version::schema::names as fv;
 
 /// Why a plan could not be read.
 #[derive(Debug, Error)]
@@ -38,18 +41,24 @@ pub struct CapacityProvider {
     pub availability_zones: Option<BTreeSet<String>>,
     /// Instance types as EC2 described them, when it was asked.
     pub instance_sizes: BTreeMap<String, InstanceSize>,
-    /// `max_vcpu_count`, when set.
+    /// `max_vcpu_count`, when set and known.
     pub max_vcpu_count: Option<f64>,
     /// `scaling_mode`.
     pub scaling_mode: Option<String>,
     /// The target values of its scaling policies.
     pub target_values: Vec<f64>,
-    /// `instance_requirements.architectures` (x86_64 when unset).
+    /// `instance_requirements.architectures` (x86_64 when unset or unknown).
     pub architecture: String,
-    /// `instance_requirements.allowed_instance_types`.
+    /// `instance_requirements.allowed_instance_types`: empty (any type) when unset, or
+    /// when any of it is unknown until apply.
     pub allowed_instance_types: Vec<String>,
-    /// `instance_requirements.excluded_instance_types`.
+    /// `instance_requirements.excluded_instance_types`: the entries known at plan.
     pub excluded_instance_types: Vec<String>,
+    /// Which of `architectures`, `allowed_instance_types`, `excluded_instance_types` and
+    /// `max_vcpu_count` the configuration sets to values known only after apply (by
+    /// attribute name): the fields above then hold what the plan knows, not what AWS will
+    /// get. Unset attributes are not in it: they are AWS's defaults.
+    pub unknown: BTreeSet<&'static str>,
 }
 
 /// A durable function of the plan.
@@ -81,6 +90,9 @@ pub struct Function {
     pub on_destroy: Option<String>,
     /// `tags_all` (or `tags`).
     pub tags: BTreeMap<String, String>,
+    /// Which of `memory_size` and `execution_environment_memory_gib_per_vcpu` the
+    /// configuration sets to values known only after apply (by attribute name).
+    pub unknown: BTreeSet<&'static str>,
 }
 
 /// A function version of the plan.
@@ -94,6 +106,9 @@ pub struct Version {
     pub min: Option<f64>,
     /// `max_execution_environments`.
     pub max: Option<f64>,
+    /// Whether the configuration sets `min_execution_environments` to a value known only
+    /// after apply.
+    pub min_unknown: bool,
 }
 
 /// Everything a review looks at.
@@ -174,12 +189,87 @@ impl View {
     }
 }
 
-/// One planned resource: its values and the references of its configuration.
+/// One planned resource: its values and the references of its configuration, and,
+/// from a saved plan, which of its values are unknown (`after_unknown`) and the
+/// expressions of its configuration.
 struct Planned<'a> {
     address: String,
     ty: &'a str,
     values: &'a Json,
     references: Vec<String>,
+    after_unknown: Option<&'a Json>,
+    expressions: Option<&'a Json>,
+}
+
+impl Planned<'_> {
+    /// Whether the value at `path` (attribute and block names; a block is its first
+    /// element) is known only after apply because the configuration sets it from values
+    /// not known yet. Optional+computed attributes the configuration leaves unset are
+    /// unknown in a plan too, until AWS fills in its default: those are not. Without the
+    /// resource's configuration (or inside a `dynamic` block, which the plan's
+    /// configuration leaves out), a value the plan marks unknown counts as unknown.
+    fn unknown_until_apply(&self, path: &[&str]) -> bool {
+        self.after_unknown
+            .is_some_and(|marks| marked_unknown(marks, path))
+            && self
+                .expressions
+                .is_none_or(|e| configured(e, self.values, path))
+    }
+}
+
+/// The first element of a block (a one-element list in plans), or the value itself.
+fn element(v: &Json) -> &Json {
+    match v {
+        Json::Array(items) => items.first().unwrap_or(&Json::Null),
+        other => other,
+    }
+}
+
+/// Whether anything in an `after_unknown` tree is `true`.
+fn any_unknown(marks: &Json) -> bool {
+    match marks {
+        Json::Bool(b) => *b,
+        Json::Array(items) => items.iter().any(any_unknown),
+        Json::Object(map) => map.values().any(any_unknown),
+        _ => false,
+    }
+}
+
+/// Whether `after_unknown` marks the value at `path`, or any part of it, unknown.
+fn marked_unknown(after_unknown: &Json, path: &[&str]) -> bool {
+    let mut node = after_unknown;
+    for name in path {
+        if node == &Json::Bool(true) || element(node) == &Json::Bool(true) {
+            return true;
+        }
+        match element(node).get(*name) {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    any_unknown(node)
+}
+
+/// Whether the configuration's `expressions` set the attribute at `path` (`= null` does
+/// not). A block the expressions leave out but the plan has came from a `dynamic` block,
+/// whose contents the plan's configuration does not show: then it may be set.
+fn configured(expressions: &Json, values: &Json, path: &[&str]) -> bool {
+    let (mut expr, mut value) = (expressions, values);
+    for (i, name) in path.iter().enumerate() {
+        let planned = element(value).get(*name);
+        match element(expr).get(*name) {
+            Some(next) if !next.is_null() && next.get("constant_value") != Some(&Json::Null) => {
+                expr = next
+            }
+            _ => {
+                let is_block = i + 1 < path.len();
+                return is_block
+                    && planned.is_some_and(|b| b.as_array().is_some_and(|a| !a.is_empty()));
+            }
+        }
+        value = planned.unwrap_or(&Json::Null);
+    }
+    true
 }
 
 fn first<'a>(v: &'a Json, block: &str) -> Option<&'a Json> {
@@ -241,6 +331,68 @@ fn configuration_references(plan: &Json) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// `change.after_unknown` of each planned (not deposed) resource change, by address.
+fn after_unknown(plan: &Json) -> BTreeMap<String, &Json> {
+    plan["resource_changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|rc| rc.get("deposed").is_none())
+        .filter_map(|rc| {
+            Some((
+                rc["address"].as_str()?.to_string(),
+                &rc["change"]["after_unknown"],
+            ))
+        })
+        .collect()
+}
+
+/// The expressions of each resource of a configuration module and its module calls, by
+/// address without instance keys (`module.a.lambda_capacity_provider.cp`).
+fn configuration_expressions<'a>(
+    module: &'a Json,
+    prefix: &str,
+    out: &mut BTreeMap<String, &'a Json>,
+) {
+    for r in module["resources"].as_array().into_iter().flatten() {
+        if let Some(address) = r["address"].as_str() {
+            out.insert(format!("{prefix}{address}"), &r["expressions"]);
+        }
+    }
+    for (name, call) in module["module_calls"].as_object().into_iter().flatten() {
+        configuration_expressions(&call["module"], &format!("{prefix}module.{name}."), out);
+    }
+}
+
+/// An address without its instance keys (`module.a["x"].t.n[0]` → `module.a.t.n`), as
+/// the configuration names resources.
+fn without_instance_keys(address: &str) -> String {
+    let mut out = String::with_capacity(address.len());
+    let (mut in_key, mut in_string, mut escaped) = (false, false, false);
+    for ch in address.chars() {
+        if !in_key {
+            if ch == '[' {
+                in_key = true;
+            } else {
+                out.push(ch);
+            }
+        } else if in_string {
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                in_string = false;
+            }
+        } else if ch == '"' {
+            in_string = true;
+        } else if ch == ']' {
+            in_key = false;
+        }
+    }
+    out
+}
+
 /// The address among `candidates` that a reference list names (`type.name.attr` or
 /// `type.name`), if any.
 fn referenced<'a>(
@@ -266,10 +418,15 @@ pub fn from_plan_json(text: &str) -> Result<View, InputError> {
     let mut found = Vec::new();
     planned_resources(root, &mut found);
     let references = configuration_references(&plan);
+    let unknown = after_unknown(&plan);
+    let mut expressions = BTreeMap::new();
+    configuration_expressions(&plan["configuration"]["root_module"], "", &mut expressions);
     let planned: Vec<Planned<'_>> = found
         .into_iter()
         .map(|(address, ty, values)| Planned {
             references: references.get(&address).cloned().unwrap_or_default(),
+            after_unknown: unknown.get(&address).copied(),
+            expressions: expressions.get(&without_instance_keys(&address)).copied(),
             address,
             ty,
             values,
@@ -279,13 +436,18 @@ pub fn from_plan_json(text: &str) -> Result<View, InputError> {
 }
 
 /// The view of one resource alone (plan time: the provider sees one resource at a time,
-/// so only the rules about a single resource can find anything).
-pub fn single(type_name: &str, values: &Json) -> View {
+/// so only the rules about a single resource can find anything), with which of its
+/// values are unknown, marked as `after_unknown` marks them. Without the configuration's
+/// expressions every unknown value counts as unknown until apply, unset
+/// optional+computed ones included.
+pub fn single(type_name: &str, values: &Json, after_unknown: &Json) -> View {
     view_of(&[Planned {
         address: type_name.to_string(),
         ty: type_name,
         values,
         references: Vec::new(),
+        after_unknown: Some(after_unknown),
+        expressions: None,
     }])
 }
 
@@ -294,8 +456,8 @@ fn view_of(planned: &[Planned<'_>]) -> View {
         .iter()
         .filter(|p| p.ty == CAPACITY_PROVIDER)
         .map(|p| {
-            let scaling = first(p.values, "capacity_provider_scaling_config");
-            let requirements = first(p.values, "instance_requirements");
+            let scaling = first(p.values, cp::SCALING_CONFIG);
+            let requirements = first(p.values, cp::INSTANCE_REQUIREMENTS);
             let strings = |name: &str| -> Vec<String> {
                 requirements
                     .and_then(|r| r[name].as_array())
@@ -304,13 +466,30 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                     .filter_map(|v| v.as_str().map(str::to_string))
                     .collect()
             };
+            let unknown: BTreeSet<&'static str> = [
+                (cp::INSTANCE_REQUIREMENTS, cp::ARCHITECTURES),
+                (cp::INSTANCE_REQUIREMENTS, cp::ALLOWED_INSTANCE_TYPES),
+                (cp::INSTANCE_REQUIREMENTS, cp::EXCLUDED_INSTANCE_TYPES),
+                (cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT),
+            ]
+            .into_iter()
+            .filter(|(block, name)| p.unknown_until_apply(&[block, name]))
+            .map(|(_, name)| name)
+            .collect();
+            // Some of the allowed types unknown: any type may be allowed.
+            let allowed = if unknown.contains(cp::ALLOWED_INSTANCE_TYPES) {
+                Vec::new()
+            } else {
+                strings(cp::ALLOWED_INSTANCE_TYPES)
+            };
             CapacityProvider {
-                architecture: strings("architectures")
+                architecture: strings(cp::ARCHITECTURES)
                     .into_iter()
                     .next()
                     .unwrap_or_else(|| "x86_64".to_string()),
-                allowed_instance_types: strings("allowed_instance_types"),
-                excluded_instance_types: strings("excluded_instance_types"),
+                allowed_instance_types: allowed,
+                excluded_instance_types: strings(cp::EXCLUDED_INSTANCE_TYPES),
+                unknown,
                 address: p.address.clone(),
                 arn: text(p.values.get("arn")),
                 subnet_ids: first(p.values, "vpc_config")
@@ -321,7 +500,7 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                     .collect(),
                 availability_zones: None,
                 instance_sizes: BTreeMap::new(),
-                max_vcpu_count: scaling.and_then(|s| num(s.get("max_vcpu_count"))),
+                max_vcpu_count: scaling.and_then(|s| num(s.get(cp::MAX_VCPU_COUNT))),
                 scaling_mode: scaling.and_then(|s| text(s.get("scaling_mode"))),
                 target_values: scaling
                     .and_then(|s| s["scaling_policies"].as_array())
@@ -338,8 +517,20 @@ fn view_of(planned: &[Planned<'_>]) -> View {
         .filter(|p| p.ty == DURABLE_FUNCTION)
         .map(|p| {
             let v = p.values;
-            let managed = first(v, "capacity_provider_config")
-                .and_then(|c| first(c, "lambda_managed_instances_capacity_provider_config"));
+            let managed = first(v, df::CAPACITY_PROVIDER_CONFIG)
+                .and_then(|c| first(c, df::MANAGED_INSTANCES));
+            let ratio_path = [
+                df::CAPACITY_PROVIDER_CONFIG,
+                df::MANAGED_INSTANCES,
+                df::MEMORY_GIB_PER_VCPU,
+            ];
+            let unknown = [
+                (df::MEMORY_SIZE, p.unknown_until_apply(&[df::MEMORY_SIZE])),
+                (df::MEMORY_GIB_PER_VCPU, p.unknown_until_apply(&ratio_path)),
+            ]
+            .into_iter()
+            .filter_map(|(name, unknown)| unknown.then_some(name))
+            .collect();
             let cp_arn = managed.and_then(|m| text(m.get("capacity_provider_arn")));
             let by_value = cp_arn.as_deref().and_then(|arn| {
                 capacity_providers
@@ -363,14 +554,13 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                 address: p.address.clone(),
                 name: text(v.get("function_name")),
                 runtime: text(v.get("runtime")),
-                memory_size: num(v.get("memory_size")),
+                memory_size: num(v.get(df::MEMORY_SIZE)),
                 capacity_provider: by_value
                     .or_else(|| managed.and(referenced(&p.references, cp_addresses()))),
                 on_capacity_provider: managed.is_some(),
                 concurrency: managed
                     .and_then(|m| num(m.get("per_execution_environment_max_concurrency"))),
-                memory_gib_per_vcpu: managed
-                    .and_then(|m| num(m.get("execution_environment_memory_gib_per_vcpu"))),
+                memory_gib_per_vcpu: managed.and_then(|m| num(m.get(df::MEMORY_GIB_PER_VCPU))),
                 execution_timeout: durable.and_then(|d| num(d.get("execution_timeout"))),
                 retention_period: durable.and_then(|d| num(d.get("retention_period"))),
                 has_kms_key: durable
@@ -378,6 +568,7 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                     .is_some_and(|k| !k.is_null()),
                 on_destroy: text(v.get("running_executions_on_destroy")),
                 tags,
+                unknown,
             }
         })
         .collect();
@@ -392,14 +583,15 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                     .find(|f| f.name.as_deref() == Some(n))
                     .map(|f| f.address.clone())
             });
-            let scaling = first(p.values, "function_scaling_config");
+            let scaling = first(p.values, fv::SCALING);
             Version {
                 address: p.address.clone(),
                 function: by_value.or_else(|| {
                     referenced(&p.references, functions.iter().map(|f| f.address.as_str()))
                 }),
-                min: scaling.and_then(|s| num(s.get("min_execution_environments"))),
-                max: scaling.and_then(|s| num(s.get("max_execution_environments"))),
+                min: scaling.and_then(|s| num(s.get(fv::MIN))),
+                max: scaling.and_then(|s| num(s.get(fv::MAX))),
+                min_unknown: p.unknown_until_apply(&[fv::SCALING, fv::MIN]),
             }
         })
         .collect();
@@ -407,5 +599,241 @@ fn view_of(planned: &[Planned<'_>]) -> View {
         capacity_providers,
         functions,
         versions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::{Settings, review};
+    use super::*;
+
+    /// A plan (as `terraform show -json` writes it) of root-module resources, each
+    /// `(type.name, values, after_unknown, configuration expressions)`.
+    fn plan(resources: &[(&str, Json, Json, Json)]) -> String {
+        let ty = |address: &str| address.split('.').next().unwrap_or_default().to_string();
+        json!({
+            "format_version": "1.2",
+            "planned_values": {"root_module": {"resources": resources.iter().map(|(a, v, _, _)| json!({
+                "address": a, "mode": "managed", "type": ty(a), "values": v,
+            })).collect::<Vec<_>>()}},
+            "resource_changes": resources.iter().map(|(a, _, u, _)| json!({
+                "address": a, "type": ty(a), "change": {"actions": ["create"], "after_unknown": u},
+            })).collect::<Vec<_>>(),
+            "configuration": {"root_module": {"resources": resources.iter().map(|(a, _, _, e)| json!({
+                "address": a, "mode": "managed", "type": ty(a), "expressions": e,
+            })).collect::<Vec<_>>()}},
+        })
+        .to_string()
+    }
+
+    /// A capacity provider's planned values: arm64, `allowed` instance types (`None`:
+    /// unknown, left out as Terraform does), `max_vcpu_count` (`None`: unknown or unset).
+    fn capacity_provider(allowed: Option<Json>, max: Option<u32>) -> Json {
+        let mut requirements = json!({"architectures": ["arm64"], "excluded_instance_types": null});
+        if let Some(allowed) = allowed {
+            requirements["allowed_instance_types"] = allowed;
+        }
+        let mut scaling = json!({"scaling_mode": "Auto", "scaling_policies": []});
+        if let Some(max) = max {
+            scaling["max_vcpu_count"] = json!(max);
+        }
+        json!({
+            "name": "cp",
+            "vpc_config": [{"subnet_ids": ["subnet-a", "subnet-b", "subnet-c"]}],
+            "instance_requirements": [requirements],
+            "capacity_provider_scaling_config": [scaling],
+        })
+    }
+
+    /// The COST-001 message of the resource at `address`.
+    fn cost_message(view: &View, address: &str) -> String {
+        review(view, &Settings::default())
+            .into_iter()
+            .find(|f| f.rule == "COST-001" && f.address == address)
+            .map(|f| f.message)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn values_set_from_unknowns_are_unknown_and_unset_ones_are_defaults() {
+        let from_other_resource =
+            json!({"references": ["terraform_data.n.output", "terraform_data.n"]});
+        let text = plan(&[
+            (
+                "lambda_capacity_provider.later",
+                capacity_provider(None, None),
+                json!({
+                    "arn": true,
+                    "capacity_provider_scaling_config": [{"max_vcpu_count": true, "scaling_policies": []}],
+                    "instance_requirements": [{"allowed_instance_types": true, "architectures": [false]}],
+                }),
+                json!({
+                    "capacity_provider_scaling_config": [{
+                        "max_vcpu_count": from_other_resource,
+                        "scaling_mode": {"constant_value": "Auto"},
+                    }],
+                    "instance_requirements": [{
+                        "allowed_instance_types": from_other_resource,
+                        "architectures": {"constant_value": ["arm64"]},
+                    }],
+                }),
+            ),
+            // max_vcpu_count = null: optional and computed, so unknown in the plan too,
+            // until AWS sets its default.
+            (
+                "lambda_capacity_provider.unset",
+                capacity_provider(Some(json!(["m7g.*"])), None),
+                json!({
+                    "arn": true,
+                    "capacity_provider_scaling_config": [{"max_vcpu_count": true, "scaling_policies": []}],
+                    "instance_requirements": [{"allowed_instance_types": [false], "architectures": [false]}],
+                }),
+                json!({
+                    "capacity_provider_scaling_config": [{
+                        "max_vcpu_count": {"constant_value": null},
+                        "scaling_mode": {"constant_value": "Auto"},
+                    }],
+                    "instance_requirements": [{
+                        "allowed_instance_types": {"constant_value": ["m7g.*"]},
+                        "architectures": {"constant_value": ["arm64"]},
+                    }],
+                }),
+            ),
+        ]);
+        let view = from_plan_json(&text).expect("a plan");
+        let later = &view.capacity_providers[0];
+        assert_eq!(
+            later.unknown,
+            BTreeSet::from([cp::MAX_VCPU_COUNT, cp::ALLOWED_INSTANCE_TYPES])
+        );
+        assert!(view.capacity_providers[1].unknown.is_empty());
+
+        let message = cost_message(&view, "lambda_capacity_provider.later");
+        for said in [
+            "max_vcpu_count is unknown until apply: 400 (AWS's default) assumed",
+            "instance_requirements.allowed_instance_types is unknown until apply: any arm64 instance type assumed",
+        ] {
+            assert!(message.contains(said), "{said} not in {message}");
+        }
+        let message = cost_message(&view, "lambda_capacity_provider.unset");
+        assert!(message.contains("ceiling: 400 vCPUs"), "{message}");
+        assert!(!message.contains("unknown until apply"), "{message}");
+    }
+
+    #[test]
+    fn allowed_types_partly_unknown_may_be_any_type() {
+        // allowed_instance_types = ["m7g.xlarge", <unknown>] in a `dynamic` block, which
+        // the plan's configuration leaves out.
+        let text = plan(&[(
+            "lambda_capacity_provider.cp",
+            capacity_provider(Some(json!(["m7g.xlarge", null])), Some(8)),
+            json!({
+                "capacity_provider_scaling_config": [{"scaling_policies": []}],
+                "instance_requirements": [{"allowed_instance_types": [false, true], "architectures": [false]}],
+            }),
+            json!({"capacity_provider_scaling_config": [{
+                "max_vcpu_count": {"constant_value": 8},
+                "scaling_mode": {"constant_value": "Auto"},
+            }]}),
+        )]);
+        let view = from_plan_json(&text).expect("a plan");
+        let c = &view.capacity_providers[0];
+        assert_eq!(c.unknown, BTreeSet::from([cp::ALLOWED_INSTANCE_TYPES]));
+        assert!(c.allowed_instance_types.is_empty(), "{c:?}");
+        // Three m7g.xlarge (12 vCPUs) would not fit in 8, but the unknown type may be
+        // smaller: no LMI-RES-003 error on a guess.
+        let findings = review(&view, &Settings::default());
+        assert!(
+            !findings.iter().any(|f| f.rule == "LMI-RES-003"),
+            "{findings:?}"
+        );
+        let message = cost_message(&view, "lambda_capacity_provider.cp");
+        assert!(
+            message.contains("allowed_instance_types is unknown until apply"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn functions_and_versions_set_from_unknowns() {
+        let cp_values = capacity_provider(Some(json!(["m7g.*"])), Some(96));
+        let function = json!({
+            "function_name": "f",
+            "capacity_provider_config": [{"lambda_managed_instances_capacity_provider_config": [{}]}],
+        });
+        let version = json!({"function_name": "f", "function_scaling_config": [{"max_execution_environments": 6}]});
+        let unknown = json!({"references": ["terraform_data.n.output", "terraform_data.n"]});
+        let text = plan(&[
+            (
+                "lambda_capacity_provider.cp",
+                cp_values,
+                json!({}),
+                json!({}),
+            ),
+            (
+                "lambda_durable_function.f",
+                function,
+                json!({"memory_size": true, "capacity_provider_config": [{"lambda_managed_instances_capacity_provider_config": [{"capacity_provider_arn": true, "execution_environment_memory_gib_per_vcpu": true}]}]}),
+                json!({
+                    "memory_size": unknown,
+                    "capacity_provider_config": [{"lambda_managed_instances_capacity_provider_config": [{
+                        "capacity_provider_arn": {"references": ["lambda_capacity_provider.cp.arn", "lambda_capacity_provider.cp"]},
+                    }]}],
+                }),
+            ),
+            (
+                "lambda_function_version.v",
+                version,
+                json!({"function_scaling_config": [{"min_execution_environments": true}]}),
+                json!({
+                    "function_name": {"references": ["lambda_durable_function.f.function_name", "lambda_durable_function.f"]},
+                    "function_scaling_config": [{"min_execution_environments": unknown, "max_execution_environments": {"constant_value": 6}}],
+                }),
+            ),
+        ]);
+        let view = from_plan_json(&text).expect("a plan");
+        // memory_size from an unknown; the ratio left unset (AWS's default).
+        assert_eq!(view.functions[0].unknown, BTreeSet::from([df::MEMORY_SIZE]));
+        assert!(view.versions[0].min_unknown);
+        let message = cost_message(&view, "lambda_capacity_provider.cp");
+        for said in [
+            "lambda_durable_function.f: memory_size is unknown until apply: its execution environments are not counted",
+            "lambda_function_version.v: min_execution_environments is unknown until apply: not counted",
+        ] {
+            assert!(message.contains(said), "{said} not in {message}");
+        }
+        assert!(!message.contains("gib_per_vcpu"), "{message}");
+    }
+
+    #[test]
+    fn resources_in_modules_are_matched_to_their_configuration() {
+        assert_eq!(
+            without_instance_keys(
+                r#"module.a["x.]\"y"].module.b[0].lambda_capacity_provider.cp[1]"#
+            ),
+            "module.a.module.b.lambda_capacity_provider.cp"
+        );
+        let address = r#"module.m["eu"].lambda_capacity_provider.cp"#;
+        let marks = json!({"capacity_provider_scaling_config": [{"max_vcpu_count": true}]});
+        let text = json!({
+            "planned_values": {"root_module": {"child_modules": [{
+                "address": r#"module.m["eu"]"#,
+                "resources": [{
+                    "address": address, "mode": "managed", "type": "lambda_capacity_provider",
+                    "values": capacity_provider(Some(json!(["m7g.*"])), None),
+                }],
+            }]}},
+            "resource_changes": [{"address": address, "change": {"after_unknown": marks}}],
+            "configuration": {"root_module": {"module_calls": {"m": {"module": {"resources": [{
+                "address": "lambda_capacity_provider.cp",
+                "expressions": {"capacity_provider_scaling_config": [{"scaling_mode": {"constant_value": "Auto"}}]},
+            }]}}}}},
+        });
+        let view = from_plan_json(&text.to_string()).expect("a plan");
+        // Unset in the module's configuration: AWS's default, not a value of apply.
+        assert!(view.capacity_providers[0].unknown.is_empty());
+        assert!(!cost_message(&view, address).contains("unknown until apply"));
     }
 }

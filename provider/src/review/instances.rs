@@ -1,7 +1,8 @@
 //! The EC2 instance-type catalogue (`schemas/aws/instance-types.json`, embedded at
 //! compile time) as the review needs it offline: the smallest instance, in vCPUs, that a
-//! capacity provider's instance requirements allow, and the one the cost estimate
-//! assumes. Where EC2 was asked, its answer for a type wins over the catalogue's.
+//! capacity provider's instance requirements allow and that can hold one execution
+//! environment of its functions ([`Fit`]), and the one the cost estimate assumes. Where
+//! EC2 was asked, its answer for a type wins over the catalogue's.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -17,6 +18,8 @@ struct InstanceType {
     #[serde(default)]
     current_generation: bool,
     vcpus: u32,
+    #[serde(default)]
+    memory_mib: Option<u32>,
 }
 
 fn catalogue() -> &'static BTreeMap<String, InstanceType> {
@@ -48,15 +51,36 @@ pub struct InstanceSize {
     pub architectures: Vec<String>,
 }
 
+/// What one instance must hold: one execution environment of the most demanding
+/// function on the capacity provider (the default, zero, holds nothing: any type fits).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Fit {
+    /// vCPUs of the largest environment.
+    pub vcpus: f64,
+    /// Memory (MiB) of the largest environment.
+    pub memory_mib: f64,
+}
+
+impl Fit {
+    /// Whether an instance of `vcpus` and `memory_mib` (unknown for a type only EC2
+    /// described: then its vCPUs decide) holds one such environment.
+    fn holds(&self, vcpus: u32, memory_mib: Option<u32>) -> bool {
+        f64::from(vcpus) >= self.vcpus && memory_mib.is_none_or(|m| f64::from(m) >= self.memory_mib)
+    }
+}
+
 /// The instance types of `architecture` that `allowed` (all when empty) and not
-/// `excluded` match, with their vCPUs: current-generation types of the catalogue, and
-/// the types EC2 described (`online`), whose answer wins over the catalogue's.
+/// `excluded` match and that hold `fit`, with their vCPUs: current-generation types of
+/// the catalogue, and the types EC2 described (`online`), whose answer wins over the
+/// catalogue's (EC2's answer has no memory: the catalogue's, when it knows the type).
 fn matching(
     architecture: &str,
     allowed: &[String],
     excluded: &[String],
     online: &BTreeMap<String, InstanceSize>,
+    fit: &Fit,
 ) -> BTreeMap<String, u32> {
+    let memory_of = |name: &str| catalogue().get(name).and_then(|t| t.memory_mib);
     let offline = catalogue()
         .iter()
         .filter(|(_, t)| t.current_generation)
@@ -70,32 +94,38 @@ fn matching(
         .filter(|(name, _, _)| allowed.is_empty() || allowed.iter().any(|p| glob(p, name)))
         .filter(|(name, _, _)| !excluded.iter().any(|p| glob(p, name)))
         .map(|(name, vcpus, _)| (name.clone(), vcpus))
+        // Collected first: EC2's vCPUs replace the catalogue's before the fit is judged.
+        .collect::<BTreeMap<String, u32>>()
+        .into_iter()
+        .filter(|(name, vcpus)| fit.holds(*vcpus, memory_of(name)))
         .collect()
 }
 
 /// vCPUs of the smallest instance type of `architecture` that `allowed` (all when empty)
-/// and not `excluded` match; `None` when none does.
+/// and not `excluded` match and that holds `fit`; `None` when none does.
 pub fn smallest_vcpus(
     architecture: &str,
     allowed: &[String],
     excluded: &[String],
     online: &BTreeMap<String, InstanceSize>,
+    fit: &Fit,
 ) -> Option<u32> {
-    matching(architecture, allowed, excluded, online)
+    matching(architecture, allowed, excluded, online, fit)
         .into_values()
         .min()
 }
 
-/// The smallest instance type (fewest vCPUs) the requirements allow and `priced` accepts,
-/// the cheapest by `hourly` among equals, with its vCPUs.
+/// The smallest instance type (fewest vCPUs) the requirements allow, that holds `fit`
+/// and that `hourly` prices, the cheapest among equals, with its vCPUs and price.
 pub fn cheapest_smallest(
     architecture: &str,
     allowed: &[String],
     excluded: &[String],
     online: &BTreeMap<String, InstanceSize>,
+    fit: &Fit,
     hourly: impl Fn(&str, u32) -> Option<f64>,
 ) -> Option<(String, u32, f64)> {
-    matching(architecture, allowed, excluded, online)
+    matching(architecture, allowed, excluded, online, fit)
         .into_iter()
         .filter_map(|(name, vcpus)| Some((hourly(&name, vcpus)?, name, vcpus)))
         .min_by(|a, b| a.2.cmp(&b.2).then(a.0.total_cmp(&b.0)))
@@ -110,12 +140,13 @@ mod tests {
     fn smallest_allowed_instance() {
         assert!(!catalogue().is_empty(), "the catalogue parses");
         let none = BTreeMap::new();
-        let m7g = smallest_vcpus("arm64", &["m7g.*".into()], &[], &none);
+        let any = Fit::default();
+        let m7g = smallest_vcpus("arm64", &["m7g.*".into()], &[], &none, &any);
         assert_eq!(m7g, Some(1), "m7g.medium has 1 vCPU");
         let types = ["m7g.xlarge".into(), "m7g.2xlarge".into()];
-        assert_eq!(smallest_vcpus("arm64", &types, &[], &none), Some(4));
+        assert_eq!(smallest_vcpus("arm64", &types, &[], &none, &any), Some(4));
         assert_eq!(
-            smallest_vcpus("x86_64", &["m7g.*".into()], &[], &none),
+            smallest_vcpus("x86_64", &["m7g.*".into()], &[], &none, &any),
             None
         );
         assert!(glob("m7?.*", "m7g.large") && !glob("m7g.*", "c7g.large"));
@@ -131,7 +162,8 @@ mod tests {
             },
         )]);
         let only = ["m7g.large".into()];
-        assert_eq!(smallest_vcpus("arm64", &only, &[], &online), Some(3));
+        let any = Fit::default();
+        assert_eq!(smallest_vcpus("arm64", &only, &[], &online, &any), Some(3));
         // A type the catalogue does not know yet, but EC2 does.
         let new = BTreeMap::from([(
             "m99g.large".to_string(),
@@ -141,7 +173,7 @@ mod tests {
             },
         )]);
         assert_eq!(
-            smallest_vcpus("arm64", &["m99g.*".into()], &[], &new),
+            smallest_vcpus("arm64", &["m99g.*".into()], &[], &new, &any),
             Some(2)
         );
     }
@@ -154,9 +186,44 @@ mod tests {
             Some(rate * f64::from(vcpus))
         };
         let types = ["m7g.large".into(), "c7g.large".into(), "c7g.xlarge".into()];
-        let pick = cheapest_smallest("arm64", &types, &[], &none, price);
+        let any = Fit::default();
+        let pick = cheapest_smallest("arm64", &types, &[], &none, &any, price);
         assert_eq!(pick, Some(("c7g.large".to_string(), 2, 2.0)));
-        let unpriced = cheapest_smallest("arm64", &types, &[], &none, |_, _| None);
+        let unpriced = cheapest_smallest("arm64", &types, &[], &none, &any, |_, _| None);
         assert_eq!(unpriced, None);
+    }
+
+    #[test]
+    fn the_smallest_that_holds_one_environment() {
+        let none = BTreeMap::new();
+        let price = |_: &str, vcpus: u32| Some(f64::from(vcpus));
+        let m7g = ["m7g.*".into()];
+        // 4096 MB at 2 GiB per vCPU: m7g.medium (1 vCPU) is too small.
+        let two = Fit {
+            vcpus: 2.0,
+            memory_mib: 4096.0,
+        };
+        let pick = cheapest_smallest("arm64", &m7g, &[], &none, &two, price);
+        assert_eq!(pick.map(|p| p.0).as_deref(), Some("m7g.large"));
+        assert_eq!(smallest_vcpus("arm64", &m7g, &[], &none, &two), Some(2));
+        // 8192 MB at 8 GiB per vCPU: one vCPU, but c7g.large has only 4 GiB.
+        let c7g = ["c7g.*".into()];
+        let memory = Fit {
+            vcpus: 1.0,
+            memory_mib: 8192.0,
+        };
+        let pick = cheapest_smallest("arm64", &c7g, &[], &none, &memory, price);
+        assert_eq!(pick.map(|p| p.0).as_deref(), Some("c7g.xlarge"));
+        // Fractional vCPUs round up to whole ones: 1.5 needs m7g.large.
+        let half = Fit {
+            vcpus: 1.5,
+            memory_mib: 3072.0,
+        };
+        assert_eq!(smallest_vcpus("arm64", &m7g, &[], &none, &half), Some(2));
+        let only_medium = ["m7g.medium".into()];
+        assert_eq!(
+            smallest_vcpus("arm64", &only_medium, &[], &none, &two),
+            None
+        );
     }
 }

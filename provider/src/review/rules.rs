@@ -79,6 +79,62 @@ pub fn vcpus_for(memory_mb: f64, ratio: Option<f64>) -> Option<f64> {
     (ratio > 0.0).then(|| memory_mb / 1024.0 / ratio)
 }
 
+/// The largest execution environment of the functions on a capacity provider, which
+/// each of its instances must hold at least one of: the most vCPUs and the most memory
+/// one environment of any of them takes, with the function that takes them. Functions
+/// whose memory is not known are left out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LargestEnvironment {
+    /// The most vCPUs, and the function.
+    pub vcpus: Option<(f64, String)>,
+    /// The most memory (MB, as `memory_size`), and the function.
+    pub memory_mb: Option<(f64, String)>,
+}
+
+impl LargestEnvironment {
+    /// What one instance must hold.
+    pub fn fit(&self) -> super::instances::Fit {
+        super::instances::Fit {
+            vcpus: self.vcpus.as_ref().map_or(0.0, |(v, _)| *v),
+            memory_mib: self.memory_mb.as_ref().map_or(0.0, |(m, _)| *m),
+        }
+    }
+
+    /// What it requires, for people: `at least 2 vCPUs and 4096 MiB, for
+    /// lambda_durable_function.f`; `None` when it requires nothing.
+    pub fn describe(&self) -> Option<String> {
+        let ((vcpus, of_vcpus), (memory, of_memory)) =
+            (self.vcpus.as_ref()?, self.memory_mb.as_ref()?);
+        Some(if of_vcpus == of_memory {
+            format!("at least {vcpus} vCPUs and {memory} MiB, for {of_vcpus}")
+        } else {
+            format!("at least {vcpus} vCPUs (for {of_vcpus}) and {memory} MiB (for {of_memory})")
+        })
+    }
+}
+
+/// The largest execution environment of the functions on capacity provider `address`.
+pub fn largest_environment(view: &View, address: &str) -> LargestEnvironment {
+    let mut largest = LargestEnvironment::default();
+    let on_it = view
+        .functions
+        .iter()
+        .filter(|f| f.capacity_provider.as_deref() == Some(address));
+    for f in on_it {
+        let Some(vcpus) = vcpus_per_environment(f) else {
+            continue;
+        };
+        let memory = f.memory_size.unwrap_or_default();
+        if largest.vcpus.as_ref().is_none_or(|(v, _)| vcpus > *v) {
+            largest.vcpus = Some((vcpus, f.address.clone()));
+        }
+        if largest.memory_mb.as_ref().is_none_or(|(m, _)| memory > *m) {
+            largest.memory_mb = Some((memory, f.address.clone()));
+        }
+    }
+    largest
+}
+
 fn finding(rule: &Rule, address: &str, attribute: Option<&str>, message: String) -> Finding {
     Finding {
         rule: rule.id,
@@ -138,17 +194,24 @@ pub static CATALOGUE: &[Rule] = &[
         severity: Severity::Error,
         category: "resilience",
         summary: "max_vcpu_count cannot hold three of the smallest allowed instances",
-        why: "Lambda launches three instances by default, one per Availability Zone; a vCPU limit below three of the smallest instance the requirements allow leaves it unable to launch them.",
-        fix: "Raise capacity_provider_scaling_config.max_vcpu_count, or allow smaller instance types.",
+        why: "Lambda launches three instances by default, one per Availability Zone; a vCPU limit below three of the smallest instance the requirements allow (and that can hold one execution environment of each function on the capacity provider, when the plan has them) leaves it unable to launch them.",
+        fix: "Raise capacity_provider_scaling_config.max_vcpu_count, or allow smaller instance types (that still hold one execution environment of each function on the capacity provider).",
         check: |view, _| {
             let r = rule("LMI-RES-003");
             view.capacity_providers
                 .iter()
                 .filter_map(|c| {
                     let limit = c.max_vcpu_count?;
-                    let smallest = super::instances::smallest_vcpus(&c.architecture, &c.allowed_instance_types, &c.excluded_instance_types, &c.instance_sizes)?;
+                    // The instances must hold the functions' environments: the same
+                    // choice as the cost estimate's (COST-001).
+                    let largest = largest_environment(view, &c.address);
+                    let smallest = super::instances::smallest_vcpus(&c.architecture, &c.allowed_instance_types, &c.excluded_instance_types, &c.instance_sizes, &largest.fit())?;
                     let needed = f64::from(smallest) * AVAILABILITY_ZONES as f64;
-                    (limit < needed).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {needed}")))
+                    let message = match largest.describe() {
+                        Some(d) => format!("max_vcpu_count = {limit}; three of the smallest allowed instances that can hold one execution environment of each function on it, {smallest} vCPUs each, need {needed} (an environment takes {d})"),
+                        None => format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {needed}"),
+                    };
+                    (limit < needed).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), message))
                 })
                 .collect()
         },
@@ -435,16 +498,21 @@ pub static CATALOGUE: &[Rule] = &[
         severity: Severity::Info,
         category: "cost",
         summary: "Monthly cost estimate",
-        why: "Lambda Managed Instances bill the EC2 instances a capacity provider keeps running (on-demand price plus a 15 % management fee) and $0.20 per million requests; durable functions bill $8 per million operations, $0.25 per GB written and $0.15 per GB-month retained. The estimate uses the recorded us-east-1 on-demand table (schemas/aws/ec2-on-demand-prices.json) and assumed traffic, and lists every input it assumed; it is a review finding only, not a plan warning.",
-        fix: "Compare the estimate and its assumptions with the budget; the review's --requests-per-month, --operations-per-execution and --kb-per-operation set the assumed traffic.",
+        why: "Lambda Managed Instances bill the EC2 instances a capacity provider keeps running (on-demand price plus a 15 % management fee) and $0.20 per million requests; durable functions bill $8 per million operations, $0.25 per GB written and $0.15 per GB-month retained. The estimate uses the recorded us-east-1 on-demand table (schemas/aws/ec2-on-demand-prices.json) and assumed traffic, and lists every input it assumed; it is a review finding only, not a plan warning. A capacity provider is priced on the smallest, then cheapest, instance type it allows that can hold one execution environment (vCPUs and memory) of each function on it; values known only after apply are assumed (AWS's defaults, any instance type) and the estimate says which.",
+        fix: "Compare the estimate and its assumptions with the budget; the review's --requests-per-month, --operations-per-execution and --kb-per-operation set the assumed traffic. When no allowed instance type can hold one execution environment, allow larger instance types or lower the functions' memory_size.",
         check: |view, settings| {
             let r = rule("COST-001");
             let providers = view.capacity_providers.iter().filter_map(|c| {
-                let e = super::cost::capacity_provider(view, c)?;
-                let ceiling = e.ceiling_monthly_usd.map(|u| format!(", up to ${u:.2} at max_vcpu_count")).unwrap_or_default();
-                let mut f = finding(r, &c.address, None, format!("about ${:.2} a month for the instances it keeps running{ceiling} (assumed: {})", e.monthly_usd, e.assumptions.join("; ")));
-                f.estimate = Some(e);
-                Some(f)
+                match super::cost::capacity_provider(view, c) {
+                    Ok(e) => {
+                        let ceiling = e.ceiling_monthly_usd.map(|u| format!(", up to ${u:.2} at max_vcpu_count")).unwrap_or_default();
+                        let mut f = finding(r, &c.address, None, format!("about ${:.2} a month for the instances it keeps running{ceiling} (assumed: {})", e.monthly_usd, e.assumptions.join("; ")));
+                        f.estimate = Some(e);
+                        Some(f)
+                    }
+                    Err(super::cost::NoEstimate::NothingFits(why)) => Some(finding(r, &c.address, None, format!("no estimate: {why}"))),
+                    Err(super::cost::NoEstimate::Unpriced) => None,
+                }
             });
             let functions = view.functions.iter().map(|func| {
                 let e = super::cost::durable_function(func, &settings.traffic);
@@ -504,12 +572,14 @@ mod tests {
                     ("trust".to_string(), "high".to_string()),
                 ]
                 .into(),
+                unknown: Default::default(),
             }],
             versions: vec![Version {
                 address: "lambda_function_version.v".into(),
                 function: Some("lambda_durable_function.f".into()),
                 min: Some(3.0),
                 max: Some(10.0),
+                min_unknown: false,
             }],
         }
     }
@@ -552,12 +622,19 @@ mod tests {
     fn the_cost_estimate_lists_what_it_assumed() {
         let findings = review(&good(), &strict());
         let cp = &findings[0];
-        // 3 × m7g.medium (1 vCPU, $0.0408/h) × 730 h × 1.15 = $102.75 would be the
-        // smallest m7g; the versions' minimum of 3 environments × 2 vCPUs needs 6 vCPUs,
-        // so 6 of them: $205.51.
+        // An environment takes 2 vCPUs (4096 MB at 2 GiB per vCPU): m7g.medium (1 vCPU)
+        // cannot hold one, so m7g.large. The versions' minimum of 3 environments × 2
+        // vCPUs needs 6 vCPUs: 3 × m7g.large ($0.0816/h) × 730 h × 1.15 = $205.51.
         let estimate = cp.estimate.as_ref().map(|e| e.monthly_usd);
         assert_eq!(estimate, Some(205.51), "{cp:?}");
-        for assumed in ["m7g.medium", "us-east-1", "730 hours", "management fee 15%"] {
+        assert!(!cp.message.contains("m7g.medium"), "{}", cp.message);
+        for assumed in [
+            "instance type m7g.large (2 vCPU(s))",
+            "can hold one execution environment of each function on it: at least 2 vCPUs and 4096 MiB, for lambda_durable_function.f",
+            "us-east-1",
+            "730 hours",
+            "management fee 15%",
+        ] {
             assert!(
                 cp.message.contains(assumed),
                 "{assumed} not in {}",
@@ -645,6 +722,77 @@ mod tests {
             let ids: Vec<&str> = review(&view, &disabled).iter().map(|f| f.rule).collect();
             assert!(!ids.contains(&id), "{id} still fires when disabled");
         }
+    }
+
+    #[test]
+    fn without_an_instance_type_that_holds_an_environment_there_is_no_estimate() {
+        let mut view = good();
+        view.capacity_providers[0].allowed_instance_types = vec!["m7g.medium".into()];
+        let findings = review(&view, &strict());
+        let cost: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule == "COST-001" && f.address == "lambda_capacity_provider.cp")
+            .collect();
+        assert_eq!(cost.len(), 1, "{findings:?}");
+        assert_eq!(cost[0].estimate, None, "nothing priced");
+        assert_eq!(
+            cost[0].message,
+            "no estimate: no instance type the instance requirements allow (arm64 m7g.medium) can hold one execution environment of each function on it: at least 2 vCPUs and 4096 MiB, for lambda_durable_function.f"
+        );
+        assert!(cost[0].fix.contains("allow larger instance types"));
+        // LMI-RES-003 counts the same instances: with none that fits, it has no smallest
+        // to count and says nothing of three m7g.medium.
+        assert!(
+            !findings.iter().any(|f| f.rule == "LMI-RES-003"),
+            "{findings:?}"
+        );
+    }
+
+    #[test]
+    fn three_instances_are_of_the_smallest_type_that_holds_an_environment() {
+        // Three m7g.medium (1 vCPU) would fit in 4 vCPUs, but cannot hold a 2-vCPU
+        // environment: three m7g.large need 6, as the cost estimate prices them.
+        let mut view = good();
+        view.capacity_providers[0].max_vcpu_count = Some(4.0);
+        let findings = review(&view, &strict());
+        let res: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.rule == "LMI-RES-003")
+            .collect();
+        assert_eq!(res.len(), 1, "{findings:?}");
+        assert_eq!(
+            res[0].message,
+            "max_vcpu_count = 4; three of the smallest allowed instances that can hold one execution environment of each function on it, 2 vCPUs each, need 6 (an environment takes at least 2 vCPUs and 4096 MiB, for lambda_durable_function.f)"
+        );
+        // Without functions (a plan's single resource), the smallest allowed as before.
+        let alone = View {
+            capacity_providers: view.capacity_providers.clone(),
+            ..View::default()
+        };
+        let ids: Vec<&str> = review(&alone, &strict()).iter().map(|f| f.rule).collect();
+        assert!(!ids.contains(&"LMI-RES-003"), "{ids:?}");
+    }
+
+    #[test]
+    fn the_largest_environment_may_come_from_two_functions() {
+        let mut view = good();
+        let mut g = view.functions[0].clone();
+        g.address = "lambda_durable_function.g".into();
+        // 8192 MB at 8 GiB per vCPU: 1 vCPU, but more memory than f's 2 vCPUs at 4096 MB.
+        g.memory_size = Some(8192.0);
+        g.memory_gib_per_vcpu = Some(8.0);
+        view.functions.push(g);
+        let findings = review(&view, &strict());
+        let cost = findings
+            .iter()
+            .find(|f| f.rule == "COST-001" && f.address == "lambda_capacity_provider.cp")
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        assert!(
+            cost.contains("instance type m7g.large (2 vCPU(s))")
+                && cost.contains("at least 2 vCPUs (for lambda_durable_function.f) and 8192 MiB (for lambda_durable_function.g)"),
+            "{cost}"
+        );
     }
 
     #[test]

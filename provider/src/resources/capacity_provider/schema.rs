@@ -52,6 +52,8 @@ pub mod names {
     pub const EXCLUDED_INSTANCE_TYPES: &str = "excluded_instance_types";
     /// `capacity_provider_scaling_config`.
     pub const SCALING_CONFIG: &str = "capacity_provider_scaling_config";
+    /// `capacity_provider_scaling_config.max_vcpu_count`.
+    pub const MAX_VCPU_COUNT: &str = "max_vcpu_count";
     /// `capacity_provider_scaling_config.scaling_mode`.
     pub const SCALING_MODE: &str = "scaling_mode";
     /// `capacity_provider_scaling_config.scaling_policies`.
@@ -183,7 +185,7 @@ fn scaling_config() -> NestedBlock {
         Block::new()
             .description("Scaling, updated in place.")
             .attribute(
-                Attribute::number("max_vcpu_count")
+                Attribute::number(MAX_VCPU_COUNT)
                     .optional_computed()
                     .aws(&Scaling::MaxVCpuCount)
                     .description(
