@@ -257,6 +257,16 @@ fn each_rule_fires_on_its_minimal_bad_configuration_in_plan_and_review() {
             false,
         ),
         (
+            "LMI-SCALE-005",
+            Box::new(|c: &str| {
+                c.replace(
+                    "allowed_instance_types = [\"m7g.*\"]",
+                    "allowed_instance_types = [\"m7g.medium\"]",
+                )
+            }),
+            false,
+        ),
+        (
             "LMI-CONC-001",
             Box::new(|c: &str| {
                 c.replace(

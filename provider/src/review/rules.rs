@@ -5,6 +5,7 @@
 use super::inputs::{Function, View};
 use super::{Finding, Settings, Severity};
 use crate::resources::capacity_provider::model::DEFAULT_MAX_VCPU_COUNT;
+use crate::resources::durable_function::schema::names::MEMORY_SIZE;
 use crate::resources::function_version::rules::VERSIONS_PER_CAPACITY_PROVIDER;
 
 /// One rule of the catalogue.
@@ -337,6 +338,56 @@ pub static CATALOGUE: &[Rule] = &[
         },
     },
     Rule {
+        id: "LMI-SCALE-005",
+        severity: Severity::Error,
+        category: "scaling",
+        summary: "No allowed instance type can hold one execution environment",
+        why: "An execution environment runs on one instance and takes memory_size of memory and memory ÷ memory-per-vCPU vCPUs; when every instance type the capacity provider's instance_requirements allow is smaller, Lambda has nowhere to run the function's environments.",
+        fix: "Allow larger instance types in the capacity provider's instance_requirements, or lower the function's memory_size (or, for vCPUs, raise execution_environment_memory_gib_per_vcpu).",
+        check: |view, _| {
+            let r = rule("LMI-SCALE-005");
+            let mut out = Vec::new();
+            for c in &view.capacity_providers {
+                let smallest = |fit: &super::instances::Fit| {
+                    super::instances::smallest_vcpus(
+                        &c.architecture,
+                        &c.allowed_instance_types,
+                        &c.excluded_instance_types,
+                        &c.instance_sizes,
+                        fit,
+                    )
+                };
+                // No type allowed at all (or none the catalogue knows): nothing to judge.
+                if smallest(&super::instances::Fit::default()).is_none() {
+                    continue;
+                }
+                let on_it = view
+                    .functions
+                    .iter()
+                    .filter(|f| f.capacity_provider.as_deref() == Some(c.address.as_str()));
+                for f in on_it {
+                    let (Some(vcpus), Some(memory)) = (vcpus_per_environment(f), f.memory_size)
+                    else {
+                        continue;
+                    };
+                    let fit = super::instances::Fit {
+                        vcpus,
+                        memory_mib: memory,
+                    };
+                    if smallest(&fit).is_none() {
+                        let types = if c.allowed_instance_types.is_empty() {
+                            format!("any {} type", c.architecture)
+                        } else {
+                            c.allowed_instance_types.join(", ")
+                        };
+                        out.push(finding(r, &f.address, Some(MEMORY_SIZE), format!("an execution environment takes {vcpus} vCPUs and {memory} MiB; no instance type {} allows ({types}) has that much", c.address)));
+                    }
+                }
+            }
+            out
+        },
+    },
+    Rule {
         id: "LMI-CONC-001",
         severity: Severity::Warning,
         category: "concurrency",
@@ -658,9 +709,41 @@ mod tests {
     }
 
     #[test]
+    fn a_function_too_large_for_every_allowed_type_is_an_error_at_its_memory() {
+        let mut view = good();
+        view.capacity_providers[0].allowed_instance_types =
+            vec!["m7g.medium".into(), "c7g.medium".into()];
+        let findings = review(&view, &strict());
+        let found: Vec<_> = findings
+            .iter()
+            .filter(|f| f.rule == "LMI-SCALE-005")
+            .collect();
+        assert_eq!(found.len(), 1, "{findings:#?}");
+        let f = found[0];
+        assert_eq!(f.severity, Severity::Error);
+        assert_eq!(f.address, "lambda_durable_function.f");
+        assert_eq!(f.attribute.as_deref(), Some("memory_size"));
+        assert!(
+            f.message.contains("2 vCPUs and 4096 MiB")
+                && f.message.contains("m7g.medium, c7g.medium"),
+            "{}",
+            f.message
+        );
+        // m7g.large (2 vCPUs, 8 GiB) holds one: no finding.
+        view.capacity_providers[0]
+            .allowed_instance_types
+            .push("m7g.large".into());
+        assert!(
+            review(&view, &strict())
+                .iter()
+                .all(|f| f.rule != "LMI-SCALE-005")
+        );
+    }
+
+    #[test]
     fn each_rule_fires_on_its_minimal_bad_case() {
         type Break = fn(&mut View);
-        let cases: [(&str, Break); 14] = [
+        let cases: [(&str, Break); 15] = [
             ("LMI-RES-001", |v| {
                 v.capacity_providers[0].subnet_ids.truncate(2)
             }),
@@ -688,6 +771,10 @@ mod tests {
                     };
                     VERSIONS_NEAR_LIMIT
                 ];
+            }),
+            // 4096 MB at 2 GiB per vCPU: 2 vCPUs; m7g.medium has 1.
+            ("LMI-SCALE-005", |v| {
+                v.capacity_providers[0].allowed_instance_types = vec!["m7g.medium".into()];
             }),
             // Python: 16 per vCPU × 2 vCPUs = 32.
             ("LMI-CONC-001", |v| v.functions[0].concurrency = Some(64.0)),
