@@ -8,7 +8,7 @@ use std::process::Command;
 
 use acceptance_tests::EmulatorOptions;
 use support::durable_function::ROLE;
-use support::{Acc, setup};
+use support::{Acc, Hcl, setup};
 
 /// A capacity provider, a Python durable function on it and a version: `concurrency`
 /// per environment and `min` environments are the values under review.
@@ -133,7 +133,8 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
     let zip = zip.to_string_lossy().into_owned();
     // Python: 16 per vCPU × 2 vCPUs (4 GiB at 2 GiB per vCPU) = 32; 64 is above. One
     // environment at minimum is below the three zones.
-    acc.write(&config(&acc, &zip, 64, 1, ""));
+    let hcl = config(&acc, &zip, 64, 1, "");
+    acc.write(&hcl);
     let plan = saved_plan(&acc);
     let plan = plan.to_string_lossy();
 
@@ -201,6 +202,60 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
     assert_eq!(results[0]["level"], "warning");
     assert_eq!(results[2]["level"], "note");
     assert!(results[2]["properties"]["estimate"]["monthly_usd"].as_f64() > Some(0.0));
+
+    // Given the configuration's directory (here the repository's root), each finding
+    // points at its line there, for code scanning to annotate, and the text says it too.
+    if let Err(e) = std::fs::create_dir_all(acc.dir().join(".git")) {
+        panic!("marking the repository root: {e}");
+    }
+    let dir = acc.dir().to_string_lossy().into_owned();
+    let concurrency = Hcl::new("main.tf", &hcl).at(
+        "lambda_durable_function.f",
+        "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency",
+    );
+    let minimum = Hcl::new("main.tf", &hcl).at(
+        "lambda_function_version.v",
+        "function_scaling_config[0].min_execution_environments",
+    );
+    let (sarif, _) = review(&[&plan, "--format", "sarif", "--config", &dir]);
+    assert_valid_sarif(&sarif);
+    let parsed: serde_json::Value = serde_json::from_str(&sarif).unwrap_or_default();
+    let located: Vec<(String, serde_json::Value, serde_json::Value)> = parsed["runs"][0]["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap_or_default().to_string(),
+                at["artifactLocation"]["uri"].clone(),
+                at["region"]["startLine"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        located[..2],
+        [
+            (
+                "LMI-CONC-001".to_string(),
+                serde_json::json!("main.tf"),
+                serde_json::json!(concurrency.line)
+            ),
+            (
+                "LMI-RES-002".to_string(),
+                serde_json::json!("main.tf"),
+                serde_json::json!(minimum.line)
+            ),
+        ],
+        "{sarif}"
+    );
+    let (text, _) = review(&[&plan, "--config", &dir]);
+    let prefix = format!("main.tf:{}:", minimum.line);
+    assert!(
+        text.lines().any(|l| l.starts_with(&prefix)
+            && l.contains(": warning LMI-RES-002 lambda_function_version.v")),
+        "{text}"
+    );
 
     // Within guidance: nothing to say.
     acc.write(&config(&acc, &zip, 16, 3, ""));

@@ -1,22 +1,28 @@
 //! `terraform-provider-lambda review PLAN.json [--format text|json|sarif] [--fail-on
 //! error|warning|never] [--disable ID,…] [--require-kms] [traffic for the cost estimate]
-//! [--online [--region R]]`, and `review --rules-markdown`. Offline unless `--online`:
-//! it reads the plan file only.
+//! [--online [--region R]] [--config DIR]`, and `review --rules-markdown`. Offline unless
+//! `--online`: it reads the plan file and, for the findings' lines, the configuration's
+//! `.tf` files.
+
+use std::path::Path;
 
 use super::inputs::View;
-use super::{FailOn, Settings, inputs, report, review, rules};
+use super::source::Sources;
+use super::{FailOn, Finding, Settings, inputs, report, review, rules, source_files};
 use crate::aws::ec2::Ec2Facts;
 
 /// Usage text.
 pub const USAGE: &str = "usage: terraform-provider-lambda review PLAN.json [--format text|json|sarif] \
 [--fail-on error|warning|never] [--disable ID,ID] [--require-kms]\n       \
 [--requests-per-month N] [--operations-per-execution N] [--kb-per-operation N]\n       \
-[--online [--region REGION]]\n       \
+[--online [--region REGION]] [--config DIR]\n       \
 terraform-provider-lambda review --rules-markdown\n\n\
 Reviews a saved plan (terraform show -json PLANFILE > PLAN.json) against the rules of\n\
 docs/review-rules.md. Offline unless --online, which asks EC2 (with the usual AWS\n\
 credentials) for the subnets' Availability Zones and the instance types' sizes. The\n\
-traffic options set what the cost estimate (COST-001) assumes. Exit status 1 when a\n\
+traffic options set what the cost estimate (COST-001) assumes. Text and SARIF give each\n\
+finding's file and line in the configuration in DIR (default: the current directory) and\n\
+the modules it calls. Exit status 1 when a\n\
 finding reaches --fail-on (default error), 2 for a usage or input error.";
 
 /// Asks EC2 about a view's subnets and instance types in a region (`--online`).
@@ -62,6 +68,7 @@ pub fn run_review(
     let mut format = "text";
     let mut fail_on = FailOn::Error;
     let mut settings = Settings::default();
+    let mut config_dir = ".".to_string();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -102,6 +109,10 @@ pub fn run_review(
                     }
                 }
                 None => return usage_error("--disable takes rule IDs, e.g. LMI-RES-002,DUR-001"),
+            },
+            "--config" => match it.next() {
+                Some(dir) => config_dir = dir.clone(),
+                None => return usage_error("--config takes the configuration's directory"),
             },
             "--require-kms" => settings.require_kms = true,
             "--online" => online = true,
@@ -144,6 +155,7 @@ pub fn run_review(
     let Some(path) = plan else {
         return usage_error("no plan file given");
     };
+    let mut plan_json = serde_json::Value::Null;
     let view = match read(&path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::InvalidData => format!(
@@ -152,8 +164,10 @@ pub fn run_review(
             ),
             _ => format!("cannot read {path}: {e}"),
         })
-        .and_then(|text| inputs::from_plan_json(&text).map_err(|e| format!("{path}: {e}")))
-    {
+        .and_then(|text| {
+            plan_json = serde_json::from_str(&text).unwrap_or_default();
+            inputs::from_plan_json(&text).map_err(|e| format!("{path}: {e}"))
+        }) {
         Ok(view) => view,
         Err(message) => return usage_error(&message),
     };
@@ -166,11 +180,16 @@ pub fn run_review(
         view
     };
     let findings = review(&view, &settings);
+    let sources = match format {
+        "json" => Sources::default(),
+        _ => source_files::load(Path::new(&config_dir), &plan_json),
+    };
+    let locate = |f: &Finding| sources.locate(&f.address, f.attribute.as_deref());
     Outcome {
         stdout: match format {
             "json" => report::json(&findings),
-            "sarif" => report::sarif(&findings, crate::VERSION, Some(&path)),
-            _ => report::text(&findings),
+            "sarif" => report::sarif(&findings, crate::VERSION, Some(&path), &locate),
+            _ => report::text(&findings, &locate),
         },
         stderr: String::new(),
         status: u8::from(fail_on.fails(&findings)),

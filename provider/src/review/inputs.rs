@@ -366,7 +366,7 @@ fn configuration_expressions<'a>(
 
 /// An address without its instance keys (`module.a["x"].t.n[0]` → `module.a.t.n`), as
 /// the configuration names resources.
-fn without_instance_keys(address: &str) -> String {
+pub(crate) fn without_instance_keys(address: &str) -> String {
     let mut out = String::with_capacity(address.len());
     let (mut in_key, mut in_string, mut escaped) = (false, false, false);
     for ch in address.chars() {

@@ -19,6 +19,8 @@ pub mod instances;
 pub mod online;
 pub mod report;
 pub mod rules;
+pub mod source;
+pub mod source_files;
 
 use serde::Serialize;
 

@@ -4,12 +4,20 @@
 use std::fmt::Write as _;
 
 use super::rules::CATALOGUE;
+use super::source::Location;
 use super::{Finding, Severity};
 
-/// Findings as text, one block per finding, then a count.
-pub fn text(findings: &[Finding]) -> String {
+/// Where a finding is in the configuration, when the review read it.
+pub type Locate<'a> = &'a dyn Fn(&Finding) -> Option<Location>;
+
+/// Findings as text, one block per finding (with its file and line when `locate` knows
+/// them), then a count.
+pub fn text(findings: &[Finding], locate: Locate<'_>) -> String {
     let mut out = String::new();
     for f in findings {
+        if let Some(l) = locate(f) {
+            let _ = write!(out, "{}:{}:{}: ", l.uri, l.line, l.column);
+        }
         let at = f
             .attribute
             .as_deref()
@@ -87,8 +95,14 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// Findings as SARIF 2.1.0 (GitHub code scanning): one run of this tool, the catalogue
 /// as its rules, each finding a result located at the resource address (a logical
-/// location) and, when given, `plan_file` (the physical artifact reviewed).
-pub fn sarif(findings: &[Finding], version: &str, plan_file: Option<&str>) -> String {
+/// location) and at its line in the configuration when `locate` knows it, else at
+/// `plan_file` (the physical artifact reviewed) when given.
+pub fn sarif(
+    findings: &[Finding],
+    version: &str,
+    plan_file: Option<&str>,
+    locate: Locate<'_>,
+) -> String {
     let rules: Vec<serde_json::Value> = CATALOGUE
         .iter()
         .map(|r| {
@@ -114,7 +128,12 @@ pub fn sarif(findings: &[Finding], version: &str, plan_file: Option<&str>) -> St
             let mut location = serde_json::json!({
                 "logicalLocations": [{ "fullyQualifiedName": name, "kind": "resource" }],
             });
-            if let Some(file) = plan_file {
+            if let Some(at) = locate(f) {
+                location["physicalLocation"] = serde_json::json!({
+                    "artifactLocation": { "uri": at.uri },
+                    "region": { "startLine": at.line, "startColumn": at.column },
+                });
+            } else if let Some(file) = plan_file {
                 location["physicalLocation"] =
                     serde_json::json!({ "artifactLocation": { "uri": file } });
             }
