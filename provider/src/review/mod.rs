@@ -1,12 +1,13 @@
 //! The policy review of scaling, concurrency and durable settings: a catalogue of rules,
 //! each with a stable ID, a severity, why it matters (from AWS's documented behaviour)
 //! and how to fix it, run on a saved plan (`terraform-provider-lambda review
-//! PLAN.json`, offline) and reported as text or JSON.
+//! PLAN.json`, offline) and reported as text, JSON or SARIF.
 //!
 //! [`inputs`] turns a plan (`terraform show -json`) into a view of the capacity
 //! providers, durable functions and versions it plans, linked through resolved values
 //! or, where values are unknown, the configuration's references; [`rules`] are pure
-//! functions of that view; [`report`] formats findings; [`cost`] is the cost rule's
+//! functions of that view; [`report`] formats findings, located in the configuration's
+//! `.tf` files by [`source`] (read by [`source_files`]); [`cost`] is the cost rule's
 //! arithmetic. Where EC2 can be asked (in `terraform plan`, or `review --online`),
 //! [`inputs::View::with_ec2`] adds the subnets' Availability Zones and the instance
 //! types' sizes.
