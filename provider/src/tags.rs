@@ -82,13 +82,25 @@ pub fn planned_tags_all(default_tags: &Tags, config_tags: &Value) -> Value {
 }
 
 /// The resource's own `tags` as read back from AWS: the remote tags without the provider's
-/// default tags, except keys the prior state's `tags` held (the user set them explicitly).
-/// An empty result keeps the prior representation (null or empty map).
-pub fn tags_from_remote(remote: &Tags, default_tags: &Tags, prior_tags: &Value) -> Value {
-    let prior: Tags = value_to_tags(prior_tags);
+/// default tags. A key the `prior` state's `tags` held is the resource's own (the user set
+/// it). A default key whose remote value differs from the default is the resource's own
+/// too (a configuration overriding the default, as an import sees it), unless the prior
+/// `tags_all` held it with that value while `tags` did not: then it is a default tag whose
+/// value the provider block has changed since, which the next apply updates through
+/// `tags_all`. An empty result keeps the prior representation (null or empty map).
+pub fn tags_from_remote(remote: &Tags, default_tags: &Tags, prior: &Value) -> Value {
+    let prior_tags = prior.get_attr(TAGS).unwrap_or(&Value::Null);
+    let prior_own = value_to_tags(prior_tags);
+    let prior_all = value_to_tags(prior.get_attr(TAGS_ALL).unwrap_or(&Value::Null));
     let own: Tags = remote
         .iter()
-        .filter(|(k, v)| prior.contains_key(*k) || default_tags.get(*k) != Some(*v))
+        .filter(|(k, v)| {
+            prior_own.contains_key(*k)
+                || match default_tags.get(*k) {
+                    None => true,
+                    Some(default) => default != *v && prior_all.get(*k) != Some(*v),
+                }
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if own.is_empty() {
@@ -202,20 +214,45 @@ mod tests {
     fn remote_tags_drop_defaults_unless_set_explicitly() {
         let d = tags(&[("team", "core"), ("env", "dev")]);
         let remote = tags(&[("team", "core"), ("env", "dev"), ("app", "x")]);
-        let prior = Value::map([("env", Value::string("dev")), ("app", Value::string("x"))]);
+        let prior = state(
+            Value::map([("env", Value::string("dev")), ("app", Value::string("x"))]),
+            Value::Null,
+        );
         assert_eq!(
             tags_from_remote(&remote, &d, &prior),
             to_map_value(&tags(&[("app", "x"), ("env", "dev")]))
         );
+        let nothing = state(Value::Null, Value::Null);
         assert_eq!(
-            tags_from_remote(&tags(&[("team", "core")]), &d, &Value::Null),
+            tags_from_remote(&tags(&[("team", "core")]), &d, &nothing),
             Value::Null
         );
-        // A default key whose value differs remotely is the resource's own.
+        // A default key whose value differs remotely is the resource's own (an import of
+        // a configuration that overrides the default).
         assert_eq!(
-            tags_from_remote(&tags(&[("team", "other")]), &d, &Value::Null),
+            tags_from_remote(&tags(&[("team", "other")]), &d, &nothing),
             to_map_value(&tags(&[("team", "other")]))
         );
+    }
+
+    #[test]
+    fn a_changed_default_is_not_taken_for_the_resources_own_tag() {
+        // Applied with default team = "core"; the provider block now says "platform".
+        let d = tags(&[("team", "platform")]);
+        let remote = tags(&[("team", "core"), ("app", "x")]);
+        let prior = state(
+            Value::map([("app", Value::string("x"))]),
+            to_map_value(&tags(&[("team", "core"), ("app", "x")])),
+        );
+        assert_eq!(
+            tags_from_remote(&remote, &d, &prior),
+            to_map_value(&tags(&[("app", "x")]))
+        );
+    }
+
+    /// A resource state with `tags` and `tags_all`.
+    fn state(own: Value, all: Value) -> Value {
+        Value::object([(TAGS, own), (TAGS_ALL, all)])
     }
 
     #[test]

@@ -642,6 +642,20 @@ fn default_tags_merge() {
         plan.actions_for("lambda_capacity_provider.test"),
         vec!["update".to_string()]
     );
+    // Only tags_all changes: the old default (team = "core") is not shown as one of the
+    // resource's own tags being removed.
+    let change = plan
+        .resource_changes()
+        .iter()
+        .find(|c| c["address"] == ADDRESS)
+        .map(|c| c["change"].clone())
+        .unwrap_or_default();
+    let own = serde_json::json!({"env": "prod", "app": "web"});
+    assert_eq!(
+        (&change["before"]["tags"], &change["after"]["tags"]),
+        (&own, &own),
+        "{change:#}"
+    );
     acc.apply();
     let r = acc.resource(ADDRESS);
     assert_eq!(

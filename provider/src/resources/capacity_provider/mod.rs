@@ -314,11 +314,7 @@ impl Resource for CapacityProviderResource {
             _ => tagging::list_tags(&clients, &budget, found.capacity_provider_arn()).await,
         }
         .map_err(|e| e.to_diagnostic(&label, "reading the tags of"))?;
-        let own = tags::tags_from_remote(
-            &remote,
-            &clients.default_tags,
-            req.current.get_attr(tags::TAGS).unwrap_or(&Value::Null),
-        );
+        let own = tags::tags_from_remote(&remote, &clients.default_tags, &req.current);
         let state = self.state_of(&req.ty, &found, &clients.region, &req.current, own, &remote)?;
         Ok(NewState::new(state))
     }

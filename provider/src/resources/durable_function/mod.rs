@@ -573,11 +573,7 @@ impl Resource for DurableFunctionResource {
             .into());
         }
         let remote = Self::remote_tags(&found);
-        let own = tags::tags_from_remote(
-            &remote,
-            &clients.default_tags,
-            req.current.get_attr(tags::TAGS).unwrap_or(&Value::Null),
-        );
+        let own = tags::tags_from_remote(&remote, &clients.default_tags, &req.current);
         let mut base = req.current.clone();
         let mut warnings = Diagnostics::new();
         if let (Some(qualified), Ok(Some(None))) = (&published, &version_found) {
