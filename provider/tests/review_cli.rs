@@ -249,6 +249,48 @@ fn a_saved_plan_is_reviewed_offline_with_findings_on_the_right_resources() {
         ],
         "{sarif}"
     );
+    // Sentences, a link to the rule's section, and fingerprints that tell the findings
+    // apart and stay the same from one run to the next.
+    let results = parsed["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let message = results[1]["message"]["text"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("min_execution_environments = 1. Fix: "),
+        "{message}"
+    );
+    let rules = parsed["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        rules.iter().all(
+            |r| r["helpUri"].as_str().is_some_and(|u| u.ends_with(&format!(
+                "/docs/review-rules.md#{}",
+                r["id"].as_str().unwrap_or("?").to_ascii_lowercase()
+            )))
+        ),
+        "{rules:?}"
+    );
+    let fingerprints = |sarif: &str| -> Vec<serde_json::Value> {
+        let parsed: serde_json::Value = serde_json::from_str(sarif).unwrap_or_default();
+        parsed["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["partialFingerprints"]["terraformFinding/v1"].clone())
+            .collect()
+    };
+    let first = fingerprints(&sarif);
+    let distinct: std::collections::BTreeSet<String> =
+        first.iter().map(|f| f.to_string()).collect();
+    assert!(
+        first.iter().all(serde_json::Value::is_string) && distinct.len() == first.len(),
+        "{first:?}"
+    );
+    let (again, _) = review(&[&plan, "--format", "sarif", "--config", &dir]);
+    assert_eq!(fingerprints(&again), first);
     let (text, _) = review(&[&plan, "--config", &dir]);
     let prefix = format!("main.tf:{}:", minimum.line);
     assert!(
@@ -300,6 +342,11 @@ fn usage_errors_say_what_to_change() {
     let _ = std::fs::write(&binary, [0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x00]);
     let text = usage_error_of(&[&binary.to_string_lossy()]);
     assert!(text.contains("terraform show -json"), "{text}");
+    let text = usage_error_of(&[&plan, "--region", "eu-west-1"]);
+    assert!(
+        text.contains("--region eu-west-1") && text.contains("add --online"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -155,6 +155,12 @@ pub fn run_review(
     let Some(path) = plan else {
         return usage_error("no plan file given");
     };
+    if let (Some(region), false) = (&region, online) {
+        return usage_error(&format!(
+            "--region {region} says where to ask EC2, which only --online does: add --online, \
+             or leave out --region"
+        ));
+    }
     let mut plan_json = serde_json::Value::Null;
     let view = match read(&path)
         .map_err(|e| match e.kind() {

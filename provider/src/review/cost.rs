@@ -185,17 +185,21 @@ pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Result<CostEstima
         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
         // Not `sum`: a float sum of nothing is -0, which the assumption printed as "-0".
         .fold(0.0, |total, vcpus| total + vcpus);
-    let instances = (minimum_vcpus / f64::from(vcpus))
+    let wanted = (minimum_vcpus / f64::from(vcpus))
         .ceil()
         .max(AVAILABILITY_ZONES as f64);
+    let max_vcpus = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
+    let most = (max_vcpus / f64::from(vcpus)).floor();
+    // max_vcpu_count caps what runs: never more instances than it holds (LMI-RES-003 and
+    // LMI-SCALE-004 say why that is a problem), so the baseline never exceeds the ceiling.
+    let instances = wanted.min(most);
     let baseline = pricing::estimate(&Usage {
         instances,
         instance_hourly_usd: hourly,
         ..Usage::default()
     });
-    let max_vcpus = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
     let ceiling = pricing::estimate(&Usage {
-        instances: (max_vcpus / f64::from(vcpus)).floor(),
+        instances: most,
         instance_hourly_usd: hourly,
         ..Usage::default()
     });
@@ -218,6 +222,11 @@ pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Result<CostEstima
         format!("ceiling: {max_vcpus} vCPUs ({MAX_VCPU_COUNT}) of {name} all month"),
         "requests are counted on the functions".to_string(),
     ];
+    if instances < wanted {
+        assumptions.push(format!(
+            "{MAX_VCPU_COUNT} = {max_vcpus} holds only {instances} {name} instance(s) of the {wanted} wanted: {instances} assumed"
+        ));
+    }
     assumptions.extend(unknown);
     Ok(CostEstimate {
         monthly_usd: cents(baseline.total()),
@@ -301,6 +310,24 @@ mod tests {
         assert_eq!(e.ceiling_monthly_usd, Some(1370.06));
         assert!(e.assumptions.iter().any(|a| a.contains("m7g.large")));
         assert!(e.assumptions.iter().any(|a| a.contains("us-east-1")));
+    }
+
+    #[test]
+    fn the_baseline_never_exceeds_what_max_vcpu_count_holds() {
+        // 4 vCPUs hold two m7g.large (2 vCPUs), not the three AWS wants.
+        let cp = CapacityProvider {
+            max_vcpu_count: Some(4.0),
+            ..provider()
+        };
+        let e = capacity_provider(&View::default(), &cp).expect("a price");
+        assert_eq!(e.ceiling_monthly_usd, Some(137.01), "{e:?}");
+        assert_eq!(e.monthly_usd, 137.01, "{e:?}");
+        assert!(
+            e.assumptions.iter().any(|a| a
+                .contains("max_vcpu_count = 4 holds only 2 m7g.large instance(s) of the 3 wanted")),
+            "{:?}",
+            e.assumptions
+        );
     }
 
     #[test]

@@ -81,9 +81,11 @@ fn matching(
     fit: &Fit,
 ) -> BTreeMap<String, u32> {
     let memory_of = |name: &str| catalogue().get(name).and_then(|t| t.memory_mib);
+    // Left to choose, AWS picks among current-generation types; a type the requirements
+    // name (say `c5.large`, or `c5.*`) counts whatever its generation.
     let offline = catalogue()
         .iter()
-        .filter(|(_, t)| t.current_generation)
+        .filter(|(_, t)| t.current_generation || !allowed.is_empty())
         .map(|(name, t)| (name, t.vcpus, &t.architectures));
     let described = online
         .iter()
@@ -150,6 +152,15 @@ mod tests {
             None
         );
         assert!(glob("m7?.*", "m7g.large") && !glob("m7g.*", "c7g.large"));
+        // A previous-generation type counts when the requirements name it.
+        assert_eq!(
+            smallest_vcpus("x86_64", &["c5.large".into()], &[], &none, &any),
+            Some(2)
+        );
+        assert_eq!(
+            smallest_vcpus("x86_64", &["c5.*".into()], &[], &none, &any),
+            Some(2)
+        );
     }
 
     #[test]

@@ -85,6 +85,42 @@ pub fn rules_markdown() -> String {
 /// Where the rules are documented (SARIF `helpUri`, `informationUri`).
 const RULES_URI: &str = "https://registry.terraform.io/providers/lambdakit/lambda/latest/docs";
 
+/// The rule's section of `docs/review-rules.md` in the provider's repository.
+fn rule_help_uri(id: &str) -> String {
+    format!(
+        "{}/blob/main/docs/review-rules.md#{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        id.to_ascii_lowercase()
+    )
+}
+
+/// What identifies a finding from one run to the next, whatever its line: the rule, the
+/// resource instance and the attribute (code scanning keeps one alert per fingerprint).
+fn fingerprint(f: &Finding) -> String {
+    use sha2::{Digest, Sha256};
+    let key = format!(
+        "{}\n{}\n{}",
+        f.rule,
+        f.address,
+        f.attribute.as_deref().unwrap_or_default()
+    );
+    Sha256::digest(key.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A finding's message, then how to fix it, as one sentence after another.
+fn message_and_fix(f: &Finding) -> String {
+    let message = f.message.trim_end();
+    let stop = if message.ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
+    };
+    format!("{message}{stop} Fix: {}", f.fix)
+}
+
 fn sarif_level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -112,7 +148,7 @@ pub fn sarif(
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.why },
                 "help": { "text": r.fix },
-                "helpUri": RULES_URI,
+                "helpUri": rule_help_uri(r.id),
                 "defaultConfiguration": { "level": sarif_level(r.severity) },
                 "properties": { "category": r.category },
             })
@@ -141,7 +177,8 @@ pub fn sarif(
                 "ruleId": f.rule,
                 "ruleIndex": CATALOGUE.iter().position(|r| r.id == f.rule).unwrap_or(0),
                 "level": sarif_level(f.severity),
-                "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
+                "message": { "text": message_and_fix(f) },
+                "partialFingerprints": { "terraformFinding/v1": fingerprint(f) },
                 "locations": [location],
             });
             if let Some(estimate) = &f.estimate {

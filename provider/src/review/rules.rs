@@ -107,9 +107,15 @@ impl LargestEnvironment {
         let ((vcpus, of_vcpus), (memory, of_memory)) =
             (self.vcpus.as_ref()?, self.memory_mb.as_ref()?);
         Some(if of_vcpus == of_memory {
-            format!("at least {vcpus} vCPUs and {memory} MiB, for {of_vcpus}")
+            format!(
+                "at least {} vCPUs and {memory} MiB, for {of_vcpus}",
+                shown(*vcpus)
+            )
         } else {
-            format!("at least {vcpus} vCPUs (for {of_vcpus}) and {memory} MiB (for {of_memory})")
+            format!(
+                "at least {} vCPUs (for {of_vcpus}) and {memory} MiB (for {of_memory})",
+                shown(*vcpus)
+            )
         })
     }
 }
@@ -134,6 +140,12 @@ pub fn largest_environment(view: &View, address: &str) -> LargestEnvironment {
         }
     }
     largest
+}
+
+/// A computed quantity for people: at most two decimals, without trailing zeros
+/// (`2.67`, not `2.6666666666666665`).
+fn shown(x: f64) -> String {
+    format!("{}", (x * 100.0).round() / 100.0)
 }
 
 fn finding(rule: &Rule, address: &str, attribute: Option<&str>, message: String) -> Finding {
@@ -209,8 +221,8 @@ pub static CATALOGUE: &[Rule] = &[
                     let smallest = super::instances::smallest_vcpus(&c.architecture, &c.allowed_instance_types, &c.excluded_instance_types, &c.instance_sizes, &largest.fit())?;
                     let needed = f64::from(smallest) * AVAILABILITY_ZONES as f64;
                     let message = match largest.describe() {
-                        Some(d) => format!("max_vcpu_count = {limit}; three of the smallest allowed instances that can hold one execution environment of each function on it, {smallest} vCPUs each, need {needed} (an environment takes {d})"),
-                        None => format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {needed}"),
+                        Some(d) => format!("max_vcpu_count = {limit}; three of the smallest allowed instances that can hold one execution environment of each function on it, {smallest} vCPUs each, need {} (an environment takes {d})", shown(needed)),
+                        None => format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {}", shown(needed)),
                     };
                     (limit < needed).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), message))
                 })
@@ -259,7 +271,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .filter_map(|(v, f)| Some(v.max? * vcpus_per_environment(f)?))
                         .sum();
                     let limit = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
-                    (needed > limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions on it may need {needed} vCPUs at their maximum; max_vcpu_count is {limit}")))
+                    (needed > limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions on it may need {} vCPUs at their maximum; max_vcpu_count is {limit}", shown(needed))))
                 })
                 .collect()
         },
@@ -314,7 +326,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .iter()
                         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
                         .sum();
-                    (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions' minimum environments need {minimum} vCPUs; max_vcpu_count is {limit}")))
+                    (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
                 })
                 .collect()
         },
@@ -380,7 +392,7 @@ pub static CATALOGUE: &[Rule] = &[
                         } else {
                             c.allowed_instance_types.join(", ")
                         };
-                        out.push(finding(r, &f.address, Some(MEMORY_SIZE), format!("an execution environment takes {vcpus} vCPUs and {memory} MiB; no instance type {} allows ({types}) has that much", c.address)));
+                        out.push(finding(r, &f.address, Some(MEMORY_SIZE), format!("an execution environment takes {} vCPUs and {memory} MiB; no instance type {} allows ({types}) has that much", shown(vcpus), c.address)));
                     }
                 }
             }
@@ -402,7 +414,7 @@ pub static CATALOGUE: &[Rule] = &[
                     let per_vcpu = concurrency_per_vcpu(f.runtime.as_deref()?)?;
                     let limit = per_vcpu * vcpus_per_environment(f)?;
                     let c = f.concurrency?;
-                    (c > limit).then(|| finding(r, &f.address, Some("capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency"), format!("{c} concurrent invocations per environment; guidance for {} is {per_vcpu} per vCPU, {limit} for this environment", f.runtime.as_deref().unwrap_or_default())))
+                    (c > limit).then(|| finding(r, &f.address, Some("capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency"), format!("{c} concurrent invocations per environment; guidance for {} is {per_vcpu} per vCPU, {} for this environment", f.runtime.as_deref().unwrap_or_default(), shown(limit))))
                 })
                 .collect()
         },
@@ -738,6 +750,23 @@ mod tests {
                 .iter()
                 .all(|f| f.rule != "LMI-SCALE-005")
         );
+    }
+
+    #[test]
+    fn computed_quantities_are_shown_with_two_decimals_at_most() {
+        let mut view = good();
+        // 4096 MB at 3 GiB per vCPU: 1.333… vCPUs an environment.
+        view.functions[0].memory_gib_per_vcpu = Some(3.0);
+        view.functions[0].concurrency = Some(64.0);
+        let findings = review(&view, &strict());
+        let conc = findings
+            .iter()
+            .find(|f| f.rule == "LMI-CONC-001")
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        assert!(conc.contains(", 21.33 for this environment"), "{conc}");
+        assert_eq!(shown(2.0), "2");
+        assert_eq!(shown(133.333_333_333_333_31), "133.33");
     }
 
     #[test]
