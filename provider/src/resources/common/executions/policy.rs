@@ -196,13 +196,16 @@ fn listing(executions: &[DurableExecution], notes: &BTreeMap<String, String>) ->
 /// The ways out of a refusal, for `label`.
 fn choices(label: &str) -> String {
     format!(
-        "To destroy it anyway, choose what happens to them, then destroy again:\n\
+        "To destroy it anyway, choose what happens to them, apply that choice, then destroy \
+         again. A destroy uses the value stored in the state, and so does the destroy of a \
+         replacement: while a change that replaces {label} is pending, the new value never \
+         reaches the state, so undo that change, set the value and run `terraform apply`, \
+         then make the change again.\n\
          \x20 - wait until they have ended: set {RUNNING_EXECUTIONS_ON_DESTROY} = \"wait\" on \
-         {label} and run `terraform apply` first (a destroy uses the value stored in the \
-         state); the destroy then waits, up to the delete timeout;\n\
+         {label} and run `terraform apply`; the destroy then waits, up to the delete timeout;\n\
          \x20 - stop them: set {RUNNING_EXECUTIONS_ON_DESTROY} = \"stop\" and run `terraform \
-         apply` first; the destroy then stops them with StopDurableExecution and waits, up to \
-         the delete timeout, until none is active;\n\
+         apply`; the destroy then stops them with StopDurableExecution and waits, up to the \
+         delete timeout, until none is active;\n\
          \x20 - or stop them yourself (`aws lambda stop-durable-execution \
          --durable-execution-arn ARN`), or let them finish.\n\
          To list them: the lambda_durable_executions data source, or `aws lambda \
@@ -548,6 +551,8 @@ mod tests {
             "= \"stop\"",
             "terraform apply",
             "then destroy again",
+            "while a change that replaces lambda_durable_function \"orders\" is pending",
+            "undo that change, set the value and run `terraform apply`",
             "aws lambda stop-durable-execution --durable-execution-arn ARN",
             "lambda_durable_executions data source",
         ] {
