@@ -430,10 +430,33 @@ fn guards_that_no_longer_match_fail_the_apply_clearly() {
             &format!("  function_name = \"{name}\"\n  {attr} = \"{value}\"\n"),
         ))
     };
-    acc.write(&guarded("code_sha256", &old_sha));
+    let hcl = guarded("code_sha256", &old_sha);
+    acc.write(&hcl);
+    // The plan already says that the guard is not the code $LATEST holds.
+    let warnings = acc.plan_diagnostics().warnings();
+    let at = Hcl::new("main.tf", &hcl).at(ADDRESS, "code_sha256");
+    let warning = warnings
+        .all()
+        .iter()
+        .find(|d| d["summary"] == "code_sha256 is not the function's code")
+        .cloned()
+        .unwrap_or_else(|| panic!("no warning at code_sha256: {}", warnings.describe()));
+    assert_eq!(warning["range"]["start"]["line"], at.line, "{warning:#}");
+    assert!(
+        warning["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&old_sha) && d.contains(&new_sha)),
+        "{warning:#}"
+    );
     let errors = acc.apply_errors();
     Expect::error()
-        .says(&["code_sha256", &old_sha, "no longer matches", "$LATEST"])
+        .says(&[
+            "code_sha256",
+            &old_sha,
+            "is not the code of",
+            "$LATEST",
+            "names other code",
+        ])
         .address(ADDRESS)
         .find_in(&errors, "apply with an outdated code_sha256");
     assert!(acc.emulated_versions(&name).is_empty(), "nothing published");
@@ -447,8 +470,12 @@ fn guards_that_no_longer_match_fail_the_apply_clearly() {
         .find_in(&errors, "apply with an outdated revision_id");
     assert!(acc.emulated_versions(&name).is_empty(), "nothing published");
 
-    // The current hash publishes.
+    // The current hash publishes, without a warning.
     acc.write(&guarded("code_sha256", &new_sha));
+    assert!(
+        !acc.plan_diagnostics().has_summary("code_sha256 is not"),
+        "a matching guard draws no warning"
+    );
     acc.apply();
     let v = acc.resource(ADDRESS);
     assert_eq!(v["version"], "1");

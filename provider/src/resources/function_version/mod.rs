@@ -279,6 +279,11 @@ impl FunctionVersionResource {
         let Ok(Some(found)) = get(clients, &budget, &function).await else {
             return;
         };
+        if let Some(latest) = found.configuration().and_then(|c| c.code_sha256())
+            && let Some(w) = rules::code_guard_warning(&function, &p.config, latest)
+        {
+            p.diagnostics.push(w);
+        }
         let cp = found
             .configuration()
             .and_then(|c| c.capacity_provider_config())
@@ -328,8 +333,10 @@ impl FunctionVersionResource {
             ));
         } else if aws.message.contains("CodeSHA256") {
             d.detail.push_str(&format!(
-                "\n\ncode_sha256 = {:?} no longer matches the code of the function's $LATEST: \
-                 the code changed after the plan. Plan again to publish what it holds now.",
+                "\n\ncode_sha256 = {:?} is not the code of the function's $LATEST: either the \
+                 code changed after the plan (plan again to publish what it holds now), or \
+                 code_sha256 names other code (take it from the function: \
+                 lambda_durable_function.NAME.code_sha256, or remove it).",
                 config.code_sha256.known().cloned().unwrap_or_default()
             ));
         } else if aws.message.contains("capacity provider configuration") {

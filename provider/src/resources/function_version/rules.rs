@@ -107,6 +107,29 @@ pub fn scaling_needs_capacity_provider(function: &str, config: &Value) -> Diagno
     .at(scaling_block_path(config))
 }
 
+/// A warning when the configured `code_sha256` guard is not the code `$LATEST` holds at
+/// plan time (`latest`): the publish fails unless the function's code becomes it during
+/// the apply (a function updated in the same apply), and a replaced version is destroyed
+/// before that publish. Not an error: the plan cannot tell whether the code changes first.
+pub fn code_guard_warning(function: &str, config: &Value, latest: &str) -> Option<Diagnostic> {
+    let Some(Value::String(guard)) = config.get_attr(CODE_SHA256) else {
+        return None;
+    };
+    (guard != latest).then(|| {
+        Diagnostic::warning(
+            "code_sha256 is not the function's code",
+            format!(
+                "code_sha256 = {guard:?}, but the code of {function:?} ($LATEST) is {latest:?} \
+                 now. The publish will fail unless the function's code becomes {guard:?} \
+                 earlier in this apply (a lambda_durable_function updating its code). If that \
+                 is not the plan, take the value from the function \
+                 (lambda_durable_function.NAME.code_sha256) or remove code_sha256."
+            ),
+        )
+        .at(AttributePath::attr(CODE_SHA256))
+    })
+}
+
 /// How many of `arns` (qualified function ARNs, as ListFunctionVersionsByCapacityProvider
 /// lists them) are published versions, which the limit counts: the listing also holds
 /// each function's `$LATEST`.
@@ -160,6 +183,32 @@ mod tests {
                 (MAX, Value::number(max)),
             ])]),
         )])
+    }
+
+    #[test]
+    fn a_code_guard_that_is_not_latests_code_is_a_warning_at_code_sha256() {
+        let config = |guard: Value| Value::object([(CODE_SHA256, guard)]);
+        let w = code_guard_warning("orders", &config(Value::string("AAAA")), "BBBB");
+        let w = w.unwrap_or_else(|| panic!("no warning"));
+        assert!(!w.is_error());
+        assert_eq!(w.path, Some(AttributePath::attr(CODE_SHA256)));
+        assert!(
+            w.detail.contains("\"AAAA\"") && w.detail.contains("\"BBBB\""),
+            "{}",
+            w.detail
+        );
+        assert_eq!(
+            code_guard_warning("orders", &config(Value::string("BBBB")), "BBBB"),
+            None
+        );
+        assert_eq!(
+            code_guard_warning("orders", &config(Value::Unknown), "BBBB"),
+            None
+        );
+        assert_eq!(
+            code_guard_warning("orders", &config(Value::Null), "BBBB"),
+            None
+        );
     }
 
     #[test]
