@@ -545,6 +545,26 @@ output "active_count" {{
             "{e:#}"
         );
     }
+    // Times are the emulator's to the millisecond (AWS sends epoch seconds as a float:
+    // `.020` must not come out as `.019999`).
+    let state = emu.state();
+    let emulated = |arn: &str, key: &str| -> Option<String> {
+        let ms = state["durable_executions"][arn][key].as_i64()?;
+        DateTime::from_millis(ms).fmt(DateTimeFormat::DateTime).ok()
+    };
+    for e in all["executions"].as_array().into_iter().flatten() {
+        let arn = e["durable_execution_arn"].as_str().unwrap_or_default();
+        assert_eq!(
+            e["start_time"].as_str().map(str::to_string),
+            emulated(arn, "start_ms"),
+            "{e:#}"
+        );
+        assert_eq!(
+            e["end_time"].as_str().map(str::to_string),
+            emulated(arn, "end_ms"),
+            "{e:#}"
+        );
+    }
     let done = &all["executions"][4];
     assert_eq!(done["durable_execution_name"], "done-c");
     assert_eq!(done["status"], "SUCCEEDED");

@@ -428,6 +428,14 @@ output "environments" {{
   value = provider::lambda::execution_environments_capacity(64, 4096, 2)
 }}
 
+output "execution" {{
+  value = provider::lambda::parse_arn("arn:aws:lambda:us-east-1:123456789012:function:quickstart-orders:1/durable-execution/ex/abc")
+}}
+
+output "object" {{
+  value = provider::lambda::parse_arn("arn:aws:s3:::bucket/key/x:y")
+}}
+
 output "cost" {{
   value = provider::lambda::estimate_monthly_cost(3, 0.10, 100000000, 10000000, 4, 10)
 }}
@@ -441,6 +449,19 @@ output "cost" {{
     assert_eq!(arn["resource_type"], "function");
     assert_eq!(arn["resource"], "orders");
     assert_eq!(arn["qualifier"], "3");
+    assert!(arn["durable_execution_name"].is_null(), "{outputs:#}");
+    // A durable execution's ARN: the version is the qualifier, the execution apart.
+    let execution = &outputs["execution"]["value"];
+    assert_eq!(execution["resource_type"], "function", "{outputs:#}");
+    assert_eq!(execution["resource"], "quickstart-orders");
+    assert_eq!(execution["qualifier"], "1");
+    assert_eq!(execution["durable_execution_name"], "ex");
+    assert_eq!(execution["durable_execution_id"], "abc");
+    // S3 objects have no resource type: the whole key is the resource.
+    let object = &outputs["object"]["value"];
+    assert!(object["resource_type"].is_null(), "{outputs:#}");
+    assert_eq!(object["resource"], "bucket/key/x:y");
+    assert!(object["qualifier"].is_null(), "{outputs:#}");
     // 4 GiB at 2 GiB per vCPU: 2 vCPUs each; 64 vCPUs hold 32.
     assert_eq!(outputs["environments"]["value"], 32);
     let cost = &outputs["cost"]["value"];
@@ -457,4 +478,28 @@ output "cost" {{
         "{}",
         errors.describe()
     );
+
+    // An argument out of range is an error naming it and its range, not a number.
+    acc.write(&format!(
+        r#"{}
+provider "lambda" {{}}
+
+output "ratio" {{
+  value = provider::lambda::execution_environments_capacity(64, 4096, 0)
+}}
+
+output "instances" {{
+  value = provider::lambda::estimate_monthly_cost(2.5, 0.10, 1, 1, 1, 1)
+}}
+"#,
+        support::capacity_provider::REQUIRED_PROVIDERS
+    ));
+    let errors = acc.plan_errors();
+    let described = errors.describe();
+    for text in [
+        "memory_gib_per_vcpu must be a number from 2 to 8; got 0",
+        "instances must be a whole number of 0 or more",
+    ] {
+        assert!(described.contains(text), "{text:?} in {described}");
+    }
 }

@@ -1,5 +1,19 @@
 //! `provider::lambda::parse_arn(arn)`: the parts of an ARN, with Lambda's resource type,
-//! name and qualifier split out (`function:NAME:QUALIFIER`, `capacity-provider:NAME`).
+//! name and qualifier split out.
+//!
+//! AWS writes an ARN `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, where RESOURCE is
+//! `RESOURCE-ID`, `RESOURCE-TYPE/RESOURCE-ID` or `RESOURCE-TYPE:RESOURCE-ID`: the type
+//! ends at the first `/` or `:`, and the ID keeps the rest, separators included. S3
+//! bucket and object ARNs (`arn:aws:s3:::BUCKET/KEY`, no region or account) have no
+//! resource type: all of it is the resource.
+//!
+//! Lambda's own ARNs split further:
+//! - `function:NAME`, `function:NAME:QUALIFIER` (a version, `$LATEST` or an alias);
+//! - `function:NAME:VERSION/durable-execution/EXECUTION-NAME/EXECUTION-ID`, a durable
+//!   execution (AWS's `DurableExecutionArn`): the qualifier is the version, and the
+//!   execution's name and ID have fields of their own;
+//! - `layer:NAME`, `layer:NAME:VERSION`;
+//! - any other type (`capacity-provider:NAME`, `event-source-mapping:UUID`) as above.
 
 use async_trait::async_trait;
 use tfplug::function::{Function, FunctionError, Parameter, Signature};
@@ -9,7 +23,18 @@ use tfplug::value::{Type, Value};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ParseArn;
 
-const FIELDS: [&str; 7] = [
+/// The parameter's name.
+const ARN: &str = "arn";
+
+/// Lambda's resource type of functions, versions, aliases and durable executions.
+pub const FUNCTION: &str = "function";
+/// Lambda's resource type of layers and layer versions.
+pub const LAYER: &str = "layer";
+/// What follows a function version in a durable execution ARN.
+pub const DURABLE_EXECUTION: &str = "durable-execution";
+
+/// The fields of the result, in order (see [`Arn::fields`]).
+pub const FIELDS: [&str; 9] = [
     "partition",
     "service",
     "region",
@@ -17,35 +42,154 @@ const FIELDS: [&str; 7] = [
     "resource_type",
     "resource",
     "qualifier",
+    "durable_execution_name",
+    "durable_execution_id",
 ];
 
-/// The parts of `arn`, or why it is not an ARN.
-pub fn parse(arn: &str) -> Result<[Option<String>; 7], String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts.len() < 6 || parts[0] != "arn" || parts[1].is_empty() || parts[2].is_empty() {
-        return Err(format!(
-            "{arn:?} is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE)"
-        ));
+/// The parts of an ARN; `None` where it has none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Arn {
+    /// `aws`, `aws-cn`, `aws-us-gov`…
+    pub partition: String,
+    /// `lambda`, `iam`, `s3`…
+    pub service: String,
+    /// The region; `None` for global resources (IAM, S3 buckets).
+    pub region: Option<String>,
+    /// The account; `None` for S3 buckets.
+    pub account_id: Option<String>,
+    /// Text before the first `/` or `:` of the resource part; `None` when there is no
+    /// separator, and for S3 bucket and object ARNs.
+    pub resource_type: Option<String>,
+    /// The resource: a Lambda function's or layer's name, otherwise everything after
+    /// the resource type.
+    pub resource: Option<String>,
+    /// A Lambda function's version or alias, or a layer's version.
+    pub qualifier: Option<String>,
+    /// A durable execution's name.
+    pub durable_execution_name: Option<String>,
+    /// A durable execution's ID.
+    pub durable_execution_id: Option<String>,
+}
+
+impl Arn {
+    /// The values of [`FIELDS`], in the same order.
+    pub fn fields(&self) -> [Option<&str>; 9] {
+        [
+            Some(self.partition.as_str()),
+            Some(self.service.as_str()),
+            self.region.as_deref(),
+            self.account_id.as_deref(),
+            self.resource_type.as_deref(),
+            self.resource.as_deref(),
+            self.qualifier.as_deref(),
+            self.durable_execution_name.as_deref(),
+            self.durable_execution_id.as_deref(),
+        ]
     }
-    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let rest = parts[5];
-    let (resource_type, resource, qualifier) =
-        match rest.split_once(':').or_else(|| rest.split_once('/')) {
-            Some((ty, name)) => match name.split_once(':') {
-                Some((name, q)) => (some(ty), some(name), some(q)),
-                None => (some(ty), some(name), None),
-            },
-            None => (None, some(rest), None),
+}
+
+/// Why a string is not an ARN this function can split.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ArnError {
+    /// Not `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`.
+    #[error(
+        "{0:?} is not an ARN: write arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, with a \
+         partition, a service and a resource"
+    )]
+    NotAnArn(String),
+    /// A Lambda function ARN with another shape.
+    #[error(
+        "{0:?} is not a Lambda function ARN: write …:function:NAME, …:function:NAME:QUALIFIER \
+         or …:function:NAME:VERSION/durable-execution/EXECUTION-NAME/EXECUTION-ID"
+    )]
+    Function(String),
+    /// A Lambda layer ARN with another shape.
+    #[error("{0:?} is not a Lambda layer ARN: write …:layer:NAME or …:layer:NAME:VERSION")]
+    Layer(String),
+}
+
+fn some(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// `NAME` or `NAME:QUALIFIER`, both non-empty, without `/`: `None` otherwise.
+fn name_and_qualifier(text: &str) -> Option<(String, Option<String>)> {
+    if text.contains('/') {
+        return None;
+    }
+    match text.split_once(':') {
+        None => Some((some(text)?, None)),
+        Some((name, qualifier)) if !qualifier.contains(':') => {
+            Some((some(name)?, Some(some(qualifier)?)))
+        }
+        Some(_) => None,
+    }
+}
+
+/// The Lambda function ARN's parts after `function:`, into `arn`.
+fn split_function(id: &str, arn: &mut Arn) -> Option<()> {
+    let (version, execution) = match id.split_once('/') {
+        Some((version, execution)) => (version, Some(execution)),
+        None => (id, None),
+    };
+    let (name, qualifier) = name_and_qualifier(version)?;
+    arn.resource = Some(name);
+    arn.qualifier = qualifier;
+    if let Some(execution) = execution {
+        let mut parts = execution.split('/');
+        let (Some(DURABLE_EXECUTION), Some(name), Some(id), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
         };
-    Ok([
-        some(parts[1]),
-        some(parts[2]),
-        some(parts[3]),
-        some(parts[4]),
-        resource_type,
-        resource,
-        qualifier,
-    ])
+        arn.durable_execution_name = Some(some(name)?);
+        arn.durable_execution_id = Some(some(id)?);
+    }
+    Some(())
+}
+
+/// The parts of `text`, or why it is not an ARN.
+pub fn parse(text: &str) -> Result<Arn, ArnError> {
+    let not_an_arn = || ArnError::NotAnArn(text.to_string());
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let [prefix, partition, service, region, account, resource] = parts[..] else {
+        return Err(not_an_arn());
+    };
+    if prefix != "arn" || partition.is_empty() || service.is_empty() || resource.is_empty() {
+        return Err(not_an_arn());
+    }
+    let mut arn = Arn {
+        partition: partition.to_string(),
+        service: service.to_string(),
+        region: some(region),
+        account_id: some(account),
+        ..Arn::default()
+    };
+    let s3_bucket_or_object = service == "s3" && region.is_empty() && account.is_empty();
+    let split = resource
+        .find(['/', ':'])
+        .filter(|_| !s3_bucket_or_object)
+        .map(|at| (&resource[..at], &resource[at + 1..]));
+    let Some((resource_type, id)) = split else {
+        arn.resource = some(resource);
+        return Ok(arn);
+    };
+    arn.resource_type = some(resource_type);
+    let lambda_type = (service == "lambda" && resource[resource_type.len()..].starts_with(':'))
+        .then_some(resource_type);
+    match lambda_type {
+        Some(FUNCTION) => {
+            split_function(id, &mut arn).ok_or_else(|| ArnError::Function(text.to_string()))?
+        }
+        Some(LAYER) => {
+            let (name, version) =
+                name_and_qualifier(id).ok_or_else(|| ArnError::Layer(text.to_string()))?;
+            arn.resource = Some(name);
+            arn.qualifier = version;
+        }
+        _ => arn.resource = some(id),
+    }
+    Ok(arn)
 }
 
 #[async_trait]
@@ -56,27 +200,37 @@ impl Function for ParseArn {
 
     fn signature(&self) -> Signature {
         Signature {
-            parameters: vec![Parameter::new("arn", Type::String).description("An ARN.")],
+            parameters: vec![Parameter::new(ARN, Type::String).description(
+                "An ARN. Anything else, or a Lambda function or layer ARN of another shape \
+                 (e.g. `function:orders:3:4`), is an error naming the argument.",
+            )],
             variadic: None,
             return_type: Type::object(FIELDS.map(|f| (f, Type::String))),
             summary: "The parts of an ARN".into(),
             description: "Splits an ARN into `partition`, `service`, `region`, `account_id`, \
-                          `resource_type`, `resource` and `qualifier` (null where the ARN has \
-                          none): `function:orders:3` gives `function`, `orders`, `3`."
+                          `resource_type`, `resource`, `qualifier`, `durable_execution_name` \
+                          and `durable_execution_id` (null where the ARN has none). The \
+                          resource type ends at the first `/` or `:` and `resource` keeps the \
+                          rest (`role/ops/admin` gives `role`, `ops/admin`); S3 bucket and \
+                          object ARNs have no resource type. Lambda ARNs split their name and \
+                          qualifier: `function:orders:3` gives `function`, `orders`, `3`; \
+                          `layer:deps:7` gives `layer`, `deps`, `7`; a durable execution's \
+                          `function:orders:3/durable-execution/NAME/ID` also gives its name \
+                          and ID."
                 .into(),
         }
     }
 
     async fn call(&self, args: Vec<Value>) -> Result<Value, FunctionError> {
-        let arn = args.first().and_then(Value::as_str).unwrap_or_default();
-        let parts = parse(arn).map_err(|text| FunctionError {
-            text,
+        let text = args.first().and_then(Value::as_str).unwrap_or_default();
+        let arn = parse(text).map_err(|e| FunctionError {
+            text: format!("{ARN} = {e}"),
             argument: Some(0),
         })?;
         Ok(Value::object(
             FIELDS
                 .iter()
-                .zip(parts)
+                .zip(arn.fields())
                 .map(|(k, v)| (*k, v.map_or(Value::Null, Value::string))),
         ))
     }
@@ -86,27 +240,208 @@ impl Function for ParseArn {
 mod tests {
     use super::*;
 
+    fn parsed(text: &str) -> Arn {
+        parse(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// `(resource_type, resource, qualifier, durable_execution_name, durable_execution_id)`.
+    fn split(text: &str) -> [Option<String>; 5] {
+        let a = parsed(text);
+        [
+            a.resource_type,
+            a.resource,
+            a.qualifier,
+            a.durable_execution_name,
+            a.durable_execution_id,
+        ]
+    }
+
+    fn strings<const N: usize>(parts: [Option<&str>; N]) -> [Option<String>; N] {
+        parts.map(|p| p.map(str::to_string))
+    }
+
     #[test]
     fn lambda_arns_split_into_type_name_and_qualifier() {
-        let p =
-            parse("arn:aws:lambda:us-east-1:123456789012:function:orders:3").unwrap_or_default();
-        assert_eq!(p[0].as_deref(), Some("aws"));
-        assert_eq!(p[2].as_deref(), Some("us-east-1"));
-        assert_eq!(p[3].as_deref(), Some("123456789012"));
-        assert_eq!(p[4].as_deref(), Some("function"));
-        assert_eq!(p[5].as_deref(), Some("orders"));
-        assert_eq!(p[6].as_deref(), Some("3"));
-        let cp = parse("arn:aws:lambda:eu-west-1:123456789012:capacity-provider:web")
-            .unwrap_or_default();
+        let p = parsed("arn:aws:lambda:us-east-1:123456789012:function:orders:3");
+        assert_eq!(p.partition, "aws");
+        assert_eq!(p.service, "lambda");
+        assert_eq!(p.region.as_deref(), Some("us-east-1"));
+        assert_eq!(p.account_id.as_deref(), Some("123456789012"));
         assert_eq!(
-            (cp[4].as_deref(), cp[5].as_deref(), cp[6].as_deref()),
-            (Some("capacity-provider"), Some("web"), None)
+            split("arn:aws:lambda:us-east-1:123456789012:function:orders:3"),
+            strings([Some("function"), Some("orders"), Some("3"), None, None])
         );
-        let role = parse("arn:aws:iam::123456789012:role/ops").unwrap_or_default();
         assert_eq!(
-            (role[2].as_deref(), role[4].as_deref(), role[5].as_deref()),
-            (None, Some("role"), Some("ops"))
+            split("arn:aws:lambda:us-east-1:123456789012:function:orders"),
+            strings([Some("function"), Some("orders"), None, None, None])
         );
-        assert!(parse("orders").is_err());
+        assert_eq!(
+            split("arn:aws:lambda:us-east-1:123456789012:function:orders:live"),
+            strings([Some("function"), Some("orders"), Some("live"), None, None])
+        );
+        assert_eq!(
+            split("arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST.PUBLISHED"),
+            strings([
+                Some("function"),
+                Some("orders"),
+                Some("$LATEST.PUBLISHED"),
+                None,
+                None
+            ])
+        );
+        assert_eq!(
+            split("arn:aws:lambda:us-east-1:123456789012:layer:deps:7"),
+            strings([Some("layer"), Some("deps"), Some("7"), None, None])
+        );
+        assert_eq!(
+            split("arn:aws:lambda:us-east-1:123456789012:layer:deps"),
+            strings([Some("layer"), Some("deps"), None, None, None])
+        );
+        assert_eq!(
+            split("arn:aws:lambda:eu-west-1:123456789012:capacity-provider:web"),
+            strings([Some("capacity-provider"), Some("web"), None, None, None])
+        );
+        assert_eq!(
+            split("arn:aws:lambda:eu-west-1:123456789012:event-source-mapping:a1b2-c3"),
+            strings([
+                Some("event-source-mapping"),
+                Some("a1b2-c3"),
+                None,
+                None,
+                None
+            ])
+        );
+    }
+
+    #[test]
+    fn durable_execution_arns_keep_the_version_as_qualifier() {
+        let text = "arn:aws:lambda:us-east-1:123456789012:function:quickstart-orders:1/durable-execution/ex/abc";
+        let p = parsed(text);
+        assert_eq!(p.region.as_deref(), Some("us-east-1"));
+        assert_eq!(
+            split(text),
+            strings([
+                Some("function"),
+                Some("quickstart-orders"),
+                Some("1"),
+                Some("ex"),
+                Some("abc")
+            ])
+        );
+        assert_eq!(
+            split(
+                "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST/durable-execution/run-1/0f3e_9"
+            ),
+            strings([
+                Some("function"),
+                Some("f"),
+                Some("$LATEST"),
+                Some("run-1"),
+                Some("0f3e_9")
+            ])
+        );
+        // The shape the provider's own listing returns (see executions::api's tests).
+        let listed =
+            "arn:aws:lambda:us-east-1:123456789012:function:orders:1/durable-execution/run-a/id";
+        assert_eq!(parsed(listed).qualifier.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn the_resource_type_ends_at_the_first_separator() {
+        assert_eq!(
+            split("arn:aws:iam::123456789012:role/ops"),
+            strings([Some("role"), Some("ops"), None, None, None])
+        );
+        assert_eq!(parsed("arn:aws:iam::123456789012:role/ops").region, None);
+        assert_eq!(
+            split("arn:aws:iam::123456789012:role/service-role/x:y"),
+            strings([Some("role"), Some("service-role/x:y"), None, None, None])
+        );
+        assert_eq!(
+            split("arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*"),
+            strings([Some("log-group"), Some("/aws/lambda/f:*"), None, None, None])
+        );
+        assert_eq!(
+            split("arn:aws:sqs:us-east-1:123456789012:queue"),
+            strings([None, Some("queue"), None, None, None])
+        );
+    }
+
+    #[test]
+    fn s3_bucket_and_object_arns_are_all_resource() {
+        let p = parsed("arn:aws:s3:::bucket/key/x:y");
+        assert_eq!((p.region, p.account_id), (None, None));
+        assert_eq!(
+            split("arn:aws:s3:::bucket/key/x:y"),
+            strings([None, Some("bucket/key/x:y"), None, None, None])
+        );
+        assert_eq!(
+            split("arn:aws:s3:::bucket"),
+            strings([None, Some("bucket"), None, None, None])
+        );
+        // Access points have a region, an account and a type.
+        assert_eq!(
+            split("arn:aws:s3:us-west-2:123456789012:accesspoint/web:x"),
+            strings([Some("accesspoint"), Some("web:x"), None, None, None])
+        );
+    }
+
+    #[test]
+    fn what_is_not_an_arn_is_an_error() {
+        for bad in [
+            "orders",
+            "",
+            "arn:aws:lambda",
+            "arn::lambda:us-east-1:123456789012:function:f",
+            "arn:aws::us-east-1:123456789012:function:f",
+            "arn:aws:s3:::",
+            "urn:aws:lambda:us-east-1:123456789012:function:f",
+        ] {
+            assert_eq!(parse(bad), Err(ArnError::NotAnArn(bad.into())), "{bad}");
+        }
+        for bad in [
+            "arn:aws:lambda:us-east-1:123456789012:function:",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:1:2",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:1/other/x/y",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:1/durable-execution/x",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:1/durable-execution/x/y/z",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:1/durable-execution//y",
+        ] {
+            assert_eq!(parse(bad), Err(ArnError::Function(bad.into())), "{bad}");
+        }
+        let bad = "arn:aws:lambda:us-east-1:123456789012:layer:deps:1:2";
+        assert_eq!(parse(bad), Err(ArnError::Layer(bad.into())));
+    }
+
+    #[test]
+    fn the_result_has_every_field_and_errors_name_the_argument() {
+        let run = |text: &str| {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap_or_else(|e| panic!("{e}"))
+                .block_on(ParseArn.call(vec![Value::string(text)]))
+        };
+        let Ok(v) = run("arn:aws:lambda:us-east-1:123456789012:function:o:1/durable-execution/e/i")
+        else {
+            panic!("parsed");
+        };
+        for field in FIELDS {
+            assert!(v.get_attr(field).is_some(), "{field}: {v:?}");
+        }
+        assert_eq!(v.get_attr("qualifier"), Some(&Value::string("1")));
+        assert_eq!(
+            v.get_attr("durable_execution_id"),
+            Some(&Value::string("i"))
+        );
+        let Err(e) = run("orders") else {
+            panic!("not an ARN");
+        };
+        assert_eq!(e.argument, Some(0));
+        assert!(
+            e.text.starts_with("arn = \"orders\" is not an ARN"),
+            "{}",
+            e.text
+        );
     }
 }

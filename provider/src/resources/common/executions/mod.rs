@@ -61,11 +61,32 @@ impl DurableExecution {
     }
 }
 
-/// A timestamp in RFC 3339 (UTC, `2025-01-31T12:00:00Z`); seconds since the epoch for
-/// the (far-off) times RFC 3339 cannot write.
+/// A timestamp in RFC 3339 (UTC, `2025-01-31T12:00:00Z`, `2025-01-31T12:00:00.02Z`), to
+/// the nearest microsecond ([`nearest_microsecond`]); seconds since the epoch for the
+/// (far-off) times RFC 3339 cannot write.
 pub fn rfc3339(t: &DateTime) -> String {
+    let t = nearest_microsecond(t);
     t.fmt(DateTimeFormat::DateTime)
         .unwrap_or_else(|_| t.secs().to_string())
+}
+
+/// `t` rounded to the nearest microsecond.
+///
+/// Lambda's JSON API sends timestamps as epoch seconds in a float (`1764699259.02`), and
+/// the SDK cuts the float's binary fraction down to nanoseconds: `.02` arrives as
+/// `.019999980`, which RFC 3339 formatting (to microseconds, cutting again) would show
+/// as `.019999`. A float of today's epoch seconds is within 0.12 µs of the decimal
+/// AWS wrote (its spacing stays under a microsecond until 2242), so rounding to the
+/// microsecond gives back AWS's value: whole milliseconds come out exact.
+pub fn nearest_microsecond(t: &DateTime) -> DateTime {
+    const NANOS_PER_MICRO: u32 = 1_000;
+    const MICROS_PER_SECOND: u32 = 1_000_000;
+    let micros = (t.subsec_nanos() + NANOS_PER_MICRO / 2) / NANOS_PER_MICRO;
+    if micros >= MICROS_PER_SECOND {
+        DateTime::from_secs_and_nanos(t.secs().saturating_add(1), 0)
+    } else {
+        DateTime::from_secs_and_nanos(t.secs(), micros * NANOS_PER_MICRO)
+    }
 }
 
 /// Parses an RFC 3339 timestamp with a `Z` or numeric offset
@@ -99,5 +120,53 @@ mod tests {
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn epoch_seconds_from_aws_come_out_to_the_exact_millisecond() {
+        // What the SDK makes of `"StartTimestamp": 1764699259.02` and friends.
+        for (epoch, text) in [
+            (1_764_699_259.02, "2025-12-02T18:14:19.02Z"),
+            (1_764_699_259.995, "2025-12-02T18:14:19.995Z"),
+            (1_764_699_259.001, "2025-12-02T18:14:19.001Z"),
+            (1_764_699_259.999, "2025-12-02T18:14:19.999Z"),
+            (1_764_699_259.0, "2025-12-02T18:14:19Z"),
+            (1_796_235_259.02, "2026-12-02T18:14:19.02Z"),
+        ] {
+            let t = DateTime::from_secs_f64(epoch);
+            assert_eq!(rfc3339(&t), text, "{epoch}");
+            assert_eq!(
+                DurableExecution {
+                    arn: String::new(),
+                    name: String::new(),
+                    function_arn: String::new(),
+                    status: "SUCCEEDED".into(),
+                    started: t,
+                    ended: Some(t),
+                }
+                .end_time()
+                .as_deref(),
+                Some(text)
+            );
+        }
+        // Every whole millisecond of a second, a year from now.
+        for ms in 0..1000_i64 {
+            let epoch_ms = 1_796_235_259_000 + ms;
+            let t = DateTime::from_secs_f64(epoch_ms as f64 / 1000.0);
+            assert_eq!(
+                rfc3339(&t),
+                rfc3339(&DateTime::from_millis(epoch_ms)),
+                "{epoch_ms} ms"
+            );
+        }
+        // Rounding carries into the next second; microseconds are kept.
+        assert_eq!(
+            nearest_microsecond(&DateTime::from_secs_and_nanos(10, 999_999_600)),
+            DateTime::from_secs(11)
+        );
+        assert_eq!(
+            rfc3339(&DateTime::from_secs_and_nanos(1_738_324_800, 123_456_000)),
+            "2025-01-31T12:00:00.123456Z"
+        );
     }
 }
