@@ -1093,21 +1093,9 @@ fn restate_as_aws_provider(state_file: &std::path::Path) {
     std::fs::write(state_file, out).unwrap_or_else(|e| panic!("writing the state: {e}"));
 }
 
-#[test]
-fn moved_block_takes_over_the_aws_providers_function() {
-    let Some(mut acc) = setup(EmulatorOptions::default(), true) else {
-        return;
-    };
-    let name = acc.name("moved");
-    let zip = acc.zip("code.zip", "v1");
-    let body = "  memory_size = 256\n  tags = { env = \"dev\" }\n";
-    acc.write(&acc.function_config(&name, &path_text(&zip), body, ""));
-    acc.apply();
-    let before = acc.resource(ADDRESS);
-    restate_as_aws_provider(&acc.path().join("terraform.tfstate"));
-
-    // Terraform needs the source provider present to read the state; our own binary
-    // stands in for hashicorp/aws (it is only asked for its schema).
+/// Terraform needs the source provider of a `moved` block present to read the state;
+/// our own binary stands in for hashicorp/aws (it is only asked for its schema).
+fn stand_in_for_the_aws_provider(acc: &mut Acc) {
     let stand_in = acc.path().join("aws-provider-stand-in");
     if let Err(e) = std::fs::create_dir(&stand_in).and_then(|()| {
         std::os::unix::fs::symlink(
@@ -1120,11 +1108,28 @@ fn moved_block_takes_over_the_aws_providers_function() {
     if let Err(e) = acc.add_dev_override("hashicorp/aws", &stand_in) {
         panic!("{e}");
     }
+}
+
+/// The `moved` block from the AWS provider's `aws_lambda_function.test`.
+const MOVED: &str =
+    "moved {\n  from = aws_lambda_function.test\n  to   = lambda_durable_function.test\n}\n";
+
+#[test]
+fn moved_block_takes_over_the_aws_providers_function() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("moved");
+    let zip = acc.zip("code.zip", "v1");
+    let body = "  memory_size = 256\n  tags = { env = \"dev\" }\n";
+    acc.write(&acc.function_config(&name, &path_text(&zip), body, ""));
+    acc.apply();
+    let before = acc.resource(ADDRESS);
+    restate_as_aws_provider(&acc.path().join("terraform.tfstate"));
+    stand_in_for_the_aws_provider(&mut acc);
     acc.emu().reset_calls();
 
-    let moved =
-        "moved {\n  from = aws_lambda_function.test\n  to   = lambda_durable_function.test\n}\n";
-    acc.write(&acc.function_config(&name, &path_text(&zip), body, moved));
+    acc.write(&acc.function_config(&name, &path_text(&zip), body, MOVED));
     let plan = acc.plan();
     let change = change_of(&plan, ADDRESS);
     assert_eq!(change["previous_address"], "aws_lambda_function.test");
@@ -1151,5 +1156,436 @@ fn moved_block_takes_over_the_aws_providers_function() {
         assert_eq!(acc.emu().call_count(op), 0, "{op} during the move");
     }
     assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// `memory_size` and `timeout` left unset plan AWS's defaults (the service model's
+/// documentation: 128 MB, 3 seconds), as the AWS provider's `aws_lambda_function` does:
+/// removing them from the configuration restores them, and the plan says so.
+#[test]
+fn removing_memory_size_and_timeout_restores_awss_defaults() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("defaults");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    acc.write(&acc.function_config(&name, &zip, "  memory_size = 256\n  timeout     = 30\n", ""));
+    acc.apply();
+    let c = latest_config(&acc, &name);
+    assert_eq!(
+        (c["MemorySize"].clone(), c["Timeout"].clone()),
+        (256.into(), 30.into())
+    );
+
+    // Both lines deleted.
+    acc.write(&acc.function_config(&name, &zip, "", ""));
+    let text = plan_text(&acc);
+    assert!(
+        text.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{text}"
+    );
+    assert_line(&text, &["memory_size", "256", "->", "128"]);
+    assert_line(&text, &["timeout", "30", "->", "3"]);
+    acc.emu().reset_calls();
+    acc.apply();
+    assert_eq!(acc.emu().call_count("UpdateFunctionConfiguration"), 1);
+    assert_eq!(acc.emu().call_count("UpdateFunctionCode"), 0);
+    let c = latest_config(&acc, &name);
+    assert_eq!(c["MemorySize"], 128, "{c:#}");
+    assert_eq!(c["Timeout"], 3, "{c:#}");
+    let r = acc.resource(ADDRESS);
+    assert_eq!(
+        (r["memory_size"].clone(), r["timeout"].clone()),
+        (128.into(), 3.into())
+    );
+    assert!(acc.plan().is_empty());
+
+    // Only memory_size removed: the plan of that one change is honest about what AWS
+    // changes with it (a new revision), and the apply matches it.
+    acc.write(&acc.function_config(&name, &zip, "  memory_size = 512\n", ""));
+    acc.apply();
+    acc.write(&acc.function_config(&name, &zip, "", ""));
+    let plan = acc.plan();
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(change["change"]["actions"], serde_json::json!(["update"]));
+    assert_eq!(change["change"]["after"]["memory_size"], 128, "{change:#}");
+    assert_eq!(
+        change["change"]["after_unknown"]["revision_id"], true,
+        "{change:#}"
+    );
+    acc.apply();
+    assert_eq!(latest_config(&acc, &name)["MemorySize"], 128);
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// On a capacity provider AWS documents no default memory: an unset `memory_size` keeps
+/// the value the function has (as documented), while `timeout` still plans AWS's 3.
+#[test]
+fn on_a_capacity_provider_an_unset_memory_size_keeps_the_current_value() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("cp-memory");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let cp = capacity_provider_block(&acc, "test", &acc.name("cp-memory-cp"));
+    let body = managed_body("test", 4096, 8);
+    acc.write(&acc.function_config(&name, &zip, &body, &cp));
+    acc.apply();
+
+    let without_memory = body.replace("  memory_size   = 4096\n", "");
+    assert_ne!(without_memory, body);
+    acc.write(&acc.function_config(&name, &zip, &without_memory, &cp));
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "no change on a capacity provider: {:#}",
+        plan.json()["resource_changes"]
+    );
+    assert_eq!(latest_config(&acc, &name)["MemorySize"], 4096);
+
+    let without_timeout = without_memory.replace("  timeout       = 3000\n", "");
+    assert_ne!(without_timeout, without_memory);
+    acc.write(&acc.function_config(&name, &zip, &without_timeout, &cp));
+    let text = plan_text(&acc);
+    assert_line(&text, &["timeout", "3000", "->", "3"]);
+    assert!(!text.contains("memory_size"), "{text}");
+    acc.apply();
+    let c = latest_config(&acc, &name);
+    assert_eq!(
+        (c["MemorySize"].clone(), c["Timeout"].clone()),
+        (4096.into(), 3.into())
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// An imported (or moved) function is read as AWS has it: a configuration that leaves
+/// `memory_size` and `timeout` unset plans AWS's defaults for it, as the AWS provider
+/// does, and the apply sets them.
+#[test]
+fn an_import_or_a_move_plans_awss_defaults_for_unset_arguments() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("import-defaults");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let sized = "  memory_size = 256\n  timeout     = 30\n";
+    acc.write(&acc.function_config(&name, &zip, sized, ""));
+    acc.apply();
+
+    // Imported into a configuration without them.
+    let wd = acc.another_workdir();
+    let unsized_config = acc.function_config(&name, &zip, "", "");
+    wd.write(&unsized_config);
+    wd.import(ADDRESS, &name);
+    assert_eq!(wd.resource(ADDRESS)["memory_size"], 256);
+    let plan = wd.plan();
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(change["change"]["actions"], serde_json::json!(["update"]));
+    assert_eq!(
+        (
+            change["change"]["before"]["memory_size"].clone(),
+            change["change"]["after"]["memory_size"].clone()
+        ),
+        (256.into(), 128.into()),
+        "{change:#}"
+    );
+    assert_eq!(
+        (
+            change["change"]["before"]["timeout"].clone(),
+            change["change"]["after"]["timeout"].clone()
+        ),
+        (30.into(), 3.into()),
+        "{change:#}"
+    );
+    wd.apply();
+    let c = latest_config(&acc, &name);
+    assert_eq!(
+        (c["MemorySize"].clone(), c["Timeout"].clone()),
+        (128.into(), 3.into())
+    );
+    assert!(wd.plan().is_empty());
+
+    // Moved from the AWS provider into a configuration without them.
+    acc.apply();
+    assert_eq!(latest_config(&acc, &name)["MemorySize"], 256);
+    restate_as_aws_provider(&acc.path().join("terraform.tfstate"));
+    stand_in_for_the_aws_provider(&mut acc);
+    acc.write(&acc.function_config(&name, &zip, "", MOVED));
+    let plan = acc.plan();
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(change["previous_address"], "aws_lambda_function.test");
+    assert_eq!(change["change"]["actions"], serde_json::json!(["update"]));
+    assert_eq!(change["change"]["after"]["memory_size"], 128, "{change:#}");
+    assert_eq!(change["change"]["after"]["timeout"], 3, "{change:#}");
+    acc.apply();
+    let c = latest_config(&acc, &name);
+    assert_eq!(
+        (c["MemorySize"].clone(), c["Timeout"].clone()),
+        (128.into(), 3.into())
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// `qualified_arn` names what the configuration holds: the version this resource
+/// published while `publish = true`, and `$LATEST` once `publish` is turned off (the
+/// versions published before stay in AWS). The plan says so before the apply.
+#[test]
+fn turning_publish_off_names_latest_again() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("unpublish");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let arn = function_arn(&name);
+    acc.write(&acc.function_config(&name, &zip, "  publish = true\n", ""));
+    acc.apply();
+    assert_eq!(
+        acc.resource(ADDRESS)["qualified_arn"],
+        format!("{arn}:1").as_str()
+    );
+
+    // Off, with a change of configuration in the same apply: nothing is published, and
+    // the change is in $LATEST only.
+    acc.write(&acc.function_config(
+        &name,
+        &zip,
+        "  publish     = false\n  memory_size = 256\n",
+        "",
+    ));
+    let plan = acc.plan();
+    let change = change_of(&plan, ADDRESS);
+    let latest = format!("{arn}:$LATEST");
+    let after = &change["change"]["after"];
+    assert_eq!(after["version"], "$LATEST", "{change:#}");
+    assert_eq!(after["qualified_arn"], latest.as_str(), "{change:#}");
+    assert!(
+        after["qualified_invoke_arn"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(&format!("{latest}/invocations"))),
+        "{change:#}"
+    );
+    acc.emu().reset_calls();
+    acc.apply();
+    assert_eq!(acc.emu().call_count("PublishVersion"), 0);
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["version"], "$LATEST");
+    assert_eq!(r["qualified_arn"], latest.as_str());
+    assert_eq!(r["qualified_invoke_arn"], after["qualified_invoke_arn"]);
+    let f = emulated_function(&acc, &name);
+    assert_eq!(f["latest"]["config"]["MemorySize"], 256);
+    let versions: Vec<&String> = f["versions"]
+        .as_object()
+        .map(|v| v.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(versions, ["1"], "version 1 stays in AWS");
+    assert!(acc.plan().is_empty());
+
+    // On again: a new version, named again.
+    acc.write(&acc.function_config(
+        &name,
+        &zip,
+        "  publish     = true\n  memory_size = 256\n",
+        "",
+    ));
+    acc.apply();
+    assert_eq!(
+        acc.resource(ADDRESS)["qualified_arn"],
+        format!("{arn}:2").as_str()
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// A capacity provider's ARN written as a string is looked up at plan, before the
+/// capacity provider the same configuration creates exists: the error keeps a typo from
+/// getting through and says how to create both (a reference to its `arn`, or
+/// `-target`), and following it works.
+#[test]
+fn a_capacity_provider_arn_written_as_a_string_says_how_to_create_both() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let cp_name = acc.name("t8-cp");
+    let cp_arn = format!("arn:aws:lambda:us-east-1:123456789012:capacity-provider:{cp_name}");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let body = format!(
+        r#"
+  architectures = ["arm64"]
+  memory_size   = 4096
+  depends_on    = [lambda_capacity_provider.cp]
+
+  capacity_provider_config {{
+    lambda_managed_instances_capacity_provider_config {{
+      capacity_provider_arn = "{cp_arn}"
+    }}
+  }}
+"#
+    );
+    let hcl = acc.function_config(
+        &acc.name("t8"),
+        &zip,
+        &body,
+        &capacity_provider_block(&acc, "cp", &cp_name),
+    );
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    assert_error_at(
+        &errors,
+        &hcl,
+        ADDRESS,
+        "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn",
+        "Capacity provider not found",
+        &[
+            &cp_arn,
+            "lambda_capacity_provider.NAME.arn",
+            "terraform apply -target=lambda_capacity_provider.NAME",
+        ],
+    );
+    assert_eq!(acc.emu().call_count("CreateCapacityProvider"), 0);
+
+    // The second way it gives: the capacity provider first, then the rest.
+    acc.succeed(&[
+        "apply",
+        "-target=lambda_capacity_provider.cp",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+    ]);
+    acc.apply();
+    let c = latest_config(&acc, &acc.name("t8"));
+    assert_eq!(
+        c["CapacityProviderConfig"]["LambdaManagedInstancesCapacityProviderConfig"]["CapacityProviderArn"],
+        cp_arn.as_str()
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// `terraform plan -generate-config-out` for an `import` block: with Terraform 1.14+
+/// the provider writes the configuration (GenerateResourceConfig), with the
+/// `filename = "NAME.zip"` placeholder and without AWS's defaults, and it imports to an
+/// empty plan. Terraform 1.11 writes it from the state itself: `filename = null`, which
+/// fails until it names a package, as the importing guide says; then it imports too.
+#[test]
+fn plan_generate_config_out_writes_a_configuration_that_imports() {
+    let Some(acc) = support::setup_1_15(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("generated");
+    let default_name = acc.name("generated-defaults");
+    acc.zip("code.zip", "v1");
+    acc.write(&bare_config(&format!(
+        "{}{}",
+        function_block(
+            "sized",
+            &name,
+            &format!("{ZIP}  memory_size = 256\n{DURABLE}")
+        ),
+        function_block("defaults", &default_name, &format!("{ZIP}{DURABLE}"))
+    )));
+    acc.apply();
+    let imports = bare_config(&format!(
+        "import {{\n  to = lambda_durable_function.sized\n  id = \"{name}\"\n}}\n\nimport {{\n  to = lambda_durable_function.defaults\n  id = \"{default_name}\"\n}}\n"
+    ));
+    let generate = [
+        "plan",
+        "-generate-config-out=generated.tf",
+        "-no-color",
+        "-input=false",
+    ];
+    let generated_block = |text: &str, label: &str| -> String {
+        let start = format!("resource \"lambda_durable_function\" \"{label}\" {{");
+        let from = text
+            .find(&start)
+            .unwrap_or_else(|| panic!("no {label}: {text}"));
+        let rest = &text[from..];
+        rest[..rest.find("\n}").map_or(rest.len(), |i| i + 2)].to_string()
+    };
+    let line_of = |block: &str, attr: &str| -> Option<String> {
+        block
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(attr))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+
+    let wd = acc.another_workdir();
+    wd.write(&imports);
+    wd.succeed(&generate);
+    let generated = std::fs::read_to_string(wd.dir().join("generated.tf"))
+        .unwrap_or_else(|e| panic!("reading generated.tf: {e}"));
+    let sized = generated_block(&generated, "sized");
+    assert_eq!(
+        line_of(&sized, "filename"),
+        Some(format!("filename = \"{name}.zip\"")),
+        "{sized}"
+    );
+    assert_eq!(
+        line_of(&sized, "memory_size"),
+        Some("memory_size = 256".into())
+    );
+    let defaults = generated_block(&generated, "defaults");
+    for left_out in ["memory_size", "timeout"] {
+        assert_eq!(
+            line_of(&defaults, left_out),
+            None,
+            "AWS's default: {defaults}"
+        );
+    }
+    let plan = wd.plan();
+    for rc in plan.resource_changes() {
+        assert_eq!(
+            rc["change"]["actions"],
+            serde_json::json!(["no-op"]),
+            "{rc:#}"
+        );
+        assert!(rc["change"]["importing"].is_object(), "{rc:#}");
+    }
+    wd.apply();
+    assert!(wd.plan().is_empty());
+
+    // Terraform 1.11 generates from the state: the guide's step makes it import.
+    let Some(tf111) = tfplug::testing::terraform_binary() else {
+        panic!("no default terraform");
+    };
+    let wd = acc.workdir_with(&tf111);
+    wd.write(&imports);
+    let out = wd.fail(&generate);
+    let said = format!("{}{}", out.stdout, out.stderr);
+    assert!(said.contains("Exactly one of"), "{said}");
+    let path = wd.dir().join("generated.tf");
+    let generated =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading generated.tf: {e}"));
+    // The step: name a package (it only has to exist once the code changes).
+    let with_package = |label: &str, function: &str| -> String {
+        let block = generated_block(&generated, label);
+        assert_eq!(
+            line_of(&block, "filename"),
+            Some("filename = null".into()),
+            "{block}"
+        );
+        block
+            .lines()
+            .map(|l| {
+                if line_of(l, "filename").is_some() {
+                    format!("  filename = \"{function}.zip\"")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let fixed = format!(
+        "{}\n\n{}\n",
+        with_package("sized", &name),
+        with_package("defaults", &default_name)
+    );
+    std::fs::write(&path, fixed).unwrap_or_else(|e| panic!("writing generated.tf: {e}"));
+    wd.apply();
+    assert_eq!(wd.state().addresses().len(), 2);
+    assert!(wd.plan().is_empty());
     acc.destroy();
 }

@@ -283,31 +283,67 @@ fn every_schema_is_sound() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// The 64-character limit of a plain function name (`resources::common::function_name`)
-/// comes from the documentation of the model's `FunctionName` members, not from a
-/// structured constraint: this fails when that documentation stops saying it.
-#[test]
-fn the_plain_function_name_limit_is_the_models() {
-    use terraform_provider_lambda::resources::common::function_name::PLAIN_NAME_MAX;
+/// The Lambda model's documentation of `request`'s `member`.
+fn model_documentation(request: &str, member: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/aws/lambda-2015-03-31.json");
     let model: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("reading {}: {e}", path.display())),
     )
     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let sentence = format!(
-        "If you specify only the function name, it is limited to {PLAIN_NAME_MAX} characters in length."
-    );
-    for (request, member) in [
-        ("CreateFunctionRequest", "FunctionName"),
-        ("PublishVersionRequest", "FunctionName"),
-    ] {
-        let doc = model["shapes"][request]["members"][member]["documentation"]
-            .as_str()
-            .unwrap_or_default();
+    model["shapes"][request]["members"][member]["documentation"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Asserts the model's documentation of each (request, member) still says `sentence`.
+fn assert_documented(members: &[(&str, &str)], sentence: &str) {
+    for (request, member) in members {
+        let doc = model_documentation(request, member);
         assert!(
-            doc.contains(&sentence),
+            doc.contains(sentence),
             "{request}.{member}'s documentation no longer says {sentence:?}: {doc}"
         );
     }
+}
+
+/// The 64-character limit of a plain function name (`resources::common::function_name`)
+/// comes from the documentation of the model's `FunctionName` members, not from a
+/// structured constraint: this fails when that documentation stops saying it.
+#[test]
+fn the_plain_function_name_limit_is_the_models() {
+    use terraform_provider_lambda::resources::common::function_name::PLAIN_NAME_MAX;
+    assert_documented(
+        &[
+            ("CreateFunctionRequest", "FunctionName"),
+            ("PublishVersionRequest", "FunctionName"),
+        ],
+        &format!(
+            "If you specify only the function name, it is limited to {PLAIN_NAME_MAX} characters in length."
+        ),
+    );
+}
+
+/// The defaults `lambda_durable_function` plans for an unset `memory_size` and `timeout`
+/// (and that an update sends to restore them) are AWS's, as the documentation of the
+/// model's CreateFunction and UpdateFunctionConfiguration members states them: this
+/// fails when that documentation stops saying them.
+#[test]
+fn the_function_defaults_are_the_models() {
+    use terraform_provider_lambda::resources::durable_function::schema::{
+        DEFAULT_MEMORY_SIZE, DEFAULT_TIMEOUT,
+    };
+    let requests = [
+        "CreateFunctionRequest",
+        "UpdateFunctionConfigurationRequest",
+    ];
+    assert_documented(
+        &requests.map(|r| (r, "MemorySize")),
+        &format!("The default value is {DEFAULT_MEMORY_SIZE} MB."),
+    );
+    assert_documented(
+        &requests.map(|r| (r, "Timeout")),
+        &format!("The default is {DEFAULT_TIMEOUT} seconds"),
+    );
 }

@@ -94,13 +94,28 @@ fn stored_function_name(value: &Value) -> std::result::Result<String, Diagnostic
         })
 }
 
-/// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations`: the ARN
-/// API Gateway invokes a function through.
-fn invoke_arn(function_arn: &str, region: &str) -> String {
-    let partition = function_arn.split(':').nth(1).unwrap_or("aws");
-    format!(
-        "arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
-    )
+/// The configuration to send to AWS: `config` with the values the plan set for the
+/// arguments it leaves unset that AWS would otherwise keep (`memory_size`, `timeout`:
+/// AWS's defaults), so that an update restores them.
+fn to_send(config: &Value, planned: &Value) -> Result<FunctionModel> {
+    let mut m: FunctionModel = tfplug::resource::decode_model(config)?;
+    let planned_number = |name: &str| {
+        planned
+            .get_attr(name)
+            .and_then(Value::as_number)
+            .and_then(|n| n.as_i64())
+    };
+    if m.memory_size.is_null()
+        && let Some(memory) = planned_number(MEMORY_SIZE)
+    {
+        m.memory_size = Maybe::Known(memory);
+    }
+    if m.timeout.is_null()
+        && let Some(timeout) = planned_number(TIMEOUT)
+    {
+        m.timeout = Maybe::Known(timeout);
+    }
+    Ok(m)
 }
 
 /// What the state keeps that AWS does not return: the user's settings, read from the
@@ -111,7 +126,8 @@ struct Kept {
     publish_to: Maybe<String>,
     on_destroy: Maybe<String>,
     timeouts: Value,
-    /// The latest version this resource published (or `$LATEST`).
+    /// The latest version this resource published while `publish` is on, else
+    /// `$LATEST`.
     version: String,
 }
 
@@ -124,12 +140,20 @@ impl Kept {
                 _ => Maybe::Null,
             }
         };
+        let publish = match base.get_attr(PUBLISH) {
+            Some(Value::Bool(b)) if !adopting => *b,
+            _ => false,
+        };
+        // With `publish` off, `$LATEST` holds what was applied: a version published
+        // before no longer names the function's configuration (as the plan says, see
+        // `plan::plan_unpublished_version`).
+        let version = version
+            .or_else(|| text(base, VERSION).map(str::to_string))
+            .filter(|_| publish)
+            .unwrap_or_else(|| plan::LATEST.to_string());
         Self {
             source_code_hash: known_text(SOURCE_CODE_HASH),
-            publish: match base.get_attr(PUBLISH) {
-                Some(Value::Bool(b)) if !adopting => Maybe::Known(*b),
-                _ => Maybe::Known(false),
-            },
+            publish: Maybe::Known(publish),
             publish_to: known_text(PUBLISH_TO),
             on_destroy: match known_text(RUNNING_EXECUTIONS_ON_DESTROY) {
                 Maybe::Known(s) if !adopting => Maybe::Known(s),
@@ -139,9 +163,7 @@ impl Kept {
                 .get_attr(timeouts::BLOCK_NAME)
                 .cloned()
                 .unwrap_or(Value::Null),
-            version: version
-                .or_else(|| text(base, VERSION).map(str::to_string))
-                .unwrap_or_else(|| plan::LATEST.to_string()),
+            version,
         }
     }
 }
@@ -186,9 +208,9 @@ impl DurableFunctionResource {
         m.publish = kept.publish;
         m.publish_to = kept.publish_to;
         m.running_executions_on_destroy = kept.on_destroy;
-        m.invoke_arn = Maybe::Known(invoke_arn(&arn, region));
+        m.invoke_arn = Maybe::Known(plan::invoke_arn(&arn, region));
         let qualified = format!("{arn}:{}", kept.version);
-        m.qualified_invoke_arn = Maybe::Known(invoke_arn(&qualified, region));
+        m.qualified_invoke_arn = Maybe::Known(plan::invoke_arn(&qualified, region));
         m.qualified_arn = Maybe::Known(qualified);
         m.version = Maybe::Known(kept.version);
         let mut remote = ty.encode(&m)?;
@@ -351,6 +373,9 @@ impl Resource for DurableFunctionResource {
         if p.is_destroy() {
             return;
         }
+        // First: it compares the plan with the prior state as the pipeline left it.
+        plan::plan_memory_default(p, &self.schema);
+        plan::plan_unpublished_version(p);
         let Some(base) = self.clients.try_get() else {
             return;
         };
@@ -425,18 +450,28 @@ impl Resource for DurableFunctionResource {
     /// The generic configuration, plus a `filename` for a zip package: AWS cannot say
     /// where the code came from, and a configuration needs a code source. The file only
     /// has to exist once the code changes (the hash in `source_code_hash` matches AWS's).
+    /// AWS's default memory is left out where the plan sets it for an unset
+    /// `memory_size` (like `timeout`'s, a schema default the generic configuration
+    /// leaves out). Terraform 1.14+ asks for it for `terraform query
+    /// -generate-config-out` and `terraform plan -generate-config-out`; earlier versions
+    /// write the configuration from the state themselves (`filename = null`).
     async fn generate_config(&self, _ctx: &Context, req: GenerateConfigRequest) -> Result<Value> {
         let mut config = req.default_config();
         if text(&req.state, IMAGE_URI).is_none() {
             let name = text(&req.state, FUNCTION_NAME).unwrap_or("function");
             set_attr(&mut config, FILENAME, Value::string(format!("{name}.zip")));
         }
+        if rules::on_capacity_provider(&req.state) == Some(false)
+            && req.state.get_attr(MEMORY_SIZE) == Some(&Value::number(schema::DEFAULT_MEMORY_SIZE))
+        {
+            set_attr(&mut config, MEMORY_SIZE, Value::Null);
+        }
         Ok(config)
     }
 
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.planned)?;
-        let config: FunctionModel = req.config()?;
+        let config = to_send(&req.config, &req.planned)?;
         let name = config.name().to_string();
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(
@@ -596,7 +631,7 @@ impl Resource for DurableFunctionResource {
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.prior)?;
-        let config: FunctionModel = req.config()?;
+        let config = to_send(&req.config, &req.planned)?;
         let name = config.name().to_string();
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(

@@ -1,6 +1,7 @@
-//! What a plan of `lambda_durable_function` changes beyond the common pipeline: whether
-//! the code changes (so `code_sha256` becomes unknown and the update uploads it), the
-//! versions a publish makes unknown, the replacement AWS requires when a capacity
+//! What a plan of `lambda_durable_function` changes beyond the common pipeline: AWS's
+//! default memory for an unset `memory_size`, whether the code changes (so `code_sha256`
+//! becomes unknown and the update uploads it), the versions a publish makes unknown (or
+//! `$LATEST` when `publish` is off), the replacement AWS requires when a capacity
 //! provider is added or removed, and the capacity provider to check at plan time.
 //!
 //! The code's location is write-only, so a change of code is found from what the code
@@ -13,14 +14,16 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::resource::PlanContext;
+use tfplug::schema::Block;
 use tfplug::value::{AttributePath, Value};
 
 use super::api::ConfigChanges;
 use super::model::FunctionModel;
-use super::rules::{CapacityProviderFacts, capacity_provider_rules};
+use super::rules::{CapacityProviderFacts, capacity_provider_rules, on_capacity_provider};
+use super::schema::DEFAULT_MEMORY_SIZE;
 use super::schema::names::*;
 use crate::aws::Error;
-use crate::resources::common::{DESTROY_ANYWAY, STATE, set_attr};
+use crate::resources::common::{DESTROY_ANYWAY, REGION, STATE, set_attr};
 
 /// Attributes and blocks UpdateFunctionConfiguration changes.
 const CONFIGURATION: [&str; 18] = [
@@ -84,6 +87,83 @@ pub fn published_version_missing(prior: &Value, planned: &Value) -> bool {
     prior.get_attr(PUBLISH) == Some(&Value::Bool(true))
         && planned.get_attr(PUBLISH) == Some(&Value::Bool(true))
         && prior.get_attr(VERSION) == Some(&Value::string(LATEST))
+}
+
+/// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations`: the ARN
+/// API Gateway invokes a function (or, with a qualified ARN, a version) through.
+pub fn invoke_arn(function_arn: &str, region: &str) -> String {
+    let partition = function_arn.split(':').nth(1).unwrap_or("aws");
+    format!(
+        "arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{function_arn}/invocations"
+    )
+}
+
+/// Plans AWS's default memory for a `memory_size` the configuration leaves unset, as the
+/// AWS provider's `aws_lambda_function` does (its schema default): on a function not on a
+/// capacity provider, [`DEFAULT_MEMORY_SIZE`], so removing the argument restores it (and
+/// an imported or moved function with other memory plans the change). On a capacity
+/// provider AWS documents no default: the value AWS chose, or the last one set, stays
+/// (`use_state_for_unknown`). Unknown while the presence of `capacity_provider_config`
+/// is.
+///
+/// Not a schema default (`Attribute::default_value`), which cannot depend on another
+/// block; so, set after the common pipeline, a plan where only this differs gets what
+/// the pipeline plans for any change (the revision and the like unknown) by running the
+/// pipeline again. Call it first in `modify_plan`, on the plan the pipeline made.
+pub fn plan_memory_default(p: &mut PlanContext, block: &Block) {
+    if !p.config.get_attr(MEMORY_SIZE).is_some_and(Value::is_null) {
+        return;
+    }
+    let memory = match on_capacity_provider(&p.config) {
+        Some(true) => return,
+        Some(false) => Value::number(DEFAULT_MEMORY_SIZE),
+        None => Value::Unknown,
+    };
+    if p.planned.get_attr(MEMORY_SIZE) == Some(&memory) {
+        return;
+    }
+    // The pipeline found nothing to change (it plans exactly the prior state then).
+    let was_unchanged = !p.is_create() && p.planned == p.prior;
+    set_attr(&mut p.planned, MEMORY_SIZE, memory);
+    if was_unchanged {
+        p.planned = tfplug::plan::plan_change(block, &p.prior, &p.planned, &p.config).planned;
+    }
+}
+
+/// Plans `version`, `qualified_arn` and `qualified_invoke_arn` of an update when
+/// `publish` is off: `$LATEST`, which holds what the apply leaves (the versions
+/// published before stay in AWS but no longer name the function's configuration);
+/// unknown while `publish` is. With `publish = true`, [`plan_code_and_versions`] plans
+/// them unknown exactly when the apply publishes.
+pub fn plan_unpublished_version(p: &mut PlanContext) {
+    if p.is_create() {
+        return;
+    }
+    match p.planned.get_attr(PUBLISH) {
+        Some(Value::Bool(false)) => {}
+        Some(v) if v.is_unknown() => {
+            // The apply may publish (which also gives the function a new revision).
+            for name in [VERSION, QUALIFIED_ARN, QUALIFIED_INVOKE_ARN, REVISION_ID] {
+                set_attr(&mut p.planned, name, Value::Unknown);
+            }
+            return;
+        }
+        _ => return,
+    }
+    if text(&p.planned, VERSION) == Some(LATEST) {
+        return;
+    }
+    let (qualified, invoke) = match (text(&p.planned, ARN), text(&p.planned, REGION)) {
+        (Some(arn), Some(region)) => {
+            let qualified = format!("{arn}:{LATEST}");
+            let invoke = Value::string(invoke_arn(&qualified, region));
+            (Value::string(qualified), invoke)
+        }
+        _ => (Value::Unknown, Value::Unknown),
+    };
+    set_attr(&mut p.planned, VERSION, Value::string(LATEST));
+    set_attr(&mut p.planned, QUALIFIED_ARN, qualified);
+    set_attr(&mut p.planned, QUALIFIED_INVOKE_ARN, invoke);
 }
 
 /// AWS's `CodeSha256` of a zip: the base64 SHA-256 of its bytes.
@@ -289,7 +369,141 @@ pub fn capacity_provider_check(
 
 #[cfg(test)]
 mod tests {
+    use tfplug::resource::ValueType;
+    use tfplug::value::Maybe;
+
+    use super::super::model::{CapacityProviderConfigModel, ManagedInstancesModel};
+    use super::super::schema::{DEFAULT_TIMEOUT, resource_schema};
     use super::*;
+
+    const ARN_OF_F: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";
+
+    /// A stored function `f` with `memory` MB, published up to `version`.
+    fn stored(memory: i64, publish: bool, version: &str) -> FunctionModel {
+        FunctionModel {
+            function_name: Maybe::Known("f".into()),
+            region: Maybe::Known("us-east-1".into()),
+            package_type: Maybe::Known("Zip".into()),
+            memory_size: Maybe::Known(memory),
+            timeout: Maybe::Known(DEFAULT_TIMEOUT),
+            publish: Maybe::Known(publish),
+            running_executions_on_destroy: Maybe::Known("fail".into()),
+            arn: Maybe::Known(ARN_OF_F.into()),
+            version: Maybe::Known(version.into()),
+            qualified_arn: Maybe::Known(format!("{ARN_OF_F}:{version}")),
+            revision_id: Maybe::Known("r1".into()),
+            ..FunctionModel::default()
+        }
+    }
+
+    fn on_a_capacity_provider(mut m: FunctionModel) -> FunctionModel {
+        m.capacity_provider_config = vec![CapacityProviderConfigModel {
+            lambda_managed_instances_capacity_provider_config: vec![ManagedInstancesModel {
+                capacity_provider_arn: "arn:aws:lambda:us-east-1:123456789012:capacity-provider:cp"
+                    .into(),
+                ..ManagedInstancesModel::default()
+            }],
+        }];
+        m
+    }
+
+    /// The configuration of `f` that leaves `memory_size` and `timeout` unset.
+    fn unset(publish: bool) -> FunctionModel {
+        FunctionModel {
+            function_name: Maybe::Known("f".into()),
+            publish: Maybe::Known(publish),
+            ..FunctionModel::default()
+        }
+    }
+
+    /// The context `modify_plan` gets after the common pipeline, for an update from
+    /// `prior` to `config` (Terraform proposes the prior value of unset computed ones).
+    fn planned(prior: &FunctionModel, config: &FunctionModel) -> PlanContext {
+        let schema = resource_schema();
+        let ty = ValueType::of(&schema);
+        let encode = |m: &FunctionModel| match ty.encode(m) {
+            Ok(v) => v,
+            Err(e) => panic!("{e:?}"),
+        };
+        let (prior, config) = (encode(prior), encode(config));
+        let mut proposed = prior.clone();
+        set_attr(
+            &mut proposed,
+            PUBLISH,
+            config.get_attr(PUBLISH).cloned().unwrap_or(Value::Null),
+        );
+        let change = tfplug::plan::plan_change(&schema.block, &prior, &proposed, &config);
+        PlanContext {
+            prior,
+            config,
+            planned: change.planned,
+            requires_replace: change.requires_replace,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+            ty,
+        }
+    }
+
+    #[test]
+    fn unset_memory_plans_the_default_off_a_capacity_provider() {
+        let schema = resource_schema();
+        let mut p = planned(&stored(256, false, LATEST), &unset(false));
+        assert_eq!(p.planned, p.prior, "the pipeline alone sees no change");
+        plan_memory_default(&mut p, &schema.block);
+        assert_eq!(
+            p.planned.get_attr(MEMORY_SIZE),
+            Some(&Value::number(DEFAULT_MEMORY_SIZE))
+        );
+        // What AWS changes with any update is unknown, as for any other change.
+        assert_eq!(p.planned.get_attr(REVISION_ID), Some(&Value::Unknown));
+        assert_eq!(p.planned.get_attr(ARN), p.prior.get_attr(ARN));
+
+        // Already the default: nothing changes.
+        let mut p = planned(&stored(DEFAULT_MEMORY_SIZE, false, LATEST), &unset(false));
+        plan_memory_default(&mut p, &schema.block);
+        assert_eq!(p.planned, p.prior);
+    }
+
+    #[test]
+    fn unset_memory_keeps_the_current_value_on_a_capacity_provider() {
+        let schema = resource_schema();
+        let prior = on_a_capacity_provider(stored(4096, false, LATEST));
+        let mut p = planned(&prior, &on_a_capacity_provider(unset(false)));
+        plan_memory_default(&mut p, &schema.block);
+        assert_eq!(p.planned, p.prior);
+    }
+
+    #[test]
+    fn configured_memory_is_left_to_the_configuration() {
+        let schema = resource_schema();
+        let mut config = unset(false);
+        config.memory_size = Maybe::Known(512);
+        let mut p = planned(&stored(256, false, LATEST), &config);
+        let before = p.planned.clone();
+        plan_memory_default(&mut p, &schema.block);
+        assert_eq!(p.planned, before);
+    }
+
+    #[test]
+    fn publish_off_plans_latest() {
+        let mut p = planned(&stored(128, true, "4"), &unset(false));
+        plan_unpublished_version(&mut p);
+        let latest = format!("{ARN_OF_F}:{LATEST}");
+        assert_eq!(p.planned.get_attr(VERSION), Some(&Value::string(LATEST)));
+        assert_eq!(
+            p.planned.get_attr(QUALIFIED_ARN),
+            Some(&Value::string(&latest))
+        );
+        assert_eq!(
+            p.planned.get_attr(QUALIFIED_INVOKE_ARN),
+            Some(&Value::string(invoke_arn(&latest, "us-east-1")))
+        );
+
+        // Still on: the version stays until a publish (planned unknown then).
+        let mut p = planned(&stored(128, true, "4"), &unset(true));
+        plan_unpublished_version(&mut p);
+        assert_eq!(p.planned.get_attr(VERSION), Some(&Value::string("4")));
+    }
 
     #[test]
     fn zip_hash_is_what_aws_reports() {

@@ -34,7 +34,7 @@ fn model_max(shape: &Shape) -> i64 {
 
 /// Whether the configuration puts the function on a capacity provider: `None` while
 /// unknown.
-fn on_capacity_provider(config: &Value) -> Option<bool> {
+pub fn on_capacity_provider(config: &Value) -> Option<bool> {
     let block = config.get_attr(CAPACITY_PROVIDER_CONFIG)?;
     if block.is_unknown() {
         return None;
@@ -214,8 +214,13 @@ pub fn capacity_provider_rules(
             arn_path,
             "Capacity provider not found",
             format!(
-                "AWS has no capacity provider {arn:?} in this account and region. Create it \
-                 first (lambda_capacity_provider, referenced by its arn), or fix the ARN."
+                "AWS has no capacity provider {arn:?} in this account and region. If this \
+                 configuration creates it, refer to its arn attribute instead of writing the \
+                 ARN (capacity_provider_arn = lambda_capacity_provider.NAME.arn): Terraform \
+                 then creates the capacity provider first, and the provider checks it once \
+                 its ARN is known, in the same apply. Or create it first with \
+                 `terraform apply -target=lambda_capacity_provider.NAME`. Otherwise, fix the \
+                 ARN."
             ),
         ),
         CapacityProviderFacts::Found { architectures } => {
@@ -367,6 +372,20 @@ mod tests {
                 "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn"
             ]
         );
+        // A string ARN of a capacity provider created in the same apply is not there
+        // yet: the error says how to create both.
+        let detail = d
+            .iter()
+            .next()
+            .map(|d| d.detail.clone())
+            .unwrap_or_default();
+        for words in [
+            arn,
+            "lambda_capacity_provider.NAME.arn",
+            "terraform apply -target=lambda_capacity_provider.NAME",
+        ] {
+            assert!(detail.contains(words), "{words:?} missing from: {detail}");
+        }
         let arm = CapacityProviderFacts::Found {
             architectures: vec!["arm64".into()],
         };

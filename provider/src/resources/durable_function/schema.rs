@@ -141,8 +141,22 @@ pub const TIMEOUTS: TimeoutDefaults = TimeoutDefaults {
 };
 
 /// `RetentionPeriodInDays` when CreateFunction leaves it out (AWS's documented default;
-/// the service model does not state defaults).
+/// the service model does not state this one).
 pub const DEFAULT_RETENTION_DAYS: i64 = 14;
+
+/// `MemorySize` in MB when CreateFunction leaves it out, for a function not on a
+/// capacity provider. Stated by the documentation of the model's
+/// `CreateFunctionRequest.MemorySize` and `UpdateFunctionConfigurationRequest.MemorySize`
+/// ("The default value is 128 MB."), not by a structured constraint the generated model
+/// holds, so it is written here and `provider/tests/model_coverage.rs` fails when the
+/// model stops saying it. The model states no default for a function on a capacity
+/// provider: there the plan keeps the current value (see [`super::plan::plan_memory_default`]).
+pub const DEFAULT_MEMORY_SIZE: i64 = 128;
+
+/// `Timeout` in seconds when CreateFunction leaves it out: the documentation of the
+/// model's `CreateFunctionRequest.Timeout` and `UpdateFunctionConfigurationRequest.Timeout`
+/// ("The default is 3 seconds"), checked like [`DEFAULT_MEMORY_SIZE`].
+pub const DEFAULT_TIMEOUT: i64 = 3;
 
 /// The ARN AWS builds from a function's name, as tag calls receive it.
 fn arn_of_name(name: &str) -> String {
@@ -474,14 +488,25 @@ fn build_resource_schema() -> Schema {
                 .optional_computed()
                 .use_state_for_unknown()
                 .aws(&Create::MemorySize)
-                .description("Memory in MB: up to 10240 on Lambda; 2048 to 32768 on managed instances. AWS's default when unset."),
+                .description(format!(
+                    "Memory in MB: up to 10240 on Lambda; 2048 to 32768 on managed instances. \
+                     Unset on a function without `capacity_provider_config`: \
+                     {DEFAULT_MEMORY_SIZE} (AWS's default), so removing it plans \
+                     {DEFAULT_MEMORY_SIZE} again, as the AWS provider does. Unset on a \
+                     capacity provider, where AWS documents no default: AWS chooses it at \
+                     create, and removing it later keeps the current value (no change is \
+                     planned)."
+                )),
         )
         .attribute(
             Attribute::number(TIMEOUT)
-                .optional_computed()
-                .use_state_for_unknown()
+                .default_value(Value::number(DEFAULT_TIMEOUT))
                 .aws(&Create::Timeout)
-                .description("Longest one invocation may run, in seconds: up to 900 on Lambda, up to 5400 on managed instances. AWS's default (3) when unset."),
+                .description(format!(
+                    "Longest one invocation may run, in seconds: up to 900 on Lambda, up to \
+                     5400 on managed instances. Unset: {DEFAULT_TIMEOUT} (AWS's default), so \
+                     removing it plans {DEFAULT_TIMEOUT} again, as the AWS provider does."
+                )),
         )
         .attribute(
             Attribute::string(DESCRIPTION)
@@ -529,19 +554,26 @@ fn build_resource_schema() -> Schema {
             Attribute::string(QUALIFIED_ARN)
                 .computed()
                 .use_state_for_unknown()
-                .description("ARN of the latest version (`$LATEST` unless `publish`)."),
+                .description(
+                    "ARN of the version this resource last published while `publish = true`; \
+                     with `publish = false` (also after turning it off) the ARN of `$LATEST`, \
+                     which holds what was applied last.",
+                ),
         )
         .attribute(
             Attribute::string(QUALIFIED_INVOKE_ARN)
                 .computed()
                 .use_state_for_unknown()
-                .description("Invoke ARN of the latest version."),
+                .description("Invoke ARN of `qualified_arn` (for API Gateway)."),
         )
         .attribute(
             Attribute::string(VERSION)
                 .computed()
                 .use_state_for_unknown()
-                .description("Latest published version, or `$LATEST`."),
+                .description(
+                    "The version this resource last published while `publish = true`, or \
+                     `$LATEST` with `publish = false` (versions published before stay in AWS).",
+                ),
         )
         .attribute(
             Attribute::string(CODE_SHA256)
