@@ -187,21 +187,11 @@ mod tests {
     use super::*;
 
     fn call(args: [f64; 6]) -> Result<Value, FunctionError> {
-        let args = args
-            .into_iter()
-            .map(|n| Number::from_f64(n).map_or(Value::Null, Value::Number))
-            .collect();
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .block_on(EstimateMonthlyCost.call(args))
+        super::super::calls::call(&EstimateMonthlyCost, &args)
     }
 
     fn error(args: [f64; 6]) -> (Option<i64>, String) {
-        match call(args) {
-            Ok(v) => panic!("{args:?} gave {v:?}, not an error"),
-            Err(e) => (e.argument, e.text),
-        }
+        super::super::calls::error(&EstimateMonthlyCost, &args)
     }
 
     #[test]

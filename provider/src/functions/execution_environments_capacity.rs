@@ -147,21 +147,11 @@ mod tests {
     use super::*;
 
     fn call(args: [f64; 3]) -> Result<Value, FunctionError> {
-        let args = args
-            .into_iter()
-            .map(|n| Number::from_f64(n).map_or(Value::Null, Value::Number))
-            .collect();
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .block_on(ExecutionEnvironmentsCapacity.call(args))
+        super::super::calls::call(&ExecutionEnvironmentsCapacity, &args)
     }
 
     fn error(args: [f64; 3]) -> (Option<i64>, String) {
-        match call(args) {
-            Ok(v) => panic!("{args:?} gave {v:?}, not an error"),
-            Err(e) => (e.argument, e.text),
-        }
+        super::super::calls::error(&ExecutionEnvironmentsCapacity, &args)
     }
 
     #[test]

@@ -168,6 +168,34 @@ pub fn number_arg(
     Ok(n.as_f64())
 }
 
+/// Calling a function with numbers, for the functions' tests.
+#[cfg(test)]
+pub(crate) mod calls {
+    use tfplug::function::{Function, FunctionError};
+    use tfplug::value::{Number, Value};
+
+    /// `f` called with `args` (a number that is not finite is passed as null).
+    pub fn call(f: &dyn Function, args: &[f64]) -> Result<Value, FunctionError> {
+        let args = args
+            .iter()
+            .map(|n| Number::from_f64(*n).map_or(Value::Null, Value::Number))
+            .collect();
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .block_on(f.call(args))
+    }
+
+    /// The error of `f` called with `args` (which must fail): the argument it names and
+    /// its text.
+    pub fn error(f: &dyn Function, args: &[f64]) -> (Option<i64>, String) {
+        match call(f, args) {
+            Ok(v) => panic!("{args:?} gave {v:?}, not an error"),
+            Err(e) => (e.argument, e.text),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

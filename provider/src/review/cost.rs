@@ -150,23 +150,10 @@ pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Result<CostEstima
         &fit,
         ec2::hourly_usd,
     ) else {
-        let smallest = |fit: &instances::Fit| {
-            instances::smallest_vcpus(
-                &c.architecture,
-                &c.allowed_instance_types,
-                &c.excluded_instance_types,
-                &c.instance_sizes,
-                fit,
-            )
-        };
-        let allowed = smallest(&instances::Fit::default()).is_some();
+        let allowed = c.smallest_vcpus(&instances::Fit::default()).is_some();
         return match required {
-            Some(required) if allowed && smallest(&fit).is_none() => {
-                let types = if c.allowed_instance_types.is_empty() {
-                    format!("any {} type", c.architecture)
-                } else {
-                    format!("{} {}", c.architecture, c.allowed_instance_types.join(", "))
-                };
+            Some(required) if allowed && c.smallest_vcpus(&fit).is_none() => {
+                let types = c.allowed_types();
                 let assumed = if unknown.is_empty() {
                     String::new()
                 } else {

@@ -122,6 +122,34 @@ pub struct View {
     pub versions: Vec<Version>,
 }
 
+impl CapacityProvider {
+    /// vCPUs of the smallest instance type its requirements allow that holds `fit`
+    /// (`Fit::default()`: any allowed type); `None` when none does.
+    pub fn smallest_vcpus(&self, fit: &super::instances::Fit) -> Option<u32> {
+        super::instances::smallest_vcpus(
+            &self.architecture,
+            &self.allowed_instance_types,
+            &self.excluded_instance_types,
+            &self.instance_sizes,
+            fit,
+        )
+    }
+
+    /// The instance types its requirements allow, for people: `arm64 m7g.medium,
+    /// c7g.medium`, or `any arm64 type`.
+    pub fn allowed_types(&self) -> String {
+        if self.allowed_instance_types.is_empty() {
+            format!("any {} type", self.architecture)
+        } else {
+            format!(
+                "{} {}",
+                self.architecture,
+                self.allowed_instance_types.join(", ")
+            )
+        }
+    }
+}
+
 impl View {
     /// The function at `address`.
     pub fn function(&self, address: &str) -> Option<&Function> {

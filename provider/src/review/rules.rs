@@ -218,7 +218,7 @@ pub static CATALOGUE: &[Rule] = &[
                     // The instances must hold the functions' environments: the same
                     // choice as the cost estimate's (COST-001).
                     let largest = largest_environment(view, &c.address);
-                    let smallest = super::instances::smallest_vcpus(&c.architecture, &c.allowed_instance_types, &c.excluded_instance_types, &c.instance_sizes, &largest.fit())?;
+                    let smallest = c.smallest_vcpus(&largest.fit())?;
                     let needed = f64::from(smallest) * AVAILABILITY_ZONES as f64;
                     let message = match largest.describe() {
                         Some(d) => format!("max_vcpu_count = {limit}; three of the smallest allowed instances that can hold one execution environment of each function on it, {smallest} vCPUs each, need {} (an environment takes {d})", shown(needed)),
@@ -360,17 +360,10 @@ pub static CATALOGUE: &[Rule] = &[
             let r = rule("LMI-SCALE-005");
             let mut out = Vec::new();
             for c in &view.capacity_providers {
-                let smallest = |fit: &super::instances::Fit| {
-                    super::instances::smallest_vcpus(
-                        &c.architecture,
-                        &c.allowed_instance_types,
-                        &c.excluded_instance_types,
-                        &c.instance_sizes,
-                        fit,
-                    )
-                };
                 // No type allowed at all (or none the catalogue knows): nothing to judge.
-                if smallest(&super::instances::Fit::default()).is_none() {
+                if c.smallest_vcpus(&super::instances::Fit::default())
+                    .is_none()
+                {
                     continue;
                 }
                 let on_it = view
@@ -386,13 +379,8 @@ pub static CATALOGUE: &[Rule] = &[
                         vcpus,
                         memory_mib: memory,
                     };
-                    if smallest(&fit).is_none() {
-                        let types = if c.allowed_instance_types.is_empty() {
-                            format!("any {} type", c.architecture)
-                        } else {
-                            c.allowed_instance_types.join(", ")
-                        };
-                        out.push(finding(r, &f.address, Some(MEMORY_SIZE), format!("an execution environment takes {} vCPUs and {memory} MiB; no instance type {} allows ({types}) has that much", shown(vcpus), c.address)));
+                    if c.smallest_vcpus(&fit).is_none() {
+                        out.push(finding(r, &f.address, Some(MEMORY_SIZE), format!("an execution environment takes {} vCPUs and {memory} MiB; no instance type {} allows ({}) has that much", shown(vcpus), c.address, c.allowed_types())));
                     }
                 }
             }
