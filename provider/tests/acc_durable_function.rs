@@ -684,6 +684,10 @@ fn rules_on_the_configuration_point_at_their_attribute() {
         ("timeout", format!("{ZIP}  timeout = 1200\n{DURABLE}")),
         ("memory", format!("{ZIP}  memory_size = 12288\n{DURABLE}")),
         (
+            "tmp",
+            format!("{ZIP}  ephemeral_storage {{\n    size = 20480\n  }}\n{DURABLE}"),
+        ),
+        (
             "memory_on_cp",
             format!("{ZIP}  architectures = [\"arm64\"]\n  memory_size = 1024\n{DURABLE}{on_cp}"),
         ),
@@ -747,6 +751,12 @@ fn rules_on_the_configuration_point_at_their_attribute() {
         "memory_size",
         "memory_size too large for Lambda",
         &["12288", "10240"],
+    );
+    at(
+        "tmp",
+        "ephemeral_storage[0].size",
+        "ephemeral_storage too large",
+        &["20480", "512 to 10240", "accelerators"],
     );
     at(
         "memory_on_cp",

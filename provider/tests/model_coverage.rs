@@ -347,3 +347,39 @@ fn the_function_defaults_are_the_models() {
         &format!("The default is {DEFAULT_TIMEOUT} seconds"),
     );
 }
+
+/// The `/tmp` size and the architecture the provider assumes when they are left out, and
+/// the largest `/tmp` it lets through (the model's structured maximum is for functions
+/// with accelerators), are what the model's documentation states.
+#[test]
+fn the_function_storage_and_architecture_facts_are_the_models() {
+    use terraform_provider_lambda::resources::durable_function::model::DEFAULT_EPHEMERAL_STORAGE_MB;
+    use terraform_provider_lambda::resources::durable_function::rules::{
+        DEFAULT_ARCHITECTURE, MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR,
+    };
+    let requests = [
+        "CreateFunctionRequest",
+        "UpdateFunctionConfigurationRequest",
+    ];
+    let thousands = |n: i64| {
+        let (high, low) = (n / 1000, n % 1000);
+        if high == 0 {
+            low.to_string()
+        } else {
+            format!("{high},{low:03}")
+        }
+    };
+    assert_documented(
+        &requests.map(|r| (r, "EphemeralStorage")),
+        &format!(
+            "The default value is {DEFAULT_EPHEMERAL_STORAGE_MB}, but can be any whole number \
+             between {DEFAULT_EPHEMERAL_STORAGE_MB} and {} MB. For functions that use \
+             <code>AcceleratorConfig</code>",
+            thousands(MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR)
+        ),
+    );
+    assert_documented(
+        &[("CreateFunctionRequest", "Architectures")],
+        &format!("The default value is <code>{DEFAULT_ARCHITECTURE}</code>."),
+    );
+}

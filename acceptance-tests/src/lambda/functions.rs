@@ -34,6 +34,10 @@ const NOT_CONFIG: [&str; 8] = [
 
 /// Largest memory outside capacity providers.
 const MAX_STANDARD_MEMORY: i64 = 10_240;
+/// Largest `/tmp` of a function without `AcceleratorConfig`: the model's
+/// `EphemeralStorageSize` goes to 32768, which its documentation reserves for
+/// functions with accelerators.
+const MAX_STANDARD_EPHEMERAL_STORAGE: i64 = 10_240;
 /// Longest timeout for functions that are neither durable nor on a
 /// capacity provider.
 const MAX_STANDARD_TIMEOUT: i64 = 900;
@@ -226,6 +230,17 @@ fn check_limits(config: &Map<String, Value>) -> Result<(), LambdaError> {
     {
         return Err(LambdaError::InvalidParameterValue(format!(
             "'MemorySize' value failed to satisfy constraint: Member must have value less than or equal to {MAX_STANDARD_MEMORY} for functions that do not use a capacity provider"
+        )));
+    }
+    if let Some(size) = config
+        .get("EphemeralStorage")
+        .and_then(|e| e.get("Size"))
+        .and_then(Value::as_i64)
+        && !config.contains_key("AcceleratorConfig")
+        && size > MAX_STANDARD_EPHEMERAL_STORAGE
+    {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "'EphemeralStorage.Size' value failed to satisfy constraint: Member must have value less than or equal to {MAX_STANDARD_EPHEMERAL_STORAGE} for functions without AcceleratorConfig"
         )));
     }
     if let Some(timeout) = config.get("Timeout").and_then(Value::as_i64)

@@ -2,7 +2,9 @@
 //! revision IDs, capacity provider, durable and VPC config rules, tags.
 
 use acceptance_tests::ec2::{DEFAULT_SECURITY_GROUP_ID, DEFAULT_SUBNET_IDS, DEFAULT_VPC_ID};
-use aws_sdk_lambda::types::{DurableConfig, Environment, FunctionCode, State, VpcConfig};
+use aws_sdk_lambda::types::{
+    DurableConfig, Environment, EphemeralStorage, FunctionCode, State, VpcConfig,
+};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
@@ -339,6 +341,35 @@ async fn capacity_provider_cannot_be_added_later() {
     let (code, message) = error_of(&err);
     assert_eq!(code, "InvalidParameterValueException");
     assert!(message.contains("cannot be added"), "{message}");
+}
+
+#[tokio::test]
+async fn tmp_beyond_10240_mb_is_for_accelerators() {
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let tmp = |mb| EphemeralStorage::builder().size(mb).build().unwrap();
+    let err = create_function(&client, "big-tmp")
+        .ephemeral_storage(tmp(20480))
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "InvalidParameterValueException");
+    assert!(message.contains("10240"), "{message}");
+    create_function(&client, "tmp")
+        .ephemeral_storage(tmp(10240))
+        .send()
+        .await
+        .expect("10240 MB of /tmp");
+    wait_function_state(&client, "tmp", None, "Active").await;
+    let err = client
+        .update_function_configuration()
+        .function_name("tmp")
+        .ephemeral_storage(tmp(10241))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
 }
 
 #[tokio::test]

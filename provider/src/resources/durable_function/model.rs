@@ -235,7 +235,7 @@ pub struct ManagedInstancesModel {
 /// Log format AWS sets when `LoggingConfig` is left out.
 const DEFAULT_LOG_FORMAT: &str = "Text";
 /// `/tmp` size in MB when `EphemeralStorage` is left out (AWS's documented default).
-const DEFAULT_EPHEMERAL_STORAGE_MB: i64 = 512;
+pub const DEFAULT_EPHEMERAL_STORAGE_MB: i64 = 512;
 /// Tracing mode when `TracingConfig` is left out.
 const DEFAULT_TRACING_MODE: &str = "PassThrough";
 

@@ -24,9 +24,20 @@ pub const MAX_TIMEOUT_ON_LAMBDA: i64 = 900;
 /// applies on Lambda Managed Instances.
 pub const MAX_MEMORY_ON_LAMBDA: i64 = 10_240;
 
+/// Largest `/tmp` of a function without an accelerator: the model's `EphemeralStorageSize`
+/// allows 32768, but its documentation of `EphemeralStorage` says "any whole number
+/// between 512 and 10,240 MB. For functions that use `AcceleratorConfig`, the maximum is
+/// 32,768 MB", and this resource offers no `AcceleratorConfig` (`model_coverage` checks
+/// the sentence is still there).
+pub const MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR: i64 = 10_240;
+
 /// Least memory of a function on Lambda Managed Instances ("The minimum supported
 /// function size is 2GB and 1 vCPU", Lambda Managed Instances best practices).
 pub const MIN_MEMORY_ON_MANAGED_INSTANCES: i64 = 2_048;
+
+fn model_min(shape: &Shape) -> i64 {
+    shape.min.map(|m| m as i64).unwrap_or(0)
+}
 
 fn model_max(shape: &Shape) -> i64 {
     shape.max.map(|m| m as i64).unwrap_or(i64::MAX)
@@ -79,8 +90,35 @@ pub fn check(config: &Value) -> Diagnostics {
             );
         }
     }
+    ephemeral_storage_limit(config, &mut diags);
     package_type_rules(config, &mut diags);
     diags
+}
+
+/// `ephemeral_storage.size` within what AWS takes without an accelerator.
+fn ephemeral_storage_limit(config: &Value, diags: &mut Diagnostics) {
+    let Some(size) = config
+        .get_attr(EPHEMERAL_STORAGE)
+        .and_then(Value::as_elements)
+        .and_then(|blocks| blocks.first())
+        .and_then(|block| known_number(block, SIZE))
+    else {
+        return;
+    };
+    if size > MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR {
+        diags.error_at(
+            AttributePath::attr(EPHEMERAL_STORAGE)
+                .child_index(0)
+                .child_attr(SIZE),
+            "ephemeral_storage too large",
+            format!(
+                "ephemeral_storage.size = {size} is more than {MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR} \
+                 MB, the most AWS gives a function's /tmp (larger sizes are for functions with \
+                 accelerators). Set a size from {} to {MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR}.",
+                model_min(&shapes::EphemeralStorageSize)
+            ),
+        );
+    }
 }
 
 /// Timeout and memory limits (Lambda quotas; Lambda Managed Instances guide).
@@ -193,7 +231,7 @@ pub enum CapacityProviderFacts {
 }
 
 /// The architecture AWS uses when `architectures` is left out.
-const DEFAULT_ARCHITECTURE: &str = "x86_64";
+pub const DEFAULT_ARCHITECTURE: &str = "x86_64";
 
 /// Checks the capacity provider found for `capacity_provider_arn` against the function:
 /// it must exist, and its instances must have the function's architecture (AWS refuses
@@ -271,6 +309,7 @@ mod tests {
             (VPC_CONFIG, Value::List(vec![])),
             (ARCHITECTURES, Value::Null),
             (CAPACITY_PROVIDER_CONFIG, Value::List(vec![])),
+            (EPHEMERAL_STORAGE, Value::List(vec![])),
         ];
         for (k, v) in pairs {
             if let Some(slot) = base.iter_mut().find(|(n, _)| *n == k) {
@@ -318,6 +357,26 @@ mod tests {
         assert_eq!(paths(&d), ["memory_size"]);
         assert!(d.iter().next().is_some_and(|d| d.detail.contains("2048")));
         assert!(check(&config(vec![(MEMORY_SIZE, Value::number(12_288)), on_cp()])).is_empty());
+    }
+
+    #[test]
+    fn ephemeral_storage_stops_where_accelerators_begin() {
+        let size = |mb: Value| {
+            (
+                EPHEMERAL_STORAGE,
+                Value::List(vec![Value::object([(SIZE, mb)])]),
+            )
+        };
+        let d = check(&config(vec![size(Value::number(10_241))]));
+        assert_eq!(paths(&d), ["ephemeral_storage[0].size"]);
+        assert!(
+            d.iter()
+                .next()
+                .is_some_and(|d| d.detail.contains("512 to 10240"))
+        );
+        assert!(check(&config(vec![size(Value::number(10_240))])).is_empty());
+        assert!(check(&config(vec![size(Value::Unknown)])).is_empty());
+        assert!(check(&config(vec![size(Value::Null)])).is_empty());
     }
 
     #[test]

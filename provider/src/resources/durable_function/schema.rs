@@ -20,6 +20,8 @@ use tfplug::schema::{Attribute, Block, BlockNesting, NestedBlock, Schema};
 use tfplug::validate::{NoNullElements, UniqueElements, matches};
 use tfplug::value::{Type, Value};
 
+use super::model::DEFAULT_EPHEMERAL_STORAGE_MB;
+use super::rules::MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR;
 use crate::aws::TimeoutDefaults;
 use crate::aws::attribute::{AwsAttribute, block_items};
 use crate::aws::model::lambda::{
@@ -78,6 +80,8 @@ pub mod names {
     pub const LOGGING_CONFIG: &str = "logging_config";
     /// `ephemeral_storage`.
     pub const EPHEMERAL_STORAGE: &str = "ephemeral_storage";
+    /// `size` (of `ephemeral_storage`).
+    pub const SIZE: &str = "size";
     /// `tracing_config`.
     pub const TRACING_CONFIG: &str = "tracing_config";
     /// `kms_key_arn` (of the function, and of `durable_config`).
@@ -610,10 +614,14 @@ fn build_resource_schema() -> Schema {
         .block(single_attribute_block(
             EPHEMERAL_STORAGE,
             "Size of `/tmp`.",
-            Attribute::number("size")
+            Attribute::number(SIZE)
                 .optional_computed()
                 .aws(&EphemeralStorage::Size)
-                .description("Size of `/tmp` in MB."),
+                .description(format!(
+                    "Size of `/tmp` in MB: {DEFAULT_EPHEMERAL_STORAGE_MB} (AWS's default) to \
+                     {MAX_EPHEMERAL_STORAGE_WITHOUT_ACCELERATOR}; larger sizes are for functions \
+                     with accelerators, which this resource does not configure."
+                )),
         ))
         .block(single_attribute_block(
             TRACING_CONFIG,
