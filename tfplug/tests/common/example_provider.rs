@@ -439,6 +439,14 @@ impl Resource for Thing {
         let Some(Value::String(id)) = req.current.get_attr("id") else {
             return Err(Diagnostic::error("no id", "state has no id").into());
         };
+        // For `provider/benches/provider_floor.sh`: a refresh that waits one round trip
+        // to a remote API, and spends nothing else.
+        if let Some(ms) = std::env::var("EXAMPLE_READ_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+        }
         match self.load(id)? {
             Some(state) => Ok(req.state_of(&state)?.into()),
             None => Ok(Value::Null.into()),
