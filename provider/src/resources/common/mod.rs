@@ -38,8 +38,10 @@ pub const NAME: &str = "name";
 /// The `state` attribute's name.
 pub const STATE: &str = "state";
 
-/// An AWS region name (not an AWS API member: regions are where calls go).
-pub const REGION_PATTERN: &str = "[a-z]{2}(-[a-z]+)+-\\d{1,2}";
+/// An AWS region name (not an AWS API member: regions are where calls go). Its prefix is
+/// the one the Lambda model's ARN patterns give regions, `(eusc-)?[a-z]{2}`, for the AWS
+/// European Sovereign Cloud's `eusc-de-east-1`.
+pub const REGION_PATTERN: &str = "(eusc-)?[a-z]{2}(-[a-z]+)+-\\d{1,2}";
 
 /// `lambda_capacity_provider "web"`: how diagnostics name an object.
 pub fn label(type_name: &str, name: &str) -> String {
@@ -200,6 +202,34 @@ mod tests {
 
     fn object(region: Value) -> Value {
         Value::object([(REGION, region)])
+    }
+
+    /// The region argument takes every partition's region names, and only region names.
+    #[test]
+    fn region_names_of_every_partition_are_accepted() {
+        let attribute = data_region_attribute();
+        let problems = |region: &str| {
+            let mut diags = tfplug::diag::Diagnostics::new();
+            for v in &attribute.validators {
+                v.validate(&AttributePath::attr(REGION), &Value::string(region), &mut diags);
+            }
+            diags.len()
+        };
+        for region in [
+            "us-east-1",
+            "ap-southeast-5",
+            "cn-north-1",
+            "us-gov-west-1",
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "eusc-de-east-1",
+        ] {
+            assert_eq!(problems(region), 0, "{region}");
+        }
+        for not_a_region in ["us-east", "USEAST1", "eusc-1", "us-east-1a", "useast-1"] {
+            assert!(problems(not_a_region) > 0, "{not_a_region}");
+        }
     }
 
     /// The plan of an update from a state in `recorded` for a configured `configured`;

@@ -164,9 +164,12 @@ fn build_resource_schema() -> Schema {
                     .requires_replace()
                     .aws(&Publish::RevisionId)
                     .description(
-                        "Guard: AWS publishes only if `$LATEST` is at this revision (e.g. \
-                         `lambda_durable_function.x.revision_id`). Computed when unset: the \
-                         version's revision.",
+                        "Guard: AWS publishes only if `$LATEST` is at this revision, one \
+                         read outside this configuration (a pipeline's variable). Not \
+                         `lambda_durable_function.x.revision_id`: publishing changes the \
+                         function's revision, so every later plan would replace the version; \
+                         to publish when the function changes, use `code_sha256` or \
+                         `triggers`. Computed when unset: the version's revision.",
                     ),
             )
             .attribute(
