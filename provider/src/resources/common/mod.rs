@@ -211,7 +211,11 @@ mod tests {
         let problems = |region: &str| {
             let mut diags = tfplug::diag::Diagnostics::new();
             for v in &attribute.validators {
-                v.validate(&AttributePath::attr(REGION), &Value::string(region), &mut diags);
+                v.validate(
+                    &AttributePath::attr(REGION),
+                    &Value::string(region),
+                    &mut diags,
+                );
             }
             diags.len()
         };
