@@ -23,6 +23,7 @@ use crate::aws::model::lambda::{
     CreateCapacityProviderRequest as Create, InstanceRequirements as Requirements,
     PropagateTags as Propagate, TagResourceRequest, TargetTrackingScalingPolicy as Policy,
 };
+use crate::resources::common::function_name::PlainNameToCreate;
 use crate::resources::common::region_attribute;
 use crate::tags;
 
@@ -93,6 +94,9 @@ pub fn name_attribute() -> Attribute {
         .required()
         .requires_replace()
         .aws(&Create::CapacityProviderName)
+        .validator(PlainNameToCreate {
+            object: "capacity provider",
+        })
         .flows_into(&TagResourceRequest::Resource, arn_of_name)
         .description("Name of the capacity provider. Changing it replaces the capacity provider.")
 }

@@ -1,4 +1,9 @@
-//! Lambda's limit on a function name given without its ARN. AWS's model gives the
+//! Lambda's rules on names that AWS's model does not state as constraints: a name to
+//! create is not an ARN ([`PlainNameToCreate`]), a version is published from an
+//! unqualified function name ([`Unqualified`]), and the length of a plain function name
+//! ([`PlainNameLength`]).
+//!
+//! The length: AWS's model gives the
 //! `FunctionName` shape 140 characters, which is for the full ARN; the member's
 //! documentation adds: "If you specify only the function name, it is limited to 64
 //! characters in length." That sentence is not a structured constraint the generated
@@ -39,9 +44,141 @@ impl Validator for PlainNameLength {
     }
 }
 
+/// Refuses an ARN, a partial ARN or a qualified name (anything with a `:`) where an
+/// object is created under a name: AWS's model lets these members take ARNs, because the
+/// same shape serves calls on existing objects, but a name to create is a plain name.
+pub struct PlainNameToCreate {
+    /// What the name is of, for the message: "capacity provider", "function".
+    pub object: &'static str,
+}
+
+impl Validator for PlainNameToCreate {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let Value::String(name) = value else {
+            return;
+        };
+        if name.contains(':') {
+            let last = name.rsplit(':').next().unwrap_or_default();
+            diags.error_at(
+                path.clone(),
+                "Not a plain name",
+                format!(
+                    "{name:?} is an ARN or a qualified name, but this is the name the {object} \
+                     is created under: give the name alone (such as {last:?}). To manage a \
+                     {object} that already exists, import it.",
+                    object = self.object
+                ),
+            );
+        }
+    }
+
+    fn describe(&self) -> String {
+        "a plain name, not an ARN".to_string()
+    }
+}
+
+/// Whether a function name names a version or alias: `NAME:QUALIFIER`,
+/// `ACCOUNT:function:NAME:QUALIFIER`, or an ARN with a qualifier after the name.
+pub fn is_qualified(function_name: &str) -> bool {
+    let parts = function_name.split(':').count();
+    if function_name.starts_with("arn:") {
+        parts > 7
+    } else {
+        parts == 2 || parts > 3
+    }
+}
+
+/// Refuses a function name with a version or alias where the function itself is meant
+/// (AWS publishes versions from `$LATEST`).
+pub struct Unqualified;
+
+impl Validator for Unqualified {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let Value::String(name) = value else {
+            return;
+        };
+        if is_qualified(name) {
+            let (function, qualifier) = name.rsplit_once(':').unwrap_or((name, ""));
+            diags.error_at(
+                path.clone(),
+                "Qualified function name",
+                format!(
+                    "{name:?} names the version or alias {qualifier:?} of {function:?}; a \
+                     version is always published from the function's $LATEST. Give the \
+                     function's name or ARN without \":{qualifier}\"."
+                ),
+            );
+        }
+    }
+
+    fn describe(&self) -> String {
+        "the function's name or ARN, without a version or alias".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qualified_names_are_told_apart_from_arns() {
+        for unqualified in [
+            "orders",
+            "123456789012:function:orders",
+            "arn:aws:lambda:us-east-1:123456789012:function:orders",
+        ] {
+            assert!(!is_qualified(unqualified), "{unqualified}");
+        }
+        for qualified in [
+            "orders:3",
+            "orders:live",
+            "123456789012:function:orders:3",
+            "arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST",
+        ] {
+            assert!(is_qualified(qualified), "{qualified}");
+        }
+    }
+
+    fn plain_name_errors(name: &str) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        PlainNameToCreate {
+            object: "capacity provider",
+        }
+        .validate(
+            &AttributePath::attr("name"),
+            &Value::string(name),
+            &mut diags,
+        );
+        diags
+    }
+
+    #[test]
+    fn a_capacity_provider_arn_as_name_is_one_error_that_says_so() {
+        let schema = crate::resources::capacity_provider::schema::resource_schema();
+        let config = Value::object([(
+            "name",
+            Value::string("arn:aws:lambda:us-east-1:123456789012:capacity-provider:foo"),
+        )]);
+        let diags = tfplug::validate::validate_config(&schema.block, &config);
+        let at_name: Vec<_> = diags
+            .iter()
+            .filter(|d| d.path == Some(AttributePath::attr("name")))
+            .collect();
+        assert_eq!(at_name.len(), 1, "{at_name:?}");
+        assert_eq!(at_name[0].summary, "Not a plain name");
+    }
+
+    #[test]
+    fn a_name_to_create_is_not_an_arn() {
+        assert!(plain_name_errors("web").is_empty());
+        let d = plain_name_errors("arn:aws:lambda:us-east-1:123456789012:capacity-provider:web");
+        assert_eq!(d.len(), 1);
+        assert!(
+            d.iter()
+                .all(|d| d.summary == "Not a plain name" && d.detail.contains("\"web\"")),
+            "{d:?}"
+        );
+    }
 
     fn errors(name: &str) -> Diagnostics {
         let mut diags = Diagnostics::new();
