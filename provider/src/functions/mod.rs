@@ -118,7 +118,7 @@ pub enum ArgumentError {
     /// Within its bounds, but the result it gives is beyond what the function computes.
     #[error(
         "{name} = {got} is too large: {result} would exceed {max:e}, the most this function \
-         computes. {name} must be small enough that {result} stays below that."
+         computes. {name} must be small enough that {result} stays below that"
     )]
     TooLarge {
         /// The argument.

@@ -204,6 +204,10 @@ fn package_type_rules(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
+    if is_set(config, IMAGE_URI) {
+        // The image_uri error above says what to do; "runtime is required" would not.
+        return;
+    }
     for name in [RUNTIME, HANDLER] {
         if config.get_attr(name).is_some_and(Value::is_null) {
             diags.error_at(
@@ -418,7 +422,10 @@ mod tests {
             (IMAGE_URI, Value::string("x")),
             (HANDLER, Value::Null),
         ]));
-        assert_eq!(paths(&d), ["image_uri", "handler"]);
+        // Only the error that says what to do: the image needs package_type = "Image".
+        assert_eq!(paths(&d), ["image_uri"]);
+        let d = check(&config(vec![(HANDLER, Value::Null)]));
+        assert_eq!(paths(&d), ["handler"]);
     }
 
     #[test]
