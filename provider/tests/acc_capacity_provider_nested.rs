@@ -345,6 +345,46 @@ fn unset_nested_values_show_what_aws_chose() {
     acc.destroy();
 }
 
+/// Removing an in-place block stops managing it: the plan says so, the apply sends
+/// nothing for it, AWS keeps the setting and the next plan is empty.
+#[test]
+fn a_removed_block_is_no_longer_managed_and_aws_keeps_it() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = create_with_aws_defaults(&acc, "unmanaged");
+    let (max_before, log_group_before) = aws_scaling_and_log_group(&acc, &name);
+    acc.write(&acc.config(&name, "", ""));
+    let warnings = acc.plan_diagnostics().warnings();
+    for block in ["capacity_provider_scaling_config", "telemetry_config"] {
+        assert!(
+            warnings.has_summary(&format!("{block} is no longer managed")),
+            "{}",
+            warnings.describe()
+        );
+    }
+    let updates = acc.emu().call_count("UpdateCapacityProvider");
+    acc.apply();
+    assert_eq!(
+        acc.emu().call_count("UpdateCapacityProvider"),
+        updates,
+        "nothing to send for removed blocks"
+    );
+    assert_eq!(
+        aws_scaling_and_log_group(&acc, &name),
+        (max_before, log_group_before)
+    );
+    let r = acc.resource(ADDRESS);
+    assert_eq!(
+        r["capacity_provider_scaling_config"],
+        serde_json::json!([]),
+        "{r:#}"
+    );
+    let plan = acc.plan();
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+    acc.destroy();
+}
+
 #[test]
 fn nested_values_changed_outside_terraform_are_refreshed_and_plan_stays_empty() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

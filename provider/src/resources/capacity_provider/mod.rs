@@ -145,6 +145,20 @@ impl Resource for CapacityProviderResource {
         );
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
+        if !plan.is_create() {
+            for block in model::blocks_no_longer_managed(&UPDATABLE, &plan.prior, &plan.config) {
+                plan.diagnostics.push(Diagnostic::warning(
+                    format!("{block} is no longer managed"),
+                    format!(
+                        "The configuration no longer has {block}: Terraform stops managing it, \
+                         and the capacity provider keeps the setting it has in AWS. The plan \
+                         shows its values going to null because the state stops holding them; \
+                         nothing is sent for it. To change the setting in AWS, write the block \
+                         with the values you want."
+                    ),
+                ));
+            }
+        }
         // Neither of these changes what AWS has: no replacement for them.
         if !plan.is_create()
             && (model::default_requirements_written_out(&plan.prior, &plan.config)
@@ -330,7 +344,8 @@ impl Resource for CapacityProviderResource {
         );
 
         let changed = |a: &str| req.planned.get_attr(a) != req.prior.get_attr(a);
-        if UPDATABLE.iter().any(|a| changed(a)) {
+        // A block only removed from the configuration sends nothing: AWS keeps it.
+        if UPDATABLE.iter().any(|a| changed(a) && model::has_block(&req.planned, a)) {
             tracing::info!(name = %name, "updating capacity provider");
             api::update(&clients, &budget, &config)
                 .await
