@@ -117,7 +117,7 @@ impl Validator for EndpointUrl {
     }
 
     fn describe(&self) -> String {
-        "an `http://` or `https://` URL with a host".to_string()
+        "an `http://` or `https://` URL with a host, or empty for the default endpoint".to_string()
     }
 }
 

@@ -345,7 +345,10 @@ impl Resource for CapacityProviderResource {
 
         let changed = |a: &str| req.planned.get_attr(a) != req.prior.get_attr(a);
         // A block only removed from the configuration sends nothing: AWS keeps it.
-        if UPDATABLE.iter().any(|a| changed(a) && model::has_block(&req.planned, a)) {
+        if UPDATABLE
+            .iter()
+            .any(|a| changed(a) && model::has_block(&req.planned, a))
+        {
             tracing::info!(name = %name, "updating capacity provider");
             api::update(&clients, &budget, &config)
                 .await
