@@ -307,8 +307,15 @@ impl Validator for EachEntry {
         for (key, item) in entries {
             let p = path.child_key(key.clone());
             let key_value = Value::string(key.clone());
+            // Said of the key: the path names the entry, whose value may be fine.
+            let mut about_key = Diagnostics::new();
             for v in &self.keys {
-                v.validate(&p, &key_value, diags);
+                v.validate(&p, &key_value, &mut about_key);
+            }
+            for mut d in about_key.iter().cloned() {
+                d.summary = "Invalid map key".to_string();
+                d.detail = format!("The key {key:?}: {}", d.detail);
+                diags.push(d);
             }
             if item.is_null() || item.is_unknown() {
                 continue;
@@ -1178,6 +1185,13 @@ mod tests {
         let tags = lambda::CreateCapacityProviderRequest::Tags.shape;
         let long_key = "k".repeat(129);
         assert_eq!(check(tags, entries(&[(&long_key, "v")])).len(), 1);
+        // An empty key: the message says it is the key, not the value, that is wrong.
+        let empty_key = check(tags, entries(&[("", "v")]));
+        assert_eq!(empty_key.len(), 1, "{empty_key:?}");
+        assert!(
+            empty_key[0].1.starts_with("The key \"\": "),
+            "{empty_key:?}"
+        );
         assert!(constraint_text(tags).starts_with("keys 1 to 128 characters matching"));
     }
 
