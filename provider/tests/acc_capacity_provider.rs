@@ -484,6 +484,39 @@ fn validation_error_arm64_with_x86_instance_type() {
 }
 
 #[test]
+fn validation_error_arm64_with_a_pattern_of_x86_types() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let body = r#"
+  instance_requirements {
+    architectures          = ["arm64"]
+    allowed_instance_types = ["c5.*"]
+  }
+"#;
+    acc.write(&acc.config(&acc.name("arch-pattern"), "", body));
+    assert_error(
+        &acc.plan_errors(),
+        "No matching instance type supports the architecture",
+        &["c5.*", "x86_64", "arm64"],
+        "allowed_instance_types",
+    );
+    let body = r#"
+  instance_requirements {
+    architectures          = ["arm64"]
+    allowed_instance_types = ["zz9.*"]
+  }
+"#;
+    acc.write(&acc.config(&acc.name("no-match"), "", body));
+    assert_error(
+        &acc.plan_errors(),
+        "No instance type matches",
+        &["zz9.*"],
+        "allowed_instance_types",
+    );
+}
+
+#[test]
 fn ec2_unreachable_skips_checks_with_a_warning() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {
         return;

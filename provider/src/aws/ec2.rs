@@ -23,6 +23,9 @@ pub struct Ec2Query {
     pub security_group_ids: Vec<String>,
     /// Instance type names (no wildcards).
     pub instance_types: Vec<String>,
+    /// Instance type patterns (`*` and `?` wildcards, as `allowed_instance_types` takes
+    /// them), each looked up with EC2's `instance-type` filter.
+    pub instance_type_patterns: Vec<String>,
 }
 
 impl Ec2Query {
@@ -31,6 +34,7 @@ impl Ec2Query {
         self.subnet_ids.is_empty()
             && self.security_group_ids.is_empty()
             && self.instance_types.is_empty()
+            && self.instance_type_patterns.is_empty()
     }
 }
 
@@ -44,6 +48,8 @@ pub struct Ec2Facts {
     pub security_groups: BTreeMap<String, String>,
     /// Instance type → what EC2 says of it, for the types that exist.
     pub instance_types: BTreeMap<String, InstanceTypeFacts>,
+    /// Pattern → the instance types matching it (none: no type matches).
+    pub pattern_matches: BTreeMap<String, BTreeMap<String, InstanceTypeFacts>>,
 }
 
 /// What EC2 says of an instance type.
@@ -98,6 +104,7 @@ pub async fn lookup(
         subnets: subnets(clients, budget, &query.subnet_ids).await?,
         security_groups: security_groups(clients, budget, &query.security_group_ids).await?,
         instance_types: instance_types(clients, budget, &query.instance_types).await?,
+        pattern_matches: pattern_matches(clients, budget, &query.instance_type_patterns).await?,
     })
 }
 
@@ -180,36 +187,70 @@ async fn instance_types(
         let out = clients
             .send(budget, "DescribeInstanceTypes", || req.clone().send())
             .await?;
-        Ok(out
-            .instance_types()
-            .iter()
-            .filter_map(|t| {
-                let name = t.instance_type()?.as_str().to_string();
-                let architectures = t
-                    .processor_info()
-                    .map(|p| {
-                        p.supported_architectures()
-                            .iter()
-                            .map(|a| a.as_str().to_string())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let vcpus = t
-                    .v_cpu_info()
-                    .and_then(|v| v.default_v_cpus())
-                    .and_then(|n| u32::try_from(n).ok());
-                Some((
-                    name,
-                    InstanceTypeFacts {
-                        architectures,
-                        vcpus,
-                    },
-                ))
-            })
-            .collect())
+        Ok(out.instance_types().iter().filter_map(type_facts).collect())
     })
     .await?;
     Ok(found.into_iter().collect())
+}
+
+/// What EC2 says of one instance type, by name.
+fn type_facts(t: &aws_sdk_ec2::types::InstanceTypeInfo) -> Option<(String, InstanceTypeFacts)> {
+    let name = t.instance_type()?.as_str().to_string();
+    let architectures = t
+        .processor_info()
+        .map(|p| {
+            p.supported_architectures()
+                .iter()
+                .map(|a| a.as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let vcpus = t
+        .v_cpu_info()
+        .and_then(|v| v.default_v_cpus())
+        .and_then(|n| u32::try_from(n).ok());
+    Some((
+        name,
+        InstanceTypeFacts {
+            architectures,
+            vcpus,
+        },
+    ))
+}
+
+/// The instance types matching each pattern: one filtered DescribeInstanceTypes per
+/// pattern (all its pages), so each answer belongs to one pattern.
+async fn pattern_matches(
+    clients: &AwsClients,
+    budget: &Budget,
+    patterns: &[String],
+) -> Result<BTreeMap<String, BTreeMap<String, InstanceTypeFacts>>, Error> {
+    let mut out = BTreeMap::new();
+    for pattern in patterns.iter().collect::<BTreeSet<_>>() {
+        let filter = aws_sdk_ec2::types::Filter::builder()
+            .name("instance-type")
+            .values(pattern)
+            .build();
+        let mut matches = BTreeMap::new();
+        let mut next_token = None;
+        loop {
+            let req = clients
+                .ec2
+                .describe_instance_types()
+                .filters(filter.clone())
+                .set_next_token(next_token.take());
+            let page = clients
+                .send(budget, "DescribeInstanceTypes", || req.clone().send())
+                .await?;
+            matches.extend(page.instance_types().iter().filter_map(type_facts));
+            match page.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                _ => break,
+            }
+        }
+        out.insert(pattern.clone(), matches);
+    }
+    Ok(out)
 }
 
 /// Describes the IDs in batches; when EC2 answers that some do not exist (it fails the

@@ -176,6 +176,7 @@ impl View {
                 .iter()
                 .flat_map(|c| known(&c.allowed_instance_types))
                 .collect(),
+            instance_type_patterns: Vec::new(),
         }
     }
 

@@ -6,7 +6,7 @@
 //! Pure: facts in, diagnostics out. [`crate::aws::ec2::check_at_plan`] gets the facts
 //! (and skips the checks, with a warning, when EC2 cannot be asked).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tfplug::diag::Diagnostics;
 use tfplug::value::{AttributePath, Value};
@@ -31,6 +31,14 @@ pub struct Ec2CheckInput {
     pub allowed_instance_types: Vec<(usize, String)>,
     /// `excluded_instance_types` (without wildcards), with their index.
     pub excluded_instance_types: Vec<(usize, String)>,
+    /// The `allowed_instance_types` with wildcards, with their index. (Excluded patterns
+    /// are not looked up: excluding what does not exist harms nothing.)
+    pub allowed_patterns: Vec<(usize, String)>,
+}
+
+/// Whether an instance type entry is a pattern (`*` or `?`).
+fn is_pattern(entry: &str) -> bool {
+    entry.contains(['*', '?'])
 }
 
 fn known_strings(v: Option<&Value>) -> Option<Vec<String>> {
@@ -43,14 +51,15 @@ impl Ec2CheckInput {
     pub fn from_plan(planned: &Value) -> Self {
         let vpc = elements(planned.get_attr(VPC_CONFIG)).first();
         let ir = elements(planned.get_attr(INSTANCE_REQUIREMENTS)).first();
-        let types = |name: &str| {
+        let entries = |name: &str, patterns: bool| {
             elements(ir.and_then(|i| i.get_attr(name)))
                 .iter()
                 .enumerate()
                 .filter_map(|(i, v)| v.as_str().map(|s| (i, s.to_string())))
-                .filter(|(_, s)| !s.contains('*'))
+                .filter(|(_, s)| is_pattern(s) == patterns)
                 .collect()
         };
+        let types = |name: &str| entries(name, false);
         Self {
             subnet_ids: known_strings(vpc.and_then(|v| v.get_attr(SUBNET_IDS))).unwrap_or_default(),
             security_group_ids: known_strings(vpc.and_then(|v| v.get_attr(SECURITY_GROUP_IDS)))
@@ -59,6 +68,7 @@ impl Ec2CheckInput {
                 .and_then(|a| (a.len() == 1).then(|| a[0].clone())),
             allowed_instance_types: types(ALLOWED_INSTANCE_TYPES),
             excluded_instance_types: types(EXCLUDED_INSTANCE_TYPES),
+            allowed_patterns: entries(ALLOWED_INSTANCE_TYPES, true),
         }
     }
 
@@ -72,6 +82,11 @@ impl Ec2CheckInput {
                 .iter()
                 .chain(&self.excluded_instance_types)
                 .map(|(_, t)| t.clone())
+                .collect(),
+            instance_type_patterns: self
+                .allowed_patterns
+                .iter()
+                .map(|(_, p)| p.clone())
                 .collect(),
         }
     }
@@ -201,6 +216,40 @@ pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
             }
         }
     }
+    for (i, pattern) in &input.allowed_patterns {
+        let p = ir_path
+            .child_attr(ALLOWED_INSTANCE_TYPES)
+            .child_index(*i as i64);
+        let matches = facts.pattern_matches.get(pattern);
+        if matches.is_none_or(BTreeMap::is_empty) {
+            diags.error_at(
+                p,
+                "No instance type matches",
+                format!("No instance type in this region matches {pattern:?}."),
+            );
+            continue;
+        }
+        if let (Some(matches), Some(arch)) = (matches, &input.architecture)
+            && !matches.values().any(|t| t.architectures.contains(arch))
+        {
+            let examples: Vec<String> = matches
+                .iter()
+                .take(3)
+                .map(|(name, t)| format!("{name} ({})", t.architectures.join(", ")))
+                .collect();
+            diags.error_at(
+                p,
+                "No matching instance type supports the architecture",
+                format!(
+                    "None of the {} instance types matching {pattern:?} supports {arch} \
+                     (instance_requirements architectures), e.g. {}. Choose types of that \
+                     architecture, or change architectures.",
+                    matches.len(),
+                    examples.join(", ")
+                ),
+            );
+        }
+    }
     diags
 }
 
@@ -261,6 +310,7 @@ mod tests {
                 .map(|(i, s)| (i, s.to_string()))
                 .collect(),
             excluded_instance_types: vec![],
+            allowed_patterns: vec![],
         }
     }
 
@@ -368,7 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn ec2_input_skips_unknowns_and_wildcards() {
+    fn ec2_input_keeps_wildcards_apart() {
         let planned = Value::object([
             (
                 "vpc_config",
@@ -393,7 +443,60 @@ mod tests {
         assert!(i.subnet_ids.is_empty());
         assert_eq!(i.security_group_ids, vec!["sg-1".to_string()]);
         assert_eq!(i.allowed_instance_types, vec![(1, "m7g.large".to_string())]);
+        assert_eq!(i.allowed_patterns, vec![(0, "m7g.*".to_string())]);
         assert_eq!(i.architecture.as_deref(), Some("arm64"));
+        assert_eq!(i.query().instance_type_patterns, vec!["m7g.*".to_string()]);
+    }
+
+    #[test]
+    fn a_pattern_must_match_a_type_of_the_architecture() {
+        let mut f = facts();
+        let x86 = InstanceTypeFacts {
+            architectures: vec!["x86_64".into()],
+            vcpus: Some(2),
+        };
+        f.pattern_matches.insert(
+            "c5.*".into(),
+            [("c5.large".to_string(), x86.clone())]
+                .into_iter()
+                .collect(),
+        );
+        f.pattern_matches.insert("c5x.*".into(), BTreeMap::new());
+        let mut i = input(&["subnet-a"], &["sg-1"], "arm64", &["m7g.large"]);
+        i.allowed_patterns = vec![(1, "c5.*".into()), (2, "c5x.*".into())];
+        let d = ec2_rules(&i, &f);
+        let found: Vec<(String, String)> = d
+            .iter()
+            .map(|d| {
+                (
+                    d.path.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+                    d.summary.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    ir_path("allowed_instance_types").child_index(1).to_string(),
+                    "No matching instance type supports the architecture".to_string()
+                ),
+                (
+                    ir_path("allowed_instance_types").child_index(2).to_string(),
+                    "No instance type matches".to_string()
+                ),
+            ]
+        );
+        assert!(
+            d.iter()
+                .next()
+                .is_some_and(|d| d.detail.contains("c5.large (x86_64)"))
+        );
+        // A pattern with a type of the architecture is fine.
+        i.architecture = Some("x86_64".into());
+        i.allowed_instance_types.clear();
+        i.allowed_patterns.truncate(1);
+        assert!(ec2_rules(&i, &f).is_empty(), "{}", ec2_rules(&i, &f));
     }
 
     #[test]
