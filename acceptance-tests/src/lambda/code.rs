@@ -92,7 +92,8 @@ pub(super) fn package(code: &Value, package_type: &str) -> Result<Package, Lambd
             }
         }
     };
-    if let Some(kms) = optional_str_member(code, "SourceKMSKeyArn") {
+    // Empty: AWS's own key, which AWS does not name in its answers.
+    if let Some(kms) = optional_str_member(code, "SourceKMSKeyArn").filter(|k| !k.is_empty()) {
         package.source.insert("SourceKMSKeyArn".into(), json!(kms));
     }
     Ok(package)

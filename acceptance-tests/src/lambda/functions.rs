@@ -174,9 +174,17 @@ fn set_member(config: &mut Map<String, Value>, member: &str, value: &Value) {
                 "Ipv6AllowedForDualStack": value.get("Ipv6AllowedForDualStack").cloned().unwrap_or(json!(false)),
             })
         }
+        // An empty key ARN is AWS's own key, which AWS does not name in its answers.
+        "KMSKeyArn" if value.as_str() == Some("") => {
+            config.remove(member);
+            return;
+        }
         "DurableConfig" => {
             let mut d = value.as_object().cloned().unwrap_or_default();
             d.entry("RetentionPeriodInDays").or_insert(json!(14));
+            if d.get("KMSKeyArn").and_then(Value::as_str) == Some("") {
+                d.remove("KMSKeyArn");
+            }
             Value::Object(d)
         }
         _ => value.clone(),
@@ -701,4 +709,31 @@ pub(super) fn list_versions(
         .collect();
     let (page, next) = paginate(items, input, 50)?;
     Reply::ok(json!({"Versions": page, "NextMarker": next}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An empty key ARN asks for AWS's own key, which AWS's answers do not name.
+    #[test]
+    fn an_empty_kms_key_arn_is_absent_from_the_configuration() {
+        let mut config = Map::new();
+        set_member(
+            &mut config,
+            "KMSKeyArn",
+            &json!("arn:aws:kms:us-east-1:1:key/k"),
+        );
+        set_member(&mut config, "KMSKeyArn", &json!(""));
+        assert!(!config.contains_key("KMSKeyArn"), "{config:?}");
+        set_member(
+            &mut config,
+            "DurableConfig",
+            &json!({"ExecutionTimeout": 60, "KMSKeyArn": ""}),
+        );
+        assert_eq!(
+            config.get("DurableConfig"),
+            Some(&json!({"ExecutionTimeout": 60, "RetentionPeriodInDays": 14}))
+        );
+    }
 }

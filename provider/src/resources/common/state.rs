@@ -6,16 +6,22 @@
 //! configured block, so drift shows on refresh. [`reconcile`] only keeps the *form* of the
 //! prior value (the plan, or the previous state) where two forms mean the same thing:
 //! - null and an empty collection;
+//! - null and an empty string: AWS answers for `kms_key_arn = ""` or `description = ""`
+//!   as for unset ones (no `KMSKeyArn`, `Description: ""`), and the HashiCorp AWS
+//!   provider takes `""` for unset, so a configuration (often a module's variable
+//!   defaulting to `""`) keeps saying it;
 //! - a list of strings with the same elements in another order;
 //! - a nested block the configuration does not have: it is not managed by Terraform and
 //!   stays absent (a plan may not add blocks the configuration lacks), unless the object
 //!   is being adopted (imported or moved), when everything AWS has is shown;
 //! - a configured block that sets nothing (`environment { variables = {} }`, where a module
-//!   passes an empty map) and no block from AWS, which does not return empty settings;
+//!   passes an empty map; empty strings count as nothing, values only the provider sets
+//!   are not settings) and no block from AWS, which does not return empty settings; the
+//!   block is kept, with what the provider computes in it null;
 //! - blocks AWS knows nothing of (`timeouts`) keep their prior value.
 
-use tfplug::schema::{Block, BlockNesting};
-use tfplug::value::Value;
+use tfplug::schema::{Attribute, Block, BlockNesting};
+use tfplug::value::{AttributePath, PathStep, Value};
 
 /// The state to store: `remote` (AWS's answer as a value of `block`'s type) in the form
 /// of `prior`. `adopting` is true when `prior` is an import or move stub.
@@ -30,7 +36,7 @@ pub fn reconcile(block: &Block, prior: &Value, remote: Value, adopting: bool) ->
             *value = reconcile_block(&nb.block, nb.nesting, before, taken, adopting);
         } else {
             let taken = std::mem::replace(value, Value::Null);
-            *value = same_meaning(before, taken);
+            *value = in_prior_form(before, taken);
         }
     }
     Value::Object(out)
@@ -64,7 +70,10 @@ fn reconcile_block(
                 && !before.is_empty()
                 && before.iter().all(|item| sets_nothing(block, item))
             {
-                return prior.clone();
+                // Values only the provider sets (planned unknown) have nothing to hold.
+                return prior
+                    .clone()
+                    .transform(&mut |_, v| if v.is_unknown() { Value::Null } else { v });
             }
             Value::List(
                 items
@@ -82,14 +91,22 @@ fn reconcile_block(
     }
 }
 
-/// Whether a block's value holds no setting: every attribute null or an empty collection,
-/// every nested block empty or holding none. Unknown values are settings to come.
+/// Whether a block's value holds no setting: every configurable attribute null, an empty
+/// string or an empty collection, every nested block empty or holding none. Attributes
+/// only the provider sets are no settings; unknown values of the others are settings to
+/// come.
 fn sets_nothing(block: &Block, item: &Value) -> bool {
     let Value::Object(fields) = item else {
         return false;
     };
     fields
         .iter()
+        .filter(|(name, _)| {
+            block
+                .attributes
+                .get(name.as_str())
+                .is_none_or(Attribute::is_configurable)
+        })
         .all(|(name, value)| match block.blocks.get(name) {
             Some(nb) => match value {
                 Value::Null => true,
@@ -100,8 +117,46 @@ fn sets_nothing(block: &Block, item: &Value) -> bool {
                 Value::Object(_) => sets_nothing(&nb.block, value),
                 _ => false,
             },
-            None => value.is_null() || is_empty_collection(value),
+            None => value.is_null() || is_empty_collection(value) || is_empty_string(value),
         })
+}
+
+/// `value` with every attribute (at any depth, not map elements) that holds an empty
+/// string null: what AWS receives for an argument set to `""`, which means unset.
+pub fn without_empty_strings(value: Value) -> Value {
+    value.transform(&mut |path, v| {
+        if is_empty_string(&v) && at_attribute(path) {
+            Value::Null
+        } else {
+            v
+        }
+    })
+}
+
+/// Whether two values of an attribute or block mean the same to AWS: equal once empty
+/// strings and empty collections at attributes (at any depth) are null. An update
+/// between them changes nothing in AWS.
+pub fn same_meaning(a: &Value, b: &Value) -> bool {
+    a == b || meaning(a.clone()) == meaning(b.clone())
+}
+
+fn meaning(value: Value) -> Value {
+    without_empty_strings(value).transform(&mut |path, v| {
+        if is_empty_collection(&v) && at_attribute(path) {
+            Value::Null
+        } else {
+            v
+        }
+    })
+}
+
+/// Whether `path` names an attribute (or is the root), not a collection's element.
+fn at_attribute(path: &AttributePath) -> bool {
+    matches!(path.steps.last(), None | Some(PathStep::Attribute(_)))
+}
+
+fn is_empty_string(v: &Value) -> bool {
+    matches!(v, Value::String(s) if s.is_empty())
 }
 
 fn is_empty_collection(v: &Value) -> bool {
@@ -113,10 +168,11 @@ fn is_empty_collection(v: &Value) -> bool {
 }
 
 /// `remote`, or `prior` where the two mean the same.
-fn same_meaning(prior: &Value, remote: Value) -> Value {
+fn in_prior_form(prior: &Value, remote: Value) -> Value {
     match (prior, remote) {
         (Value::Null, r) if is_empty_collection(&r) => Value::Null,
-        (p, Value::Null) if is_empty_collection(p) => p.clone(),
+        (p, Value::Null) if is_empty_collection(p) || is_empty_string(p) => p.clone(),
+        (Value::Null, r) if is_empty_string(&r) => Value::Null,
         (Value::List(p), Value::List(r))
             if p.len() == r.len()
                 && p.iter().all(|x| matches!(x, Value::String(_)))
@@ -242,6 +298,87 @@ mod tests {
         ])]);
         let prior = value(Value::Null, Value::Null, planned_unknown);
         assert_eq!(reconcile(&block(), &prior, remote.clone(), false), remote);
+    }
+
+    #[test]
+    fn an_empty_string_and_null_mean_the_same() {
+        // Configured `""`, AWS answers nothing: the state keeps the configuration's `""`.
+        let prior = value(Value::string(""), Value::Null, Value::List(vec![]));
+        let remote = value(Value::Null, Value::Null, Value::List(vec![]));
+        assert_eq!(reconcile(&block(), &prior, remote.clone(), false), prior);
+        // Unset, AWS answers `""` (Lambda's `Description` of a function without one).
+        let answered = value(Value::string(""), Value::Null, Value::List(vec![]));
+        assert_eq!(reconcile(&block(), &remote, answered, false), remote);
+        // Inside a block too.
+        let with_mode = |mode: Value| {
+            Value::List(vec![Value::object([
+                ("max", Value::number(1)),
+                ("mode", mode),
+            ])])
+        };
+        let prior = value(Value::Null, Value::Null, with_mode(Value::string("")));
+        let remote = value(Value::Null, Value::Null, with_mode(Value::Null));
+        assert_eq!(reconcile(&block(), &prior, remote, false), prior);
+        // A value AWS dropped is drift, not the same.
+        let prior = value(Value::string("k"), Value::Null, Value::List(vec![]));
+        let remote = value(Value::Null, Value::Null, Value::List(vec![]));
+        assert_eq!(reconcile(&block(), &prior, remote.clone(), false), remote);
+    }
+
+    #[test]
+    fn a_block_of_empty_settings_is_kept_without_what_the_provider_computes() {
+        let block = Block::new().block(NestedBlock::list_max_one(
+            "network",
+            Block::new()
+                .attribute(Attribute::new(
+                    "subnets",
+                    tfplug::value::Type::set(tfplug::value::Type::String),
+                ))
+                .attribute(Attribute::string("key"))
+                .attribute(Attribute::string("id").computed()),
+        ));
+        let network = |subnets: Value, key: Value, id: Value| {
+            Value::object([(
+                "network",
+                Value::List(vec![Value::object([
+                    ("subnets", subnets),
+                    ("key", key),
+                    ("id", id),
+                ])]),
+            )])
+        };
+        let none = Value::object([("network", Value::List(vec![]))]);
+        let planned = network(Value::Set(vec![]), Value::string(""), Value::Unknown);
+        assert_eq!(
+            reconcile(&block, &planned, none.clone(), false),
+            network(Value::Set(vec![]), Value::string(""), Value::Null)
+        );
+        // A configured setting AWS does not hold is drift.
+        let planned = network(Value::Set(vec![]), Value::string("k"), Value::Unknown);
+        assert_eq!(reconcile(&block, &planned, none.clone(), false), none);
+    }
+
+    #[test]
+    fn empty_strings_and_collections_mean_unset() {
+        let tags = Value::Map([("team".to_string(), Value::string(""))].into());
+        let config = value(Value::string(""), strings(&[]), Value::List(vec![]));
+        assert!(same_meaning(
+            &config,
+            &value(Value::Null, Value::Null, Value::Null)
+        ));
+        assert!(!same_meaning(
+            &config,
+            &value(Value::string("k"), Value::Null, Value::Null)
+        ));
+        assert!(!same_meaning(&tags, &Value::Map(Default::default())));
+        // Attributes only: a map's empty values are values (a tag `team = ""`).
+        assert_eq!(
+            without_empty_strings(Value::object([
+                ("kms", Value::string("")),
+                ("tags", tags.clone())
+            ])),
+            Value::object([("kms", Value::Null), ("tags", tags)])
+        );
     }
 
     #[test]

@@ -237,14 +237,16 @@ pub fn flatten(out: &GetFunctionOutput) -> FunctionModel {
             })
             .into_iter()
             .collect(),
+        // As AWS answers, also with empty lists (a function detached from its VPC): the
+        // state keeps a `vpc_config` of empty lists that says so (see
+        // `FunctionModel::without_create_defaults` for adopted functions).
         vpc_config: c
             .vpc_config()
-            .filter(|v| !v.subnet_ids().is_empty())
             .map(|v| VpcConfigModel {
                 subnet_ids: v.subnet_ids().to_vec(),
                 security_group_ids: v.security_group_ids().to_vec(),
                 ipv6_allowed_for_dual_stack: v.ipv6_allowed_for_dual_stack(),
-                vpc_id: v.vpc_id().map(str::to_string),
+                vpc_id: v.vpc_id().filter(|id| !id.is_empty()).map(str::to_string),
             })
             .into_iter()
             .collect(),

@@ -48,7 +48,7 @@ use crate::resources::common::functions::{self, PublishRequest};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
-use crate::resources::common::state::reconcile;
+use crate::resources::common::state::{reconcile, without_empty_strings};
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr, text,
 };
@@ -96,9 +96,12 @@ fn stored_function_name(value: &Value) -> std::result::Result<String, Diagnostic
 
 /// The configuration to send to AWS: `config` with the values the plan set for the
 /// arguments it leaves unset that AWS would otherwise keep (`memory_size`, `timeout`:
-/// AWS's defaults), so that an update restores them.
+/// AWS's defaults), so that an update restores them. Arguments set to `""` are sent as
+/// unset, which is what they mean (as in the AWS provider): a create leaves them out,
+/// an update clears them.
 fn to_send(config: &Value, planned: &Value) -> Result<FunctionModel> {
-    let mut m: FunctionModel = tfplug::resource::decode_model(config)?;
+    let mut m: FunctionModel =
+        tfplug::resource::decode_model(&without_empty_strings(config.clone()))?;
     let planned_number = |name: &str| {
         planned
             .get_attr(name)
@@ -193,6 +196,11 @@ impl DurableFunctionResource {
         let adopting = base.get_attr(ARN).is_none_or(Value::is_null);
         let kept = Kept::from(base, adopting, version);
         let mut m = flatten(found);
+        // `vpc_config` with empty lists, where AWS says nothing of a VPC: the function
+        // has no VPC, as configured (AWS may also answer with empty lists).
+        if m.vpc_config.is_empty() && !adopting && plan::empty_vpc_config(base) {
+            m.vpc_config.push(model::VpcConfigModel::default());
+        }
         if adopting {
             m = m.without_create_defaults();
             m.source_code_hash = m.code_sha256.clone();
@@ -376,6 +384,7 @@ impl Resource for DurableFunctionResource {
         // First: it compares the plan with the prior state as the pipeline left it.
         plan::plan_memory_default(p, &self.schema);
         plan::plan_unpublished_version(p);
+        plan::plan_vpc_id(p);
         let Some(base) = self.clients.try_get() else {
             return;
         };

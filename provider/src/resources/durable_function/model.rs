@@ -256,9 +256,17 @@ impl FunctionModel {
     }
 
     /// Drops the blocks that hold exactly what AWS sets when they are left out at create
-    /// (Text logs to `/aws/lambda/NAME`, 512 MB of `/tmp`, PassThrough tracing): an
-    /// adopted function then matches a configuration that leaves them out.
+    /// (Text logs to `/aws/lambda/NAME`, 512 MB of `/tmp`, PassThrough tracing, a VPC
+    /// configuration of empty lists): an adopted function then matches a configuration
+    /// that leaves them out.
     pub fn without_create_defaults(mut self) -> Self {
+        if self
+            .vpc_config
+            .iter()
+            .all(|v| v.subnet_ids.is_empty() && v.security_group_ids.is_empty())
+        {
+            self.vpc_config.clear();
+        }
         let default_logging = LoggingConfigModel {
             log_format: Some(DEFAULT_LOG_FORMAT.to_string()),
             application_log_level: None,

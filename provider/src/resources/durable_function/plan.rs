@@ -23,6 +23,7 @@ use super::rules::{CapacityProviderFacts, capacity_provider_rules, on_capacity_p
 use super::schema::DEFAULT_MEMORY_SIZE;
 use super::schema::names::*;
 use crate::aws::Error;
+use crate::resources::common::state::same_meaning;
 use crate::resources::common::{DESTROY_ANYWAY, REGION, STATE, set_attr};
 
 /// Attributes and blocks UpdateFunctionConfiguration changes.
@@ -55,14 +56,71 @@ const CODE: [&str; 4] = [
     ARCHITECTURES,
 ];
 
+/// Whether attribute `name` means something else in `planned` than in `prior`: an
+/// argument going between `""` (or an empty list) and unset changes nothing in AWS, so
+/// it sends nothing (and publishes nothing).
+fn differs(prior: &Value, planned: &Value, name: &str) -> bool {
+    let (before, after) = (
+        prior.get_attr(name).unwrap_or(&Value::Null),
+        planned.get_attr(name).unwrap_or(&Value::Null),
+    );
+    !same_meaning(before, after)
+}
+
 /// The configuration attributes that differ between the prior state and the plan.
 pub fn config_changes(prior: &Value, planned: &Value) -> ConfigChanges {
     ConfigChanges {
         changed: CONFIGURATION
             .into_iter()
-            .filter(|name| planned.get_attr(name) != prior.get_attr(name))
+            .filter(|name| differs(prior, planned, name))
             .collect(),
     }
+}
+
+/// Plans `vpc_config[0].vpc_id` unknown when the subnets or security groups change: AWS
+/// derives it from them (none for empty lists, which detach the function), while
+/// `use_state_for_unknown` would keep the old VPC.
+pub fn plan_vpc_id(p: &mut PlanContext) {
+    if p.is_create() {
+        return;
+    }
+    let members = |v: &Value| {
+        let first = v.get_attr(VPC_CONFIG)?.as_elements()?.first()?.clone();
+        Some((
+            first.get_attr(SUBNET_IDS).cloned(),
+            first.get_attr(SECURITY_GROUP_IDS).cloned(),
+        ))
+    };
+    let Some(planned) = members(&p.planned) else {
+        return;
+    };
+    if members(&p.prior) == Some(planned) {
+        return;
+    }
+    if let Value::Object(attrs) = &mut p.planned
+        && let Some(Value::List(items)) = attrs.get_mut(VPC_CONFIG)
+        && let Some(first) = items.first_mut()
+    {
+        set_attr(first, VPC_ID, Value::Unknown);
+    }
+}
+
+/// Whether `value` (the plan or the state) has `vpc_config` with empty `subnet_ids` and
+/// `security_group_ids`: the AWS provider's way of saying "no VPC".
+pub fn empty_vpc_config(value: &Value) -> bool {
+    let empty = |item: &Value, name: &str| {
+        item.get_attr(name)
+            .is_some_and(|v| v.is_null() || v.as_elements().is_some_and(<[Value]>::is_empty))
+    };
+    value
+        .get_attr(VPC_CONFIG)
+        .and_then(Value::as_elements)
+        .is_some_and(|items| {
+            items.len() == 1
+                && items
+                    .iter()
+                    .all(|item| empty(item, SUBNET_IDS) && empty(item, SECURITY_GROUP_IDS))
+        })
 }
 
 /// Whether the plan uploads code: [`plan_code_and_versions`] made `code_sha256` unknown.
@@ -221,10 +279,7 @@ pub fn unreadable_package(config: &Value) -> Option<Diagnostic> {
 
 /// Whether the configuration's code differs from what AWS holds (see the module docs).
 fn code_differs(p: &PlanContext) -> bool {
-    if CODE
-        .iter()
-        .any(|name| p.planned.get_attr(name) != p.prior.get_attr(name))
-    {
+    if CODE.iter().any(|name| differs(&p.prior, &p.planned, name)) {
         return true;
     }
     if let Some(path) = text(&p.config, FILENAME)
@@ -503,6 +558,76 @@ mod tests {
         let mut p = planned(&stored(128, true, "4"), &unset(true));
         plan_unpublished_version(&mut p);
         assert_eq!(p.planned.get_attr(VERSION), Some(&Value::string("4")));
+    }
+
+    fn in_vpc(mut m: FunctionModel, subnets: &[&str], vpc_id: Option<&str>) -> FunctionModel {
+        m.vpc_config = vec![super::super::model::VpcConfigModel {
+            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+            security_group_ids: subnets.iter().map(|_| "sg-1".to_string()).collect(),
+            ipv6_allowed_for_dual_stack: Some(false),
+            vpc_id: vpc_id.map(str::to_string),
+        }];
+        m
+    }
+
+    fn vpc_id(v: &Value) -> Option<&Value> {
+        v.get_attr(VPC_CONFIG)?
+            .as_elements()?
+            .first()?
+            .get_attr(VPC_ID)
+    }
+
+    #[test]
+    fn new_subnets_plan_an_unknown_vpc() {
+        let prior = in_vpc(stored(128, false, LATEST), &["subnet-1"], Some("vpc-1"));
+        let schema = resource_schema();
+        let ty = ValueType::of(&schema);
+        // What the pipeline plans for new lists: the VPC of the prior state.
+        let planned = |subnets: &[&str]| {
+            let mut p = planned(&prior, &prior);
+            match ty.encode(&in_vpc(stored(128, false, LATEST), subnets, Some("vpc-1"))) {
+                Ok(v) => p.planned = v,
+                Err(e) => panic!("{e:?}"),
+            }
+            p
+        };
+        // Detached by empty lists: AWS names no VPC any more.
+        let mut p = planned(&[]);
+        assert!(empty_vpc_config(&p.planned) && !empty_vpc_config(&p.prior));
+        assert_eq!(vpc_id(&p.planned), Some(&Value::string("vpc-1")));
+        plan_vpc_id(&mut p);
+        assert_eq!(vpc_id(&p.planned), Some(&Value::Unknown));
+        assert_eq!(config_changes(&p.prior, &p.planned).changed, [VPC_CONFIG]);
+
+        // The same subnets: the VPC stays.
+        let mut p = planned(&["subnet-1"]);
+        plan_vpc_id(&mut p);
+        assert_eq!(vpc_id(&p.planned), Some(&Value::string("vpc-1")));
+    }
+
+    #[test]
+    fn empty_strings_change_nothing_in_aws() {
+        let mut prior = stored(128, false, LATEST);
+        prior.kms_key_arn = Maybe::Known(String::new());
+        prior.description = Maybe::Known(String::new());
+        let schema = resource_schema();
+        let ty = ValueType::of(&schema);
+        let encode = |m: &FunctionModel| match ty.encode(m) {
+            Ok(v) => v,
+            Err(e) => panic!("{e:?}"),
+        };
+        let unset = stored(128, false, LATEST);
+        assert!(
+            config_changes(&encode(&prior), &encode(&unset))
+                .changed
+                .is_empty()
+        );
+        let mut described = stored(128, false, LATEST);
+        described.description = Maybe::Known("orders".into());
+        assert_eq!(
+            config_changes(&encode(&prior), &encode(&described)).changed,
+            [DESCRIPTION]
+        );
     }
 
     #[test]

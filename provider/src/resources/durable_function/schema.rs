@@ -76,6 +76,12 @@ pub mod names {
     pub const LAYERS: &str = "layers";
     /// `vpc_config`.
     pub const VPC_CONFIG: &str = "vpc_config";
+    /// `vpc_config.subnet_ids`.
+    pub const SUBNET_IDS: &str = "subnet_ids";
+    /// `vpc_config.security_group_ids`.
+    pub const SECURITY_GROUP_IDS: &str = "security_group_ids";
+    /// `vpc_config.vpc_id`.
+    pub const VPC_ID: &str = "vpc_id";
     /// `logging_config`.
     pub const LOGGING_CONFIG: &str = "logging_config";
     /// `ephemeral_storage`.
@@ -300,13 +306,13 @@ fn vpc_config() -> NestedBlock {
                  on managed instances runs in the capacity provider's VPC).",
             )
             .attribute(
-                string_set("subnet_ids")
+                string_set(SUBNET_IDS)
                     .required()
                     .aws(&VpcConfig::SubnetIds)
                     .description("Subnets of the function's network interfaces."),
             )
             .attribute(
-                string_set("security_group_ids")
+                string_set(SECURITY_GROUP_IDS)
                     .required()
                     .aws(&VpcConfig::SecurityGroupIds)
                     .description("Security groups of the function's network interfaces."),
@@ -318,7 +324,7 @@ fn vpc_config() -> NestedBlock {
                     .description("Whether IPv6 traffic is allowed in dual-stack subnets."),
             )
             .attribute(
-                Attribute::string("vpc_id")
+                Attribute::string(VPC_ID)
                     .computed()
                     .use_state_for_unknown()
                     .description("The subnets' VPC."),

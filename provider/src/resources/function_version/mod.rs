@@ -45,7 +45,7 @@ use crate::resources::common::executions::{
 use crate::resources::common::functions::{PublishRequest, get, publish, wait_version_active};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
-use crate::resources::common::state::reconcile;
+use crate::resources::common::state::{reconcile, same_meaning};
 use crate::resources::common::{
     READ_TIMEOUT, REGION, STATE, clients_for, label, looked_up_at_plan, plan_region_implied,
     set_attr, text,
@@ -370,6 +370,10 @@ impl Resource for FunctionVersionResource {
         // An imported version has no triggers yet: recording them publishes nothing.
         if !p.is_create() && p.prior.get_attr(TRIGGERS).is_none_or(Value::is_null) {
             let path = AttributePath::attr(TRIGGERS);
+            p.requires_replace.retain(|r| *r != path);
+        }
+        if !p.is_create() && description_means_the_same(&p.prior, &p.planned) {
+            let path = AttributePath::attr(DESCRIPTION);
             p.requires_replace.retain(|r| *r != path);
         }
         if !p.is_create()
@@ -732,6 +736,16 @@ pub fn import_stub(
     })
 }
 
+/// Whether `description` only goes between `""` and null (AWS describes a version
+/// without a description as `""`): the version stays, the state takes the new form.
+fn description_means_the_same(prior: &Value, planned: &Value) -> bool {
+    let (before, after) = (
+        prior.get_attr(DESCRIPTION).unwrap_or(&Value::Null),
+        planned.get_attr(DESCRIPTION).unwrap_or(&Value::Null),
+    );
+    before != after && same_meaning(before, after)
+}
+
 /// Whether the state says the version runs on a capacity provider.
 fn runs_on_capacity_provider(state: &Value) -> bool {
     matches!(state.get_attr(CAPACITY_PROVIDER_ARN), Some(Value::String(arn)) if !arn.is_empty())
@@ -740,6 +754,19 @@ fn runs_on_capacity_provider(state: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_description_is_no_new_description() {
+        let described = |d: Value| Value::object([(DESCRIPTION, d)]);
+        let (empty, null) = (described(Value::string("")), described(Value::Null));
+        assert!(description_means_the_same(&null, &empty));
+        assert!(description_means_the_same(&empty, &null));
+        assert!(!description_means_the_same(&empty, &empty));
+        assert!(!description_means_the_same(
+            &described(Value::string("orders")),
+            &empty
+        ));
+    }
 
     #[test]
     fn import_ids_are_function_colon_number() {
