@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use acceptance_tests::{Emulator, EmulatorOptions, FaultKind, FaultSpec};
 use serde_json::Value;
 use support::capacity_provider::{ADDRESS, ARM_REQUIREMENTS, MANUAL_SCALING};
-use support::{Diagnostics, Expect, setup};
+use support::{Diagnostics, Expect, change_of, setup};
 
 /// Asserts that one error says `summary`, mentions every `words` in its detail, points
 /// at a configuration line containing `line`, and is about the capacity provider.
@@ -514,6 +514,46 @@ fn validation_error_arm64_with_a_pattern_of_x86_types() {
         &["zz9.*"],
         "allowed_instance_types",
     );
+}
+
+/// A capacity provider that fails in AWS after it was created: the plan says so and
+/// replaces it (no change to it could succeed), and the apply leaves an active one.
+#[test]
+fn failed_outside_terraform_is_planned_for_replacement() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("failed-later");
+    acc.write(&acc.config(&name, "", ""));
+    acc.apply();
+    if let Err(e) = acc
+        .emu()
+        .fail_capacity_provider(&name, "the subnet was deleted")
+    {
+        panic!("failing {name}: {e}");
+    }
+    let warnings = acc.plan_diagnostics().warnings();
+    assert!(
+        warnings.has_summary("has failed in AWS"),
+        "{}",
+        warnings.describe()
+    );
+    let plan = acc.plan();
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(
+        change["change"]["actions"],
+        serde_json::json!(["delete", "create"]),
+        "{change:#}"
+    );
+    assert_eq!(
+        change["change"]["replace_paths"],
+        serde_json::json!([["state"]]),
+        "{change:#}"
+    );
+    acc.apply();
+    assert_eq!(acc.resource(ADDRESS)["state"], "Active");
+    assert!(acc.plan().is_empty());
+    acc.destroy();
 }
 
 #[test]

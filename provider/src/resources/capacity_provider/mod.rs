@@ -38,6 +38,7 @@ use crate::aws::{Budget, Error, Operation, SharedClients, tagging};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
+use crate::resources::common::remote_state;
 use crate::resources::common::state::reconcile;
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr,
@@ -145,6 +146,7 @@ impl Resource for CapacityProviderResource {
         );
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
+        remote_state::replace_if_failed(plan);
         if !plan.is_create() {
             for block in model::blocks_no_longer_managed(&UPDATABLE, &plan.prior, &plan.config) {
                 plan.diagnostics.push(Diagnostic::warning(
@@ -330,7 +332,11 @@ impl Resource for CapacityProviderResource {
         .map_err(|e| e.to_diagnostic(&label, "reading the tags of"))?;
         let own = tags::tags_from_remote(&remote, &clients.default_tags, &req.current);
         let state = self.state_of(&req.ty, &found, &clients.region, &req.current, own, &remote)?;
-        Ok(NewState::new(state))
+        let mut new = NewState::new(state);
+        if let Some(warning) = remote_state::refresh_warning(&label, found.state().as_str(), None) {
+            new.warnings.push(warning);
+        }
+        Ok(new)
     }
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {

@@ -13,6 +13,7 @@ pub mod import_id;
 pub mod interrupted;
 pub mod journal;
 pub mod moved;
+pub mod remote_state;
 pub mod state;
 
 use std::sync::Arc;

@@ -1,0 +1,116 @@
+//! Objects a refresh finds `Failed` or `Deleting` in AWS. Both still exist, so the state
+//! keeps them; but a plan that said "No changes" would lie, since any change to them fails
+//! at apply (AWS refuses updates in either state, after the provider's retries). So a
+//! refresh says what it found, and a plan replaces a failed object, which is the only
+//! change that can succeed. One being deleted is left alone: AWS removes it (a function
+//! once its running durable executions end), and the plan after that creates it again.
+//!
+//! Pure: values in, diagnostics and plan edits out.
+
+use tfplug::diag::Diagnostic;
+use tfplug::resource::PlanContext;
+use tfplug::value::{AttributePath, Value};
+
+use super::{STATE, set_attr};
+
+/// AWS's state of an object that failed (capacity providers, functions, versions).
+pub const FAILED: &str = "Failed";
+
+/// AWS's state of an object it is deleting.
+pub const DELETING: &str = "Deleting";
+
+/// The warning a refresh adds for `label` (e.g. `lambda_capacity_provider "web"`) when AWS
+/// reports it in `state`, with AWS's `reason` when it gave one; `None` for other states.
+pub fn refresh_warning(label: &str, state: &str, reason: Option<&str>) -> Option<Diagnostic> {
+    let because = reason
+        .filter(|r| !r.is_empty())
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    match state {
+        FAILED => Some(Diagnostic::warning(
+            format!("{label} has failed in AWS"),
+            format!(
+                "AWS reports it in state Failed{because}. It cannot be changed in that state: \
+                 the plan replaces it. Fix the cause first if it is outside this \
+                 configuration (a subnet, a role), or the new one fails too."
+            ),
+        )),
+        DELETING => Some(Diagnostic::warning(
+            format!("{label} is being deleted in AWS"),
+            format!(
+                "AWS reports it in state Deleting{because}, started outside this \
+                 configuration. AWS removes it when it is done (a function once its running \
+                 durable executions end); until then changes to it fail, and the plan after \
+                 it is gone creates it again."
+            ),
+        )),
+        _ => None,
+    }
+}
+
+/// Plans the replacement of an object whose prior state is [`FAILED`]: its `state` becomes
+/// unknown and the replacement is required on it, so the plan shows
+/// `state = "Failed" -> (known after apply) # forces replacement`.
+pub fn replace_if_failed(plan: &mut PlanContext) {
+    if plan.is_create() || plan.is_destroy() {
+        return;
+    }
+    if plan.prior.get_attr(STATE).and_then(Value::as_str) != Some(FAILED) {
+        return;
+    }
+    set_attr(&mut plan.planned, STATE, Value::Unknown);
+    let path = AttributePath::attr(STATE);
+    if !plan.requires_replace.contains(&path) {
+        plan.requires_replace.push(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tfplug::diag::Diagnostics;
+    use tfplug::resource::ValueType;
+    use tfplug::value::Type;
+
+    use super::*;
+
+    fn plan_from(state: &str) -> PlanContext {
+        let prior = Value::object([(STATE, Value::string(state))]);
+        PlanContext {
+            prior: prior.clone(),
+            config: Value::object([(STATE, Value::Null)]),
+            planned: prior,
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+            ty: ValueType::from_type(Type::object([(STATE, Type::String)])),
+        }
+    }
+
+    #[test]
+    fn a_failed_object_is_replaced_and_others_are_not() {
+        let mut failed = plan_from(FAILED);
+        replace_if_failed(&mut failed);
+        assert_eq!(failed.requires_replace, [AttributePath::attr(STATE)]);
+        assert!(
+            failed
+                .planned
+                .get_attr(STATE)
+                .is_some_and(Value::is_unknown)
+        );
+        for state in ["Active", DELETING] {
+            let mut other = plan_from(state);
+            replace_if_failed(&mut other);
+            assert!(other.requires_replace.is_empty(), "{state}");
+            assert_eq!(other.planned, other.prior, "{state}");
+        }
+    }
+
+    #[test]
+    fn refreshes_warn_of_failed_and_deleting_objects_only() {
+        let failed = refresh_warning("lambda_capacity_provider \"web\"", FAILED, Some("no ips"));
+        assert!(failed.is_some_and(|d| d.detail.contains("(no ips)") && d.summary.contains("web")));
+        assert!(refresh_warning("x", DELETING, None).is_some());
+        assert!(refresh_warning("x", "Active", None).is_none());
+        assert!(refresh_warning("x", "Pending", None).is_none());
+    }
+}
