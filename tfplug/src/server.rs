@@ -30,7 +30,7 @@ use crate::resource::{
     MoveStateRequest, NewState, PlanContext, ReadRequest, Resource, UpdateRequest, ValueType,
 };
 use crate::schema::Schema;
-use crate::validate::validate_block;
+use crate::validate::{check_required, validate_block};
 use crate::value::{AttributePath, Type, Value, msgpack};
 
 /// A resource type with its schema and value type computed once.
@@ -810,6 +810,13 @@ impl pb::provider_server::Provider for ProviderService {
             let config = decode(req.config.as_ref(), entry.ty.get(), "configuration")?;
             let prior_identity =
                 decode_identity(entry, req.prior_identity.as_ref(), "prior identity")?;
+            if !proposed.is_null() {
+                // A required value unknown at validation may have turned out null.
+                let missing = check_required(&entry.schema.block, &config);
+                if missing.has_errors() {
+                    return Ok(missing);
+                }
+            }
             let change = plan::plan_change(&entry.schema.block, &prior, &proposed, &config);
             if change.planned.is_null() {
                 resp.planned_state = Some(encode(&Value::Null, entry.ty.get(), "planned state")?);
@@ -1114,6 +1121,11 @@ impl pb::provider_server::Provider for ProviderService {
         let result = async {
             let entry = self.data_source(&req.type_name)?;
             let config = decode(req.config.as_ref(), entry.ty.get(), "configuration")?;
+            // A required value unknown at validation may have turned out null.
+            let missing = check_required(&entry.schema.block, &config);
+            if missing.has_errors() {
+                return Ok(missing);
+            }
             let read = DataReadRequest {
                 config,
                 ty: entry.ty.clone(),

@@ -1,7 +1,8 @@
 //! Validators attached to attributes, and the walk that runs them over a configuration.
 //!
 //! Validators only see known, non-null values: unknown values are checked again when
-//! they become known (Terraform validates again at apply time).
+//! they become known (Terraform validates again at apply time). The walk also refuses a
+//! known null for a required attribute, which Terraform itself lets through.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, OnceLock};
@@ -9,7 +10,9 @@ use std::sync::{Mutex, OnceLock};
 use regex::{Regex, RegexBuilder};
 
 use crate::diag::Diagnostics;
-use crate::schema::{AttributeType, Block, BlockNesting, NestedAttributes, ObjectNesting};
+use crate::schema::{
+    AttributeType, Block, BlockNesting, NestedAttributes, ObjectNesting, Presence,
+};
 use crate::value::{AttributePath, Value};
 
 pub mod rules;
@@ -51,17 +54,73 @@ pub fn validate_config(block: &Block, config: &Value) -> Diagnostics {
 /// Runs every attribute's validators over a configuration value of `block`, and the
 /// block's cross-field rules and item counts, at every depth; diagnostics carry the path
 /// of the value they are about.
+///
+/// A required attribute set to a known null (`name = null`, or a variable or attribute
+/// that is null) is refused too, as [`check_required`] does: Terraform only checks that
+/// a required argument is written.
 pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+    walk(block, path, value, Walk::Full, diags);
+}
+
+/// The required attributes of a configuration of `block` that are a known null, at every
+/// depth, as errors at their paths: only the check [`validate_block`] adds to the
+/// validators, for the plan, when values unknown at validation have become known.
+///
+/// A required attribute is checked only inside an object that is there: an absent block
+/// (null, an empty collection, or the empty value Terraform sends for an absent
+/// [`BlockNesting::Group`] block) or a null nested attribute holds no required values.
+/// Unknown values are not checked.
+pub fn check_required(block: &Block, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    walk(
+        block,
+        &AttributePath::root(),
+        config,
+        Walk::RequiredOnly,
+        &mut diags,
+    );
+    diags
+}
+
+/// What a walk over a configuration checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    /// Validators, rules, item counts and required values.
+    Full,
+    /// Only that required values are not null.
+    RequiredOnly,
+}
+
+fn walk(block: &Block, path: &AttributePath, value: &Value, mode: Walk, diags: &mut Diagnostics) {
     if value.is_null() || value.is_unknown() {
         return;
     }
-    rules::check_fields(block, &block.rules, path, value, diags);
+    walk_object(block, path, value, mode, true, diags);
+}
+
+/// Walks one known, non-null object of `block`; `required` is false for the empty value
+/// of an absent group block, whose required attributes are null because it is absent.
+fn walk_object(
+    block: &Block,
+    path: &AttributePath,
+    value: &Value,
+    mode: Walk,
+    required: bool,
+    diags: &mut Diagnostics,
+) {
+    if mode == Walk::Full {
+        rules::check_fields(block, &block.rules, path, value, diags);
+    }
     for (name, attr) in &block.attributes {
         let Some(v) = value.get_attr(name) else {
             continue;
         };
         let p = path.child_attr(name);
-        if !v.is_null() && !v.is_unknown() {
+        if required && attr.presence == Presence::Required && is_null(v) {
+            diags.push(missing_required(name, p));
+            continue;
+        }
+        if mode == Walk::Full && !v.is_null() && !v.is_unknown() {
             let mut own = Diagnostics::new();
             for validator in attr.validators.iter().filter(|c| !c.follows_own_checks()) {
                 validator.validate(&p, v, &mut own);
@@ -74,8 +133,10 @@ pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags:
             diags.extend(own);
         }
         if let AttributeType::Nested(nested) = &attr.ty {
-            rules::check_item_count(name, nested.min_items, nested.max_items, &p, v, diags);
-            validate_nested(nested, &p, v, diags);
+            if mode == Walk::Full {
+                rules::check_item_count(name, nested.min_items, nested.max_items, &p, v, diags);
+            }
+            walk_nested(nested, &p, v, mode, diags);
         }
     }
     for (name, nb) in &block.blocks {
@@ -83,23 +144,31 @@ pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags:
             continue;
         };
         let p = path.child_attr(name);
-        if matches!(
-            nb.nesting,
-            BlockNesting::List | BlockNesting::Set | BlockNesting::Map
-        ) {
+        if mode == Walk::Full
+            && matches!(
+                nb.nesting,
+                BlockNesting::List | BlockNesting::Set | BlockNesting::Map
+            )
+        {
             rules::check_item_count(name, nb.min_items, nb.max_items, &p, v, diags);
         }
         match nb.nesting {
-            BlockNesting::Single | BlockNesting::Group => validate_block(&nb.block, &p, v, diags),
+            BlockNesting::Single => walk(&nb.block, &p, v, mode, diags),
+            BlockNesting::Group => {
+                if !v.is_null() && !v.is_unknown() {
+                    let present = !is_empty_block(&nb.block, v);
+                    walk_object(&nb.block, &p, v, mode, present, diags);
+                }
+            }
             BlockNesting::List | BlockNesting::Set => {
                 for (i, el) in elements(v).iter().enumerate() {
-                    validate_block(&nb.block, &p.child_index(i as i64), el, diags);
+                    walk(&nb.block, &p.child_index(i as i64), el, mode, diags);
                 }
             }
             BlockNesting::Map => {
                 if let Value::Map(m) = v {
                     for (k, el) in m {
-                        validate_block(&nb.block, &p.child_key(k.clone()), el, diags);
+                        walk(&nb.block, &p.child_key(k.clone()), el, mode, diags);
                     }
                 }
             }
@@ -107,28 +176,73 @@ pub fn validate_block(block: &Block, path: &AttributePath, value: &Value, diags:
     }
 }
 
-fn validate_nested(
+fn walk_nested(
     nested: &NestedAttributes,
     path: &AttributePath,
     value: &Value,
+    mode: Walk,
     diags: &mut Diagnostics,
 ) {
     let as_block = nested.as_block();
     match nested.nesting {
-        ObjectNesting::Single => validate_block(&as_block, path, value, diags),
+        ObjectNesting::Single => walk(&as_block, path, value, mode, diags),
         ObjectNesting::List | ObjectNesting::Set => {
             for (i, el) in elements(value).iter().enumerate() {
-                validate_block(&as_block, &path.child_index(i as i64), el, diags);
+                walk(&as_block, &path.child_index(i as i64), el, mode, diags);
             }
         }
         ObjectNesting::Map => {
             if let Value::Map(m) = value {
                 for (k, el) in m {
-                    validate_block(&as_block, &path.child_key(k.clone()), el, diags);
+                    walk(&as_block, &path.child_key(k.clone()), el, mode, diags);
                 }
             }
         }
     }
+}
+
+/// Null, or a value of type `dynamic` that is null.
+fn is_null(v: &Value) -> bool {
+    match v {
+        Value::Dynamic(inner) => inner.1.is_null(),
+        v => v.is_null(),
+    }
+}
+
+/// Whether `v` is the value Terraform gives an absent block of `block` in a group: every
+/// attribute null, every nested block absent.
+fn is_empty_block(block: &Block, v: &Value) -> bool {
+    block
+        .attributes
+        .keys()
+        .all(|name| v.get_attr(name).is_none_or(is_null))
+        && block.blocks.iter().all(|(name, nb)| {
+            v.get_attr(name).is_none_or(|b| match (nb.nesting, b) {
+                (_, Value::Null) => true,
+                (BlockNesting::Group, b) => is_empty_block(&nb.block, b),
+                (_, Value::List(items) | Value::Set(items)) => items.is_empty(),
+                (_, Value::Map(m)) => m.is_empty(),
+                _ => false,
+            })
+        })
+}
+
+/// The error for a required attribute `name`, at `path`, whose value is null.
+fn missing_required(name: &str, path: AttributePath) -> crate::diag::Diagnostic {
+    let place = if path.to_string() == name {
+        String::new()
+    } else {
+        format!(" (at {path})")
+    };
+    crate::diag::Diagnostic::error(
+        "Missing required argument",
+        format!(
+            "The argument \"{name}\"{place} is required, but its value is null. Set it to a \
+             non-null value; when it comes from a variable, a local value or another \
+             object's attribute, make sure that value is not null."
+        ),
+    )
+    .at(path)
 }
 
 fn elements(v: &Value) -> &[Value] {
@@ -943,5 +1057,212 @@ mod tests {
             .attribute(Attribute::string("s").validator(matches("[a-z]+", "lowercase")));
         assert!(run(&block, obj(vec![("s", Value::string("abc"))])).is_empty());
         assert!(run(&block, obj(vec![("s", Value::string("abc1"))])).has_errors());
+    }
+
+    /// Required attributes at every depth: top level (plain, list, dynamic and nested
+    /// attributes), inside nested attributes of each nesting and inside nested blocks of
+    /// each nesting (a list block inside a list block too), next to optional and
+    /// optional+computed attributes.
+    fn required_everywhere() -> Block {
+        use crate::schema::{BlockNesting, NestedAttributes, ObjectNesting};
+        use crate::value::Type;
+        let inner = || {
+            Block::new()
+                .attribute(Attribute::string("req").required())
+                .attribute(Attribute::string("opt").optional())
+                .attribute(Attribute::string("oc").optional_computed())
+        };
+        let nested = |nesting| {
+            NestedAttributes::new(nesting)
+                .attribute(Attribute::string("req").required())
+                .attribute(Attribute::string("opt").optional())
+        };
+        Block::new()
+            .attribute(Attribute::string("name").required())
+            .attribute(Attribute::new("ids", Type::list(Type::String)).required())
+            .attribute(Attribute::new("any", Type::Dynamic).required())
+            .attribute(Attribute::string("opt").optional())
+            .attribute(Attribute::string("oc").optional_computed())
+            .attribute(Attribute::nested("must", nested(ObjectNesting::Single)).required())
+            .attribute(Attribute::nested("one", nested(ObjectNesting::Single)).optional())
+            .attribute(Attribute::nested("many", nested(ObjectNesting::List)).optional())
+            .attribute(Attribute::nested("bag", nested(ObjectNesting::Set)).optional())
+            .attribute(Attribute::nested("named", nested(ObjectNesting::Map)).optional())
+            .block(NestedBlock::new("single", BlockNesting::Single, inner()))
+            .block(NestedBlock::new("group", BlockNesting::Group, inner()))
+            .block(NestedBlock::new(
+                "list",
+                BlockNesting::List,
+                inner().block(NestedBlock::new("deeper", BlockNesting::List, inner())),
+            ))
+            .block(NestedBlock::new("set", BlockNesting::Set, inner()))
+            .block(NestedBlock::new("map", BlockNesting::Map, inner()))
+    }
+
+    /// One object of a nested attribute of [`required_everywhere`].
+    fn nested_obj(req: Value) -> Value {
+        obj(vec![("req", req), ("opt", Value::Null)])
+    }
+
+    /// One block of [`required_everywhere`] (without `deeper`).
+    fn block_obj(req: Value, opt: Value) -> Value {
+        obj(vec![("req", req), ("opt", opt), ("oc", Value::Null)])
+    }
+
+    /// A valid configuration of [`required_everywhere`] (blocks absent, optional values
+    /// null), with `changes` applied.
+    fn config_of(changes: Vec<(&str, Value)>) -> Value {
+        let mut config = obj(vec![
+            ("name", Value::string("n")),
+            ("ids", Value::List(vec![Value::string("a")])),
+            (
+                "any",
+                Value::Dynamic(Box::new((crate::value::Type::String, Value::string("x")))),
+            ),
+            ("opt", Value::Null),
+            ("oc", Value::Null),
+            ("must", nested_obj(Value::string("r"))),
+            ("one", Value::Null),
+            ("many", Value::Null),
+            ("bag", Value::Null),
+            ("named", Value::Null),
+            ("single", Value::Null),
+            // An absent group block: its empty value, every attribute null.
+            ("group", block_obj(Value::Null, Value::Null)),
+            ("list", Value::List(Vec::new())),
+            ("set", Value::Set(Vec::new())),
+            ("map", Value::Map(Default::default())),
+        ]);
+        for (name, value) in changes {
+            if let Some(slot) = config.get_attr_mut(name) {
+                *slot = value;
+            }
+        }
+        config
+    }
+
+    #[test]
+    fn explicit_null_for_a_required_attribute_is_refused_at_its_path_at_every_depth() {
+        let block = required_everywhere();
+        assert!(run(&block, config_of(Vec::new())).is_empty());
+        let config = config_of(vec![
+            ("name", Value::Null),
+            ("ids", Value::Null),
+            (
+                "any",
+                Value::Dynamic(Box::new((crate::value::Type::String, Value::Null))),
+            ),
+            ("must", Value::Null),
+            ("one", nested_obj(Value::Null)),
+            (
+                "many",
+                Value::List(vec![
+                    nested_obj(Value::string("ok")),
+                    nested_obj(Value::Null),
+                ]),
+            ),
+            ("bag", Value::Set(vec![nested_obj(Value::Null)])),
+            (
+                "named",
+                Value::Map([("k".to_string(), nested_obj(Value::Null))].into()),
+            ),
+            ("single", block_obj(Value::Null, Value::string("x"))),
+            ("group", block_obj(Value::Null, Value::string("x"))),
+            (
+                "list",
+                Value::List(vec![
+                    obj(vec![
+                        ("req", Value::string("ok")),
+                        ("opt", Value::Null),
+                        ("oc", Value::Null),
+                        (
+                            "deeper",
+                            Value::List(vec![block_obj(Value::Null, Value::Null)]),
+                        ),
+                    ]),
+                    obj(vec![
+                        ("req", Value::Null),
+                        ("opt", Value::Null),
+                        ("oc", Value::string("set")),
+                        ("deeper", Value::List(Vec::new())),
+                    ]),
+                ]),
+            ),
+            ("set", Value::Set(vec![block_obj(Value::Null, Value::Null)])),
+            (
+                "map",
+                Value::Map([("m".to_string(), block_obj(Value::Null, Value::Null))].into()),
+            ),
+        ]);
+        let d = run(&block, config);
+        let mut paths = path_of(&d);
+        paths.sort();
+        let mut want = vec![
+            "name",
+            "ids",
+            "any",
+            "must",
+            "one.req",
+            "many[1].req",
+            "bag[0].req",
+            "named[\"k\"].req",
+            "single.req",
+            "group.req",
+            "list[0].deeper[0].req",
+            "list[1].req",
+            "set[0].req",
+            "map[\"m\"].req",
+        ];
+        want.sort();
+        assert_eq!(paths, want, "{d}");
+        for diag in &d {
+            assert!(diag.is_error(), "{diag}");
+            assert_eq!(diag.summary, "Missing required argument");
+            let name = match diag.path.as_ref().map(|p| p.to_string()) {
+                Some(p) if p.ends_with(".req") => "\"req\"".to_string(),
+                Some(p) => format!("\"{p}\""),
+                None => panic!("no path: {diag}"),
+            };
+            assert!(diag.detail.contains(&name), "{}", diag.detail);
+            assert!(diag.detail.contains("null"), "{}", diag.detail);
+        }
+    }
+
+    #[test]
+    fn unknown_values_and_absent_blocks_leave_required_attributes_unchecked() {
+        let block = required_everywhere();
+        let config = config_of(vec![
+            ("name", Value::Unknown),
+            ("ids", Value::Unknown),
+            ("any", Value::Unknown),
+            ("must", Value::Unknown),
+            ("many", Value::List(vec![Value::Unknown])),
+            ("bag", Value::Unknown),
+            (
+                "named",
+                Value::Map([("k".to_string(), nested_obj(Value::Unknown))].into()),
+            ),
+            ("single", block_obj(Value::Unknown, Value::Null)),
+            ("list", Value::List(vec![Value::Unknown])),
+            ("set", Value::Unknown),
+        ]);
+        let d = run(&block, config);
+        assert!(d.is_empty(), "{d}");
+    }
+
+    #[test]
+    fn required_check_alone_ignores_validators_and_rules() {
+        let block = Block::new()
+            .attribute(
+                Attribute::string("name")
+                    .required()
+                    .validator(length_between(3, 5)),
+            )
+            .attribute(Attribute::string("other").required());
+        let config = obj(vec![("name", Value::string("x")), ("other", Value::Null)]);
+        assert_eq!(path_of(&check_required(&block, &config)), ["other"]);
+        assert_eq!(path_of(&run(&block, config)), ["name", "other"]);
+        assert!(check_required(&block, &Value::Null).is_empty());
+        assert!(check_required(&block, &Value::Unknown).is_empty());
     }
 }

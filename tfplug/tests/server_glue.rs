@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use tfplug::data_source::{DataReadRequest, DataSource};
 use tfplug::diag::Diagnostics;
 use tfplug::proto::tfplugin6 as pb;
 use tfplug::proto::tfplugin6::provider_server::Provider as _;
@@ -31,6 +32,29 @@ impl Provider for P {
     }
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         vec![Arc::new(Slow)]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(Lookup)]
+    }
+}
+
+/// A data source of `name` (required) and `id` (computed), read as `id = "found"`.
+struct Lookup;
+
+#[async_trait]
+impl DataSource for Lookup {
+    fn type_name(&self) -> &str {
+        "t_lookup"
+    }
+    fn schema(&self) -> Schema {
+        Slow.schema().with_version(0)
+    }
+    async fn read(&self, _: &Context, req: DataReadRequest) -> Result<NewState> {
+        let mut state = req.config;
+        if let Some(id) = state.get_attr_mut("id") {
+            *id = Value::string("found");
+        }
+        Ok(state.into())
     }
 }
 
@@ -431,4 +455,102 @@ async fn destroys_are_planned_by_the_resource_when_terraform_asks() {
     assert_eq!(plan.diagnostics.len(), 1, "{:?}", plan.diagnostics);
     assert_eq!(plan.diagnostics[0].summary, "Destroying");
     assert!(plan.diagnostics[0].detail.contains("\"a\" goes away"));
+}
+
+/// The attribute names of a diagnostic's path, step by step.
+fn attribute_steps(d: &pb::Diagnostic) -> Vec<String> {
+    d.attribute
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter_map(|s| match &s.selector {
+            Some(pb::attribute_path::step::Selector::AttributeName(n)) => Some(n.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Terraform only checks that a required argument is written: `name = null` (or a
+/// variable or attribute that turns out null) reaches the provider, which must refuse it
+/// at validation and, when the value was unknown then, at plan, naming the attribute.
+#[tokio::test]
+async fn a_null_required_attribute_is_refused_at_validate_and_plan() {
+    let svc = ProviderService::new(P);
+    let validate = |config: Value| {
+        let svc = &svc;
+        async move {
+            svc.validate_resource_config(Request::new(pb::validate_resource_config::Request {
+                type_name: "t_slow".into(),
+                config: dv(&config),
+                client_capabilities: None,
+            }))
+            .await
+            .expect("response")
+            .into_inner()
+            .diagnostics
+        }
+    };
+    let diags = validate(obj("a", Value::Null)).await;
+    assert!(diags.is_empty(), "{diags:?}");
+    // Unknown at validation: checked again once known.
+    let diags = validate(Value::object([
+        ("name", Value::Unknown),
+        ("id", Value::Null),
+    ]))
+    .await;
+    assert!(diags.is_empty(), "{diags:?}");
+    let diags = validate(Value::object([("name", Value::Null), ("id", Value::Null)])).await;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0].severity, pb::diagnostic::Severity::Error as i32);
+    assert_eq!(diags[0].summary, "Missing required argument");
+    assert!(diags[0].detail.contains("\"name\""), "{}", diags[0].detail);
+    assert_eq!(attribute_steps(&diags[0]), ["name"]);
+
+    // Known only at plan (say `name = other.attr`, unknown when validated).
+    let config = Value::object([("name", Value::Null), ("id", Value::Null)]);
+    let plan = svc
+        .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+            type_name: "t_slow".into(),
+            prior_state: dv(&Value::Null),
+            proposed_new_state: dv(&config),
+            config: dv(&config),
+            ..Default::default()
+        }))
+        .await
+        .expect("response")
+        .into_inner();
+    assert_eq!(plan.diagnostics.len(), 1, "{:?}", plan.diagnostics);
+    assert_eq!(plan.diagnostics[0].summary, "Missing required argument");
+    assert_eq!(attribute_steps(&plan.diagnostics[0]), ["name"]);
+    assert!(
+        plan.planned_state.is_none(),
+        "no plan of an object without its name"
+    );
+}
+
+/// A data source is read at plan: a required value that was unknown at validation and
+/// turned out null is refused there, before the read.
+#[tokio::test]
+async fn a_data_source_read_refuses_a_null_required_attribute() {
+    let svc = ProviderService::new(P);
+    let read = |name: Value| {
+        let svc = &svc;
+        async move {
+            svc.read_data_source(Request::new(pb::read_data_source::Request {
+                type_name: "t_lookup".into(),
+                config: dv(&Value::object([("name", name), ("id", Value::Null)])),
+                ..Default::default()
+            }))
+            .await
+            .expect("response")
+            .into_inner()
+        }
+    };
+    let found = read(Value::string("a")).await;
+    assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+    assert!(found.state.is_some());
+    let refused = read(Value::Null).await;
+    assert_eq!(refused.diagnostics.len(), 1, "{:?}", refused.diagnostics);
+    assert_eq!(refused.diagnostics[0].summary, "Missing required argument");
+    assert_eq!(attribute_steps(&refused.diagnostics[0]), ["name"]);
+    assert!(refused.state.is_none());
 }
