@@ -271,6 +271,61 @@ fn terraform_killed_while_the_capacity_provider_is_created() {
     );
 }
 
+/// The capacity provider an interrupted apply created is changed before the next apply
+/// (a tag added, one changed): adopting it makes it what the plan says, so the apply
+/// that reports it created leaves AWS as the state says and an empty plan.
+#[test]
+fn an_adopted_capacity_provider_changed_meanwhile_is_made_what_the_plan_says() {
+    let Some(acc) = quickstart() else {
+        return;
+    };
+    let mut apply = start_apply(&acc);
+    apply.wait_for_call(&acc, "CreateCapacityProvider");
+    let _ = apply.kill(Victim::Terraform);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let arn = loop {
+        if let Some(arn) = acc
+            .emulated("capacity_providers", "quickstart-web")
+            .and_then(|cp| cp["arn"].as_str().map(str::to_string))
+        {
+            break arn;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the capacity provider was never created"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let sdk = acc.lambda_sdk();
+    let tagged = sdk.block_on(
+        sdk.client()
+            .tag_resource()
+            .resource(&arn)
+            .tags("team", "someone-else")
+            .tags("added-by-hand", "1")
+            .send(),
+    );
+    if let Err(e) = tagged {
+        panic!("tagging {arn}: {e:?}");
+    }
+    let diags = apply_json(&acc);
+    assert!(
+        diags.warnings().has_summary("adopted"),
+        "{}",
+        diags.describe()
+    );
+    let listed = sdk.block_on(sdk.client().list_tags().resource(&arn).send());
+    let remote = match listed {
+        Ok(out) => out.tags.unwrap_or_default(),
+        Err(e) => panic!("listing the tags of {arn}: {e:?}"),
+    };
+    let state = acc.resource(CAPACITY_PROVIDER);
+    let in_state: std::collections::HashMap<String, String> =
+        serde_json::from_value(state["tags_all"].clone()).unwrap_or_default();
+    assert_eq!(remote, in_state, "AWS's tags are the state's: {state:#}");
+    assert_converged(&acc, "after adopting a capacity provider changed meanwhile");
+}
+
 #[test]
 fn terraform_killed_while_the_function_is_created() {
     interrupt_and_apply_again(Victim::Terraform, "CreateFunction", Some(FUNCTION));

@@ -34,7 +34,7 @@ use tfplug::schema::{Block, Schema};
 use tfplug::value::{Maybe, Value};
 
 use crate::aws::ec2::check_at_plan;
-use crate::aws::{Budget, Error, Operation, SharedClients, tagging};
+use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, tagging};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
@@ -268,6 +268,22 @@ impl Resource for CapacityProviderResource {
                 )));
             }
         };
+        // An object an interrupted apply created may have changed since (tags, scaling):
+        // make it what this plan says before recording it, as a create would have.
+        let found = if guarded.adopted.is_some() {
+            converge_adopted(&clients, &budget, &config, &found, &tags_all)
+                .await
+                .map_err(|e| {
+                    TfError::new(e.to_diagnostic(&label, "adopting")).keep_state(partial_state(
+                        &req.planned,
+                        ARN,
+                        Some(found.capacity_provider_arn()),
+                        found.state().as_str(),
+                    ))
+                })?
+        } else {
+            found
+        };
         let own = req
             .config
             .get_attr(tags::TAGS)
@@ -458,6 +474,25 @@ impl Resource for CapacityProviderResource {
         )?;
         Some(id.and_then(|id| import_stub(&req.ty, id)))
     }
+}
+
+/// Makes an adopted capacity provider what the configuration says: its tags, and the
+/// in-place settings the configuration writes (UpdateCapacityProvider, then the wait).
+/// Returns AWS's answer afterwards.
+async fn converge_adopted(
+    clients: &AwsClients,
+    budget: &Budget,
+    config: &CapacityProviderModel,
+    found: &CapacityProvider,
+    tags_all: &Tags,
+) -> std::result::Result<CapacityProvider, Error> {
+    let arn = found.capacity_provider_arn();
+    let remote = tagging::list_tags(clients, budget, arn).await?;
+    if &remote != tags_all {
+        tagging::update_tags(clients, budget, arn, &remote, tags_all).await?;
+    }
+    api::update(clients, budget, config).await?;
+    api::wait_active(clients, budget, config.name()).await
 }
 
 /// The state Terraform reads to adopt an existing capacity provider: its name and region,
