@@ -4,6 +4,7 @@
 //! standard AWS configuration chain of `aws-config`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Duration;
 
 use aws_config::profile::ProfileFileCredentialsProvider;
@@ -20,6 +21,7 @@ use tfplug::value::{AttributePath, Maybe, Type, Value, from_value};
 use tokio_util::sync::CancellationToken;
 
 use crate::aws::attribute::{AwsAttribute, member_name};
+use crate::aws::ca_bundle;
 use crate::aws::credentials::{
     Env, ProfileChoice, SelectedProfile, SharedFiles, nothing_found, profile_not_found,
 };
@@ -75,6 +77,12 @@ pub fn schema() -> Schema {
                     .validator(WholeNumber)
                     .validator(number_between(0.0, 100.0))
                     .description("How many times a throttled or failed (5xx, connection error) AWS call is retried with exponential backoff and jitter before giving up. Default `25`. Conflicts with an update in progress are retried until the resource's timeout."),
+            )
+            .attribute(
+                Attribute::string(CUSTOM_CA_BUNDLE)
+                    .optional()
+                    .validator(length_between(1, 4096))
+                    .description("Path of a PEM file of certificate authorities that AWS's endpoints are verified against instead of the system's trust store, e.g. for a proxy that inspects TLS. Defaults to `AWS_CA_BUNDLE`. The proxy itself comes from `HTTPS_PROXY` and `NO_PROXY`."),
             )
             .attribute(
                 Attribute::bool("skip_credentials_validation")
@@ -186,6 +194,8 @@ pub struct ProviderConfig {
     pub profile: Maybe<String>,
     /// `max_retries`.
     pub max_retries: Maybe<u32>,
+    /// `custom_ca_bundle`.
+    pub custom_ca_bundle: Maybe<String>,
     /// `skip_credentials_validation`.
     pub skip_credentials_validation: Maybe<bool>,
     /// `assume_role` (at most one).
@@ -451,6 +461,9 @@ pub async fn build_clients(
         require_profile(&profile, &env)?;
     }
     let mut loader = sdk_loader();
+    if let Some(client) = ca_bundle_client(cfg, &env)? {
+        loader = loader.http_client(client);
+    }
     if let Some(region) = cfg.region.known() {
         loader = loader.region(Region::new(region.clone()));
     }
@@ -550,6 +563,51 @@ pub async fn build_clients(
         clients.account_id = Some(check_credentials(&sdk, &clients, &check, stop).await?);
     }
     Ok(clients)
+}
+
+/// The provider block's `custom_ca_bundle` attribute.
+pub const CUSTOM_CA_BUNDLE: &str = "custom_ca_bundle";
+
+/// The environment variable naming a CA bundle when the block does not (as for the AWS
+/// CLI and the AWS provider).
+const CA_BUNDLE_ENV: &str = "AWS_CA_BUNDLE";
+
+/// An HTTPS client trusting the CA bundle of `custom_ca_bundle` or `AWS_CA_BUNDLE`, if one
+/// is named; an error at the attribute (or naming the variable) when it cannot be used.
+fn ca_bundle_client(
+    cfg: &ProviderConfig,
+    env: Env<'_>,
+) -> Result<Option<aws_sdk_lambda::config::SharedHttpClient>, Diagnostics> {
+    let (path, from_block) = match cfg.custom_ca_bundle.known() {
+        Some(path) => (path.clone(), true),
+        None => match env(CA_BUNDLE_ENV) {
+            Some(path) => (path, false),
+            None => return Ok(None),
+        },
+    };
+    let refused = |e: ca_bundle::CaBundleError| {
+        let (summary, fix) = if from_block {
+            (
+                "Unusable custom_ca_bundle",
+                "Point custom_ca_bundle at a PEM file of CA certificates, or remove it to use \
+                 the system's trust store.",
+            )
+        } else {
+            (
+                "Unusable AWS_CA_BUNDLE",
+                "Point AWS_CA_BUNDLE at a PEM file of CA certificates, or unset it to use the \
+                 system's trust store.",
+            )
+        };
+        let d = Diagnostic::error(summary, format!("{e}. {fix}"));
+        if from_block {
+            d.at(AttributePath::attr(CUSTOM_CA_BUNDLE)).into()
+        } else {
+            Diagnostics::from(d)
+        }
+    };
+    let pem = ca_bundle::load(Path::new(&path)).map_err(refused)?;
+    ca_bundle::https_client(pem).map(Some).map_err(refused)
 }
 
 /// Summary of every error about finding credentials.
@@ -814,6 +872,7 @@ mod tests {
             "region",
             "profile",
             "max_retries",
+            CUSTOM_CA_BUNDLE,
             "skip_credentials_validation",
         ]
         .iter()

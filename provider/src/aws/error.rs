@@ -128,6 +128,16 @@ impl AwsError {
                         format!("endpoint unreachable: connection{} refused", to_endpoint()),
                         ErrorClass::Unreachable,
                     )
+                } else if let Some(why) = certificate_refused(&err) {
+                    (
+                        format!(
+                            "the endpoint's TLS certificate was refused{}: {why}. Behind a \
+                             proxy that inspects TLS, set custom_ca_bundle in the provider \
+                             block (or AWS_CA_BUNDLE) to its certificate authority",
+                            to_endpoint()
+                        ),
+                        ErrorClass::Permanent,
+                    )
                 } else if let Some(creds) = credentials_error(&err) {
                     // The credential provider already retried its own calls (STS's
                     // AssumeRole, SSO, IMDS): a refusal is not worth minutes of retries.
@@ -436,6 +446,31 @@ pub fn is_connection_refused(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// The TLS certificate error in `err`'s chain, if the endpoint's certificate was refused
+/// (an unknown issuer, an expired or mismatched certificate): waiting does not fix it.
+pub fn certificate_refused(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let refused = |e: &(dyn std::error::Error + 'static)| match e.downcast_ref::<rustls::Error>() {
+        Some(tls @ rustls::Error::InvalidCertificate(_)) => Some(tls.to_string()),
+        _ => None,
+    };
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(why) = refused(e) {
+            return Some(why);
+        }
+        // hyper-rustls puts rustls's error two I/O errors deep, and an I/O error's
+        // `source` skips its payload: step into the payload instead.
+        current = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(payload) => Some(payload as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
+}
+
 /// STS's answer when it refused `assume_role` (code and message), found in `e`'s chain.
 pub fn assume_role_refusal(e: &(dyn std::error::Error + 'static)) -> Option<(String, String)> {
     use aws_sdk_sts::error::{ProvideErrorMetadata as _, SdkError};
@@ -486,6 +521,22 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_certificate_is_found_inside_nested_io_errors() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let nested =
+            std::io::Error::other(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
+        let found = certificate_refused(&nested);
+        assert!(
+            found
+                .as_deref()
+                .is_some_and(|w| w.contains("UnknownIssuer")),
+            "{found:?}"
+        );
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(certificate_refused(&refused), None);
+    }
 
     /// What a call returns when the credential provider failed before sending it.
     fn no_credentials(why: CredentialsError) -> AwsError {

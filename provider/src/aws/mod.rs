@@ -3,6 +3,7 @@
 //! ([`model`], declared on attributes through [`attribute`]), tag calls and EC2 look-ups.
 
 pub mod attribute;
+pub mod ca_bundle;
 pub mod clients;
 pub mod credentials;
 pub mod ec2;
