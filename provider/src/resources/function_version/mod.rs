@@ -45,13 +45,14 @@ use crate::resources::common::executions::{
 use crate::resources::common::functions::{PublishRequest, get, publish, wait_version_active};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
+use crate::resources::common::remote_state;
 use crate::resources::common::state::{reconcile, same_meaning};
 use crate::resources::common::{
     READ_TIMEOUT, REGION, STATE, clients_for, label, looked_up_at_plan, plan_region_implied,
     set_attr, text,
 };
 use api::Scaling;
-use model::VersionModel;
+use model::{PrivateModel, VersionModel};
 use schema::TIMEOUTS;
 use schema::names::*;
 
@@ -367,15 +368,8 @@ impl Resource for FunctionVersionResource {
         if p.is_destroy() {
             return;
         }
-        // An imported version has no triggers yet: recording them publishes nothing.
-        if !p.is_create() && p.prior.get_attr(TRIGGERS).is_none_or(Value::is_null) {
-            let path = AttributePath::attr(TRIGGERS);
-            p.requires_replace.retain(|r| *r != path);
-        }
-        if !p.is_create() && description_means_the_same(&p.prior, &p.planned) {
-            let path = AttributePath::attr(DESCRIPTION);
-            p.requires_replace.retain(|r| *r != path);
-        }
+        record_in_place(p);
+        remote_state::replace_if_failed(p);
         if !p.is_create()
             && p.planned.get_attr(SCALING) != p.prior.get_attr(SCALING)
             && p.requires_replace.is_empty()
@@ -437,8 +431,16 @@ impl Resource for FunctionVersionResource {
         Some(identity::schema(IDENTITY))
     }
 
+    /// The identity of the state; its `function_name` stays the form it was first
+    /// recorded in when the configuration switched between name and ARN in place.
     async fn identity(&self, _ctx: &Context, req: IdentityRequest) -> Result<Value> {
-        identity::of_state(&req, ARN)
+        let mut id = identity::of_state(&req, ARN)?;
+        if let Some(name) = PrivateModel::decode(&req.private).identity_function_name
+            && !id.is_null()
+        {
+            set_attr(&mut id, FUNCTION_NAME, Value::string(name));
+        }
+        Ok(id)
     }
 
     async fn import_by_identity(
@@ -594,10 +596,30 @@ impl Resource for FunctionVersionResource {
             tracing::warn!(function = %function, version = %version, "version not found; removing it from state");
             return Ok(NewState::gone(Diagnostic::warning(
                 format!("{label} no longer exists"),
-                "It was deleted outside Terraform and is removed from the state; the next plan \
-                 publishes a new version.",
+                format!(
+                    "AWS has no version {version} of {function:?} any more. It was deleted with \
+                     its function (replacing or deleting a function deletes every version of \
+                     it, in this configuration or another), or deleted outside Terraform. It \
+                     is removed from the state; the next apply publishes a new version."
+                ),
             )));
         };
+        let c = found.configuration();
+        let remote = rules::Published {
+            last_modified: c.and_then(|c| c.last_modified()),
+            code_sha256: c.and_then(|c| c.code_sha256()),
+            capacity_provider_arn: c
+                .and_then(|c| c.capacity_provider_config())
+                .and_then(|cp| cp.lambda_managed_instances_capacity_provider_config())
+                .map(|m| m.capacity_provider_arn()),
+            state: c.and_then(|c| c.state()).map(|s| s.as_str()),
+        };
+        if let Some(differs) = rules::another_version(&req.current, &remote) {
+            tracing::warn!(function = %function, version = %version, differs, "another version under the same number; removing it from state");
+            return Ok(NewState::gone(rules::another_version_warning(
+                &label, &function, &version, differs,
+            )));
+        }
         let state = self.state_of(
             &req.ty,
             &found,
@@ -605,7 +627,26 @@ impl Resource for FunctionVersionResource {
             &clients.region,
             &req.current,
         )?;
-        Ok(NewState::new(state))
+        let mut new = NewState::new(state);
+        if req.current.get_attr(ARN).is_none_or(Value::is_null) {
+            // Adopting (an import): the next plan records how it says it was published.
+            let mut private = PrivateModel::decode(&req.private);
+            private.imported = true;
+            new = new.with_private(private.encode());
+        }
+        if let Some(state) = remote.state {
+            let reason = c.map(|c| {
+                [c.state_reason_code().map(|r| r.as_str()), c.state_reason()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(": ")
+            });
+            if let Some(w) = remote_state::refresh_warning(&label, state, reason.as_deref()) {
+                new.warnings.push(w);
+            }
+        }
+        Ok(new)
     }
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
@@ -618,6 +659,17 @@ impl Resource for FunctionVersionResource {
             ctx.stop.clone(),
         );
         if req.planned.get_attr(SCALING) != req.prior.get_attr(SCALING) {
+            // AWS refuses changes to a version it is deleting with a conflict, which is
+            // retried until the timeout: say so at once instead.
+            let qualified = format!("{function}:{version}");
+            if let Some(found) = get(&clients, &budget, &qualified)
+                .await
+                .map_err(|e| e.to_diagnostic(&label, "reading"))?
+                && let Some(c) = found.configuration()
+                && c.state().map(|s| s.as_str()) == Some(remote_state::DELETING)
+            {
+                return Err(rules::deleting_error(&label, c.state_reason()).into());
+            }
             // Removing the block puts an empty configuration: AWS's defaults.
             let wanted = config
                 .function_scaling_config
@@ -657,7 +709,12 @@ impl Resource for FunctionVersionResource {
             &clients.region,
             &req.planned,
         )?;
-        Ok(NewState::new(state))
+        // Once applied, the state is the provider's own, no longer an import's.
+        let private = PrivateModel {
+            imported: false,
+            ..PrivateModel::decode(&req.planned_private)
+        };
+        Ok(NewState::new(state).with_private(private.encode()))
     }
 
     async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
@@ -736,6 +793,52 @@ pub fn import_stub(
     })
 }
 
+/// Drops the replacements of changes that publish nothing, so the state takes the
+/// configured form in place (no AWS call):
+/// - `triggers` where the state has none (an imported version);
+/// - `description` going between `""` and null;
+/// - `function_name` going between forms of the same function (name, ARN, partial ARN):
+///   the resource identity keeps its first form (in the private state);
+/// - after an import, `publish_to` and the `revision_id` guard: they say how a version
+///   is published, which the import cannot know (a version's own revision is never the
+///   `$LATEST` revision it was published from). A `code_sha256` that differs from the
+///   imported version's code still replaces it: that version has other code.
+fn record_in_place(p: &mut PlanContext) {
+    if p.is_create() || p.is_destroy() {
+        return;
+    }
+    let mut in_place = Vec::new();
+    if p.prior.get_attr(TRIGGERS).is_none_or(Value::is_null) {
+        in_place.push(TRIGGERS);
+    }
+    if description_means_the_same(&p.prior, &p.planned) {
+        in_place.push(DESCRIPTION);
+    }
+    let mut private = PrivateModel::decode(&p.private);
+    if private.imported {
+        in_place.extend([PUBLISH_TO, REVISION_ID]);
+    }
+    if let (Some(before), Some(after), Some(function_arn)) = (
+        text(&p.prior, FUNCTION_NAME),
+        text(&p.planned, FUNCTION_NAME),
+        text(&p.prior, FUNCTION_ARN),
+    ) && before != after
+        && rules::same_function(before, after, function_arn)
+    {
+        in_place.push(FUNCTION_NAME);
+        let first = private
+            .identity_function_name
+            .take()
+            .unwrap_or_else(|| before.to_string());
+        private.identity_function_name = (first != after).then_some(first);
+        p.private = private.encode();
+    }
+    for name in in_place {
+        let path = AttributePath::attr(name);
+        p.requires_replace.retain(|r| *r != path);
+    }
+}
+
 /// Whether `description` only goes between `""` and null (AWS describes a version
 /// without a description as `""`): the version stays, the state takes the new form.
 fn description_means_the_same(prior: &Value, planned: &Value) -> bool {
@@ -766,6 +869,136 @@ mod tests {
             &described(Value::string("orders")),
             &empty
         ));
+    }
+
+    fn plan(
+        prior_name: &str,
+        planned_name: &str,
+        publish_to: Value,
+        private: Vec<u8>,
+    ) -> PlanContext {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        let state = |name: &str, publish_to: Value| {
+            Value::object([
+                (FUNCTION_NAME, Value::string(name)),
+                (FUNCTION_ARN, Value::string(arn)),
+                (PUBLISH_TO, publish_to),
+                (TRIGGERS, Value::Null),
+                (DESCRIPTION, Value::string("")),
+            ])
+        };
+        let planned = state(planned_name, publish_to);
+        let mut requires_replace = vec![AttributePath::attr(PUBLISH_TO)];
+        if prior_name != planned_name {
+            requires_replace.push(AttributePath::attr(FUNCTION_NAME));
+        }
+        PlanContext {
+            prior: state(prior_name, Value::Null),
+            config: planned.clone(),
+            planned,
+            requires_replace,
+            private,
+            diagnostics: Diagnostics::new(),
+            ty: ValueType::from_type(tfplug::value::Type::object([
+                (FUNCTION_NAME, tfplug::value::Type::String),
+                (FUNCTION_ARN, tfplug::value::Type::String),
+                (PUBLISH_TO, tfplug::value::Type::String),
+                (
+                    TRIGGERS,
+                    tfplug::value::Type::map(tfplug::value::Type::String),
+                ),
+                (DESCRIPTION, tfplug::value::Type::String),
+            ])),
+        }
+    }
+
+    #[test]
+    fn the_same_function_by_name_or_arn_is_changed_in_place_and_keeps_its_identity() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        let published = Value::string("LATEST_PUBLISHED");
+        let mut p = plan("orders", arn, published.clone(), Vec::new());
+        record_in_place(&mut p);
+        assert_eq!(p.requires_replace, [AttributePath::attr(PUBLISH_TO)]);
+        let kept = PrivateModel::decode(&p.private);
+        assert_eq!(kept.identity_function_name.as_deref(), Some("orders"));
+        // And back: the identity's form is the configured one again.
+        let mut back = plan(arn, "orders", Value::Null, p.private.clone());
+        record_in_place(&mut back);
+        assert_eq!(back.requires_replace, [AttributePath::attr(PUBLISH_TO)]);
+        assert!(
+            back.private.is_empty(),
+            "{:?}",
+            PrivateModel::decode(&back.private)
+        );
+        // Another function is another version.
+        let mut other = plan("orders", "payments", Value::Null, Vec::new());
+        record_in_place(&mut other);
+        assert!(
+            other
+                .requires_replace
+                .contains(&AttributePath::attr(FUNCTION_NAME))
+        );
+        let west = "arn:aws:lambda:us-west-2:123456789012:function:orders";
+        let mut other = plan("orders", west, Value::Null, Vec::new());
+        record_in_place(&mut other);
+        assert!(
+            other
+                .requires_replace
+                .contains(&AttributePath::attr(FUNCTION_NAME))
+        );
+    }
+
+    #[test]
+    fn publish_to_is_recorded_in_place_only_after_an_import() {
+        let published = Value::string("LATEST_PUBLISHED");
+        let mut managed = plan("orders", "orders", published.clone(), Vec::new());
+        record_in_place(&mut managed);
+        assert_eq!(managed.requires_replace, [AttributePath::attr(PUBLISH_TO)]);
+        let imported = PrivateModel {
+            imported: true,
+            ..PrivateModel::default()
+        };
+        let mut after_import = plan("orders", "orders", published, imported.encode());
+        record_in_place(&mut after_import);
+        assert!(after_import.requires_replace.is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_identity_keeps_the_function_name_it_was_first_recorded_with() {
+        let resource = FunctionVersionResource::new(SharedClients::default());
+        let ty = ValueType::from_type(identity::schema(IDENTITY).value_type());
+        let state = Value::object([
+            (
+                FUNCTION_NAME,
+                Value::string("arn:aws:lambda:us-east-1:123456789012:function:orders"),
+            ),
+            (VERSION, Value::string("1")),
+            (REGION, Value::string("us-east-1")),
+            (
+                ARN,
+                Value::string("arn:aws:lambda:us-east-1:123456789012:function:orders:1"),
+            ),
+        ]);
+        let private = PrivateModel {
+            identity_function_name: Some("orders".into()),
+            ..PrivateModel::default()
+        };
+        let id = resource
+            .identity(
+                &Context::default(),
+                IdentityRequest {
+                    state,
+                    private: private.encode(),
+                    ty,
+                },
+            )
+            .await;
+        let id = id.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(id.get_attr(FUNCTION_NAME), Some(&Value::string("orders")));
+        assert_eq!(
+            id.get_attr(identity::ACCOUNT_ID),
+            Some(&Value::string("123456789012"))
+        );
     }
 
     #[test]

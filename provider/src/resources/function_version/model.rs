@@ -70,3 +70,54 @@ impl VersionModel {
             .unwrap_or_default()
     }
 }
+
+/// What the provider keeps in the resource's private state (JSON; empty when it keeps
+/// nothing). Terraform stores it with the state and hands it back on every call.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivateModel {
+    /// The state came from an import (set by the read that adopts it, cleared by the first
+    /// update): arguments that only say how a version was published (`publish_to`, the
+    /// `revision_id` guard) are then recorded in place, as `triggers` are.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
+    /// The `function_name` the resource identity keeps when the configuration switched
+    /// between the function's name and its ARN in place (the identity may not change).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_function_name: Option<String>,
+}
+
+impl PrivateModel {
+    /// The private state in `bytes`; nothing kept for empty or unreadable bytes.
+    pub fn decode(bytes: &[u8]) -> Self {
+        serde_json::from_slice(bytes).unwrap_or_default()
+    }
+
+    /// The bytes to store: empty when nothing is kept.
+    pub fn encode(&self) -> Vec<u8> {
+        if *self == Self::default() {
+            return Vec::new();
+        }
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_state_round_trips_and_is_empty_when_it_keeps_nothing() {
+        assert!(PrivateModel::default().encode().is_empty());
+        assert_eq!(PrivateModel::decode(b""), PrivateModel::default());
+        assert_eq!(
+            PrivateModel::decode(b"\x00garbage"),
+            PrivateModel::default()
+        );
+        let kept = PrivateModel {
+            imported: true,
+            identity_function_name: Some("orders".into()),
+        };
+        assert_eq!(PrivateModel::decode(&kept.encode()), kept);
+    }
+}

@@ -130,6 +130,114 @@ pub fn code_guard_warning(function: &str, config: &Value, latest: &str) -> Optio
     })
 }
 
+/// What AWS reports of a published version that never changes once it is published
+/// (a version is immutable), to tell the version a state recorded from another one AWS
+/// published later under the same number: deleting or replacing a function deletes
+/// every version of it, and a function created again under the same name numbers its
+/// versions from 1 again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Published<'a> {
+    /// `LastModified`: when the version was published.
+    pub last_modified: Option<&'a str>,
+    /// `CodeSha256`.
+    pub code_sha256: Option<&'a str>,
+    /// The capacity provider the version runs on.
+    pub capacity_provider_arn: Option<&'a str>,
+    /// `State`.
+    pub state: Option<&'a str>,
+}
+
+/// The attribute of `recorded` (a stored state) that differs from what AWS reports of
+/// the version under the same number (`remote`), when that is another version than the
+/// one the state recorded; `None` when it is the same one, or nothing recorded tells
+/// (an import's stub, a state kept from a failed create). `LastModified` is not compared
+/// when AWS reports the version `Failed`: failing stamps it.
+pub fn another_version(recorded: &Value, remote: &Published<'_>) -> Option<&'static str> {
+    let differs = |name: &str, now: Option<&str>| match recorded.get_attr(name) {
+        Some(Value::String(before)) if !before.is_empty() => now != Some(before.as_str()),
+        _ => false,
+    };
+    if differs(CODE_SHA256, remote.code_sha256) {
+        return Some(CODE_SHA256);
+    }
+    if differs(CAPACITY_PROVIDER_ARN, remote.capacity_provider_arn) {
+        return Some(CAPACITY_PROVIDER_ARN);
+    }
+    if remote.state != Some(crate::resources::common::remote_state::FAILED)
+        && differs(LAST_MODIFIED, remote.last_modified)
+    {
+        return Some(LAST_MODIFIED);
+    }
+    None
+}
+
+/// The warning of a refresh that finds another version than the recorded one under its
+/// number (`differs`: the attribute that tells them apart); the state is dropped.
+pub fn another_version_warning(
+    label: &str,
+    function: &str,
+    version: &str,
+    differs: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        format!("{label} is not the version this resource published"),
+        format!(
+            "AWS has a version {version} of {function:?}, but not the one this resource \
+             published: its {differs} differs. The version this resource published was \
+             deleted when its function was replaced (replacing a function deletes every \
+             version of it, and the new function numbers its versions from 1 again), or by \
+             something else. The version now numbered {version} is another one, which this \
+             resource leaves alone. The resource is removed from the state; the next apply \
+             publishes it again."
+        ),
+    )
+}
+
+/// The error of a change to a version AWS is deleting (`reason`: AWS's StateReason).
+pub fn deleting_error(label: &str, reason: Option<&str>) -> Diagnostic {
+    let because = reason
+        .filter(|r| !r.is_empty())
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    Diagnostic::error(
+        format!("Error scaling {label}"),
+        format!(
+            "AWS reports the version in state Deleting{because}: its deletion started outside \
+             this configuration, and AWS refuses changes to it. Nothing was changed. AWS \
+             removes it once its running durable executions end; the plan after that \
+             publishes a new version."
+        ),
+    )
+}
+
+/// The parts of a function named by name, partial ARN (`ACCOUNT:function:NAME`) or ARN:
+/// (region, account, name); `None` for anything else (a qualified name).
+fn function_parts(function: &str) -> Option<(Option<&str>, Option<&str>, &str)> {
+    let parts: Vec<&str> = function.split(':').collect();
+    match parts.as_slice() {
+        [name] => Some((None, None, name)),
+        [account, "function", name] => Some((None, Some(account), name)),
+        ["arn", _, "lambda", region, account, "function", name] => {
+            Some((Some(region), Some(account), name))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `a` and `b` (each a function name, partial ARN or ARN) both name the function
+/// whose ARN AWS reports as `function_arn`: the same name, and every region and account
+/// they give that ARN's.
+pub fn same_function(a: &str, b: &str, function_arn: &str) -> bool {
+    let Some((Some(region), Some(account), name)) = function_parts(function_arn) else {
+        return false;
+    };
+    [a, b].into_iter().all(|f| {
+        function_parts(f).is_some_and(|(r, acc, n)| {
+            n == name && r.is_none_or(|r| r == region) && acc.is_none_or(|acc| acc == account)
+        })
+    })
+}
+
 /// How many of `arns` (qualified function ARNs, as ListFunctionVersionsByCapacityProvider
 /// lists them) are published versions, which the limit counts: the listing also holds
 /// each function's `$LATEST`.
@@ -278,6 +386,69 @@ mod tests {
             ])]),
         )]);
         assert_eq!(at(&empty), "function_scaling_config");
+    }
+
+    #[test]
+    fn a_name_and_an_arn_of_the_same_function_are_the_same_function() {
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:orders";
+        assert!(same_function("orders", arn, arn));
+        assert!(same_function(arn, "orders", arn));
+        assert!(same_function("123456789012:function:orders", "orders", arn));
+        assert!(!same_function("orders", "payments", arn));
+        assert!(!same_function(
+            "orders",
+            "arn:aws:lambda:us-west-2:123456789012:function:orders",
+            arn
+        ));
+        assert!(!same_function(
+            "orders",
+            "arn:aws:lambda:us-east-1:210987654321:function:orders",
+            arn
+        ));
+        assert!(!same_function("orders", "orders:3", arn));
+        assert!(!same_function("orders", "orders", "orders"));
+    }
+
+    #[test]
+    fn another_version_under_the_same_number_is_told_apart() {
+        let recorded = Value::object([
+            (CODE_SHA256, Value::string("AAAA")),
+            (LAST_MODIFIED, Value::string("2026-01-01T00:00:00.000+0000")),
+            (CAPACITY_PROVIDER_ARN, Value::Null),
+        ]);
+        let same = Published {
+            last_modified: Some("2026-01-01T00:00:00.000+0000"),
+            code_sha256: Some("AAAA"),
+            capacity_provider_arn: None,
+            state: Some("Active"),
+        };
+        assert_eq!(another_version(&recorded, &same), None);
+        let later = Published {
+            last_modified: Some("2026-01-02T00:00:00.000+0000"),
+            ..same
+        };
+        assert_eq!(another_version(&recorded, &later), Some(LAST_MODIFIED));
+        let failed = Published {
+            state: Some("Failed"),
+            ..later
+        };
+        assert_eq!(
+            another_version(&recorded, &failed),
+            None,
+            "failing stamps it"
+        );
+        let other_code = Published {
+            code_sha256: Some("BBBB"),
+            ..failed
+        };
+        assert_eq!(another_version(&recorded, &other_code), Some(CODE_SHA256));
+        let on_cp = Published {
+            capacity_provider_arn: Some("arn:cp"),
+            ..same
+        };
+        assert_eq!(another_version(&recorded, &on_cp), None);
+        let stub = Value::object([(CODE_SHA256, Value::Null), (LAST_MODIFIED, Value::Null)]);
+        assert_eq!(another_version(&stub, &later), None);
     }
 
     #[test]
