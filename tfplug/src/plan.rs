@@ -14,7 +14,7 @@ use crate::diag::Diagnostics;
 use crate::schema::{
     Attribute, AttributeType, Block, BlockNesting, NestedAttributes, ObjectNesting,
 };
-use crate::value::{AttributePath, Value};
+use crate::value::{AttributePath, PathStep, Value};
 
 /// A planned state and the paths that force replacement.
 #[derive(Clone, Debug, PartialEq)]
@@ -318,15 +318,54 @@ fn check_plan_block(
     }
 }
 
-/// Checks an apply result against the plan: every known planned value must come back
-/// unchanged and no unknown may remain.
-pub fn check_apply(planned: &Value, new_state: &Value) -> Diagnostics {
+/// Checks an apply result against the plan of a resource of `block`: every known planned
+/// value must come back unchanged and no unknown may remain. Values of sensitive
+/// attributes (and everything inside them) are never shown in the messages.
+pub fn check_apply(block: &Block, planned: &Value, new_state: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
-    check_apply_value(&AttributePath::root(), planned, new_state, &mut diags);
+    check_apply_value(
+        &|p| is_sensitive(block, p),
+        &AttributePath::root(),
+        planned,
+        new_state,
+        &mut diags,
+    );
     diags
 }
 
-fn check_apply_value(path: &AttributePath, planned: &Value, new: &Value, diags: &mut Diagnostics) {
+/// Whether `path` is a sensitive attribute of `block`, or inside one.
+pub fn is_sensitive(block: &Block, path: &AttributePath) -> bool {
+    let mut current = std::borrow::Cow::Borrowed(block);
+    for step in &path.steps {
+        let PathStep::Attribute(name) = step else {
+            continue;
+        };
+        if let Some(attr) = current.attributes.get(name) {
+            if attr.sensitive {
+                return true;
+            }
+            match &attr.ty {
+                AttributeType::Nested(nested) => {
+                    current = std::borrow::Cow::Owned(nested.as_block())
+                }
+                AttributeType::Type(_) => return false,
+            }
+        } else if let Some(nb) = current.blocks.get(name) {
+            current = std::borrow::Cow::Owned(nb.block.clone());
+        } else {
+            return false;
+        }
+    }
+    false
+}
+
+fn check_apply_value(
+    sensitive: &dyn Fn(&AttributePath) -> bool,
+    path: &AttributePath,
+    planned: &Value,
+    new: &Value,
+    diags: &mut Diagnostics,
+) {
     match (planned, new) {
         (Value::Unknown, v) => {
             if !v.is_fully_known() {
@@ -340,20 +379,20 @@ fn check_apply_value(path: &AttributePath, planned: &Value, new: &Value, diags: 
         (Value::Object(p), Value::Object(n)) => {
             for (k, pv) in p {
                 let nv = n.get(k).unwrap_or(&Value::Null);
-                check_apply_value(&path.child_attr(k), pv, nv, diags);
+                check_apply_value(sensitive, &path.child_attr(k), pv, nv, diags);
             }
         }
         (Value::List(p), Value::List(n)) | (Value::Tuple(p), Value::Tuple(n))
             if p.len() == n.len() =>
         {
             for (i, (pv, nv)) in p.iter().zip(n).enumerate() {
-                check_apply_value(&path.child_index(i as i64), pv, nv, diags);
+                check_apply_value(sensitive, &path.child_index(i as i64), pv, nv, diags);
             }
         }
         (Value::Map(p), Value::Map(n)) if p.len() == n.len() && p.keys().eq(n.keys()) => {
             for (k, pv) in p {
                 if let Some(nv) = n.get(k) {
-                    check_apply_value(&path.child_key(k.clone()), pv, nv, diags);
+                    check_apply_value(sensitive, &path.child_key(k.clone()), pv, nv, diags);
                 }
             }
         }
@@ -369,13 +408,21 @@ fn check_apply_value(path: &AttributePath, planned: &Value, new: &Value, diags: 
         }
         (p, n) => {
             if p != n {
+                let (was, is) = if sensitive(path) {
+                    (
+                        "(sensitive value)".to_string(),
+                        "(sensitive value)".to_string(),
+                    )
+                } else {
+                    (short(p), short(n))
+                };
                 diags.error_at(
                     path.clone(),
                     "Provider produced an inconsistent result after apply",
                     format!(
-                        "{path} was planned as {} but is now {}. This is a bug in the provider.",
-                        short(p),
-                        short(n)
+                        "{path} was planned as {was} but is now {is}. If the object was \
+                         changed outside Terraform after the plan was made (a saved plan \
+                         applied later), plan again; otherwise this is a bug in the provider."
                     ),
                 );
             }
@@ -395,12 +442,34 @@ pub fn check_read(state: &Value) -> Diagnostics {
     diags
 }
 
+/// A value as a user writes it (`"text"`, `3`, `["a", "b"]`, `{ k = "v" }`), shortened.
 fn short(v: &Value) -> String {
-    let s = format!("{v:?}");
+    let s = written(v);
     if s.chars().count() > 120 {
         format!("{}…", s.chars().take(120).collect::<String>())
     } else {
         s
+    }
+}
+
+/// `v` in Terraform's own notation.
+fn written(v: &Value) -> String {
+    let items = |xs: &[Value]| xs.iter().map(written).collect::<Vec<_>>().join(", ");
+    match v {
+        Value::Null => "null".to_string(),
+        Value::Unknown => "(known after apply)".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("{s:?}"),
+        Value::List(xs) | Value::Set(xs) | Value::Tuple(xs) => format!("[{}]", items(xs)),
+        Value::Map(m) | Value::Object(m) => {
+            let pairs: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", written(v)))
+                .collect();
+            format!("{{ {} }}", pairs.join(", "))
+        }
+        Value::Dynamic(inner) => written(&inner.1),
     }
 }
 
@@ -842,12 +911,14 @@ mod tests {
         let planned = obj(&[("a", Value::string("x")), ("b", Value::Unknown)]);
         assert!(
             check_apply(
+                &Block::new(),
                 &planned,
                 &obj(&[("a", Value::string("x")), ("b", Value::string("y"))])
             )
             .is_empty()
         );
         let d = check_apply(
+            &Block::new(),
             &planned,
             &obj(&[("a", Value::string("z")), ("b", Value::string("y"))]),
         );
@@ -856,6 +927,7 @@ mod tests {
             Some(AttributePath::attr("a"))
         );
         let d = check_apply(
+            &Block::new(),
             &planned,
             &obj(&[("a", Value::string("x")), ("b", Value::Unknown)]),
         );
@@ -875,7 +947,53 @@ mod tests {
             "s",
             Value::Set(vec![Value::string("b"), Value::string("a")]),
         )]);
-        assert!(check_apply(&planned, &new).is_empty());
+        assert!(check_apply(&Block::new(), &planned, &new).is_empty());
+    }
+
+    #[test]
+    fn apply_errors_never_show_sensitive_values_and_write_values_as_terraform_does() {
+        let block = Block::new()
+            .attribute(Attribute::number("timeout").optional())
+            .block(NestedBlock::list_max_one(
+                "environment",
+                Block::new().attribute(
+                    Attribute::new(
+                        "variables",
+                        crate::value::Type::map(crate::value::Type::String),
+                    )
+                    .optional()
+                    .sensitive(),
+                ),
+            ));
+        let state = |secret: &str, timeout: i64| {
+            obj(&[
+                ("timeout", Value::number(timeout)),
+                (
+                    "environment",
+                    Value::List(vec![obj(&[(
+                        "variables",
+                        Value::Map([("DB_PASSWORD".to_string(), Value::string(secret))].into()),
+                    )])]),
+                ),
+            ])
+        };
+        let d = check_apply(
+            &block,
+            &state("planned-secret", 3),
+            &state("rotated-secret", 60),
+        );
+        let text: Vec<String> = d.iter().map(|d| d.detail.clone()).collect();
+        assert_eq!(text.len(), 2, "{text:?}");
+        assert!(text.iter().all(|t| !t.contains("secret")), "{text:?}");
+        assert!(
+            text.iter().any(|t| t.contains("(sensitive value)")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("planned as 3 but is now 60")),
+            "{text:?}"
+        );
     }
 
     #[test]

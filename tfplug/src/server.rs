@@ -987,7 +987,7 @@ impl pb::provider_server::Provider for ProviderService {
                     return Ok(e.diagnostics);
                 }
             };
-            diags.extend(plan::check_apply(&planned, &state));
+            diags.extend(plan::check_apply(&entry.schema.block, &planned, &state));
             if diags.has_errors() {
                 resp.new_state = if state.is_fully_known() {
                     Some(encode(&state, entry.ty.get(), "state")?)
