@@ -192,6 +192,26 @@ fn set_member(config: &mut Map<String, Value>, member: &str, value: &Value) {
     config.insert(member.into(), value);
 }
 
+/// The log group AWS gives a function whose `LoggingConfig` names none: `/aws/lambda/NAME`
+/// (the model's documentation of `LoggingConfig.LogGroup`).
+fn default_log_group(name: &str) -> String {
+    format!("/aws/lambda/{name}")
+}
+
+/// A `LoggingConfig` sent without `LogGroup` logs to the default group, which AWS then
+/// names in its answers (as it does for a function created without `LoggingConfig`).
+fn fill_log_group(config: &mut Map<String, Value>, name: &str) {
+    if let Some(Value::Object(logging)) = config.get_mut("LoggingConfig") {
+        let named = logging
+            .get("LogGroup")
+            .and_then(Value::as_str)
+            .is_some_and(|g| !g.is_empty());
+        if !named {
+            logging.insert("LogGroup".into(), json!(default_log_group(name)));
+        }
+    }
+}
+
 fn cp_arn_of(value: &Value) -> Option<&str> {
     value
         .get("LambdaManagedInstancesCapacityProviderConfig")
@@ -438,7 +458,7 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
     );
     config.insert(
         "LoggingConfig".into(),
-        json!({"LogFormat": "Text", "LogGroup": format!("/aws/lambda/{name}")}),
+        json!({"LogFormat": "Text", "LogGroup": default_log_group(&name)}),
     );
     if let Some(obj) = input.as_object() {
         for (member, value) in obj {
@@ -448,6 +468,7 @@ pub(super) fn create(st: &mut State, cx: &Ctx<'_>, input: &Value) -> Result<Repl
             set_member(&mut config, member, value);
         }
     }
+    fill_log_group(&mut config, &name);
     if let Some(cp) = input.get("CapacityProviderConfig") {
         check_capacity_provider(st, cx, cp, &architecture_of(&config))?;
     }
@@ -576,6 +597,7 @@ pub(super) fn update_configuration(
             set_member(&mut config, member, value);
         }
     }
+    fill_log_group(&mut config, &snapshot.name);
     check_limits(&config)?;
     let f = function_mut(st, &arn)?;
     f.latest.config = config;

@@ -372,6 +372,56 @@ async fn tmp_beyond_10240_mb_is_for_accelerators() {
     assert_eq!(error_of(&err).0, "InvalidParameterValueException");
 }
 
+/// A `LoggingConfig` without `LogGroup` logs to `/aws/lambda/NAME`, which AWS names in
+/// its answers, at create and at update.
+#[tokio::test]
+async fn logging_without_a_log_group_names_the_default_group() {
+    use aws_sdk_lambda::types::{LogFormat, LoggingConfig};
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    let json = LoggingConfig::builder().log_format(LogFormat::Json).build();
+    create_function(&client, "logs")
+        .logging_config(json)
+        .send()
+        .await
+        .expect("create");
+    wait_function_state(&client, "logs", None, "Active").await;
+    let group = |c: &aws_sdk_lambda::operation::get_function_configuration::GetFunctionConfigurationOutput| {
+        c.logging_config()
+            .and_then(|l| l.log_group())
+            .map(str::to_string)
+    };
+    let got = client
+        .get_function_configuration()
+        .function_name("logs")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(group(&got).as_deref(), Some("/aws/lambda/logs"));
+    client
+        .update_function_configuration()
+        .function_name("logs")
+        .logging_config(LoggingConfig::builder().log_group("/custom/logs").build())
+        .send()
+        .await
+        .expect("a custom group");
+    wait_function_state(&client, "logs", None, "Active").await;
+    client
+        .update_function_configuration()
+        .function_name("logs")
+        .logging_config(LoggingConfig::builder().log_format(LogFormat::Text).build())
+        .send()
+        .await
+        .expect("back to the default group");
+    let got = client
+        .get_function_configuration()
+        .function_name("logs")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(group(&got).as_deref(), Some("/aws/lambda/logs"));
+}
+
 #[tokio::test]
 async fn durable_config_only_at_creation() {
     let emu = emulator().await;

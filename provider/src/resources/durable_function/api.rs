@@ -10,7 +10,7 @@ use std::time::Duration;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{FunctionCode, PackageType, Runtime};
 
-use super::expand_flatten::{Expanded, expand};
+use super::expand_flatten::{Expanded, default_ephemeral_storage, default_logging, expand};
 use super::model::FunctionModel;
 use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
 use crate::resources::common::create_call::{Created, send_create};
@@ -173,7 +173,8 @@ impl ConfigChanges {
 }
 
 /// UpdateFunctionConfiguration with the changed members of `m`. A block that was removed
-/// is sent empty, which is how AWS clears it.
+/// is sent as AWS's default (empty where that is how AWS clears it), so removing it
+/// restores what a function created without it has.
 pub async fn update_configuration(
     clients: &AwsClients,
     budget: &Budget,
@@ -235,11 +236,18 @@ pub async fn update_configuration(
                 .unwrap_or_else(|| ImageConfig::builder().build()),
         );
     }
+    // Removed blocks restore what AWS gives a function created without them.
     if changes.has(LOGGING_CONFIG) {
-        req = req.set_logging_config(x.logging);
+        req = req.logging_config(x.logging.unwrap_or_else(|| default_logging(m.name())));
     }
     if changes.has(EPHEMERAL_STORAGE) {
-        req = req.set_ephemeral_storage(x.ephemeral_storage);
+        let storage = match x.ephemeral_storage {
+            Some(storage) => Some(storage),
+            // `ephemeral_storage {}` without a size: AWS keeps its size.
+            None if !m.ephemeral_storage.is_empty() => None,
+            None => Some(default_ephemeral_storage()?),
+        };
+        req = req.set_ephemeral_storage(storage);
     }
     if changes.has(TRACING_CONFIG) {
         req = req.tracing_config(x.tracing.unwrap_or_else(|| {
@@ -310,4 +318,36 @@ pub async fn wait_deleted(clients: &AwsClients, budget: &Budget, name: &str) -> 
         })
     })
     .await
+}
+
+/// The published versions of function `name` (ListVersionsByFunction, every page;
+/// `$LATEST` left out), in AWS's order.
+pub async fn published_versions(
+    clients: &AwsClients,
+    budget: &Budget,
+    name: &str,
+) -> Result<Vec<String>, Error> {
+    let mut versions = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let call = clients
+            .lambda
+            .list_versions_by_function()
+            .function_name(name)
+            .set_marker(marker.clone());
+        let page = clients
+            .send(budget, "ListVersionsByFunction", || call.clone().send())
+            .await?;
+        versions.extend(
+            page.versions()
+                .iter()
+                .filter_map(|v| v.version())
+                .filter(|v| *v != super::plan::LATEST)
+                .map(str::to_string),
+        );
+        match page.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(versions),
+        }
+    }
 }

@@ -145,6 +145,24 @@ pub fn expand(m: &FunctionModel) -> Result<Expanded, Error> {
     })
 }
 
+/// The `LoggingConfig` AWS gives function `name` created without one: Text logs to
+/// `/aws/lambda/NAME`, no log levels. Sent when `logging_config` is removed.
+pub fn default_logging(name: &str) -> LoggingConfig {
+    LoggingConfig::builder()
+        .log_format(LogFormat::from(DEFAULT_LOG_FORMAT))
+        .log_group(default_log_group(name))
+        .build()
+}
+
+/// The `EphemeralStorage` AWS gives a function created without one
+/// ([`DEFAULT_EPHEMERAL_STORAGE_MB`]). Sent when `ephemeral_storage` is removed.
+pub fn default_ephemeral_storage() -> Result<EphemeralStorage, Error> {
+    EphemeralStorage::builder()
+        .size(DEFAULT_EPHEMERAL_STORAGE_MB as i32)
+        .build()
+        .map_err(|e| build_err("EphemeralStorage", e))
+}
+
 /// `durable_config` → `DurableConfig`.
 pub fn expand_durable(d: &DurableConfigModel) -> DurableConfig {
     DurableConfig::builder()

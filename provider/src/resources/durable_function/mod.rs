@@ -5,8 +5,12 @@
 //! capacity provider) and keeps a function that failed after AWS accepted it in state
 //! (tainted). Update sends configuration and code as separate calls, only what changed,
 //! waiting for `LastUpdateStatus` between them, then tags, then publishes when asked.
+//! Removing an optional block restores AWS's default for it. A refresh warns of a
+//! function AWS reports `Failed` or `Deleting`; a failed one is planned for replacement.
 //! Destroy respects running durable executions (`running_executions_on_destroy`), and
-//! plans that destroy or replace the function warn when some are active. Import takes a
+//! plans that destroy or replace the function warn when some are active; a plan that
+//! replaces it also names the published versions DeleteFunction deletes with it, and an
+//! update that deletes every environment variable warns. Import takes a
 //! name or ARN and refuses functions that are not durable; a `moved` block takes over an
 //! `aws_lambda_function` of the HashiCorp AWS provider.
 //!
@@ -48,6 +52,7 @@ use crate::resources::common::functions::{self, PublishRequest};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
+use crate::resources::common::remote_state;
 use crate::resources::common::state::{reconcile, without_empty_strings};
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr, text,
@@ -275,6 +280,20 @@ impl DurableFunctionResource {
         }
     }
 
+    /// Warns that a plan replacing the function deletes its published versions (listed
+    /// now), which `lambda_function_version` resources may hold.
+    async fn warn_about_versions(
+        &self,
+        clients: &AwsClients,
+        ctx: &Context,
+        prior: &Value,
+    ) -> Option<Diagnostic> {
+        let name = text(prior, FUNCTION_NAME)?;
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        let versions = api::published_versions(clients, &budget, name).await;
+        plan::replacement_deletes_versions(&label(TYPE_NAME, name), name, versions)
+    }
+
     /// Applies a change of code, configuration and tags to an existing function, then
     /// publishes when asked; returns the version published, if any.
     async fn apply_changes(
@@ -385,6 +404,10 @@ impl Resource for DurableFunctionResource {
         plan::plan_memory_default(p, &self.schema);
         plan::plan_unpublished_version(p);
         plan::plan_vpc_id(p);
+        remote_state::replace_if_failed(p);
+        if let Some(w) = plan::removed_environment_warning(p) {
+            p.diagnostics.push(w);
+        }
         let Some(base) = self.clients.try_get() else {
             return;
         };
@@ -418,13 +441,14 @@ impl Resource for DurableFunctionResource {
             .await;
             p.diagnostics.extend(looked_up_at_plan(diags(found)));
         }
-        if !p.is_create()
-            && !p.requires_replace.is_empty()
-            && let Some(w) = self
-                .warn_about_executions(&clients, ctx, &p.prior, PlannedChange::Replace)
-                .await
-        {
-            p.diagnostics.push(w);
+        if !p.is_create() && !p.requires_replace.is_empty() {
+            let (executions, versions) = tokio::join!(
+                self.warn_about_executions(&clients, ctx, &p.prior, PlannedChange::Replace),
+                self.warn_about_versions(&clients, ctx, &p.prior),
+            );
+            for w in executions.into_iter().chain(versions) {
+                p.diagnostics.push(w);
+            }
         }
     }
 
@@ -631,6 +655,20 @@ impl Resource for DurableFunctionResource {
                      it."
                 ),
             ));
+        }
+        if let Some(c) = found.configuration()
+            && let Some(state) = c.state()
+        {
+            let reason = match (c.state_reason_code(), c.state_reason()) {
+                (Some(code), Some(reason)) => Some(format!("{}: {reason}", code.as_str())),
+                (Some(code), None) => Some(code.as_str().to_string()),
+                (None, reason) => reason.map(str::to_string),
+            };
+            if let Some(w) =
+                remote_state::refresh_warning(&label, state.as_str(), reason.as_deref())
+            {
+                warnings.push(w);
+            }
         }
         let state = self.state_of(&req.ty, &found, &clients.region, &base, own, &remote, None)?;
         let mut new_state = NewState::new(state);

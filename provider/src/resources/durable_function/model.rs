@@ -233,11 +233,17 @@ pub struct ManagedInstancesModel {
 }
 
 /// Log format AWS sets when `LoggingConfig` is left out.
-const DEFAULT_LOG_FORMAT: &str = "Text";
+pub const DEFAULT_LOG_FORMAT: &str = "Text";
 /// `/tmp` size in MB when `EphemeralStorage` is left out (AWS's documented default).
 pub const DEFAULT_EPHEMERAL_STORAGE_MB: i64 = 512;
 /// Tracing mode when `TracingConfig` is left out.
 const DEFAULT_TRACING_MODE: &str = "PassThrough";
+
+/// The log group AWS gives function `name` when `LoggingConfig.LogGroup` is left out:
+/// `/aws/lambda/NAME`.
+pub fn default_log_group(name: &str) -> String {
+    format!("/aws/lambda/{name}")
+}
 
 impl FunctionModel {
     /// The function name, or an empty string.
@@ -271,7 +277,7 @@ impl FunctionModel {
             log_format: Some(DEFAULT_LOG_FORMAT.to_string()),
             application_log_level: None,
             system_log_level: None,
-            log_group: Some(format!("/aws/lambda/{}", self.name())),
+            log_group: Some(default_log_group(self.name())),
         };
         if self.logging_config == [default_logging] {
             self.logging_config.clear();

@@ -72,6 +72,8 @@ pub mod names {
     pub const DESCRIPTION: &str = "description";
     /// `environment`.
     pub const ENVIRONMENT: &str = "environment";
+    /// `environment.variables`.
+    pub const VARIABLES: &str = "variables";
     /// `layers`.
     pub const LAYERS: &str = "layers";
     /// `vpc_config`.
@@ -286,7 +288,7 @@ fn environment() -> NestedBlock {
         Block::new()
             .description("Environment variables.")
             .attribute(
-                Attribute::new("variables", Type::map(Type::String))
+                Attribute::new(VARIABLES, Type::map(Type::String))
                     .optional()
                     .sensitive()
                     .aws(&Environment::Variables)
@@ -606,8 +608,10 @@ fn build_resource_schema() -> Schema {
                 .computed()
                 .use_state_for_unknown()
                 .description(
-                    "AWS's hash of the function's configuration: changes with the \
-                     configuration only, so `lambda_function_version` triggers can use it.",
+                    "AWS's hash of the function's configuration (which covers \
+                     `architectures` too). A plan makes it unknown whenever the apply changes \
+                     the code or the configuration, so `lambda_function_version` triggers on \
+                     it and `code_sha256` see every change.",
                 ),
         )
         .attribute(computed(STATE, "State of the function: `Pending`, `Active`, `ActiveNonInvocable` (on managed instances), `Failed`…"))
