@@ -76,7 +76,7 @@ pub fn schema() -> Schema {
                     .optional()
                     .validator(WholeNumber)
                     .validator(number_between(0.0, 100.0))
-                    .description("How many times a throttled or failed (5xx, connection error) AWS call is retried with exponential backoff and jitter before giving up. Default `25`. Conflicts with an update in progress are retried until the resource's timeout."),
+                    .description("How many times a throttled or failed (5xx, broken or timed-out connection) AWS call is retried with exponential backoff and jitter before giving up. Default `25`. Conflicts with an update in progress are retried until the resource's timeout; a refused connection only twice, and an untrusted TLS certificate not at all."),
             )
             .attribute(
                 Attribute::string(CUSTOM_CA_BUNDLE)

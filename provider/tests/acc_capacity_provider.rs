@@ -556,6 +556,54 @@ fn failed_outside_terraform_is_planned_for_replacement() {
     acc.destroy();
 }
 
+/// A capacity provider imported while AWS is still creating it: the apply of a change
+/// to it (a tag) waits until it is Active, as the update timeout promises, so whatever
+/// is created on it next finds it Active.
+#[test]
+fn an_update_waits_until_an_imported_capacity_provider_is_active() {
+    use aws_sdk_lambda::types::{CapacityProviderPermissionsConfig, CapacityProviderVpcConfig};
+    let opts = EmulatorOptions {
+        capacity_provider_delay: Duration::from_secs(4),
+        ..EmulatorOptions::default()
+    };
+    let Some(acc) = setup(opts, true) else { return };
+    let name = acc.name("pending");
+    let sdk = acc.lambda_sdk();
+    let vpc = CapacityProviderVpcConfig::builder()
+        .set_subnet_ids(Some(acc.net.subnet_ids.clone()))
+        .security_group_ids(&acc.net.security_group_id)
+        .build();
+    let permissions = CapacityProviderPermissionsConfig::builder()
+        .capacity_provider_operator_role_arn(&acc.net.operator_role_arn)
+        .build();
+    let (Ok(vpc), Ok(permissions)) = (vpc, permissions) else {
+        panic!("building the capacity provider's settings");
+    };
+    let created = sdk.block_on(
+        sdk.client()
+            .create_capacity_provider()
+            .capacity_provider_name(&name)
+            .vpc_config(vpc)
+            .permissions_config(permissions)
+            .send(),
+    );
+    if let Err(e) = created {
+        panic!("creating {name}: {e:?}");
+    }
+    acc.write(&acc.config(&name, "", ""));
+    acc.import(ADDRESS, &name);
+    assert_eq!(acc.resource(ADDRESS)["state"], "Pending");
+    acc.write(&acc.config(&name, "", "  tags = { team = \"web\" }\n"));
+    acc.apply();
+    assert_eq!(acc.resource(ADDRESS)["state"], "Active");
+    assert_eq!(
+        acc.emulated_capacity_provider(&name)
+            .map(|cp| cp["state"].clone()),
+        Some(Value::from("Active"))
+    );
+    acc.destroy();
+}
+
 #[test]
 fn ec2_unreachable_skips_checks_with_a_warning() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

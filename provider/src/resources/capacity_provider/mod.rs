@@ -375,9 +375,6 @@ impl Resource for CapacityProviderResource {
             api::update(&clients, &budget, &config)
                 .await
                 .map_err(|e| e.to_diagnostic(&label, "updating"))?;
-            api::wait_active(&clients, &budget, &name)
-                .await
-                .map_err(|e| e.to_diagnostic(&label, "updating"))?;
         }
 
         let own_tags = config.tags.known().cloned().unwrap_or_default();
@@ -390,15 +387,11 @@ impl Resource for CapacityProviderResource {
                 .await
                 .map_err(|e| e.to_diagnostic(&label, "tagging"))?;
         }
-        let found = api::get(&clients, &budget, &name)
+        // Done once AWS has it Active, whatever changed: an imported capacity provider may
+        // still be Pending, and functions created on it next need it Active.
+        let found = api::wait_active(&clients, &budget, &name)
             .await
-            .map_err(|e| e.to_diagnostic(&label, "reading"))?
-            .ok_or_else(|| {
-                Diagnostic::error(
-                    format!("Error updating {label}"),
-                    "The capacity provider disappeared during the update.",
-                )
-            })?;
+            .map_err(|e| e.to_diagnostic(&label, "updating"))?;
         let own = req
             .config
             .get_attr(tags::TAGS)
