@@ -604,6 +604,46 @@ fn an_update_waits_until_an_imported_capacity_provider_is_active() {
     acc.destroy();
 }
 
+/// A capacity provider AWS is deleting (a destroy that was interrupted or timed out, or
+/// a delete outside Terraform): the plan says so and creates it again, and the create
+/// waits until AWS has finished deleting the old one.
+#[test]
+fn one_being_deleted_is_created_again_once_gone() {
+    let opts = EmulatorOptions {
+        capacity_provider_delay: Duration::from_secs(3),
+        ..EmulatorOptions::default()
+    };
+    let Some(acc) = setup(opts, true) else { return };
+    let name = acc.name("deleting");
+    acc.write(&acc.config(&name, "", ""));
+    acc.apply();
+    let sdk = acc.lambda_sdk();
+    let deleted = sdk.block_on(
+        sdk.client()
+            .delete_capacity_provider()
+            .capacity_provider_name(&name)
+            .send(),
+    );
+    if let Err(e) = deleted {
+        panic!("deleting {name}: {e:?}");
+    }
+    let warnings = acc.plan_diagnostics().warnings();
+    assert!(
+        warnings.has_summary("is being deleted in AWS"),
+        "{}",
+        warnings.describe()
+    );
+    let plan = acc.plan();
+    assert_eq!(
+        change_of(&plan, ADDRESS)["change"]["actions"],
+        serde_json::json!(["create"])
+    );
+    acc.apply();
+    assert_eq!(acc.resource(ADDRESS)["state"], "Active");
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn ec2_unreachable_skips_checks_with_a_warning() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

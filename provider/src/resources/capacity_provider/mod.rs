@@ -22,7 +22,7 @@ pub mod schema;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use aws_sdk_lambda::types::CapacityProvider;
+use aws_sdk_lambda::types::{CapacityProvider, CapacityProviderState};
 use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::identity::{IdentityRequest, IdentitySchema, ImportByIdentityRequest};
 use tfplug::provider::Context;
@@ -224,6 +224,17 @@ impl Resource for CapacityProviderResource {
         let own_tags = config.tags.known().cloned().unwrap_or_default();
         let tags_all = tags::merge(&clients.default_tags, &own_tags);
 
+        // A capacity provider AWS is still deleting holds the name (a refresh dropped it
+        // from the state): creating waits until it is gone, instead of failing.
+        let existing = api::get(&clients, &budget, &name)
+            .await
+            .map_err(|e| e.to_diagnostic(&label, "creating"))?;
+        if existing.is_some_and(|cp| cp.state() == &CapacityProviderState::Deleting) {
+            tracing::info!(name = %name, "waiting until AWS has deleted the capacity provider of this name");
+            api::wait_deleted(&clients, &budget, &name)
+                .await
+                .map_err(|e| e.to_diagnostic(&label, "creating"))?;
+        }
         tracing::info!(name = %name, "creating capacity provider");
         let provider_region = self.clients.get()?.region.clone();
         let guarded = interrupted::create_guarded(
@@ -341,6 +352,10 @@ impl Resource for CapacityProviderResource {
                  creates it again.",
             )));
         };
+        if found.state() == &CapacityProviderState::Deleting {
+            tracing::warn!(name = %name, "capacity provider is being deleted; removing it from state");
+            return Ok(NewState::gone(remote_state::removed_while_deleting(&label)));
+        }
         let remote = match early_tags {
             Some((arn, tags)) if arn == found.capacity_provider_arn() => tags,
             _ => tagging::list_tags(&clients, &budget, found.capacity_provider_arn()).await,

@@ -48,6 +48,18 @@ pub fn refresh_warning(label: &str, state: &str, reason: Option<&str>) -> Option
     }
 }
 
+/// The warning of a refresh that removes `label` from the state because AWS is deleting
+/// it, for objects whose deletion takes minutes (capacity providers): planning to create it
+/// again is then the truthful plan, and the create waits until the name is free.
+pub fn removed_while_deleting(label: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("{label} is being deleted in AWS"),
+        "AWS reports it in state Deleting (an interrupted or timed-out destroy, or a delete \
+         outside Terraform). It is removed from the state: the plan creates it again, and the \
+         create first waits until AWS has finished deleting it.",
+    )
+}
+
 /// Plans the replacement of an object whose prior state is [`FAILED`]: its `state` becomes
 /// unknown and the replacement is required on it, so the plan shows
 /// `state = "Failed" -> (known after apply) # forces replacement`.
