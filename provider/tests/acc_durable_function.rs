@@ -1093,6 +1093,8 @@ fn restate_as_aws_provider(state_file: &std::path::Path) {
         "tags_all": attrs["tags_all"],
         "durable_config": [{"execution_timeout": 3600, "retention_period": 14}],
         "skip_destroy": false,
+        "publish": attrs["publish"],
+        "version": attrs["version"],
         "id": attrs["function_name"],
     });
     resource["instances"][0]["private"] = Value::Null;
@@ -1166,6 +1168,39 @@ fn moved_block_takes_over_the_aws_providers_function() {
         assert_eq!(acc.emu().call_count(op), 0, "{op} during the move");
     }
     assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
+/// A publishing `aws_lambda_function` moves with `publish = true` and the version it
+/// published last: the plan is empty, and nothing is published.
+#[test]
+fn moved_block_keeps_publish_and_the_last_version() {
+    let Some(mut acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("moved-pub");
+    let zip = acc.zip("code.zip", "v1");
+    let body = "  publish = true\n";
+    acc.write(&acc.function_config(&name, &path_text(&zip), body, ""));
+    acc.apply();
+    let version = acc.resource(ADDRESS)["version"].clone();
+    assert_eq!(version, "1");
+    restate_as_aws_provider(&acc.path().join("terraform.tfstate"));
+    stand_in_for_the_aws_provider(&mut acc);
+    acc.emu().reset_calls();
+
+    acc.write(&acc.function_config(&name, &path_text(&zip), body, MOVED));
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "a move of a publishing function must plan no change: {:#}",
+        change_of(&plan, ADDRESS)
+    );
+    acc.apply();
+    let after = acc.resource(ADDRESS);
+    assert_eq!(after["publish"], true, "{after:#}");
+    assert_eq!(after["version"], version, "{after:#}");
+    assert_eq!(acc.emu().call_count("PublishVersion"), 0);
     acc.destroy();
 }
 

@@ -148,8 +148,9 @@ impl Kept {
                 _ => Maybe::Null,
             }
         };
+        // An import knows nothing of publishing; a move from the AWS provider says it.
         let publish = match base.get_attr(PUBLISH) {
-            Some(Value::Bool(b)) if !adopting => *b,
+            Some(Value::Bool(b)) if !adopting || *b => *b,
             _ => false,
         };
         // With `publish` off, `$LATEST` holds what was applied: a version published
@@ -759,7 +760,19 @@ impl Resource for DurableFunctionResource {
             &schema::function_name_attribute(),
             IMPORT_EXAMPLE,
         )?;
-        Some(id.and_then(|id| import_stub(&req.ty, id)))
+        let published = moved::published_version(req.source_state_json);
+        Some(id.and_then(|id| {
+            let mut stub = import_stub(&req.ty, id)?;
+            // The source's `publish` and last version, which AWS cannot tell: without them
+            // `publish = true` would plan a change, and a publish, after the move.
+            if let Some(version) = published {
+                set_attr(&mut stub, PUBLISH, Value::Bool(true));
+                if let Some(version) = version {
+                    set_attr(&mut stub, VERSION, Value::string(version));
+                }
+            }
+            Ok(stub)
+        }))
     }
 }
 
