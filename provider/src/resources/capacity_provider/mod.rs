@@ -35,6 +35,7 @@ use tfplug::value::{Maybe, Value};
 
 use crate::aws::ec2::check_at_plan;
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, tagging};
+use crate::resources::common::create_call::{Created, is_already_exists};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
@@ -224,17 +225,6 @@ impl Resource for CapacityProviderResource {
         let own_tags = config.tags.known().cloned().unwrap_or_default();
         let tags_all = tags::merge(&clients.default_tags, &own_tags);
 
-        // A capacity provider AWS is still deleting holds the name (a refresh dropped it
-        // from the state): creating waits until it is gone, instead of failing.
-        let existing = api::get(&clients, &budget, &name)
-            .await
-            .map_err(|e| e.to_diagnostic(&label, "creating"))?;
-        if existing.is_some_and(|cp| cp.state() == &CapacityProviderState::Deleting) {
-            tracing::info!(name = %name, "waiting until AWS has deleted the capacity provider of this name");
-            api::wait_deleted(&clients, &budget, &name)
-                .await
-                .map_err(|e| e.to_diagnostic(&label, "creating"))?;
-        }
         tracing::info!(name = %name, "creating capacity provider");
         let provider_region = self.clients.get()?.region.clone();
         let guarded = interrupted::create_guarded(
@@ -247,7 +237,7 @@ impl Resource for CapacityProviderResource {
             },
             interrupted::planned_bytes(&req),
             &label,
-            api::create(&clients, &budget, &config, &tags_all),
+            create_once_the_name_is_free(&clients, &budget, &config, &tags_all),
             || async {
                 api::get(&clients, &budget, &name)
                     .await
@@ -481,6 +471,33 @@ impl Resource for CapacityProviderResource {
             IMPORT_EXAMPLE,
         )?;
         Some(id.and_then(|id| import_stub(&req.ty, id)))
+    }
+}
+
+/// CreateCapacityProvider; when AWS answers that the name is taken by a capacity provider
+/// it is deleting (one a refresh dropped from the state), waits until it is gone and
+/// creates again. Any other answer is returned as it is.
+async fn create_once_the_name_is_free(
+    clients: &AwsClients,
+    budget: &Budget,
+    config: &CapacityProviderModel,
+    tags_all: &Tags,
+) -> std::result::Result<Created<Option<String>>, Error> {
+    let first = api::create(clients, budget, config, tags_all).await;
+    let Err(Error::Aws(e)) = &first else {
+        return first;
+    };
+    if !is_already_exists(e) {
+        return first;
+    }
+    let name = config.name();
+    match api::get(clients, budget, name).await {
+        Ok(Some(cp)) if cp.state() == &CapacityProviderState::Deleting => {
+            tracing::info!(name = %name, "waiting until AWS has deleted the capacity provider of this name");
+            api::wait_deleted(clients, budget, name).await?;
+            api::create(clients, budget, config, tags_all).await
+        }
+        _ => first,
     }
 }
 
