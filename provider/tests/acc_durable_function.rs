@@ -1171,6 +1171,73 @@ fn moved_block_takes_over_the_aws_providers_function() {
     acc.destroy();
 }
 
+/// A saved plan applied after the function changed in AWS (a secret rotated, the timeout
+/// raised by hand): the apply makes the function what the plan says, instead of failing
+/// with "inconsistent result after apply", and the next plan is empty.
+#[test]
+fn a_saved_plan_applied_after_drift_makes_the_function_what_it_says() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("stale");
+    let zip = acc.zip("code.zip", "v1");
+    let body = |memory: u32| {
+        format!(
+            "  memory_size = {memory}\n  environment {{\n    variables = {{ DB_PASSWORD = \"from-config\" }}\n  }}\n"
+        )
+    };
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(256), ""));
+    acc.apply();
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(512), ""));
+    acc.succeed(&["plan", "-input=false", "-no-color", "-out=stale.tfplan"]);
+
+    let sdk = acc.lambda_sdk();
+    let env = aws_sdk_lambda::types::Environment::builder()
+        .variables("DB_PASSWORD", "rotated-by-hand")
+        .build();
+    let changed = sdk.block_on(
+        sdk.client()
+            .update_function_configuration()
+            .function_name(&name)
+            .environment(env)
+            .timeout(60)
+            .send(),
+    );
+    if let Err(e) = changed {
+        panic!("changing {name} behind Terraform: {e:?}");
+    }
+    // The emulator takes a moment to apply the update; the apply waits for it too.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+
+    let out = acc.succeed(&["apply", "-input=false", "-no-color", "stale.tfplan"]);
+    assert!(
+        !out.stdout.contains("rotated-by-hand") && !out.stderr.contains("rotated-by-hand"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let got = sdk.block_on(
+        sdk.client()
+            .get_function_configuration()
+            .function_name(&name)
+            .send(),
+    );
+    let got = got.unwrap_or_else(|e| panic!("reading {name}: {e:?}"));
+    let variables = got
+        .environment()
+        .and_then(|e| e.variables())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        variables.get("DB_PASSWORD").map(String::as_str),
+        Some("from-config")
+    );
+    assert_eq!(got.timeout(), Some(3), "the plan's timeout (AWS's default)");
+    assert_eq!(got.memory_size(), Some(512));
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 /// A publishing `aws_lambda_function` moves with `publish = true` and the version it
 /// published last: the plan is empty, and nothing is published.
 #[test]

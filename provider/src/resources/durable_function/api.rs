@@ -170,6 +170,16 @@ impl ConfigChanges {
     fn has(&self, name: &str) -> bool {
         self.changed.contains(&name)
     }
+
+    /// These changes and `other`'s, each once.
+    pub fn merged(mut self, other: ConfigChanges) -> ConfigChanges {
+        for name in other.changed {
+            if !self.changed.contains(&name) {
+                self.changed.push(name);
+            }
+        }
+        self
+    }
 }
 
 /// UpdateFunctionConfiguration with the changed members of `m`. A block that was removed

@@ -306,9 +306,25 @@ impl DurableFunctionResource {
         label: &str,
     ) -> std::result::Result<Option<String>, Diagnostic> {
         let name = config.name();
-        let changes = plan::config_changes(&req.prior, &req.planned);
+        let mut changes = plan::config_changes(&req.prior, &req.planned);
         let code_changed = plan::code_changes(&req.planned);
         if !changes.changed.is_empty() {
+            // A saved plan applied after the function changed in AWS: also send what AWS
+            // no longer holds as the plan says, so the result is what the plan showed
+            // (one more read, only when the configuration is updated anyway).
+            if let Ok(Some(found)) = functions::get(clients, budget, name).await
+                && let Ok(remote) = self.state_of(
+                    &req.ty,
+                    &found,
+                    &clients.region,
+                    &req.prior,
+                    Value::Null,
+                    &Tags::new(),
+                    None,
+                )
+            {
+                changes = changes.merged(plan::config_changes(&remote, &req.planned));
+            }
             tracing::info!(name, changed = ?changes.changed, "updating function configuration");
             api::update_configuration(clients, budget, config, &changes)
                 .await
