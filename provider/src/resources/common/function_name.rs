@@ -169,6 +169,40 @@ mod tests {
     }
 
     #[test]
+    fn function_names_say_what_is_wrong_with_an_arn_or_a_qualifier() {
+        let errors_at = |schema: tfplug::schema::Schema, name: &str| -> Vec<String> {
+            let config = Value::object([("function_name", Value::string(name))]);
+            tfplug::validate::validate_config(&schema.block, &config)
+                .iter()
+                .filter(|d| d.path == Some(AttributePath::attr("function_name")))
+                .map(|d| d.summary.clone())
+                .collect()
+        };
+        let durable = crate::resources::durable_function::schema::resource_schema;
+        let version = crate::resources::function_version::schema::resource_schema;
+        assert_eq!(errors_at(durable(), "orders:1"), ["Not a plain name"]);
+        assert_eq!(
+            errors_at(
+                durable(),
+                "arn:aws:lambda:us-east-1:123456789012:function:orders"
+            ),
+            ["Not a plain name"]
+        );
+        assert_eq!(
+            errors_at(version(), "orders:3"),
+            ["Qualified function name"]
+        );
+        assert!(errors_at(version(), "orders").is_empty());
+        assert!(
+            errors_at(
+                version(),
+                "arn:aws:lambda:us-east-1:123456789012:function:orders"
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn a_name_to_create_is_not_an_arn() {
         assert!(plain_name_errors("web").is_empty());
         let d = plain_name_errors("arn:aws:lambda:us-east-1:123456789012:capacity-provider:web");

@@ -189,6 +189,9 @@ pub fn function_name_attribute() -> Attribute {
         .required()
         .requires_replace()
         .aws(&Create::FunctionName)
+        .validator(crate::resources::common::function_name::PlainNameToCreate {
+            object: "function",
+        })
         .validator(crate::resources::common::function_name::PlainNameLength)
         .flows_into(&TagResourceRequest::Resource, arn_of_name)
         .description("Name of the function. Changing it replaces the function.")

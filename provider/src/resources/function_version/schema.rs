@@ -75,6 +75,7 @@ pub fn function_name_attribute() -> Attribute {
         .required()
         .requires_replace()
         .aws(&Publish::FunctionName)
+        .validator(crate::resources::common::function_name::Unqualified)
         .validator(crate::resources::common::function_name::PlainNameLength)
         .flows_into(&PutScaling::FunctionName, str::to_string)
         .description("Name or ARN of the function to publish. Changing it publishes a new version.")
