@@ -444,32 +444,11 @@ pub fn check_read(state: &Value) -> Diagnostics {
 
 /// A value as a user writes it (`"text"`, `3`, `["a", "b"]`, `{ k = "v" }`), shortened.
 fn short(v: &Value) -> String {
-    let s = written(v);
+    let s = crate::value::hcl_literal(v);
     if s.chars().count() > 120 {
         format!("{}…", s.chars().take(120).collect::<String>())
     } else {
         s
-    }
-}
-
-/// `v` in Terraform's own notation.
-fn written(v: &Value) -> String {
-    let items = |xs: &[Value]| xs.iter().map(written).collect::<Vec<_>>().join(", ");
-    match v {
-        Value::Null => "null".to_string(),
-        Value::Unknown => "(known after apply)".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => format!("{s:?}"),
-        Value::List(xs) | Value::Set(xs) | Value::Tuple(xs) => format!("[{}]", items(xs)),
-        Value::Map(m) | Value::Object(m) => {
-            let pairs: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{k} = {}", written(v)))
-                .collect();
-            format!("{{ {} }}", pairs.join(", "))
-        }
-        Value::Dynamic(inner) => written(&inner.1),
     }
 }
 

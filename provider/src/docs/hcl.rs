@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use tfplug::value::{Type, Value};
+use tfplug::value::Type;
+
+/// The value as an HCL literal (tfplug's, shared with its apply check).
+pub use tfplug::value::hcl_literal as value_literal;
 
 /// The type as written in an HCL type constraint: `string`, `list(string)`,
 /// `object({a = number})`, `any` for dynamic.
@@ -50,68 +53,6 @@ pub fn object_attributes(ty: &Type) -> Option<&BTreeMap<String, Type>> {
     }
 }
 
-/// The value as an HCL literal: `"text"`, `42`, `true`, `["a", "b"]`, `{ k = "v" }`.
-pub fn value_literal(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_string(),
-        Value::Unknown => "(known after apply)".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(text) => string_literal(text),
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-            let items: Vec<String> = items.iter().map(value_literal).collect();
-            format!("[{}]", items.join(", "))
-        }
-        Value::Map(entries) | Value::Object(entries) => {
-            if entries.is_empty() {
-                return "{}".to_string();
-            }
-            let entries: Vec<String> = entries
-                .iter()
-                .map(|(k, v)| format!("{} = {}", key_literal(k), value_literal(v)))
-                .collect();
-            format!("{{ {} }}", entries.join(", "))
-        }
-        Value::Dynamic(inner) => value_literal(&inner.1),
-    }
-}
-
-fn string_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // `${` and `%{` start templates in HCL strings; doubling the sigil escapes them.
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn key_literal(key: &str) -> String {
-    let mut chars = key.chars();
-    let identifier = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if identifier {
-        key.to_string()
-    } else {
-        string_literal(key)
-    }
-}
-
 /// `text` as a Markdown code span, with a fence longer than any run of backticks inside.
 pub fn code_span(text: &str) -> String {
     let longest = text
@@ -148,23 +89,6 @@ mod tests {
         );
         assert!(object_attributes(&ty).is_some_and(|a| a.contains_key("b")));
         assert!(object_attributes(&Type::list(Type::String)).is_none());
-    }
-
-    #[test]
-    fn values_are_hcl_literals() {
-        assert_eq!(value_literal(&Value::string("a\"${x}")), r#""a\"$${x}""#);
-        assert_eq!(value_literal(&Value::number(42)), "42");
-        assert_eq!(
-            value_literal(&Value::List(vec![Value::bool(true), Value::Null])),
-            "[true, null]"
-        );
-        assert_eq!(
-            value_literal(&Value::map([
-                ("env", Value::string("prod")),
-                ("a b", Value::number(1))
-            ])),
-            r#"{ "a b" = 1, env = "prod" }"#
-        );
     }
 
     #[test]
