@@ -76,6 +76,18 @@ pub async fn publish(
 /// consistency) before that counts as an error.
 const VISIBILITY_GRACE: Duration = Duration::from_secs(30);
 
+/// Why AWS put a function or version in its state, as `CODE: reason` (either part may be
+/// missing); `None` when AWS gave neither.
+pub fn state_reason(c: &aws_sdk_lambda::types::FunctionConfiguration) -> Option<String> {
+    code_and_reason(c.state_reason_code().map(|r| r.as_str()), c.state_reason())
+}
+
+/// `CODE: reason`, or whichever of the two AWS gave.
+fn code_and_reason(code: Option<&str>, text: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = [code, text].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(": "))
+}
+
 /// `State` and `LastUpdateStatus` say the function is ready for the next call: `Active`
 /// (or `ActiveNonInvocable`, which `$LATEST` of a function on a capacity provider stays
 /// until a version is published) and no update in progress.
@@ -83,15 +95,11 @@ fn readiness(out: &GetFunctionOutput) -> Status<GetFunctionOutput> {
     let Some(c) = out.configuration() else {
         return Status::Pending("no configuration yet".into());
     };
-    let reason = |code: Option<&str>, text: Option<&str>| {
-        let parts: Vec<&str> = [code, text].into_iter().flatten().collect();
-        (!parts.is_empty()).then(|| parts.join(": "))
-    };
     match c.state() {
         Some(State::Failed) => {
             return Status::Failed {
                 state: "Failed".into(),
-                reason: reason(c.state_reason_code().map(|r| r.as_str()), c.state_reason()),
+                reason: state_reason(c),
             };
         }
         Some(State::Active | State::ActiveNonInvocable) => {}
@@ -108,7 +116,7 @@ fn readiness(out: &GetFunctionOutput) -> Status<GetFunctionOutput> {
     match c.last_update_status() {
         Some(LastUpdateStatus::Failed) => Status::Failed {
             state: "LastUpdateStatus Failed".into(),
-            reason: reason(
+            reason: code_and_reason(
                 c.last_update_status_reason_code().map(|r| r.as_str()),
                 c.last_update_status_reason(),
             ),

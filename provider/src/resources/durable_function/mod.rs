@@ -676,11 +676,7 @@ impl Resource for DurableFunctionResource {
         if let Some(c) = found.configuration()
             && let Some(state) = c.state()
         {
-            let reason = match (c.state_reason_code(), c.state_reason()) {
-                (Some(code), Some(reason)) => Some(format!("{}: {reason}", code.as_str())),
-                (Some(code), None) => Some(code.as_str().to_string()),
-                (None, reason) => reason.map(str::to_string),
-            };
+            let reason = functions::state_reason(c);
             if let Some(w) =
                 remote_state::refresh_warning(&label, state.as_str(), reason.as_deref())
             {

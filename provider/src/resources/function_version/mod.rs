@@ -635,13 +635,7 @@ impl Resource for FunctionVersionResource {
             new = new.with_private(private.encode());
         }
         if let Some(state) = remote.state {
-            let reason = c.map(|c| {
-                [c.state_reason_code().map(|r| r.as_str()), c.state_reason()]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(": ")
-            });
+            let reason = c.and_then(crate::resources::common::functions::state_reason);
             if let Some(w) = remote_state::refresh_warning(&label, state, reason.as_deref()) {
                 new.warnings.push(w);
             }
