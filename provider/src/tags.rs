@@ -63,6 +63,12 @@ pub fn merge(default_tags: &Tags, tags: &Tags) -> Tags {
     all
 }
 
+/// The `tags` a configuration writes, as a value (null when it writes none): the
+/// resource's own tags for the state after a create or an update.
+pub fn configured(config: &Value) -> Value {
+    config.get_attr(TAGS).cloned().unwrap_or(Value::Null)
+}
+
 /// The planned `tags_all` for a configuration's `tags` value: known when the tags are.
 pub fn planned_tags_all(default_tags: &Tags, config_tags: &Value) -> Value {
     match config_tags {

@@ -1171,6 +1171,48 @@ fn moved_block_takes_over_the_aws_providers_function() {
     acc.destroy();
 }
 
+/// A function's `vpc_config` is checked against EC2 at plan, as a capacity provider's
+/// is: a subnet that does not exist, or a security group of another VPC, fails the plan
+/// at the attribute instead of the apply.
+#[test]
+fn vpc_config_ids_are_checked_against_ec2_at_plan() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let zip = acc.zip("code.zip", "v1");
+    let vpc = |subnets: &str, group: &str| {
+        format!(
+            "  vpc_config {{\n    subnet_ids         = {subnets}\n    security_group_ids = [\"{group}\"]\n  }}\n"
+        )
+    };
+    let cases = [
+        (
+            "no_subnet",
+            vpc("[\"subnet-0000000000000dead\"]", &acc.net.security_group_id),
+            "vpc_config[0].subnet_ids",
+            "Subnet not found",
+        ),
+        (
+            "other_vpc",
+            vpc(&acc.subnet_list(), &acc.net.other_vpc_security_group_id),
+            "vpc_config[0].security_group_ids",
+            "Security groups in another VPC",
+        ),
+    ];
+    for (label, body, path, summary) in cases {
+        let name = acc.name(label);
+        let hcl = acc.function_config(&name, &path_text(&zip), &body, "");
+        acc.write(&hcl);
+        let errors = acc.plan_errors();
+        assert_error_at(&errors, &hcl, ADDRESS, path, summary, &[]);
+    }
+    // The right IDs plan.
+    let name = acc.name("good-vpc");
+    let body = vpc(&acc.subnet_list(), &acc.net.security_group_id);
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body, ""));
+    acc.plan();
+}
+
 /// A saved plan applied after the function changed in AWS (a secret rotated, the timeout
 /// raised by hand): the apply makes the function what the plan says, instead of failing
 /// with "inconsistent result after apply", and the next plan is empty.

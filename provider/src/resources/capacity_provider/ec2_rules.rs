@@ -1,18 +1,19 @@
 //! Plan-time checks of a capacity provider's network and instance types against EC2:
-//! subnets and security groups exist and share one VPC, instance types exist and support
-//! the architecture. How many Availability Zones the subnets span is the review's rule
+//! the network's, shared with functions, in [`vpc_checks`](crate::resources::common::vpc_checks);
+//! here, that instance types exist and support the architecture. How many Availability Zones the subnets span is the review's rule
 //! LMI-RES-001, which gets these facts too.
 //!
 //! Pure: facts in, diagnostics out. [`crate::aws::ec2::check_at_plan`] gets the facts
 //! (and skips the checks, with a warning, when EC2 cannot be asked).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use tfplug::diag::Diagnostics;
 use tfplug::value::{AttributePath, Value};
 
 use super::schema::names::*;
 use crate::aws::ec2::{Ec2Facts, Ec2Query};
+use crate::resources::common::vpc_checks::{VpcIds, vpc_rules};
 
 fn elements(v: Option<&Value>) -> &[Value] {
     v.and_then(Value::as_elements).unwrap_or(&[])
@@ -21,10 +22,8 @@ fn elements(v: Option<&Value>) -> &[Value] {
 /// What the EC2 checks look at: known IDs from the plan.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ec2CheckInput {
-    /// `vpc_config[0].subnet_ids`, when known.
-    pub subnet_ids: Vec<String>,
-    /// `vpc_config[0].security_group_ids`, when known.
-    pub security_group_ids: Vec<String>,
+    /// The known IDs of `vpc_config` (checked by [`vpc_rules`], as for a function).
+    pub vpc: VpcIds,
     /// The architecture, when known.
     pub architecture: Option<String>,
     /// `allowed_instance_types` (without wildcards), with their index.
@@ -49,7 +48,6 @@ fn known_strings(v: Option<&Value>) -> Option<Vec<String>> {
 impl Ec2CheckInput {
     /// Collects the known values from a planned (or configured) resource value.
     pub fn from_plan(planned: &Value) -> Self {
-        let vpc = elements(planned.get_attr(VPC_CONFIG)).first();
         let ir = elements(planned.get_attr(INSTANCE_REQUIREMENTS)).first();
         let entries = |name: &str, patterns: bool| {
             elements(ir.and_then(|i| i.get_attr(name)))
@@ -61,9 +59,7 @@ impl Ec2CheckInput {
         };
         let types = |name: &str| entries(name, false);
         Self {
-            subnet_ids: known_strings(vpc.and_then(|v| v.get_attr(SUBNET_IDS))).unwrap_or_default(),
-            security_group_ids: known_strings(vpc.and_then(|v| v.get_attr(SECURITY_GROUP_IDS)))
-                .unwrap_or_default(),
+            vpc: VpcIds::from_plan(planned),
             architecture: known_strings(ir.and_then(|i| i.get_attr(ARCHITECTURES)))
                 .and_then(|a| (a.len() == 1).then(|| a[0].clone())),
             allowed_instance_types: types(ALLOWED_INSTANCE_TYPES),
@@ -75,8 +71,6 @@ impl Ec2CheckInput {
     /// The IDs to look up in EC2.
     pub fn query(&self) -> Ec2Query {
         Ec2Query {
-            subnet_ids: self.subnet_ids.clone(),
-            security_group_ids: self.security_group_ids.clone(),
             instance_types: self
                 .allowed_instance_types
                 .iter()
@@ -88,6 +82,7 @@ impl Ec2CheckInput {
                 .iter()
                 .map(|(_, p)| p.clone())
                 .collect(),
+            ..self.vpc.query()
         }
     }
 }
@@ -95,95 +90,7 @@ impl Ec2CheckInput {
 /// Applies the EC2 rules to the facts: unknown IDs, one VPC, architectures. Errors name
 /// the bad IDs and point at their attributes.
 pub fn ec2_rules(input: &Ec2CheckInput, facts: &Ec2Facts) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    let vpc_path = AttributePath::attr(VPC_CONFIG).child_index(0);
-    let subnet_path = vpc_path.child_attr(SUBNET_IDS);
-    let sg_path = vpc_path.child_attr(SECURITY_GROUP_IDS);
-
-    let missing: Vec<&str> = input
-        .subnet_ids
-        .iter()
-        .filter(|s| !facts.subnets.contains_key(*s))
-        .map(String::as_str)
-        .collect();
-    if !missing.is_empty() {
-        diags.error_at(
-            subnet_path.clone(),
-            "Subnet not found",
-            format!(
-                "These subnets do not exist in this account and region: {}.",
-                missing.join(", ")
-            ),
-        );
-    }
-    let vpcs: BTreeSet<&str> = input
-        .subnet_ids
-        .iter()
-        .filter_map(|s| facts.subnets.get(s).map(|(vpc, _)| vpc.as_str()))
-        .collect();
-    if vpcs.len() > 1 {
-        let by_vpc: Vec<String> = vpcs
-            .iter()
-            .map(|vpc| {
-                let ids: Vec<&str> = input
-                    .subnet_ids
-                    .iter()
-                    .filter(|s| facts.subnets.get(*s).is_some_and(|(v, _)| v == vpc))
-                    .map(String::as_str)
-                    .collect();
-                format!("{vpc}: {}", ids.join(", "))
-            })
-            .collect();
-        diags.error_at(
-            subnet_path.clone(),
-            "Subnets in more than one VPC",
-            format!(
-                "All subnets must be in one VPC; they are in {}.",
-                by_vpc.join("; ")
-            ),
-        );
-    }
-    let missing_sg: Vec<&str> = input
-        .security_group_ids
-        .iter()
-        .filter(|s| !facts.security_groups.contains_key(*s))
-        .map(String::as_str)
-        .collect();
-    if !missing_sg.is_empty() {
-        diags.error_at(
-            sg_path.clone(),
-            "Security group not found",
-            format!(
-                "These security groups do not exist in this account and region: {}.",
-                missing_sg.join(", ")
-            ),
-        );
-    }
-    if vpcs.len() == 1
-        && let Some(vpc) = vpcs.first()
-    {
-        let other: Vec<String> = input
-            .security_group_ids
-            .iter()
-            .filter_map(|sg| {
-                facts
-                    .security_groups
-                    .get(sg)
-                    .filter(|v| v.as_str() != *vpc)
-                    .map(|v| format!("{sg} (in {v})"))
-            })
-            .collect();
-        if !other.is_empty() {
-            diags.error_at(
-                sg_path,
-                "Security groups in another VPC",
-                format!(
-                    "The subnets are in {vpc}, but these security groups are not: {}.",
-                    other.join(", ")
-                ),
-            );
-        }
-    }
+    let mut diags = vpc_rules(&input.vpc, facts);
     let ir_path = AttributePath::attr(INSTANCE_REQUIREMENTS).child_index(0);
     for (list, entries) in [
         (ALLOWED_INSTANCE_TYPES, &input.allowed_instance_types),
@@ -301,8 +208,10 @@ mod tests {
 
     fn input(subnets: &[&str], sgs: &[&str], arch: &str, allowed: &[&str]) -> Ec2CheckInput {
         Ec2CheckInput {
-            subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
-            security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+            vpc: VpcIds {
+                subnet_ids: subnets.iter().map(|s| s.to_string()).collect(),
+                security_group_ids: sgs.iter().map(|s| s.to_string()).collect(),
+            },
             architecture: Some(arch.into()),
             allowed_instance_types: allowed
                 .iter()
@@ -440,8 +349,8 @@ mod tests {
             ),
         ]);
         let i = Ec2CheckInput::from_plan(&planned);
-        assert!(i.subnet_ids.is_empty());
-        assert_eq!(i.security_group_ids, vec!["sg-1".to_string()]);
+        assert!(i.vpc.subnet_ids.is_empty());
+        assert_eq!(i.vpc.security_group_ids, vec!["sg-1".to_string()]);
         assert_eq!(i.allowed_instance_types, vec![(1, "m7g.large".to_string())]);
         assert_eq!(i.allowed_patterns, vec![(0, "m7g.*".to_string())]);
         assert_eq!(i.architecture.as_deref(), Some("arm64"));

@@ -40,7 +40,7 @@ use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::remote_state;
-use crate::resources::common::state::reconcile;
+use crate::resources::common::state::{self, reconcile};
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr,
     stored_name, text, unknown_on_change,
@@ -148,20 +148,8 @@ impl Resource for CapacityProviderResource {
         set_attr(&mut plan.planned, tags::TAGS_ALL, planned_all);
         unknown_on_change(plan, &[STATE, LAST_MODIFIED]);
         remote_state::replace_if_failed(plan);
-        if !plan.is_create() {
-            for block in model::blocks_no_longer_managed(&UPDATABLE, &plan.prior, &plan.config) {
-                plan.diagnostics.push(Diagnostic::warning(
-                    format!("{block} is no longer managed"),
-                    format!(
-                        "The configuration no longer has {block}: Terraform stops managing it, \
-                         and the capacity provider keeps the setting it has in AWS. The plan \
-                         shows its values going to null because the state stops holding them; \
-                         nothing is sent for it. To change the setting in AWS, write the block \
-                         with the values you want."
-                    ),
-                ));
-            }
-        }
+        let dropped = state::no_longer_managed(&UPDATABLE, &plan.prior, &plan.config);
+        plan.diagnostics.extend(dropped);
         // Neither of these changes what AWS has: no replacement for them.
         if !plan.is_create()
             && (model::default_requirements_written_out(&plan.prior, &plan.config)
@@ -285,11 +273,7 @@ impl Resource for CapacityProviderResource {
         } else {
             found
         };
-        let own = req
-            .config
-            .get_attr(tags::TAGS)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let own = tags::configured(&req.config);
         let state = self
             .state_of(
                 &req.ty,
@@ -374,7 +358,7 @@ impl Resource for CapacityProviderResource {
         // A block only removed from the configuration sends nothing: AWS keeps it.
         if UPDATABLE
             .iter()
-            .any(|a| changed(a) && model::has_block(&req.planned, a))
+            .any(|a| changed(a) && state::has_block(&req.planned, a))
         {
             tracing::info!(name = %name, "updating capacity provider");
             api::update(&clients, &budget, &config)
@@ -397,11 +381,7 @@ impl Resource for CapacityProviderResource {
         let found = api::wait_active(&clients, &budget, &name)
             .await
             .map_err(|e| e.to_diagnostic(&label, "updating"))?;
-        let own = req
-            .config
-            .get_attr(tags::TAGS)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let own = tags::configured(&req.config);
         let state = self.state_of(
             &req.ty,
             &found,

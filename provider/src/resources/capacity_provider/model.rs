@@ -119,29 +119,6 @@ fn in_order(v: Value) -> Value {
     })
 }
 
-/// Whether `v` (a configuration, plan or state) has the block `name`.
-pub fn has_block(v: &Value, name: &str) -> bool {
-    v.get_attr(name)
-        .and_then(Value::as_elements)
-        .is_some_and(|e| !e.is_empty())
-}
-
-/// Of `blocks`, those the prior state has and the configuration no longer writes: Terraform
-/// stops managing them, and AWS keeps its setting (UpdateCapacityProvider leaves out what
-/// it is not sent).
-pub fn blocks_no_longer_managed<'a>(
-    blocks: &[&'a str],
-    prior: &Value,
-    config: &Value,
-) -> Vec<&'a str> {
-    blocks
-        .iter()
-        .copied()
-        .filter(|b| has_block(prior, b) && config.get_attr(b).is_some_and(|c| !c.is_unknown()))
-        .filter(|b| !has_block(config, b))
-        .collect()
-}
-
 /// True when `config` writes out as `instance_requirements` exactly AWS's default while
 /// `prior` (an imported capacity provider, whose state leaves defaults out) has none: the
 /// block then records what AWS already has, and must not replace the capacity provider.
@@ -233,34 +210,5 @@ impl CapacityProviderModel {
             self.capacity_provider_scaling_config.clear();
         }
         self
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with_blocks(blocks: &[(&str, Value)]) -> Value {
-        Value::object(blocks.iter().cloned())
-    }
-
-    fn one_block() -> Value {
-        Value::List(vec![Value::object([("x", Value::number(1))])])
-    }
-
-    #[test]
-    fn a_block_the_configuration_drops_is_no_longer_managed() {
-        let blocks = ["scaling", "telemetry"];
-        let prior = with_blocks(&[("scaling", one_block()), ("telemetry", one_block())]);
-        let config = with_blocks(&[("scaling", Value::List(vec![])), ("telemetry", one_block())]);
-        assert_eq!(
-            blocks_no_longer_managed(&blocks, &prior, &config),
-            ["scaling"]
-        );
-        // Never managed, or not known yet (a dynamic block over an unknown value).
-        let never = with_blocks(&[("scaling", Value::List(vec![])), ("telemetry", one_block())]);
-        assert!(blocks_no_longer_managed(&blocks, &never, &config).is_empty());
-        let unknown = with_blocks(&[("scaling", Value::Unknown), ("telemetry", one_block())]);
-        assert!(blocks_no_longer_managed(&blocks, &prior, &unknown).is_empty());
     }
 }

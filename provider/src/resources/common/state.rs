@@ -20,6 +20,7 @@
 //!   block is kept, with what the provider computes in it null;
 //! - blocks AWS knows nothing of (`timeouts`) keep their prior value.
 
+use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::schema::{Attribute, Block, BlockNesting};
 use tfplug::value::{AttributePath, PathStep, Value};
 
@@ -184,9 +185,59 @@ fn in_prior_form(prior: &Value, remote: Value) -> Value {
     }
 }
 
+/// Whether `v` (a configuration, plan or state) has the block `name`.
+pub fn has_block(v: &Value, name: &str) -> bool {
+    v.get_attr(name)
+        .and_then(Value::as_elements)
+        .is_some_and(|e| !e.is_empty())
+}
+
+/// Warnings for the `blocks` the prior state has and the configuration no longer writes,
+/// for blocks whose update leaves out what it is not sent: Terraform stops managing them,
+/// the plan shows their values going to null (the state stops holding them), and the
+/// object keeps its setting in AWS. (None while the configuration's block is unknown.)
+pub fn no_longer_managed(blocks: &[&str], prior: &Value, config: &Value) -> Diagnostics {
+    blocks
+        .iter()
+        .filter(|b| has_block(prior, b) && config.get_attr(b).is_some_and(|c| !c.is_unknown()))
+        .filter(|b| !has_block(config, b))
+        .map(|block| {
+            Diagnostic::warning(
+                format!("{block} is no longer managed"),
+                format!(
+                    "The configuration no longer has {block}: Terraform stops managing it, and \
+                     the object keeps the setting it has in AWS. The plan shows its values going \
+                     to null because the state stops holding them; nothing is sent for it. To \
+                     change the setting in AWS, write the block with the values you want."
+                ),
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_the_configuration_drops_is_no_longer_managed() {
+        let one = || Value::List(vec![Value::object([("x", Value::number(1))])]);
+        let with = |a: Value, b: Value| Value::object([("scaling", a), ("telemetry", b)]);
+        let blocks = ["scaling", "telemetry"];
+        let prior = with(one(), one());
+        let config = with(Value::List(vec![]), one());
+        let found = no_longer_managed(&blocks, &prior, &config);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found.iter().all(|d| d.summary.starts_with("scaling ")),
+            "{found:?}"
+        );
+        // Never managed, or not known yet (a dynamic block over an unknown value).
+        let never = with(Value::List(vec![]), one());
+        assert!(no_longer_managed(&blocks, &never, &config).is_empty());
+        let unknown = with(Value::Unknown, one());
+        assert!(no_longer_managed(&blocks, &prior, &unknown).is_empty());
+    }
     use tfplug::schema::{Attribute, NestedBlock};
 
     fn block() -> Block {

@@ -43,6 +43,7 @@ use tfplug::resource::{
 use tfplug::schema::{Block, Schema};
 use tfplug::value::{Maybe, Value};
 
+use crate::aws::ec2::check_at_plan;
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, timeouts};
 use crate::resources::common::executions::api as executions;
 use crate::resources::common::executions::policy::{
@@ -54,6 +55,7 @@ use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::remote_state;
 use crate::resources::common::state::{reconcile, without_empty_strings};
+use crate::resources::common::vpc_checks::{VpcIds, vpc_rules};
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr, text,
 };
@@ -458,6 +460,16 @@ impl Resource for DurableFunctionResource {
             .await;
             p.diagnostics.extend(looked_up_at_plan(diags(found)));
         }
+        // The subnets and security groups of a new or changed vpc_config, as for a
+        // capacity provider: a wrong ID fails the plan, not the apply.
+        let vpc = VpcIds::from_plan(&p.planned);
+        if (p.is_create() || VpcIds::from_plan(&p.prior) != vpc) && !vpc.query().is_empty() {
+            let diags = check_at_plan(&clients, &vpc.query(), &ctx.stop, "function", |facts| {
+                vpc_rules(&vpc, facts)
+            })
+            .await;
+            p.diagnostics.extend(looked_up_at_plan(diags));
+        }
         if !p.is_create() && !p.requires_replace.is_empty() {
             let (executions, versions) = tokio::join!(
                 self.warn_about_executions(&clients, ctx, &p.prior, PlannedChange::Replace),
@@ -585,11 +597,7 @@ impl Resource for DurableFunctionResource {
                 .map_err(|e| keep(e.to_diagnostic(&label, "reading"), "Active"))?
                 .unwrap_or(found);
         }
-        let own = req
-            .config
-            .get_attr(tags::TAGS)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let own = tags::configured(&req.config);
         let state = self
             .state_of(
                 &req.ty,
@@ -712,11 +720,7 @@ impl Resource for DurableFunctionResource {
             })?;
         let own_tags = config.tags.known().cloned().unwrap_or_default();
         let tags_all = tags::merge(&clients.default_tags, &own_tags);
-        let own = req
-            .config
-            .get_attr(tags::TAGS)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let own = tags::configured(&req.config);
         let state = self.state_of(
             &req.ty,
             &found,
