@@ -26,9 +26,19 @@ const POLL: Duration = Duration::from_millis(500);
 const GRACE: Duration = Duration::from_secs(3);
 
 /// Watches the process that started this one until it is gone, then stops the server.
-/// Returns at once, watching nothing, when the parent cannot be found.
-pub async fn watch(shutdown: Shutdown) {
-    let parent = match Parent::of_this_process() {
+/// The future returned ends at once, watching nothing, when the parent cannot be found.
+///
+/// The parent is taken when this is called, not when the future first runs: the caller
+/// spawns it and then writes the handshake line, and a spawned task may first run after
+/// Terraform has read that line and been killed, when this process already has another
+/// parent, which would then be watched forever.
+pub fn watch(shutdown: Shutdown) -> impl std::future::Future<Output = ()> {
+    let parent = Parent::of_this_process();
+    watch_parent(parent, shutdown)
+}
+
+async fn watch_parent<E: std::fmt::Display>(parent: Result<Parent, E>, shutdown: Shutdown) {
+    let parent = match parent {
         Ok(parent) => parent,
         Err(reason) => {
             tracing::warn!(
