@@ -331,6 +331,81 @@ fn terraform_killed_while_the_function_is_created() {
     interrupt_and_apply_again(Victim::Terraform, "CreateFunction", Some(FUNCTION));
 }
 
+/// The function an interrupted apply created is changed before the next apply (its
+/// memory, a tag): adopting it makes it what the plan says, so the apply that reports it
+/// created leaves AWS as the state says and an empty plan.
+#[test]
+fn an_adopted_function_changed_meanwhile_is_made_what_the_plan_says() {
+    let Some(acc) = quickstart() else {
+        return;
+    };
+    let mut apply = start_apply(&acc);
+    apply.wait_for_call(&acc, "CreateFunction");
+    let _ = apply.kill(Victim::Terraform);
+    let sdk = acc.lambda_sdk();
+    let name = "quickstart-orders";
+    // On a capacity provider a ready function is `ActiveNonInvocable`, not `Active`.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let arn = loop {
+        let found = sdk.block_on(sdk.client().get_function().function_name(name).send());
+        if let Ok(out) = found
+            && let Some(c) = out.configuration
+            && c.state
+                .as_ref()
+                .is_some_and(|s| *s != aws_sdk_lambda::types::State::Pending)
+        {
+            break c.function_arn.unwrap_or_default();
+        }
+        assert!(Instant::now() < deadline, "the function stayed Pending");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let changed = sdk.block_on(
+        sdk.client()
+            .update_function_configuration()
+            .function_name(name)
+            .memory_size(4096)
+            .send(),
+    );
+    if let Err(e) = changed {
+        panic!("changing {name}'s memory: {e:?}");
+    }
+    let tagged = sdk.block_on(
+        sdk.client()
+            .tag_resource()
+            .resource(&arn)
+            .tags("added-by-hand", "1")
+            .send(),
+    );
+    if let Err(e) = tagged {
+        panic!("tagging {arn}: {e:?}");
+    }
+    let diags = apply_json(&acc);
+    assert!(
+        diags.warnings().has_summary("adopted"),
+        "{}",
+        diags.describe()
+    );
+    let found = match sdk.block_on(sdk.client().get_function().function_name(name).send()) {
+        Ok(out) => out,
+        Err(e) => panic!("reading {name}: {e:?}"),
+    };
+    let memory = found.configuration.and_then(|c| c.memory_size);
+    assert_eq!(
+        memory,
+        Some(2048),
+        "the configured memory, as the state says"
+    );
+    let state = acc.resource(FUNCTION);
+    let in_state: std::collections::HashMap<String, String> =
+        serde_json::from_value(state["tags_all"].clone()).unwrap_or_default();
+    assert_eq!(
+        found.tags.unwrap_or_default(),
+        in_state,
+        "AWS's tags are the state's: {state:#}"
+    );
+    assert_converged(&acc, "after adopting a function changed meanwhile");
+}
+
 #[test]
 fn terraform_killed_while_the_version_is_published() {
     interrupt_and_apply_again(Victim::Terraform, "PublishVersion", None);

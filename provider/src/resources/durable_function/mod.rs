@@ -367,6 +367,70 @@ impl DurableFunctionResource {
         self.publish(clients, budget, config, label).await.map(Some)
     }
 
+    /// Makes an adopted function (an interrupted create's, see [`interrupted`]) what the
+    /// plan says: the interrupted create sent these values, but the function may have
+    /// been changed since (by hand, or by another run). Sends the configuration AWS no
+    /// longer holds as planned, a zip whose hash AWS does not have (code from S3 or an
+    /// image cannot be compared) and the tags; returns AWS's answer afterwards.
+    #[allow(clippy::too_many_arguments)]
+    async fn converge_adopted(
+        &self,
+        clients: &AwsClients,
+        budget: &Budget,
+        req: &CreateRequest,
+        config: &FunctionModel,
+        code: &CodeSource,
+        found: GetFunctionOutput,
+        tags_all: &Tags,
+    ) -> std::result::Result<GetFunctionOutput, Error> {
+        let name = config.name();
+        let mut changed = false;
+        // What cannot be turned into a state here fails the create's own read below.
+        let changes = self
+            .state_of(
+                &req.ty,
+                &found,
+                &clients.region,
+                &req.planned,
+                Value::Null,
+                &Tags::new(),
+                None,
+            )
+            .map(|remote| plan::differences_from_create_plan(&remote, &req.planned));
+        if let Ok(changes) = changes
+            && !changes.changed.is_empty()
+        {
+            tracing::info!(name, changed = ?changes.changed, "adopted function differs from the plan");
+            api::update_configuration(clients, budget, config, &changes).await?;
+            functions::wait_ready(clients, budget, name).await?;
+            changed = true;
+        }
+        let remote_code = found.configuration().and_then(|c| c.code_sha256());
+        if let CodeSource::Zip(bytes) = code
+            && remote_code != Some(plan::zip_sha256(bytes).as_str())
+        {
+            tracing::info!(name, "adopted function's code differs from the plan");
+            api::update_code(clients, budget, config, code).await?;
+            functions::wait_ready(clients, budget, name).await?;
+            changed = true;
+        }
+        let remote_tags = Self::remote_tags(&found);
+        if &remote_tags != tags_all {
+            let arn = found
+                .configuration()
+                .and_then(|c| c.function_arn())
+                .unwrap_or_default();
+            crate::aws::tagging::update_tags(clients, budget, arn, &remote_tags, tags_all).await?;
+            changed = true;
+        }
+        if !changed {
+            return Ok(found);
+        }
+        Ok(functions::get(clients, budget, name)
+            .await?
+            .unwrap_or(found))
+    }
+
     /// Publishes the code AWS holds now and waits until the version is Active.
     async fn publish(
         &self,
@@ -586,6 +650,12 @@ impl Resource for DurableFunctionResource {
                 return Err(keep(e.to_diagnostic(&label, "creating"), &state));
             }
         };
+        if guarded.adopted.is_some() {
+            found = self
+                .converge_adopted(&clients, &budget, &req, &config, &code, found, &tags_all)
+                .await
+                .map_err(|e| keep(e.to_diagnostic(&label, "adopting"), "Active"))?;
+        }
         let mut version = None;
         if config.publish.known() == Some(&true) {
             match self.publish(&clients, &budget, &config, &label).await {

@@ -79,6 +79,36 @@ pub fn config_changes(prior: &Value, planned: &Value) -> ConfigChanges {
     }
 }
 
+/// The configuration attributes where what AWS holds (`remote`, as a state) is not what a
+/// create planned: values the plan left unknown (AWS chooses them) match anything.
+pub fn differences_from_create_plan(remote: &Value, planned: &Value) -> ConfigChanges {
+    ConfigChanges {
+        changed: CONFIGURATION
+            .into_iter()
+            .filter(|name| {
+                known_parts_differ(
+                    remote.get_attr(name).unwrap_or(&Value::Null),
+                    planned.get_attr(name).unwrap_or(&Value::Null),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Whether `remote` differs from `planned` where `planned` is known.
+fn known_parts_differ(remote: &Value, planned: &Value) -> bool {
+    match (remote, planned) {
+        (_, Value::Unknown) => false,
+        (Value::Object(r), Value::Object(p)) => p
+            .iter()
+            .any(|(k, v)| known_parts_differ(r.get(k).unwrap_or(&Value::Null), v)),
+        (Value::List(r), Value::List(p)) if r.len() == p.len() => {
+            r.iter().zip(p).any(|(r, p)| known_parts_differ(r, p))
+        }
+        _ => !same_meaning(remote, planned),
+    }
+}
+
 /// Plans `vpc_config[0].vpc_id` unknown when the subnets or security groups change: AWS
 /// derives it from them (none for empty lists, which detach the function), while
 /// `use_state_for_unknown` would keep the old VPC.
@@ -867,5 +897,52 @@ mod tests {
         };
         assert_eq!(code_fingerprint(&m), b"s3://b/k.zip#3");
         assert!(code_fingerprint(&FunctionModel::default()).is_empty());
+    }
+
+    /// An adopted function changed since its create was planned: what the plan knows
+    /// and AWS no longer holds is found; what the plan left to AWS (unknown) is not.
+    #[test]
+    fn an_adopted_function_differs_only_where_the_plan_knows() {
+        let ty = ValueType::of(&resource_schema());
+        let network = |vpc_id: Option<&str>| {
+            vec![super::super::model::VpcConfigModel {
+                subnet_ids: vec!["subnet-1".into()],
+                security_group_ids: vec!["sg-1".into()],
+                vpc_id: vpc_id.map(str::to_string),
+                ..Default::default()
+            }]
+        };
+        let mut aws = stored(4096, false, LATEST);
+        aws.vpc_config = network(Some("vpc-1"));
+        aws.description = Maybe::Known("set by hand".into());
+        let remote = match ty.encode(&aws) {
+            Ok(v) => v,
+            Err(e) => panic!("{e:?}"),
+        };
+        let mut create = stored(2048, false, LATEST);
+        create.vpc_config = network(None);
+        create.description = Maybe::Unknown;
+        let mut planned = match ty.encode(&create) {
+            Ok(v) => v,
+            Err(e) => panic!("{e:?}"),
+        };
+        let vpc = planned
+            .get_attr(VPC_CONFIG)
+            .and_then(|v| v.as_elements())
+            .and_then(|e| e.first())
+            .cloned();
+        if let Some(mut first) = vpc {
+            set_attr(&mut first, VPC_ID, Value::Unknown);
+            set_attr(&mut planned, VPC_CONFIG, Value::List(vec![first]));
+        }
+        assert_eq!(
+            differences_from_create_plan(&remote, &planned).changed,
+            vec![MEMORY_SIZE]
+        );
+        assert!(
+            differences_from_create_plan(&remote, &remote)
+                .changed
+                .is_empty()
+        );
     }
 }
