@@ -213,6 +213,32 @@ fn assert_converged(acc: &Acc, when: &str) {
     );
 }
 
+/// Tags `arn` outside Terraform, as someone might between two applies.
+fn tag_by_hand(acc: &Acc, arn: &str, tags: &[(&str, &str)]) {
+    let sdk = acc.lambda_sdk();
+    let request = tags
+        .iter()
+        .fold(sdk.client().tag_resource().resource(arn), |r, (k, v)| {
+            r.tags(*k, *v)
+        });
+    if let Err(e) = sdk.block_on(request.send()) {
+        panic!("tagging {arn}: {e:?}");
+    }
+}
+
+/// AWS's tags of `arn` are the `tags_all` the state holds for `address`.
+fn assert_tags_as_in_state(acc: &Acc, arn: &str, address: &str) {
+    let sdk = acc.lambda_sdk();
+    let remote = match sdk.block_on(sdk.client().list_tags().resource(arn).send()) {
+        Ok(out) => out.tags.unwrap_or_default(),
+        Err(e) => panic!("listing the tags of {arn}: {e:?}"),
+    };
+    let state = acc.resource(address);
+    let in_state: std::collections::HashMap<String, String> =
+        serde_json::from_value(state["tags_all"].clone()).unwrap_or_default();
+    assert_eq!(remote, in_state, "AWS's tags are the state's: {state:#}");
+}
+
 /// Kills `victim` while the create called by `operation` waits, applies again and checks
 /// the outcome: converged, with an adoption warning for `adopted` (if any).
 fn interrupt_and_apply_again(victim: Victim, operation: &str, adopted: Option<&str>) {
@@ -296,33 +322,18 @@ fn an_adopted_capacity_provider_changed_meanwhile_is_made_what_the_plan_says() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
-    let sdk = acc.lambda_sdk();
-    let tagged = sdk.block_on(
-        sdk.client()
-            .tag_resource()
-            .resource(&arn)
-            .tags("team", "someone-else")
-            .tags("added-by-hand", "1")
-            .send(),
+    tag_by_hand(
+        &acc,
+        &arn,
+        &[("team", "someone-else"), ("added-by-hand", "1")],
     );
-    if let Err(e) = tagged {
-        panic!("tagging {arn}: {e:?}");
-    }
     let diags = apply_json(&acc);
     assert!(
         diags.warnings().has_summary("adopted"),
         "{}",
         diags.describe()
     );
-    let listed = sdk.block_on(sdk.client().list_tags().resource(&arn).send());
-    let remote = match listed {
-        Ok(out) => out.tags.unwrap_or_default(),
-        Err(e) => panic!("listing the tags of {arn}: {e:?}"),
-    };
-    let state = acc.resource(CAPACITY_PROVIDER);
-    let in_state: std::collections::HashMap<String, String> =
-        serde_json::from_value(state["tags_all"].clone()).unwrap_or_default();
-    assert_eq!(remote, in_state, "AWS's tags are the state's: {state:#}");
+    assert_tags_as_in_state(&acc, &arn, CAPACITY_PROVIDER);
     assert_converged(&acc, "after adopting a capacity provider changed meanwhile");
 }
 
@@ -369,16 +380,7 @@ fn an_adopted_function_changed_meanwhile_is_made_what_the_plan_says() {
     if let Err(e) = changed {
         panic!("changing {name}'s memory: {e:?}");
     }
-    let tagged = sdk.block_on(
-        sdk.client()
-            .tag_resource()
-            .resource(&arn)
-            .tags("added-by-hand", "1")
-            .send(),
-    );
-    if let Err(e) = tagged {
-        panic!("tagging {arn}: {e:?}");
-    }
+    tag_by_hand(&acc, &arn, &[("added-by-hand", "1")]);
     let diags = apply_json(&acc);
     assert!(
         diags.warnings().has_summary("adopted"),
@@ -395,14 +397,7 @@ fn an_adopted_function_changed_meanwhile_is_made_what_the_plan_says() {
         Some(2048),
         "the configured memory, as the state says"
     );
-    let state = acc.resource(FUNCTION);
-    let in_state: std::collections::HashMap<String, String> =
-        serde_json::from_value(state["tags_all"].clone()).unwrap_or_default();
-    assert_eq!(
-        found.tags.unwrap_or_default(),
-        in_state,
-        "AWS's tags are the state's: {state:#}"
-    );
+    assert_tags_as_in_state(&acc, &arn, FUNCTION);
     assert_converged(&acc, "after adopting a function changed meanwhile");
 }
 
