@@ -403,6 +403,58 @@ fn trigger_changes_republish_and_create_before_destroy_keeps_the_same_version() 
     assert_empty(&acc.plan(), "after create_before_destroy");
 }
 
+/// `create_before_destroy` on the version is implied on the function it depends on, so a
+/// replacement of the function that keeps its name meets the old function: the error
+/// says so (importing cannot help, the state holds the old one), and nothing is lost.
+#[test]
+fn a_same_name_replacement_under_create_before_destroy_says_what_to_change() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("cbd-name");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let cbd = "\n  lifecycle {\n    create_before_destroy = true\n  }\n";
+    let config = |tenancy: &str| {
+        acc.function_config(
+            &name,
+            &zip,
+            tenancy,
+            &version_block("test", &format!("{BY_REFERENCE}{cbd}")),
+        )
+    };
+    acc.write(&config(""));
+    acc.apply();
+    let arn_before = acc.resource(FUNCTION)["arn"].clone();
+
+    // Tenant isolation can only be set by a replacement of the function.
+    acc.write(&config(
+        "  tenancy_config {\n    tenant_isolation_mode = \"PER_TENANT\"\n  }\n",
+    ));
+    let errors = acc.apply_errors();
+    let error = errors
+        .all()
+        .iter()
+        .find(|d| {
+            d["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("already exists"))
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("an already-exists error: {}", errors.describe()));
+    let detail = error["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("create_before_destroy") && detail.contains("Change the function_name"),
+        "{error:#}"
+    );
+    assert_eq!(
+        acc.resource(FUNCTION)["arn"],
+        arn_before,
+        "the old function stays in the state"
+    );
+    assert!(acc.emulated("functions", &name).is_some());
+    assert_eq!(acc.emulated_versions(&name), vec!["1"]);
+}
+
 /// 6. `code_sha256` and `revision_id` guards that no longer match `$LATEST`.
 #[test]
 fn guards_that_no_longer_match_fail_the_apply_clearly() {

@@ -13,6 +13,10 @@
 //! Without the journal (a rerun in a fresh checkout), the apply must fail naming the
 //! object with the exact `terraform import` command, and that command must work.
 //!
+//! An update of a function with `publish = true` killed before its publish finished must
+//! be published by the next apply (the refresh reads the new configuration, so only the
+//! published version shows that the update never reached it).
+//!
 //! The emulator's transitions take [`TRANSITION`], the window in which a create waits;
 //! the test kills as soon as the emulator has seen the create call.
 
@@ -488,4 +492,95 @@ fn without_the_journal_the_error_gives_the_import_command_that_works() {
     acc.succeed(&args);
     acc.apply();
     assert_converged(&acc, "after the import");
+}
+
+/// Kills Terraform while an update of a function with `publish = true` waits on
+/// `operation`, then applies again: the refresh reads the new configuration, so without
+/// a look at the published version the plan would be empty and the change would never
+/// be published. The next apply must publish it (once: AWS answers a publish of
+/// unchanged code and configuration with the version that holds it).
+fn interrupt_an_update_that_publishes(operation: &str) {
+    let Some(acc) = setup(EmulatorOptions::with_delays(TRANSITION), true) else {
+        return;
+    };
+    let name = acc.name("republish");
+    let zip = acc.zip("code.zip", "v1");
+    let config = |memory: u32| {
+        acc.function_config(
+            &name,
+            &zip.to_string_lossy(),
+            &format!("  publish = true\n  memory_size = {memory}\n"),
+            "",
+        )
+    };
+    acc.write(&config(256));
+    acc.apply();
+    assert_eq!(acc.resource(FUNCTION_TEST)["version"], "1");
+
+    acc.write(&config(512));
+    acc.emu().reset_calls();
+    let mut apply = start_apply(&acc);
+    apply.wait_for_call(&acc, operation);
+    let log = apply.log.clone();
+    let status = apply.kill(Victim::Terraform);
+    assert!(
+        !status.success(),
+        "the interrupted apply must not succeed: {}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+
+    let plan = acc.plan();
+    assert!(
+        !plan.is_empty(),
+        "after {operation} was interrupted, the plan must publish memory_size = 512"
+    );
+    let diags = apply_json(&acc);
+    assert!(
+        diags.warnings().all().iter().any(|d| {
+            d["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("published version is out of date"))
+                && d["detail"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("memory_size"))
+        }),
+        "a warning names what the published version lacks: {}",
+        diags.describe()
+    );
+    let state = acc.resource(FUNCTION_TEST);
+    assert_eq!(state["version"], "2", "{state:#}");
+    let versions = acc
+        .emulated("functions", &name)
+        .map(|f| f["versions"].clone())
+        .unwrap_or_default();
+    let numbers: Vec<&String> = versions
+        .as_object()
+        .map(|v| v.keys().collect())
+        .unwrap_or_default();
+    assert_eq!(
+        numbers,
+        ["1", "2"],
+        "one new version, no duplicate: {versions:#}"
+    );
+    assert_eq!(versions["2"]["config"]["MemorySize"], 512, "{versions:#}");
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "converged: {:#}",
+        plan.json()["resource_changes"]
+    );
+    acc.destroy();
+}
+
+/// The durable function of [`interrupt_an_update_that_publishes`].
+const FUNCTION_TEST: &str = "lambda_durable_function.test";
+
+#[test]
+fn terraform_killed_while_an_update_waits_before_publishing() {
+    interrupt_an_update_that_publishes("UpdateFunctionConfiguration");
+}
+
+#[test]
+fn terraform_killed_while_an_update_publishes() {
+    interrupt_an_update_that_publishes("PublishVersion");
 }

@@ -245,6 +245,7 @@ pub fn already_exists(
 ) -> Diagnostic {
     let label = super::label(kind.resource_type, &existing.name);
     let id = &existing.import_id;
+    let name_attribute = kind.name_attribute;
     Diagnostic::error(
         format!("{label} already exists"),
         format!(
@@ -259,7 +260,12 @@ pub fn already_exists(
              \x20   to = ADDRESS\n\
              \x20   id = \"{}\"\n\
              \x20 }}\n\n\
-             If it is not yours, give this resource another {} instead.\n\n\
+             If it is not yours, give this resource another {name_attribute} instead.\n\n\
+             If this apply replaces this resource with create_before_destroy (set on it, \
+             or implied because a resource that depends on it sets it, such as a \
+             lambda_function_version), the object being replaced still holds the name: \
+             importing does not help then. Change the {name_attribute} in the same apply, or remove \
+             create_before_destroy from this resource and the resources that depend on it.\n\n\
              AWS said: {refusal}",
             article(kind.noun),
             existing.name,
@@ -268,7 +274,6 @@ pub fn already_exists(
             kind.resource_type,
             shell_word(id),
             id.replace('\\', "\\\\").replace('"', "\\\""),
-            kind.name_attribute,
         ),
     )
 }

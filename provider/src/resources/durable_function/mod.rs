@@ -751,6 +751,28 @@ impl Resource for DurableFunctionResource {
                 ),
             ));
         }
+        if let (Some(qualified), Ok(Some(Some(version)))) = (&published, &version_found) {
+            let changed = plan::unpublished_changes(
+                &req.ty.encode(&flatten(&found))?,
+                &req.ty.encode(&flatten(version))?,
+            );
+            if !changed.is_empty() {
+                // The next apply publishes (`plan::published_version_missing`); AWS
+                // answers with an existing version that already holds `$LATEST`.
+                set_attr(&mut base, VERSION, Value::Null);
+                warnings.push(Diagnostic::warning(
+                    format!("{label}: its published version is out of date"),
+                    format!(
+                        "{qualified} does not hold the function's {}: an apply that changed \
+                         the function was interrupted before it published, or the function \
+                         was changed outside Terraform. The next apply publishes a version \
+                         of what the function holds now, and version and qualified_arn \
+                         follow it.",
+                        changed.join(", ")
+                    ),
+                ));
+            }
+        }
         if let Some(c) = found.configuration()
             && let Some(state) = c.state()
         {

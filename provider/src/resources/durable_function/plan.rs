@@ -179,6 +179,22 @@ pub fn published_version_missing(prior: &Value, planned: &Value) -> bool {
         && prior.get_attr(VERSION) == Some(&Value::string(LATEST))
 }
 
+/// What `$LATEST` (`latest`) holds that the version this resource published
+/// (`published`) does not, both as flattened from AWS's answers: the attributes, among the
+/// configuration and the code's hash, that differ. Not empty when an apply changed the
+/// function but was interrupted before it published (the state keeps the old version
+/// while a refresh reads the new configuration), or when `$LATEST` was changed outside
+/// Terraform. The description is left out, as PublishVersion leaves it out when it
+/// decides whether anything changed since the last version: comparing it would plan a
+/// publish that AWS answers with the same version, on every plan.
+pub fn unpublished_changes(latest: &Value, published: &Value) -> Vec<&'static str> {
+    CONFIGURATION
+        .into_iter()
+        .chain([CODE_SHA256])
+        .filter(|name| *name != DESCRIPTION && differs(published, latest, name))
+        .collect()
+}
+
 /// `arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/ARN/invocations`: the ARN
 /// API Gateway invokes a function (or, with a qualified ARN, a version) through.
 pub fn invoke_arn(function_arn: &str, region: &str) -> String {
@@ -602,6 +618,34 @@ mod tests {
             }],
         }];
         m
+    }
+
+    /// `$LATEST` after an update of memory that never published, against the version
+    /// published before it: memory is named; a description alone, or the version's own
+    /// number, ARN and revision, are not.
+    #[test]
+    fn a_published_version_is_out_of_date_when_latest_holds_other_configuration() {
+        let ty = ValueType::of(&resource_schema());
+        let encode = |m: &FunctionModel| match ty.encode(m) {
+            Ok(v) => v,
+            Err(e) => panic!("{e:?}"),
+        };
+        let published = stored(256, true, "1");
+        let mut latest = stored(256, true, "$LATEST");
+        latest.revision_id = Maybe::Known("r2".into());
+        latest.description = Maybe::Known("described after publishing".into());
+        assert!(unpublished_changes(&encode(&latest), &encode(&published)).is_empty());
+
+        latest.memory_size = Maybe::Known(512);
+        assert_eq!(
+            unpublished_changes(&encode(&latest), &encode(&published)),
+            [MEMORY_SIZE]
+        );
+        latest.code_sha256 = Maybe::Known("new-hash".into());
+        assert_eq!(
+            unpublished_changes(&encode(&latest), &encode(&published)),
+            [MEMORY_SIZE, CODE_SHA256]
+        );
     }
 
     /// The configuration of `f` that leaves `memory_size` and `timeout` unset.
