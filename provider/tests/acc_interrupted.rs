@@ -584,3 +584,55 @@ fn terraform_killed_while_an_update_waits_before_publishing() {
 fn terraform_killed_while_an_update_publishes() {
     interrupt_an_update_that_publishes("PublishVersion");
 }
+
+/// With `max_retries = 0`, CreateFunction takes effect but its answer is lost: the error
+/// says the function may exist and that the next apply takes it over, which it does.
+#[test]
+fn a_create_whose_answer_is_lost_says_the_next_apply_takes_it_over() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("lost-answer");
+    let zip = acc.zip("code.zip", "v1");
+    let config = acc
+        .function_config(&name, &zip.to_string_lossy(), "", "")
+        .replace(
+            "provider \"lambda\" {}",
+            "provider \"lambda\" {\n  max_retries = 0\n}",
+        );
+    acc.write(&config);
+    acc.emu().inject_fault(acceptance_tests::FaultSpec::times(
+        "CreateFunction",
+        acceptance_tests::FaultKind::DropResponse,
+        1,
+    ));
+    let errors = acc.apply_errors();
+    assert!(
+        errors.all().iter().any(|d| d["detail"]
+            .as_str()
+            .is_some_and(|t| t.contains("AWS may have created the function")
+                && t.contains("the next apply from this working directory takes it over"))),
+        "{}",
+        errors.describe()
+    );
+    assert!(
+        acc.emulated("functions", &name).is_some(),
+        "the lost call took effect"
+    );
+
+    let diags = apply_json(&acc);
+    assert!(
+        diags
+            .warnings()
+            .all()
+            .iter()
+            .any(|d| d["summary"].as_str().is_some_and(|s| s.contains("adopted"))),
+        "{}",
+        diags.describe()
+    );
+    let held = acc.assert_aws_matches_state("after the lost answer");
+    assert_eq!(held.functions.len(), 1, "{held:?}");
+    let plan = acc.plan();
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+    acc.destroy();
+}

@@ -293,8 +293,12 @@ impl Error {
                 if let Some(id) = &e.request_id {
                     d.push_str(&format!("\n\nRequest ID: {id}"));
                 }
-                if e.class == ErrorClass::Unreachable {
-                    d.push_str(&format!("\n\n{UNREACHABLE_HINT}"));
+                match e.class {
+                    ErrorClass::Unreachable => d.push_str(&format!("\n\n{UNREACHABLE_HINT}")),
+                    ErrorClass::Throttling { .. } | ErrorClass::Transient => {
+                        d.push_str(&format!("\n\n{TRANSIENT_HINT}"));
+                    }
+                    _ => {}
                 }
                 d
             }
@@ -303,6 +307,13 @@ impl Error {
         Diagnostic::error(summary, detail)
     }
 }
+
+/// What to do after throttling or a server or connection error that retries did not
+/// get past.
+pub const TRANSIENT_HINT: &str = "This error is transient (throttling, or a server or \
+     connection error): applying again usually succeeds. The provider block's \
+     `max_retries` sets how often one call is retried, and `rate_limits` how \
+     fast calls are sent.";
 
 /// What to check when nothing accepts connections at an endpoint.
 pub const UNREACHABLE_HINT: &str = "Nothing accepted the connection at that address. Check the \
@@ -682,6 +693,27 @@ mod tests {
             d.detail
         );
         assert!(d.detail.contains("req-1"), "{}", d.detail);
+        assert!(!d.detail.contains(TRANSIENT_HINT), "{}", d.detail);
+    }
+
+    #[test]
+    fn throttling_that_retries_did_not_get_past_says_what_to_do() {
+        for class in [
+            ErrorClass::Throttling { retry_after: None },
+            ErrorClass::Transient,
+        ] {
+            let e = Error::Aws(AwsError {
+                operation: "GetFunction".into(),
+                code: Some("TooManyRequestsException".into()),
+                message: "Rate exceeded (gave up after 1 retry)".into(),
+                status: Some(429),
+                request_id: None,
+                class,
+            });
+            let d = e.to_diagnostic("lambda_durable_function \"orders\"", "reading");
+            assert!(d.detail.ends_with(TRANSIENT_HINT), "{}", d.detail);
+            assert!(d.detail.contains("max_retries"), "{}", d.detail);
+        }
     }
 
     #[test]

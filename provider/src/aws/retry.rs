@@ -205,7 +205,8 @@ where
         if !retryable {
             if attempt > 0 && err.class.is_retryable() {
                 let mut err = err;
-                err.message = format!("{} (gave up after {} retries)", err.message, attempt);
+                let retries = if attempt == 1 { "retry" } else { "retries" };
+                err.message = format!("{} (gave up after {attempt} {retries})", err.message);
                 return Err(Error::Aws(err));
             }
             return Err(Error::Aws(err));
@@ -354,6 +355,19 @@ mod tests {
         assert_eq!(calls.load(Ordering::SeqCst), 3);
         match r {
             Err(Error::Aws(e)) => assert!(e.message.contains("gave up after 2 retries"), "{e}"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_retry_is_counted_in_the_singular() {
+        let policy = RetryPolicy {
+            max_retries: 1,
+            ..RetryPolicy::default()
+        };
+        let (_, f) = flaky(10, ErrorClass::Throttling { retry_after: None });
+        match retry(&policy, &budget(600), "Op", f).await {
+            Err(Error::Aws(e)) => assert!(e.message.ends_with("(gave up after 1 retry)"), "{e}"),
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -375,8 +375,9 @@ where
         }
         Err(Error::Aws(e)) if super::create_call::is_already_exists(&e) => e,
         Err(e) => {
-            let d = e.to_diagnostic(label, "creating");
+            let mut d = e.to_diagnostic(label, "creating");
             if outcome_unknown(&e) {
+                d.detail.push_str(&lost_answer_hint(kind));
                 progress.outcome_unknown();
             } else {
                 progress.finished();
@@ -412,6 +413,18 @@ where
             Err(error)
         }
     }
+}
+
+/// What a create whose answer was lost may have left: AWS may have made the object, and
+/// the journal entry that stays lets the next apply from this directory take it over.
+fn lost_answer_hint(kind: ObjectKind) -> String {
+    let noun = kind.noun;
+    format!(
+        "\n\nAWS may have created the {noun} before its answer was lost. If it did, the next \
+         apply from this working directory takes it over (its journal of creates in progress \
+         keeps this one); an apply from elsewhere fails saying it already exists, with the \
+         command that imports it."
+    )
 }
 
 /// The journal entry key of an object of `kind` named `name`.
