@@ -877,6 +877,58 @@ fn throttling_server_errors_and_conflicts_still_converge() {
     );
 }
 
+/// A create that runs out of time (the function is still Pending) is kept tainted, and
+/// the error says how to keep it instead of replacing it: `terraform untaint`, which
+/// works once the function is ready (the next plan is empty), or a longer timeout.
+#[test]
+fn a_create_that_times_out_says_untaint_keeps_the_function() {
+    let opts = EmulatorOptions {
+        function_delay: Duration::from_secs(4),
+        ..EmulatorOptions::default()
+    };
+    let Some(acc) = emulated(opts) else { return };
+    let name = acc.name("slow");
+    acc.zip(ZIP, "v1");
+    acc.write(&acc.function_config(
+        &name,
+        ZIP,
+        "  timeouts {\n    create = \"1s\"\n    delete = \"30s\"\n  }\n",
+        "",
+    ));
+    let errors = acc.apply_failing().errors();
+    Expect::error()
+        .summary(&format!("Error creating {}", label(&name)))
+        .detail(&[
+            "kept in the Terraform state as tainted",
+            "terraform untaint ADDRESS",
+            "`timeouts` block",
+        ])
+        .find_in(&errors, "apply");
+    assert!(acc.state().resource_tainted(ADDRESS));
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while function_state(&acc, &name).as_deref() != Some("Active") {
+        assert!(
+            Instant::now() < deadline,
+            "the function never became Active"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    acc.succeed(&["untaint", ADDRESS]);
+    let plan = acc.plan();
+    assert!(
+        plan.is_empty(),
+        "the untainted function is kept as it is: {:#}",
+        plan.json()["resource_changes"]
+    );
+    acc.emu().reset_calls();
+    acc.apply();
+    assert_eq!(calls(&acc, "CreateFunction").0, 0, "kept, not replaced");
+    assert_eq!(calls(&acc, "DeleteFunction").0, 0, "kept, not replaced");
+    assert_eq!(acc.resource(ADDRESS)["state"], "Active");
+    acc.destroy();
+}
+
 #[test]
 fn a_function_that_fails_while_created_is_kept_tainted_and_replaced() {
     // Pending long enough for the watcher to fail it.

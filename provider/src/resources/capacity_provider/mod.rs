@@ -41,6 +41,7 @@ use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::remote_state;
 use crate::resources::common::state::{self, reconcile};
+use crate::resources::common::tainted;
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr,
     stored_name, text, unknown_on_change,
@@ -245,10 +246,10 @@ impl Resource for CapacityProviderResource {
                     _ => "Pending".to_string(),
                 };
                 let mut d = e.to_diagnostic(&label, "creating");
-                d.detail.push_str(
-                    "\n\nThe capacity provider exists in AWS and is kept in the Terraform state as \
-                     tainted: the next apply replaces it.",
-                );
+                d.detail.push_str(&tainted::kept_as_tainted(
+                    "capacity provider",
+                    tainted::timed_out(&e),
+                ));
                 return Err(TfError::new(d).keep_state(partial_state(
                     &req.planned,
                     ARN,

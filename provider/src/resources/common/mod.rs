@@ -15,6 +15,7 @@ pub mod journal;
 pub mod moved;
 pub mod remote_state;
 pub mod state;
+pub mod tainted;
 pub mod vpc_checks;
 
 use std::sync::Arc;

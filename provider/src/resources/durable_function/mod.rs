@@ -55,6 +55,7 @@ use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::remote_state;
 use crate::resources::common::state::{reconcile, without_empty_strings};
+use crate::resources::common::tainted;
 use crate::resources::common::vpc_checks::{VpcIds, vpc_rules};
 use crate::resources::common::{
     READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr, text,
@@ -632,12 +633,10 @@ impl Resource for DurableFunctionResource {
         .await?;
         let arn = guarded.answer.flatten();
         // From here on AWS has the function: every failure keeps it in state (tainted).
-        let keep = |d: Diagnostic, state: &str| {
+        let keep = |d: Diagnostic, state: &str, timed_out: bool| {
             let mut d = d;
-            d.detail.push_str(
-                "\n\nThe function exists in AWS and is kept in the Terraform state as tainted: \
-                 the next apply replaces it.",
-            );
+            d.detail
+                .push_str(&tainted::kept_as_tainted("function", timed_out));
             TfError::new(d).keep_state(partial_state(&req.planned, ARN, arn.as_deref(), state))
         };
         let mut found = match functions::wait_ready(&clients, &budget, &name).await {
@@ -647,24 +646,40 @@ impl Resource for DurableFunctionResource {
                     Error::FailedState { state, .. } => state.clone(),
                     _ => "Pending".to_string(),
                 };
-                return Err(keep(e.to_diagnostic(&label, "creating"), &state));
+                return Err(keep(
+                    e.to_diagnostic(&label, "creating"),
+                    &state,
+                    tainted::timed_out(&e),
+                ));
             }
         };
         if guarded.adopted.is_some() {
             found = self
                 .converge_adopted(&clients, &budget, &req, &config, &code, found, &tags_all)
                 .await
-                .map_err(|e| keep(e.to_diagnostic(&label, "adopting"), "Active"))?;
+                .map_err(|e| {
+                    keep(
+                        e.to_diagnostic(&label, "adopting"),
+                        "Active",
+                        tainted::timed_out(&e),
+                    )
+                })?;
         }
         let mut version = None;
         if config.publish.known() == Some(&true) {
             match self.publish(&clients, &budget, &config, &label).await {
                 Ok(v) => version = Some(v),
-                Err(d) => return Err(keep(d, "Active")),
+                Err(d) => return Err(keep(d, "Active", false)),
             }
             found = functions::get(&clients, &budget, &name)
                 .await
-                .map_err(|e| keep(e.to_diagnostic(&label, "reading"), "Active"))?
+                .map_err(|e| {
+                    keep(
+                        e.to_diagnostic(&label, "reading"),
+                        "Active",
+                        tainted::timed_out(&e),
+                    )
+                })?
                 .unwrap_or(found);
         }
         let own = tags::configured(&req.config);

@@ -47,6 +47,7 @@ use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::remote_state;
 use crate::resources::common::state::{reconcile, same_meaning};
+use crate::resources::common::tainted;
 use crate::resources::common::{
     READ_TIMEOUT, REGION, STATE, clients_for, label, looked_up_at_plan, plan_region_implied,
     set_attr, text,
@@ -518,7 +519,7 @@ impl Resource for FunctionVersionResource {
         }
         tracing::info!(function = %function, version = %version, "published");
         // From here on the version exists: every failure keeps it in state (tainted).
-        let keep = |d: Diagnostic, state: &str| {
+        let keep = |d: Diagnostic, state: &str, timed_out: bool| {
             let mut v = req.planned.clone();
             set_attr(&mut v, VERSION, Value::string(&version));
             if let Some(arn) = published.function_arn() {
@@ -527,10 +528,8 @@ impl Resource for FunctionVersionResource {
             set_attr(&mut v, STATE, Value::string(state));
             let v = v.transform(&mut |_, x| if x.is_unknown() { Value::Null } else { x });
             let mut d = d;
-            d.detail.push_str(
-                "\n\nThe version exists in AWS and is kept in the Terraform state as tainted: \
-                 the next apply replaces it.",
-            );
+            d.detail
+                .push_str(&tainted::kept_as_tainted("version", timed_out));
             TfError::new(d).keep_state(v)
         };
         if let Err(e) = wait_version_active(&clients, &budget, &function, &version).await {
@@ -538,7 +537,11 @@ impl Resource for FunctionVersionResource {
                 Error::FailedState { state, .. } => state.clone(),
                 _ => "Pending".to_string(),
             };
-            return Err(keep(e.to_diagnostic(&label, "publishing"), &state));
+            return Err(keep(
+                e.to_diagnostic(&label, "publishing"),
+                &state,
+                tainted::timed_out(&e),
+            ));
         }
         if let Some(wanted) = config.function_scaling_config.first() {
             let scaled = async {
@@ -556,13 +559,19 @@ impl Resource for FunctionVersionResource {
                          provider: remove it, or run the function on Lambda Managed Instances.",
                     );
                 }
-                return Err(keep(d, "Active"));
+                return Err(keep(d, "Active", tainted::timed_out(&e)));
             }
         }
         let (found, scaling) = self
             .fetch(&clients, &budget, &function, &version, false)
             .await
-            .map_err(|e| keep(e.to_diagnostic(&label, "reading"), "Active"))?
+            .map_err(|e| {
+                keep(
+                    e.to_diagnostic(&label, "reading"),
+                    "Active",
+                    tainted::timed_out(&e),
+                )
+            })?
             .ok_or_else(|| {
                 keep(
                     Diagnostic::error(
@@ -570,6 +579,7 @@ impl Resource for FunctionVersionResource {
                         "The version disappeared right after it was published.",
                     ),
                     "Active",
+                    false,
                 )
             })?;
         let state = self.state_of(
