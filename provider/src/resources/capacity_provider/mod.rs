@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use aws_sdk_lambda::types::{CapacityProvider, CapacityProviderState};
-use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::diag::Diagnostics;
 use tfplug::identity::{IdentityRequest, IdentitySchema, ImportByIdentityRequest};
 use tfplug::provider::Context;
 use tfplug::resource::{
@@ -321,11 +321,7 @@ impl Resource for CapacityProviderResource {
         };
         let Some(found) = found.map_err(|e| e.to_diagnostic(&label, "reading"))? else {
             tracing::warn!(name = %name, "capacity provider not found; removing it from state");
-            return Ok(NewState::gone(Diagnostic::warning(
-                format!("{label} no longer exists"),
-                "It was deleted outside Terraform and is removed from the state; the next plan \
-                 creates it again.",
-            )));
+            return Ok(NewState::gone(remote_state::removed_as_gone(&label)));
         };
         if found.state() == &CapacityProviderState::Deleting {
             tracing::warn!(name = %name, "capacity provider is being deleted; removing it from state");

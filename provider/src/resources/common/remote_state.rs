@@ -1,4 +1,4 @@
-//! Objects a refresh finds `Failed` or `Deleting` in AWS. Both still exist, so the state
+//! Objects a refresh finds gone, `Failed` or `Deleting` in AWS. The last two still exist, so the state
 //! keeps them; but a plan that said "No changes" would lie, since any change to them fails
 //! at apply (AWS refuses updates in either state, after the provider's retries). So a
 //! refresh says what it found, and a plan replaces a failed object, which is the only
@@ -48,6 +48,19 @@ pub fn refresh_warning(label: &str, state: &str, reason: Option<&str>) -> Option
     }
 }
 
+/// The warning of a refresh that removes `label` from the state because AWS no longer has
+/// it. Not only "deleted outside Terraform": a destroy stopped after AWS deleted the object
+/// but before Terraform recorded it leaves the same state, and then the configuration
+/// may no longer have the resource, so nothing is created again.
+pub fn removed_as_gone(label: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("{label} no longer exists"),
+        "AWS no longer has it: it was deleted outside Terraform, or by a destroy that was \
+         stopped before Terraform recorded it. It is removed from the state; if the \
+         configuration still has it, the plan creates it again.",
+    )
+}
+
 /// The warning of a refresh that removes `label` from the state because AWS is deleting
 /// it, for objects whose deletion takes minutes (capacity providers): planning to create it
 /// again is then the truthful plan, and the create waits until the name is free.
@@ -84,6 +97,24 @@ mod tests {
     use tfplug::value::Type;
 
     use super::*;
+
+    /// After a destroy stopped between AWS's delete and Terraform's record, the resource
+    /// may be gone from the configuration too: the warning must not promise a create.
+    #[test]
+    fn a_gone_object_names_both_causes_and_creates_only_if_configured() {
+        let w = removed_as_gone("lambda_durable_function \"orders\"");
+        assert_eq!(
+            w.summary,
+            "lambda_durable_function \"orders\" no longer exists"
+        );
+        for said in [
+            "deleted outside Terraform",
+            "a destroy that was stopped",
+            "if the configuration still has it, the plan creates it again",
+        ] {
+            assert!(w.detail.contains(said), "{said:?} in {}", w.detail);
+        }
+    }
 
     fn plan_from(state: &str) -> PlanContext {
         let prior = Value::object([(STATE, Value::string(state))]);

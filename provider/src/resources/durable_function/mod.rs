@@ -726,11 +726,7 @@ impl Resource for DurableFunctionResource {
             });
         let Some(found) = found.map_err(|e| e.to_diagnostic(&label, "reading"))? else {
             tracing::warn!(name = %name, "function not found; removing it from state");
-            return Ok(NewState::gone(Diagnostic::warning(
-                format!("{label} no longer exists"),
-                "It was deleted outside Terraform and is removed from the state; the next plan \
-                 creates it again.",
-            )));
+            return Ok(NewState::gone(remote_state::removed_as_gone(&label)));
         };
         let adopting = req.current.get_attr(ARN).is_none_or(Value::is_null);
         if adopting

@@ -609,8 +609,10 @@ impl Resource for FunctionVersionResource {
                 format!(
                     "AWS has no version {version} of {function:?} any more. It was deleted with \
                      its function (replacing or deleting a function deletes every version of \
-                     it, in this configuration or another), or deleted outside Terraform. It \
-                     is removed from the state; the next apply publishes a new version."
+                     it, in this configuration or another), or deleted outside Terraform (or by \
+                     a destroy stopped before Terraform recorded it). It is removed from the \
+                     state; if the configuration still has it, the next apply publishes a new \
+                     version."
                 ),
             )));
         };
