@@ -721,6 +721,13 @@ fn rules_on_the_configuration_point_at_their_attribute() {
                 "{ZIP}  durable_config {{\n    execution_timeout = 3600\n    retention_period  = 91\n  }}\n"
             ),
         ),
+        (
+            "big_env",
+            format!(
+                "{ZIP}  environment {{\n    variables = {{\n      BIG = \"{}\"\n    }}\n  }}\n{DURABLE}",
+                "s3cret".repeat(700)
+            ),
+        ),
     ];
     let hcl = bare_config(
         &cases
@@ -801,6 +808,20 @@ fn rules_on_the_configuration_point_at_their_attribute() {
         "durable_config[0].retention_period",
         "Invalid attribute value",
         &["between 1 and 90", "91"],
+    );
+    at(
+        "big_env",
+        "environment[0].variables",
+        "Environment variables too large",
+        &["4210 bytes", "4096"],
+    );
+    assert!(
+        !errors
+            .all()
+            .iter()
+            .any(|d| d["detail"].as_str().is_some_and(|t| t.contains("s3cret"))),
+        "sensitive values stay out of the messages: {}",
+        errors.describe()
     );
     // Nothing else is refused: each resource has its own one problem.
     assert_eq!(errors.all().len(), cases.len(), "{}", errors.describe());

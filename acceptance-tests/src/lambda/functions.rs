@@ -41,6 +41,9 @@ const MAX_STANDARD_EPHEMERAL_STORAGE: i64 = 10_240;
 /// Longest timeout for functions that are neither durable nor on a
 /// capacity provider.
 const MAX_STANDARD_TIMEOUT: i64 = 900;
+/// Largest size of a function's environment variables altogether, measured as
+/// their JSON object (Lambda quotas: 4 KB); not in the service model.
+const MAX_ENVIRONMENT_BYTES: usize = 4096;
 
 pub(super) fn not_found(arn: &str) -> LambdaError {
     LambdaError::ResourceNotFound(format!("Function not found: {arn}"))
@@ -269,6 +272,13 @@ fn check_limits(config: &Map<String, Value>) -> Result<(), LambdaError> {
     {
         return Err(LambdaError::InvalidParameterValue(format!(
             "'EphemeralStorage.Size' value failed to satisfy constraint: Member must have value less than or equal to {MAX_STANDARD_EPHEMERAL_STORAGE} for functions without AcceleratorConfig"
+        )));
+    }
+    if let Some(variables) = config.get("Environment").and_then(|e| e.get("Variables"))
+        && variables.to_string().len() > MAX_ENVIRONMENT_BYTES
+    {
+        return Err(LambdaError::InvalidParameterValue(format!(
+            "Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: {variables}"
         )));
     }
     if let Some(timeout) = config.get("Timeout").and_then(Value::as_i64)

@@ -372,6 +372,43 @@ async fn tmp_beyond_10240_mb_is_for_accelerators() {
     assert_eq!(error_of(&err).0, "InvalidParameterValueException");
 }
 
+/// Environment variables take at most 4 KB altogether, measured as their JSON object,
+/// at create and at update.
+#[tokio::test]
+async fn environment_variables_take_at_most_4_kb() {
+    use aws_sdk_lambda::types::Environment;
+    let emu = emulator().await;
+    let client = lambda(&emu);
+    // {"AB":"…"} is 9 bytes around the value.
+    let env = |len: usize| {
+        Environment::builder()
+            .variables("AB", "x".repeat(len))
+            .build()
+    };
+    let err = create_function(&client, "big-env")
+        .environment(env(4096 - 8))
+        .send()
+        .await
+        .unwrap_err();
+    let (code, message) = error_of(&err);
+    assert_eq!(code, "InvalidParameterValueException");
+    assert!(message.contains("exceeded the 4KB limit"), "{message}");
+    create_function(&client, "env")
+        .environment(env(4096 - 9))
+        .send()
+        .await
+        .expect("4096 bytes of variables");
+    wait_function_state(&client, "env", None, "Active").await;
+    let err = client
+        .update_function_configuration()
+        .function_name("env")
+        .environment(env(4096 - 8))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error_of(&err).0, "InvalidParameterValueException");
+}
+
 /// A `LoggingConfig` without `LogGroup` logs to `/aws/lambda/NAME`, which AWS names in
 /// its answers, at create and at update.
 #[tokio::test]

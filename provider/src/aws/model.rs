@@ -314,7 +314,12 @@ impl Validator for EachEntry {
             }
             for mut d in about_key.iter().cloned() {
                 d.summary = "Invalid map key".to_string();
-                d.detail = format!("The key {key:?}: {}", d.detail);
+                // A validator that quotes the value it checks already names the key.
+                let quoted = format!("{key:?} ");
+                d.detail = match d.detail.strip_prefix(&quoted) {
+                    Some(rest) if !key.is_empty() => format!("The key {key:?} {rest}"),
+                    _ => format!("The key {key:?}: {}", d.detail),
+                };
                 diags.push(d);
             }
             if item.is_null() || item.is_unknown() {
@@ -1180,6 +1185,10 @@ mod tests {
         assert_eq!(
             bad[0].0,
             AttributePath::attr("x").child_key("1BAD").to_string()
+        );
+        assert!(
+            bad[0].1.starts_with("The key \"1BAD\" ") && bad[0].1.matches("1BAD").count() == 1,
+            "the key is named once: {bad:?}"
         );
 
         let tags = lambda::CreateCapacityProviderRequest::Tags.shape;

@@ -20,6 +20,7 @@
 //! this file is the lifecycle.
 
 pub mod api;
+pub mod environment_size;
 pub mod expand_flatten;
 pub mod model;
 pub mod moved;

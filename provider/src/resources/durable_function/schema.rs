@@ -297,6 +297,7 @@ fn environment() -> NestedBlock {
                     .aws(&Environment::Variables)
                     .validator(NoNullElements)
                     .validator(super::reserved::not_reserved())
+                    .validator(super::environment_size::EnvironmentSize)
                     .description("Environment variables (sensitive)."),
             ),
     )
