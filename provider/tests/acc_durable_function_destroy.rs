@@ -929,6 +929,47 @@ fn a_create_that_times_out_says_untaint_keeps_the_function() {
     acc.destroy();
 }
 
+/// A destroy whose wait fails after AWS accepted DeleteFunction (its reads throttled,
+/// no retries) says the function is going anyway and that the state catches up, which
+/// the next destroy shows: nothing left to delete, nothing left in the state.
+#[test]
+fn a_destroy_that_fails_after_the_delete_says_the_function_is_going() {
+    let Some(acc) = emulated(EmulatorOptions::default()) else {
+        return;
+    };
+    let name = acc.name("going");
+    acc.zip(ZIP, "v1");
+    acc.write(&config(&acc, &name, "").replace(
+        "provider \"lambda\" {}",
+        "provider \"lambda\" {\n  max_retries = 0\n}",
+    ));
+    acc.apply();
+    // Without a refresh, the destroy's only reads of the function are its wait.
+    acc.emu()
+        .inject_fault(FaultSpec::times("GetFunction", FaultKind::Throttle, 1000));
+    let out = acc.fail(&[
+        "destroy",
+        "-auto-approve",
+        "-refresh=false",
+        "-json",
+        "-input=false",
+        "-no-color",
+    ]);
+    let errors = Diagnostics::from_json_lines(&out.stdout).errors();
+    Expect::error()
+        .summary(&format!("Error deleting {}", label(&name)))
+        .detail(&[
+            "AWS had accepted the delete",
+            "until a refresh finds it gone",
+        ])
+        .find_in(&errors, "destroy");
+    assert!(acc.emulated_function(&name).is_none(), "AWS deleted it");
+
+    acc.emu().clear_faults();
+    acc.destroy();
+    assert!(acc.state().addresses().is_empty());
+}
+
 #[test]
 fn a_function_that_fails_while_created_is_kept_tainted_and_replaced() {
     // Pending long enough for the watcher to fail it.

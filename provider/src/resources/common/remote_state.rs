@@ -61,6 +61,17 @@ pub fn removed_as_gone(label: &str) -> Diagnostic {
     )
 }
 
+/// The paragraph that ends the error of a destroy that failed while it waited for AWS to
+/// finish a delete AWS had accepted (the wait ran out of time, or its reads were refused):
+/// the object is going, whatever the error says, and the state catches up at a refresh.
+pub fn after_accepted_delete(noun: &str) -> String {
+    format!(
+        "\n\nAWS had accepted the delete: the {noun} is gone or still being deleted. It \
+         stays in the Terraform state until a refresh finds it gone (the next plan or apply); \
+         nothing needs to be deleted by hand."
+    )
+}
+
 /// The warning of a refresh that removes `label` from the state because AWS is deleting
 /// it, for objects whose deletion takes minutes (capacity providers): planning to create it
 /// again is then the truthful plan, and the create waits until the name is free.

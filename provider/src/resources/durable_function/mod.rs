@@ -856,7 +856,12 @@ impl Resource for DurableFunctionResource {
         }
         api::wait_deleted(&clients, &budget, &name)
             .await
-            .map_err(|e| e.to_diagnostic(&label, "deleting").into())
+            .map_err(|e| {
+                let mut d = e.to_diagnostic(&label, "deleting");
+                d.detail
+                    .push_str(&remote_state::after_accepted_delete("function"));
+                d.into()
+            })
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {
