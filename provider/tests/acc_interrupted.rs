@@ -610,7 +610,7 @@ fn a_create_whose_answer_is_lost_says_the_next_apply_takes_it_over() {
     assert!(
         errors.all().iter().any(|d| d["detail"]
             .as_str()
-            .is_some_and(|t| t.contains("AWS may have created the function")
+            .is_some_and(|t| t.contains("AWS may have created the function although")
                 && t.contains("the next apply from this working directory takes it over"))),
         "{}",
         errors.describe()

@@ -311,7 +311,7 @@ impl Error {
 /// What to do after throttling or a server or connection error that retries did not
 /// get past.
 pub const TRANSIENT_HINT: &str = "This error is transient (throttling, or a server or \
-     connection error): applying again usually succeeds. The provider block's \
+     connection error): running the command again usually succeeds. The provider block's \
      `max_retries` sets how often one call is retried, and `rate_limits` how \
      fast calls are sent.";
 

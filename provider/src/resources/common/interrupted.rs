@@ -420,10 +420,11 @@ where
 fn lost_answer_hint(kind: ObjectKind) -> String {
     let noun = kind.noun;
     format!(
-        "\n\nAWS may have created the {noun} before its answer was lost. If it did, the next \
-         apply from this working directory takes it over (its journal of creates in progress \
-         keeps this one); an apply from elsewhere fails saying it already exists, with the \
-         command that imports it."
+        "\n\nAWS may have created the {noun} although this create never got its answer (the \
+         call was interrupted, timed out or lost its connection). If it did, the next apply \
+         from this working directory takes it over (its journal of creates in progress keeps \
+         this one); an apply from elsewhere fails saying it already exists, with the command \
+         that imports it."
     )
 }
 
