@@ -38,10 +38,11 @@ pub fn refresh_warning(label: &str, state: &str, reason: Option<&str>) -> Option
         DELETING => Some(Diagnostic::warning(
             format!("{label} is being deleted in AWS"),
             format!(
-                "AWS reports it in state Deleting{because}, started outside this \
-                 configuration. AWS removes it when it is done (a function once its running \
-                 durable executions end); until then changes to it fail, and the plan after \
-                 it is gone creates it again."
+                "AWS reports it in state Deleting{because}: a destroy was stopped before \
+                 it finished, or it is being deleted outside Terraform. AWS removes it when \
+                 it is done (a function once its running durable executions end); until \
+                 then changes to it fail. Once it is gone, a refresh removes it from the \
+                 state, and the plan creates it again if the configuration still has it."
             ),
         )),
         _ => None,
@@ -163,7 +164,12 @@ mod tests {
     fn refreshes_warn_of_failed_and_deleting_objects_only() {
         let failed = refresh_warning("lambda_capacity_provider \"web\"", FAILED, Some("no ips"));
         assert!(failed.is_some_and(|d| d.detail.contains("(no ips)") && d.summary.contains("web")));
-        assert!(refresh_warning("x", DELETING, None).is_some());
+        // Terraform's own destroy, stopped, leaves objects Deleting too: not only "outside".
+        let deleting = refresh_warning("x", DELETING, None);
+        assert!(
+            deleting.is_some_and(|d| d.detail.contains("a destroy was stopped")
+                && d.detail.contains("if the configuration still has it"))
+        );
         assert!(refresh_warning("x", "Active", None).is_none());
         assert!(refresh_warning("x", "Pending", None).is_none());
     }
