@@ -424,10 +424,8 @@ impl Resource for CapacityProviderResource {
         api::wait_deleted(&clients, &budget, &name)
             .await
             .map_err(|e| {
-                let mut d = e.to_diagnostic(&label, "deleting");
-                d.detail
-                    .push_str(&remote_state::after_accepted_delete("capacity provider"));
-                d.into()
+                let error = e.to_diagnostic(&label, "deleting");
+                remote_state::after_accepted_delete(error, "capacity provider").into()
             })
     }
 

@@ -62,15 +62,16 @@ pub fn removed_as_gone(label: &str) -> Diagnostic {
     )
 }
 
-/// The paragraph that ends the error of a destroy that failed while it waited for AWS to
-/// finish a delete AWS had accepted (the wait ran out of time, or its reads were refused):
-/// the object is going, whatever the error says, and the state catches up at a refresh.
-pub fn after_accepted_delete(noun: &str) -> String {
-    format!(
+/// `error`, of a destroy of a `noun` that failed while it waited for AWS to finish a delete
+/// AWS had accepted (the wait ran out of time, or its reads were refused), ended with what
+/// the error does not say: the object is going, and the state catches up at a refresh.
+pub fn after_accepted_delete(mut error: Diagnostic, noun: &str) -> Diagnostic {
+    error.detail.push_str(&format!(
         "\n\nAWS had accepted the delete: the {noun} is gone or still being deleted. It \
          stays in the Terraform state until a refresh finds it gone (the next plan or apply); \
          nothing needs to be deleted by hand."
-    )
+    ));
+    error
 }
 
 /// The warning of a refresh that removes `label` from the state because AWS is deleting

@@ -857,10 +857,8 @@ impl Resource for DurableFunctionResource {
         api::wait_deleted(&clients, &budget, &name)
             .await
             .map_err(|e| {
-                let mut d = e.to_diagnostic(&label, "deleting");
-                d.detail
-                    .push_str(&remote_state::after_accepted_delete("function"));
-                d.into()
+                let error = e.to_diagnostic(&label, "deleting");
+                remote_state::after_accepted_delete(error, "function").into()
             })
     }
 
