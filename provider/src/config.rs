@@ -34,6 +34,7 @@ use crate::aws::rate_limit::block::{self as rate_limits_block, RateLimitsConfig}
 use crate::aws::timeouts::DurationBetween;
 use crate::aws::{AwsClients, Budget, Endpoints, Error, ErrorClass, RetryPolicy};
 use crate::resources::common::REGION_PATTERN;
+use crate::tags::DefaultTags;
 
 /// Default for `max_retries` (the same as the AWS provider's).
 pub const DEFAULT_MAX_RETRIES: u32 = 25;
@@ -143,7 +144,9 @@ pub fn schema() -> Schema {
                         .attribute(
                             Attribute::new("tags", Type::map(Type::String))
                                 .optional()
+                                .validator(tfplug::validate::NoNullElements)
                                 .validator(crate::tags::not_aws_prefixed())
+                                .aws(&lambda::TagResourceRequest::Tags)
                                 .description("Tags for every resource."),
                         ),
                 ),
@@ -252,8 +255,8 @@ pub struct EndpointsConfig {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct DefaultTagsConfig {
-    /// `tags`.
-    pub tags: Maybe<BTreeMap<String, String>>,
+    /// `tags` (a value may be unknown during a plan).
+    pub tags: Maybe<BTreeMap<String, Maybe<String>>>,
 }
 
 impl ProviderConfig {
@@ -311,10 +314,6 @@ impl ProviderConfig {
             self.endpoints.is_unknown(),
             AttributePath::attr("endpoints"),
         );
-        check(
-            self.default_tags.is_unknown(),
-            AttributePath::attr("default_tags"),
-        );
         for path in rate_limits_block::unknown_paths(&self.rate_limits) {
             check(true, path);
         }
@@ -348,13 +347,22 @@ impl ProviderConfig {
         }
     }
 
-    /// The provider's default tags.
-    pub fn default_tags(&self) -> BTreeMap<String, String> {
-        self.default_tags
-            .known()
-            .and_then(|v| v.first())
-            .and_then(|d| d.tags.known().cloned())
-            .unwrap_or_default()
+    /// The provider's default tags: unknown while a plan does not know the block or its
+    /// `tags` yet.
+    pub fn default_tags(&self) -> DefaultTags {
+        match &self.default_tags {
+            Maybe::Unknown => DefaultTags::Unknown,
+            Maybe::Null => DefaultTags::default(),
+            Maybe::Known(blocks) => match blocks.first().map(|d| &d.tags) {
+                Some(Maybe::Unknown) => DefaultTags::Unknown,
+                Some(Maybe::Known(tags)) => tags
+                    .iter()
+                    .map(|(k, v)| Some((k.clone(), v.known()?.clone())))
+                    .collect::<Option<_>>()
+                    .map_or(DefaultTags::Unknown, DefaultTags::Known),
+                Some(Maybe::Null) | None => DefaultTags::default(),
+            },
+        }
     }
 
     /// The retry policy (`max_retries`).
@@ -929,6 +937,27 @@ mod tests {
             Some("web")
         );
         assert!(cfg.unknown_values().is_empty());
+    }
+
+    #[test]
+    fn default_tags_not_known_at_plan_are_unknown_not_empty() {
+        let block = |tags: Value| {
+            config(vec![(
+                "default_tags",
+                Value::List(vec![Value::object([("tags", tags)])]),
+            )])
+        };
+        for v in [
+            block(Value::Unknown),
+            block(Value::map([("team", Value::Unknown)])),
+            config(vec![("default_tags", Value::Unknown)]),
+        ] {
+            let cfg = ProviderConfig::from_value(&v).unwrap_or_default();
+            assert_eq!(cfg.default_tags(), DefaultTags::Unknown);
+            assert!(cfg.unknown_values().is_empty());
+        }
+        let none = ProviderConfig::from_value(&config(vec![])).unwrap_or_default();
+        assert_eq!(none.default_tags(), DefaultTags::default());
     }
 
     #[test]

@@ -11,6 +11,36 @@ use tfplug::value::{Type, Value};
 /// A tag map.
 pub type Tags = BTreeMap<String, String>;
 
+/// The provider's `default_tags` as a plan sees them. A plan may configure the provider
+/// with default tags that come from values known only at apply; then `tags_all` cannot be
+/// known either, and a refresh tells a resource's own tags from the defaults by the prior
+/// state. Derefs to the tags (none while unknown), which is what an apply merges.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefaultTags {
+    /// Known tags (empty when the provider block sets none).
+    Known(Tags),
+    /// Not known until apply.
+    Unknown,
+}
+
+impl Default for DefaultTags {
+    fn default() -> Self {
+        DefaultTags::Known(Tags::new())
+    }
+}
+
+impl std::ops::Deref for DefaultTags {
+    type Target = Tags;
+
+    fn deref(&self) -> &Tags {
+        static NONE: Tags = Tags::new();
+        match self {
+            DefaultTags::Known(tags) => tags,
+            DefaultTags::Unknown => &NONE,
+        }
+    }
+}
+
 /// The `tags` attribute's name.
 pub const TAGS: &str = "tags";
 
@@ -69,8 +99,12 @@ pub fn configured(config: &Value) -> Value {
     config.get_attr(TAGS).cloned().unwrap_or(Value::Null)
 }
 
-/// The planned `tags_all` for a configuration's `tags` value: known when the tags are.
-pub fn planned_tags_all(default_tags: &Tags, config_tags: &Value) -> Value {
+/// The planned `tags_all` for a configuration's `tags` value: known when the tags and the
+/// default tags are.
+pub fn planned_tags_all(default_tags: &DefaultTags, config_tags: &Value) -> Value {
+    let DefaultTags::Known(default_tags) = default_tags else {
+        return Value::Unknown;
+    };
     match config_tags {
         Value::Null => to_map_value(default_tags),
         Value::Map(m) => {
@@ -93,11 +127,25 @@ pub fn planned_tags_all(default_tags: &Tags, config_tags: &Value) -> Value {
 /// too (a configuration overriding the default, as an import sees it), unless the prior
 /// `tags_all` held it with that value while `tags` did not: then it is a default tag whose
 /// value the provider block has changed since, which the next apply updates through
-/// `tags_all`. An empty result keeps the prior representation (null or empty map).
-pub fn tags_from_remote(remote: &Tags, default_tags: &Tags, prior: &Value) -> Value {
+/// `tags_all`. An empty result keeps the prior representation (null or empty map). While
+/// the default tags are unknown, the defaults are those the prior `tags_all` held beyond
+/// `tags`.
+pub fn tags_from_remote(remote: &Tags, default_tags: &DefaultTags, prior: &Value) -> Value {
     let prior_tags = prior.get_attr(TAGS).unwrap_or(&Value::Null);
     let prior_own = value_to_tags(prior_tags);
     let prior_all = value_to_tags(prior.get_attr(TAGS_ALL).unwrap_or(&Value::Null));
+    let prior_defaults: Tags;
+    let default_tags = match default_tags {
+        DefaultTags::Known(tags) => tags,
+        DefaultTags::Unknown => {
+            prior_defaults = prior_all
+                .iter()
+                .filter(|(k, _)| !prior_own.contains_key(*k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            &prior_defaults
+        }
+    };
     let own: Tags = remote
         .iter()
         .filter(|(k, v)| {
@@ -204,7 +252,7 @@ mod tests {
 
     #[test]
     fn planned_tags_all_known_only_when_tags_are() {
-        let d = tags(&[("team", "core")]);
+        let d = DefaultTags::Known(tags(&[("team", "core")]));
         assert_eq!(planned_tags_all(&d, &Value::Null), to_map_value(&d));
         assert_eq!(planned_tags_all(&d, &Value::Unknown), Value::Unknown);
         let cfg = Value::map([("a", Value::Unknown)]);
@@ -218,7 +266,7 @@ mod tests {
 
     #[test]
     fn remote_tags_drop_defaults_unless_set_explicitly() {
-        let d = tags(&[("team", "core"), ("env", "dev")]);
+        let d = DefaultTags::Known(tags(&[("team", "core"), ("env", "dev")]));
         let remote = tags(&[("team", "core"), ("env", "dev"), ("app", "x")]);
         let prior = state(
             Value::map([("env", Value::string("dev")), ("app", Value::string("x"))]),
@@ -244,7 +292,7 @@ mod tests {
     #[test]
     fn a_changed_default_is_not_taken_for_the_resources_own_tag() {
         // Applied with default team = "core"; the provider block now says "platform".
-        let d = tags(&[("team", "platform")]);
+        let d = DefaultTags::Known(tags(&[("team", "platform")]));
         let remote = tags(&[("team", "core"), ("app", "x")]);
         let prior = state(
             Value::map([("app", Value::string("x"))]),
@@ -253,6 +301,30 @@ mod tests {
         assert_eq!(
             tags_from_remote(&remote, &d, &prior),
             to_map_value(&tags(&[("app", "x")]))
+        );
+    }
+
+    #[test]
+    fn unknown_default_tags_leave_tags_all_unknown_and_read_by_the_prior_state() {
+        let cfg = Value::map([("a", Value::string("1"))]);
+        assert_eq!(
+            planned_tags_all(&DefaultTags::Unknown, &cfg),
+            Value::Unknown
+        );
+        assert_eq!(
+            planned_tags_all(&DefaultTags::Unknown, &Value::Null),
+            Value::Unknown
+        );
+        // Applied with default team = "core" and own app = "x"; the plan now configures
+        // the provider with default tags it does not know yet.
+        let prior = state(
+            Value::map([("app", Value::string("x"))]),
+            to_map_value(&tags(&[("team", "core"), ("app", "x")])),
+        );
+        let remote = tags(&[("team", "core"), ("app", "x"), ("new", "y")]);
+        assert_eq!(
+            tags_from_remote(&remote, &DefaultTags::Unknown, &prior),
+            to_map_value(&tags(&[("app", "x"), ("new", "y")]))
         );
     }
 

@@ -834,6 +834,63 @@ fn default_tags_merge() {
     acc.destroy();
 }
 
+/// Default tags from a value known only at apply: the plan leaves `tags_all` unknown
+/// (it used to plan `{}`, and the apply failed with "inconsistent final plan"), and a
+/// refresh while they are unknown does not take them for the resource's own tags.
+#[test]
+fn default_tags_known_only_at_apply() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("tagsu");
+    let provider = "  default_tags {\n    tags = terraform_data.tags.output\n  }\n";
+    let write = |team: &str| {
+        acc.write(&acc.config_with(
+            &name,
+            provider,
+            "  tags = { app = \"web\" }\n",
+            &format!(
+                "resource \"terraform_data\" \"tags\" {{\n  input = {{ team = \"{team}\" }}\n}}\n"
+            ),
+        ));
+    };
+    write("core");
+    acc.apply();
+    let r = acc.resource(ADDRESS);
+    assert_eq!(r["tags"], serde_json::json!({"app": "web"}));
+    assert_eq!(
+        r["tags_all"],
+        serde_json::json!({"app": "web", "team": "core"})
+    );
+    assert!(
+        acc.plan().is_empty(),
+        "no diff once the default tags are known"
+    );
+
+    // A new value for the default tags: unknown again at plan, then applied.
+    write("platform");
+    let plan = acc.plan();
+    let change = plan
+        .resource_changes()
+        .iter()
+        .find(|c| c["address"] == ADDRESS)
+        .map(|c| c["change"].clone())
+        .unwrap_or_default();
+    let own = serde_json::json!({"app": "web"});
+    assert_eq!(
+        (&change["before"]["tags"], &change["after"]["tags"]),
+        (&own, &own),
+        "the refresh kept the default tag out of the resource's own: {change:#}"
+    );
+    acc.apply();
+    assert_eq!(
+        acc.resource(ADDRESS)["tags_all"],
+        serde_json::json!({"app": "web", "team": "platform"})
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn provider_schema_is_served() {
     let Some(acc) = setup(EmulatorOptions::default(), false) else {

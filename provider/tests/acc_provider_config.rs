@@ -263,6 +263,9 @@ fn provider_block_values_are_checked_at_validate() {
     lambda = "localhost:4566"
     sts    = "http://127.0.0.1:45x6"
   }
+  default_tags {
+    tags = { "" = "team", owner = "✓" }
+  }
 "#,
     ));
     let out = wd.fail(&["validate", "-json", "-no-color"]);
@@ -281,6 +284,9 @@ fn provider_block_values_are_checked_at_validate() {
             "between 0 and 100",
             "max_retries",
         ),
+        // The default tags are checked as the resources' own tags are.
+        ("Invalid map key", "The key \"\": must be between 1", "tags"),
+        ("Invalid attribute value", "The value of \"owner\"", "tags"),
     ] {
         let found = errors.iter().any(|d| {
             d["summary"].as_str().is_some_and(|s| s.contains(summary))

@@ -52,7 +52,7 @@ pub struct AwsClients {
     /// The rate limits every call waits on, shared with the clients of other regions.
     limiter: Arc<RateLimiter>,
     /// `default_tags { tags }` of the provider block.
-    pub default_tags: BTreeMap<String, String>,
+    pub default_tags: crate::tags::DefaultTags,
     /// `review { … }` of the provider block: the review in every plan.
     pub review: crate::review::at_plan::PlanReview,
 }
@@ -64,7 +64,7 @@ impl AwsClients {
         endpoints: Endpoints,
         region: String,
         retry: RetryPolicy,
-        default_tags: BTreeMap<String, String>,
+        default_tags: crate::tags::DefaultTags,
     ) -> Self {
         let region_conf = Region::new(region.clone());
         let lambda = {
@@ -346,7 +346,7 @@ mod tests {
             endpoints,
             "us-east-1".into(),
             RetryPolicy::default(),
-            BTreeMap::new(),
+            crate::tags::DefaultTags::default(),
         )
     }
 

@@ -325,8 +325,14 @@ impl Validator for EachEntry {
             if item.is_null() || item.is_unknown() {
                 continue;
             }
+            // Said of the value: name its key, which the value's snippet does not show.
+            let mut about_value = Diagnostics::new();
             for v in &self.values {
-                v.validate(&p, item, diags);
+                v.validate(&p, item, &mut about_value);
+            }
+            for mut d in about_value.iter().cloned() {
+                d.detail = format!("The value of {key:?}: {}", d.detail);
+                diags.push(d);
             }
         }
     }
@@ -1202,6 +1208,16 @@ mod tests {
             "{empty_key:?}"
         );
         assert!(constraint_text(tags).starts_with("keys 1 to 128 characters matching"));
+        // A bad value: the message names its key, so that two are told apart.
+        let long_value = "v".repeat(257);
+        let bad_values = check(tags, entries(&[("a", &long_value), ("b", &long_value)]));
+        let details: Vec<&str> = bad_values.iter().map(|(_, d)| d.as_str()).collect();
+        assert_eq!(details.len(), 2, "{bad_values:?}");
+        assert!(
+            details[0].starts_with("The value of \"a\": ")
+                && details[1].starts_with("The value of \"b\": "),
+            "{details:?}"
+        );
     }
 
     #[test]

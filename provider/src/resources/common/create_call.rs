@@ -121,7 +121,7 @@ mod tests {
                 max_delay: Duration::from_millis(2),
                 ..RetryPolicy::default()
             },
-            std::collections::BTreeMap::new(),
+            crate::tags::DefaultTags::default(),
         )
     }
 

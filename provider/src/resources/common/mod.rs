@@ -199,7 +199,7 @@ mod tests {
             Endpoints::default(),
             "us-east-1".into(),
             RetryPolicy::default(),
-            BTreeMap::new(),
+            crate::tags::DefaultTags::default(),
         ))
     }
 

@@ -1053,7 +1053,7 @@ mod tests {
             crate::aws::Endpoints::default(),
             "us-east-1".into(),
             crate::aws::RetryPolicy::default(),
-            BTreeMap::new(),
+            crate::tags::DefaultTags::default(),
         );
         let b = budget(1);
         send(clear_for_destroy(
