@@ -168,7 +168,7 @@ fn review_block() -> NestedBlock {
                 Attribute::string("fail_on")
                     .optional()
                     .validator(tfplug::validate::one_of(&["error", "warning", "never"]))
-                    .description("Findings that fail the plan: `error`, `warning`, or `never` (default: all are warnings)."),
+                    .description("Findings that fail the plan: `error`, `warning`, or `never` (default: all are warnings). Only for resources the plan creates or changes: those it leaves as they are have shipped, and their findings stay warnings (so that they block neither other changes nor `terraform destroy`)."),
             )
             .attribute(
                 Attribute::new("disable", Type::set(Type::String))

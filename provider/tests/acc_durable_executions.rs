@@ -9,7 +9,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use acceptance_tests::{Emulator, EmulatorOptions, FaultKind, FaultSpec, SeedExecution};
@@ -49,7 +48,7 @@ fn clients(emulator: &Emulator) -> AwsClients {
         },
         "us-east-1".into(),
         RetryPolicy::default(),
-        BTreeMap::new(),
+        terraform_provider_lambda::tags::DefaultTags::default(),
     )
 }
 

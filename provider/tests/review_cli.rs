@@ -408,6 +408,20 @@ fn every_plan_reviews_each_resource_and_fail_on_makes_findings_errors() {
     let errors = acc.plan_errors();
     assert!(errors.has_summary("LMI-RES-002"), "{}", errors.describe());
     assert!(!errors.has_summary("LMI-CONC-001"), "{}", errors.describe());
+
+    // Applied while the findings were warnings, then made strict: what the plan leaves
+    // as it is has shipped, so its findings warn. They used to fail every later plan,
+    // and `terraform destroy`, which plans the configuration first.
+    acc.write(&config(&acc, &zip, 64, 1, ""));
+    acc.apply();
+    acc.write(&strict);
+    let unchanged = acc.plan_diagnostics();
+    assert!(
+        unchanged.errors().all().is_empty() && unchanged.has_summary("LMI-RES-002"),
+        "{}",
+        unchanged.describe()
+    );
+    acc.destroy();
 }
 
 #[test]

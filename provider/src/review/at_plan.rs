@@ -6,10 +6,12 @@
 
 use serde_json::Value as Json;
 use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::resource::PlanContext;
 use tfplug::value::{AttributePath, Value};
 
 use super::{FailOn, Finding, Settings, Severity, inputs, review_at_least};
 use crate::aws::ec2::Ec2Facts;
+use crate::resources::common::DESTROY_ANYWAY;
 
 /// The provider block's `review` settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -107,15 +109,20 @@ fn rule_summary(id: &str) -> &'static str {
         .map_or("", |r| r.summary)
 }
 
-/// The review's diagnostics for one planned resource of `type_name`, with what EC2 said
+/// The review's diagnostics for one resource's plan of `type_name`, with what EC2 said
 /// of its subnets and instance types when it was asked. Info findings (the cost
 /// estimate) are left to the `review` command: a plan shows what needs attention.
+///
+/// `fail_on` fails only plans that create or change the resource. One the plan leaves as
+/// it is has already shipped: its findings warn, so that they block neither other
+/// changes nor `terraform destroy`, which plans the configuration before it destroys.
 pub fn diagnostics(
     type_name: &str,
-    planned: &Value,
+    plan: &PlanContext,
     review_settings: &PlanReview,
     ec2: Option<&Ec2Facts>,
 ) -> Diagnostics {
+    let planned = &plan.planned;
     if planned.is_null() {
         return Diagnostics::new();
     }
@@ -123,16 +130,39 @@ pub fn diagnostics(
     if let Some(facts) = ec2 {
         view = view.with_ec2(facts);
     }
+    let changes = plan.prior != *planned || !plan.requires_replace.is_empty();
     let findings = review_at_least(&view, &review_settings.settings, Severity::Warning);
     findings
         .iter()
-        .map(|f| diagnostic(f, review_settings.fail_on.fails(std::slice::from_ref(f))))
+        .map(|f| {
+            let fails = changes && review_settings.fail_on.fails(std::slice::from_ref(f));
+            let mut d = diagnostic(f, fails);
+            if fails {
+                d.detail.push_str(&format!("\n\n{DESTROY_ANYWAY}"));
+            }
+            d
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tfplug::resource::ValueType;
+    use tfplug::value::Type;
+
+    /// The plan of a resource this plan creates, as `planned`.
+    fn create(planned: Value) -> PlanContext {
+        PlanContext {
+            prior: Value::Null,
+            config: planned.clone(),
+            planned,
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+            ty: ValueType::from_type(Type::object([("unused", Type::String)])),
+        }
+    }
 
     #[test]
     fn paths_parse_with_indexes() {
@@ -156,14 +186,35 @@ mod tests {
             ),
         ]);
         let type_name = crate::resources::function_version::TYPE_NAME;
-        let warn = diagnostics(type_name, &version, &PlanReview::default(), None);
+        let warn = diagnostics(
+            type_name,
+            &create(version.clone()),
+            &PlanReview::default(),
+            None,
+        );
         assert_eq!(warn.iter().count(), 1);
         assert!(!warn.has_errors());
         let strict = PlanReview {
             fail_on: FailOn::Warning,
             ..PlanReview::default()
         };
-        assert!(diagnostics(type_name, &version, &strict, None).has_errors());
+        let failed = diagnostics(type_name, &create(version.clone()), &strict, None);
+        assert!(failed.has_errors());
+        assert!(
+            failed.iter().all(|d| d.detail.contains("-refresh=false")),
+            "an error says how to destroy anyway: {failed:?}"
+        );
+        // Unchanged (already applied): a warning, which blocks neither other changes nor
+        // the plan `terraform destroy` makes first.
+        let mut unchanged = create(version.clone());
+        unchanged.prior = version.clone();
+        let kept = diagnostics(type_name, &unchanged, &strict, None);
+        assert_eq!(kept.iter().count(), 1);
+        assert!(!kept.has_errors(), "{kept:?}");
+        // Changed in place: fails again.
+        let mut changed = unchanged;
+        changed.prior = Value::object([("function_name", Value::string("f"))]);
+        assert!(diagnostics(type_name, &changed, &strict, None).has_errors());
         let off = PlanReview {
             settings: Settings {
                 disable: vec!["LMI-RES-002".into()],
@@ -171,7 +222,7 @@ mod tests {
             },
             fail_on: FailOn::Warning,
         };
-        assert!(diagnostics(type_name, &version, &off, None).is_empty());
+        assert!(diagnostics(type_name, &create(version.clone()), &off, None).is_empty());
     }
 
     fn capacity_provider(subnets: &[&str]) -> Value {
@@ -190,7 +241,7 @@ mod tests {
         let review = PlanReview::default();
         let planned = capacity_provider(&["subnet-a", "subnet-b", "subnet-c"]);
         // Three subnets pass offline ...
-        assert!(diagnostics(type_name, &planned, &review, None).is_empty());
+        assert!(diagnostics(type_name, &create(planned.clone()), &review, None).is_empty());
         // ... but EC2 says two of them are in the same zone.
         let mut facts = Ec2Facts::default();
         for (id, zone) in [
@@ -202,7 +253,7 @@ mod tests {
                 .subnets
                 .insert(id.into(), ("vpc-1".into(), zone.into()));
         }
-        let d = diagnostics(type_name, &planned, &review, Some(&facts));
+        let d = diagnostics(type_name, &create(planned.clone()), &review, Some(&facts));
         let warning = d.iter().next().map(|w| w.to_string()).unwrap_or_default();
         assert_eq!(d.iter().count(), 1, "{d:?}");
         assert!(
@@ -232,12 +283,12 @@ mod tests {
         let review = PlanReview::default();
         // Three m7g.xlarge (4 vCPUs each) need 12 of the 8 ...
         let known = planned(vec![Value::string("m7g.xlarge")]);
-        let d = diagnostics(type_name, &known, &review, None);
+        let d = diagnostics(type_name, &create(known.clone()), &review, None);
         let warning = d.iter().next().map(|w| w.to_string()).unwrap_or_default();
         assert!(warning.contains("LMI-RES-003"), "{d:?}");
         // ... but a type known only after apply may be smaller: no warning on a guess.
         let partly = planned(vec![Value::string("m7g.xlarge"), Value::Unknown]);
-        let d = diagnostics(type_name, &partly, &review, None);
+        let d = diagnostics(type_name, &create(partly.clone()), &review, None);
         assert!(d.is_empty(), "{d:?}");
     }
 
@@ -245,7 +296,12 @@ mod tests {
     fn cost_estimates_are_not_plan_warnings() {
         let type_name = crate::resources::capacity_provider::TYPE_NAME;
         let planned = capacity_provider(&["subnet-a", "subnet-b", "subnet-c"]);
-        let d = diagnostics(type_name, &planned, &PlanReview::default(), None);
+        let d = diagnostics(
+            type_name,
+            &create(planned.clone()),
+            &PlanReview::default(),
+            None,
+        );
         assert!(d.is_empty(), "{d:?}");
     }
 }

@@ -179,7 +179,7 @@ impl Resource for CapacityProviderResource {
         }
         plan.diagnostics.extend(crate::review::at_plan::diagnostics(
             TYPE_NAME,
-            &plan.planned,
+            plan,
             &clients.review,
             ec2.as_ref(),
         ));

@@ -181,7 +181,6 @@ pub fn unknown_on_change(plan: &mut PlanContext, names: &[&str]) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use tfplug::resource::ValueType;
     use tfplug::value::Type;

@@ -513,7 +513,7 @@ impl Resource for DurableFunctionResource {
         plan::replace_on_capacity_provider_presence(p);
         p.diagnostics.extend(crate::review::at_plan::diagnostics(
             TYPE_NAME,
-            &p.planned,
+            p,
             &clients.review,
             None,
         ));

@@ -402,7 +402,7 @@ impl Resource for FunctionVersionResource {
         if !p.diagnostics.has_errors() {
             p.diagnostics.extend(crate::review::at_plan::diagnostics(
                 TYPE_NAME,
-                &p.planned,
+                p,
                 &clients.review,
                 None,
             ));
