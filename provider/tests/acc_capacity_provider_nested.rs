@@ -271,6 +271,48 @@ fn errors_in_nested_blocks_point_at_the_nested_attribute() {
     }
 }
 
+/// A number finer than AWS's 64-bit double (`100 / 3` is 33.33… to 512 bits in
+/// Terraform) is refused at plan, with the nearest value AWS keeps. It used to plan,
+/// then fail after apply ("inconsistent result": AWS gave back 33.333333333333336) and
+/// leave the capacity provider tainted, to be replaced at every apply.
+#[test]
+fn a_number_finer_than_a_double_is_refused_at_plan() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let hcl = acc
+        .config(&acc.name("third"), "", &two_policies(4, 50))
+        .replace(
+            "target_value           = 50",
+            "target_value           = 100 / 3",
+        );
+    acc.write(&hcl);
+    let main = Hcl::new("main.tf", &hcl);
+    let target = main.at(
+        ADDRESS,
+        "capacity_provider_scaling_config[0].scaling_policies[1].target_value",
+    );
+    assert!(target.code.contains("100 / 3"), "{target}");
+    for (when, errors) in [
+        ("terraform validate", acc.validate_errors()),
+        ("terraform plan", acc.plan_errors()),
+    ] {
+        Expect::error()
+            .says(&[
+                "would come back as 33.333333333333336",
+                "Write 33.333333333333336",
+            ])
+            .address(ADDRESS)
+            .at(target.clone())
+            .find_in(&errors, when);
+    }
+    // The value it names applies, and the next plan is empty.
+    acc.write(&hcl.replace("100 / 3", "33.333333333333336"));
+    acc.apply();
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 /// Creates `lambda_capacity_provider.test` with Auto scaling and INFO system logs,
 /// leaving `max_vcpu_count` and `log_group` to AWS; returns its name.
 fn create_with_aws_defaults(acc: &Acc, base: &str) -> String {

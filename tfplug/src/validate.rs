@@ -363,6 +363,40 @@ impl Validator for NumberBetween {
     }
 }
 
+/// A number that a 64-bit floating-point number holds exactly (as its shortest decimal),
+/// for values a service keeps as one: a finer number would come back changed after an
+/// apply, which Terraform reports as an inconsistent result.
+pub struct HeldByFloat64;
+
+impl Validator for HeldByFloat64 {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        let Value::Number(n) = value else { return };
+        if n.as_exact_f64().is_some() {
+            return;
+        }
+        let nearest = n.as_f64();
+        let detail = if nearest.is_finite() && (nearest == 0.0 || nearest.is_normal()) {
+            format!(
+                "{n} has more digits than a 64-bit floating-point number holds, which is how \
+                 it is kept: it would come back as {nearest}. Write {nearest}, or round the \
+                 value (fewer decimal places, or `round()`)."
+            )
+        } else {
+            format!(
+                "{n} is outside what a 64-bit floating-point number holds, which is how it \
+                 is kept. Use a value between {:e} and {:e} (or 0).",
+                f64::MIN_POSITIVE,
+                f64::MAX
+            )
+        };
+        diags.error_at(path.clone(), "Invalid attribute value", detail);
+    }
+
+    fn describe(&self) -> String {
+        String::new()
+    }
+}
+
 /// A whole number (no fraction).
 pub struct WholeNumber;
 
@@ -689,6 +723,31 @@ impl<V: Validator> Validator for Each<V> {
 mod tests {
     use super::*;
     use crate::schema::{Attribute, Block, NestedBlock};
+    use crate::value::Number;
+
+    #[test]
+    fn numbers_a_float64_cannot_hold_are_refused_with_the_nearest_it_can() {
+        let check = |text: &str| {
+            let mut d = Diagnostics::new();
+            let number = Value::Number(Number::parse(text).unwrap_or_else(|_| Number::from_i64(0)));
+            HeldByFloat64.validate(&AttributePath::attr("x"), &number, &mut d);
+            d.iter().map(|d| d.detail.clone()).collect::<Vec<_>>()
+        };
+        for fine in ["0.1", "33.3", "50", "33.333333333333336", "0", "-2.5e10"] {
+            assert_eq!(check(fine), Vec::<String>::new(), "{fine}");
+        }
+        let third = check("33.333333333333333333");
+        assert_eq!(third.len(), 1);
+        assert!(
+            third[0].contains("would come back as 33.333333333333336")
+                && third[0].contains("Write 33.333333333333336"),
+            "{third:?}"
+        );
+        for outside in ["1e-313", "1e400"] {
+            let d = check(outside);
+            assert!(d.len() == 1 && d[0].contains("outside"), "{outside}: {d:?}");
+        }
+    }
 
     #[test]
     fn refused_keys_are_reported_at_each_key_with_their_reason() {

@@ -179,6 +179,19 @@ fn precise_numbers_travel_as_decimal_strings() {
     );
     let tiny = num("0.1000000000000000000001");
     assert_eq!(dec(&enc(&tiny, &Type::Number), &Type::Number), tiny);
+    // A number whose nearest f64 is subnormal travels as its decimal: Terraform reads a
+    // float64 into 53 bits without subnormals, where it would be another number (the
+    // plan of `1e-313` was refused as not matching the configuration).
+    let subnormal = num("1e-313");
+    assert_eq!(
+        subnormal,
+        Value::Number(Number::from_f64(1e-313).unwrap_or_else(|| Number::from_i64(0)))
+    );
+    assert_ne!(enc(&subnormal, &Type::Number)[0], 0xcb, "not a float64");
+    assert_eq!(
+        dec(&enc(&subnormal, &Type::Number), &Type::Number),
+        subnormal
+    );
     assert!(msgpack::decode(&[0xa3, b'a', b'b', b'c'], &Type::Number).is_err());
 }
 

@@ -18,7 +18,8 @@ use std::sync::Arc;
 use regex::Regex;
 use tfplug::diag::Diagnostics;
 use tfplug::validate::{
-    Validator, WholeNumber, length_between, matches, number_between, one_of, size_between,
+    HeldByFloat64, Validator, WholeNumber, length_between, matches, number_between, one_of,
+    size_between,
 };
 use tfplug::value::{AttributePath, Value};
 
@@ -152,7 +153,10 @@ pub fn validators(shape: &'static Shape) -> Vec<Arc<dyn Validator>> {
             out.push(Arc::new(WholeNumber));
             out.extend(range_validator(shape));
         }
-        ShapeKind::Double | ShapeKind::Float => out.extend(range_validator(shape)),
+        ShapeKind::Double | ShapeKind::Float => {
+            out.push(Arc::new(HeldByFloat64));
+            out.extend(range_validator(shape));
+        }
         ShapeKind::List => {
             out.extend(size_validator(shape));
             let each = shape.member.map(validators).unwrap_or_default();

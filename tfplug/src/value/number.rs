@@ -132,9 +132,13 @@ impl Number {
 
     /// The value as an `f64` only if that `f64` represents it exactly
     /// (in the sense of [`Number::from_f64`] giving back this number).
+    ///
+    /// Never a subnormal `f64`: Terraform reads a float64 into a big float of 53 bits,
+    /// which has no subnormals, so it would print (and compare) such a value as another
+    /// number than the decimal it came from.
     pub fn as_exact_f64(&self) -> Option<f64> {
         let f = self.as_f64();
-        (f.is_finite() && Number::from_f64(f).as_ref() == Some(self)).then_some(f)
+        ((f == 0.0 || f.is_normal()) && Number::from_f64(f).as_ref() == Some(self)).then_some(f)
     }
 
     /// Whether the value has no fractional part.
