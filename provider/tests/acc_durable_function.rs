@@ -556,6 +556,57 @@ fn publish_makes_versions_on_create_and_configuration_changes() {
     acc.destroy();
 }
 
+/// `capacity_provider_config` from a `dynamic` block over a list known only at apply:
+/// the plan replaces the function. It used to plan an update in place, which the apply
+/// turned into a replacement ("Provider produced inconsistent final plan").
+#[test]
+fn a_capacity_provider_block_known_only_at_apply_plans_a_replacement() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("dynamic-cp");
+    let zip = acc.zip("code.zip", "v1");
+    let body = r#"
+  architectures = ["arm64"]
+  memory_size   = 4096
+
+  dynamic "capacity_provider_config" {
+    for_each = terraform_data.on_cp.output
+    content {
+      lambda_managed_instances_capacity_provider_config {
+        capacity_provider_arn = lambda_capacity_provider.a.arn
+      }
+    }
+  }
+"#;
+    let config = |on_cp: &str| {
+        let after = format!(
+            "{}\nresource \"terraform_data\" \"on_cp\" {{\n  input = {on_cp}\n}}\n",
+            capacity_provider_block(&acc, "a", &acc.name("dcp"))
+        );
+        acc.function_config(&name, &path_text(&zip), body, &after)
+    };
+    acc.write(&config("[1]"));
+    acc.apply();
+    let on_cp = |acc: &Acc| {
+        acc.resource(ADDRESS)["capacity_provider_config"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(on_cp(&acc), 1);
+    // Off the capacity provider: the list is unknown at plan, so is the block.
+    acc.write(&config("[]"));
+    let plan = acc.plan();
+    assert_eq!(
+        plan.actions_for(ADDRESS),
+        vec!["delete".to_string(), "create".to_string()]
+    );
+    acc.apply();
+    assert_eq!(on_cp(&acc), 0);
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn capacity_provider_added_or_changed_replaces() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

@@ -506,15 +506,25 @@ fn block_len(v: &Value, name: &str) -> Option<usize> {
 }
 
 /// AWS refuses to add or remove a function's capacity provider in place: the plan
-/// replaces the function (changing the ARN is `requires_replace` in the schema).
+/// replaces the function (changing the ARN is `requires_replace` in the schema). So does
+/// a block not known until apply (a `dynamic` block over an unknown list): the plan
+/// cannot promise an update in place.
 pub fn replace_on_capacity_provider_presence(p: &mut PlanContext) {
     if p.is_create() {
         return;
     }
-    if let (Some(before), Some(after)) = (
-        block_len(&p.prior, CAPACITY_PROVIDER_CONFIG),
-        block_len(&p.planned, CAPACITY_PROVIDER_CONFIG),
-    ) && before != after
+    let unknown = p
+        .planned
+        .get_attr(CAPACITY_PROVIDER_CONFIG)
+        .is_some_and(Value::is_unknown);
+    if unknown
+        || matches!(
+            (
+                block_len(&p.prior, CAPACITY_PROVIDER_CONFIG),
+                block_len(&p.planned, CAPACITY_PROVIDER_CONFIG),
+            ),
+            (Some(before), Some(after)) if before != after
+        )
     {
         p.requires_replace
             .push(AttributePath::attr(CAPACITY_PROVIDER_CONFIG));
@@ -987,6 +997,24 @@ mod tests {
             differences_from_create_plan(&remote, &remote)
                 .changed
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_capacity_provider_block_unknown_until_apply_replaces_the_function() {
+        let mut p = planned(&stored(256, false, LATEST), &unset(false));
+        replace_on_capacity_provider_presence(&mut p);
+        assert!(
+            p.requires_replace.is_empty(),
+            "unchanged: {:?}",
+            p.requires_replace
+        );
+        // A `dynamic` block over a list known only at apply.
+        set_attr(&mut p.planned, CAPACITY_PROVIDER_CONFIG, Value::Unknown);
+        replace_on_capacity_provider_presence(&mut p);
+        assert_eq!(
+            p.requires_replace,
+            [AttributePath::attr(CAPACITY_PROVIDER_CONFIG)]
         );
     }
 }
