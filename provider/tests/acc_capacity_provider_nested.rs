@@ -427,6 +427,39 @@ fn a_removed_block_is_no_longer_managed_and_aws_keeps_it() {
     acc.destroy();
 }
 
+/// A log group that was set, then left out of the configuration (the plan keeps it),
+/// stays when another block is updated: the update sends it with the telemetry block it
+/// sends unchanged. It used to send `TelemetryConfig` without it, AWS went back to its
+/// default log group, and the apply failed with "inconsistent result after apply".
+#[test]
+fn a_log_group_left_out_stays_when_another_block_is_updated() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("kept-log-group");
+    let telemetry = |log_group: &str| {
+        format!(
+            "\n  telemetry_config {{\n    logging_config {{\n      system_log_level = \"INFO\"\n{log_group}    }}\n  }}\n"
+        )
+    };
+    acc.write(&acc.config(&name, "", &telemetry("      log_group = \"/x/y\"\n")));
+    acc.apply();
+    acc.write(&acc.config(&name, "", &telemetry("")));
+    assert!(
+        acc.plan().is_empty(),
+        "leaving log_group out changes nothing"
+    );
+    let scaling = "\n  capacity_provider_scaling_config {\n    scaling_mode = \"Auto\"\n  }\n";
+    acc.write(&acc.config(&name, "", &format!("{}{scaling}", telemetry(""))));
+    acc.apply();
+    assert_eq!(
+        aws_scaling_and_log_group(&acc, &name).1.as_deref(),
+        Some("/x/y")
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn nested_values_changed_outside_terraform_are_refreshed_and_plan_stays_empty() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

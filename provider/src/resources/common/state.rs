@@ -185,6 +185,35 @@ fn in_prior_form(prior: &Value, remote: Value) -> Value {
     }
 }
 
+/// The configuration with the values the plan keeps of what it leaves out: where the
+/// configuration holds null and the plan a known value at the same place (an optional
+/// and computed attribute, which Terraform plans as its prior value), the plan's. Blocks
+/// are matched by position, in lists of the same length.
+///
+/// Send this, not the bare configuration, to calls that reset what they are not given:
+/// a capacity provider's log group left out of the configuration went back to AWS's
+/// default at the next update of its block, where the plan said it stays.
+pub fn config_as_planned(config: &Value, planned: &Value) -> Value {
+    match (config, planned) {
+        (Value::Null, kept) if kept.is_fully_known() => kept.clone(),
+        (Value::Object(c), Value::Object(p)) => Value::Object(
+            c.iter()
+                .map(|(name, value)| {
+                    let kept = p.get(name).map(|p| config_as_planned(value, p));
+                    (name.clone(), kept.unwrap_or_else(|| value.clone()))
+                })
+                .collect(),
+        ),
+        (Value::List(c), Value::List(p)) if c.len() == p.len() => Value::List(
+            c.iter()
+                .zip(p)
+                .map(|(c, p)| config_as_planned(c, p))
+                .collect(),
+        ),
+        _ => config.clone(),
+    }
+}
+
 /// Whether `v` (a configuration, plan or state) has the block `name`.
 pub fn has_block(v: &Value, name: &str) -> bool {
     v.get_attr(name)
@@ -218,6 +247,39 @@ pub fn no_longer_managed(blocks: &[&str], prior: &Value, config: &Value) -> Diag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_configuration_as_planned_takes_what_the_plan_keeps_of_what_it_leaves_out() {
+        let logging = |log_group: Value| {
+            Value::object([(
+                "telemetry",
+                Value::List(vec![Value::object([
+                    ("level", Value::string("INFO")),
+                    ("log_group", log_group),
+                ])]),
+            )])
+        };
+        let config = logging(Value::Null);
+        // The plan kept the prior log group: it is sent.
+        assert_eq!(
+            config_as_planned(&config, &logging(Value::string("/x/y"))),
+            logging(Value::string("/x/y"))
+        );
+        // Not known until apply (a block new in this update): left to AWS.
+        assert_eq!(config_as_planned(&config, &logging(Value::Unknown)), config);
+        // A configured value is the configuration's.
+        let set = logging(Value::string("/mine"));
+        assert_eq!(
+            config_as_planned(&set, &logging(Value::string("/x/y"))),
+            set
+        );
+        // Blocks of other counts are not matched.
+        let none = Value::object([("telemetry", Value::List(vec![]))]);
+        assert_eq!(
+            config_as_planned(&none, &logging(Value::string("/x/y"))),
+            none
+        );
+    }
 
     #[test]
     fn a_block_the_configuration_drops_is_no_longer_managed() {
