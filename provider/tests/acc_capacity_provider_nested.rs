@@ -749,6 +749,32 @@ fn duplicate_instance_types_are_refused_at_validate() {
         .find_in(&acc.validate_errors(), "terraform validate");
 }
 
+/// A null in a list AWS's model describes is refused at validate (it used to plan, with
+/// the review counting it as a subnet, and fail at apply).
+#[test]
+fn null_list_elements_are_refused_at_validate() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let body = r#"
+  instance_requirements {
+    architectures          = ["arm64"]
+    allowed_instance_types = ["m7g.large", null]
+  }
+"#;
+    let hcl = acc.config(&acc.name("nulls"), "", body);
+    acc.write(&hcl);
+    let errors = acc.validate_errors();
+    Expect::error()
+        .summary("Null element")
+        .address(ADDRESS)
+        .at(Hcl::new("main.tf", &hcl).at(
+            ADDRESS,
+            "instance_requirements[0].allowed_instance_types[1]",
+        ))
+        .find_in(&errors, "terraform validate");
+}
+
 #[test]
 fn invalid_timeout_is_refused_at_validate() {
     let Some(acc) = setup(EmulatorOptions::default(), false) else {

@@ -146,6 +146,45 @@ fn an_empty_version_description_is_applied_and_planned_clean() {
     acc.destroy();
 }
 
+/// Where `""` cannot mean "unset" and nothing real matches it (an image's URI, the
+/// guards of a publish), it is refused at validate with the line. It used to pass the
+/// plan, then fail at apply ("no code", or a revision that "changed after the plan").
+#[test]
+fn empty_strings_that_cannot_mean_unset_are_refused_at_validate() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let image = "  package_type = \"Image\"\n  image_uri    = \"\"\n";
+    let guards = version_block(
+        "test",
+        "  function_name = \"orders\"\n  revision_id   = \"\"\n  code_sha256   = \"\"\n",
+    );
+    let hcl = acc
+        .function_config(&acc.name("empty-guards"), "unused.zip", image, &guards)
+        .replace("  runtime          = \"python3.13\"\n", "")
+        .replace("  handler          = \"index.handler\"\n", "")
+        .replace("  filename         = \"unused.zip\"\n", "")
+        .replace(
+            "  source_code_hash = filebase64sha256(\"unused.zip\")\n",
+            "",
+        );
+    acc.write(&hcl);
+    let errors = acc.validate_errors();
+    let main = support::Hcl::new("main.tf", &hcl);
+    for (address, attribute) in [
+        (ADDRESS, "image_uri"),
+        (VERSION, "revision_id"),
+        (VERSION, "code_sha256"),
+    ] {
+        support::Expect::error()
+            .says(&["must not be empty"])
+            .address(address)
+            .at(main.at(address, attribute))
+            .find_in(&errors, "terraform validate");
+    }
+    assert_eq!(errors.all().len(), 3, "{}", errors.describe());
+}
+
 /// `vpc_config` with empty lists, the AWS provider's way of saying "no VPC": created
 /// without a VPC and planned clean; a function in a VPC is detached by it.
 #[test]

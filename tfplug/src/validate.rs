@@ -310,25 +310,35 @@ pub fn length_between(min: usize, max: usize) -> LengthBetween {
     LengthBetween(min, max)
 }
 
+/// Allows strings of at least one character: for values where `""` can only be a
+/// mistake (an identifier, a guard that nothing real matches).
+pub fn not_empty() -> LengthBetween {
+    LengthBetween(1, usize::MAX)
+}
+
 impl Validator for LengthBetween {
     fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
         if let Value::String(s) = value {
             let n = s.chars().count();
             if n < self.0 || n > self.1 {
-                diags.error_at(
-                    path.clone(),
-                    "Invalid attribute value length",
-                    format!(
-                        "must be between {} and {} characters long, got {n}.",
-                        self.0, self.1
-                    ),
-                );
+                let detail = match (self.0, self.1) {
+                    (1, usize::MAX) => "must not be empty.".to_string(),
+                    (min, usize::MAX) => {
+                        format!("must be at least {min} characters long, got {n}.")
+                    }
+                    (min, max) => {
+                        format!("must be between {min} and {max} characters long, got {n}.")
+                    }
+                };
+                diags.error_at(path.clone(), "Invalid attribute value length", detail);
             }
         }
     }
 
     fn describe(&self) -> String {
         match (self.0, self.1) {
+            (1, usize::MAX) => "non-empty".to_string(),
+            (min, usize::MAX) => format!("at least {min} characters long"),
             (0, max) => format!("at most {max} characters long"),
             (min, max) if min == max => format!("exactly {min} characters long"),
             (min, max) => format!("{min} to {max} characters long"),
@@ -655,13 +665,15 @@ impl Validator for NoNullElements {
             )
         };
         match value {
-            Value::List(items) | Value::Set(items) => {
+            Value::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if item.is_null() {
                         null(path.child_index(i as i64), diags);
                     }
                 }
             }
+            // A set's elements have no index to point at: the set is named.
+            Value::Set(items) if items.iter().any(Value::is_null) => null(path.clone(), diags),
             Value::Map(m) => {
                 for (k, v) in m {
                     if v.is_null() {
@@ -724,6 +736,20 @@ mod tests {
     use super::*;
     use crate::schema::{Attribute, Block, NestedBlock};
     use crate::value::Number;
+
+    #[test]
+    fn not_empty_says_so_in_words_not_with_a_bound() {
+        let mut d = Diagnostics::new();
+        not_empty().validate(&AttributePath::attr("x"), &Value::string(""), &mut d);
+        not_empty().validate(&AttributePath::attr("x"), &Value::string("a"), &mut d);
+        let details: Vec<String> = d.iter().map(|d| d.detail.clone()).collect();
+        assert_eq!(details, ["must not be empty."]);
+        assert_eq!(not_empty().describe(), "non-empty");
+        assert_eq!(
+            length_between(3, usize::MAX).describe(),
+            "at least 3 characters long"
+        );
+    }
 
     #[test]
     fn numbers_a_float64_cannot_hold_are_refused_with_the_nearest_it_can() {

@@ -18,8 +18,8 @@ use std::sync::Arc;
 use regex::Regex;
 use tfplug::diag::Diagnostics;
 use tfplug::validate::{
-    HeldByFloat64, Validator, WholeNumber, length_between, matches, number_between, one_of,
-    size_between,
+    HeldByFloat64, NoNullElements, Validator, WholeNumber, length_between, matches, number_between,
+    one_of, size_between,
 };
 use tfplug::value::{AttributePath, Value};
 
@@ -158,6 +158,7 @@ pub fn validators(shape: &'static Shape) -> Vec<Arc<dyn Validator>> {
             out.extend(range_validator(shape));
         }
         ShapeKind::List => {
+            out.push(Arc::new(ListWithoutNulls));
             out.extend(size_validator(shape));
             let each = shape.member.map(validators).unwrap_or_default();
             if !each.is_empty() {
@@ -175,6 +176,21 @@ pub fn validators(shape: &'static Shape) -> Vec<Arc<dyn Validator>> {
         ShapeKind::Blob | ShapeKind::Boolean | ShapeKind::Timestamp | ShapeKind::Structure => {}
     }
     out
+}
+
+/// [`NoNullElements`] on every list of AWS's model, which never holds a null (a null
+/// in `subnet_ids` used to pass the plan and fail the apply), without a phrase in the
+/// docs: said of every list attribute, it would be noise.
+struct ListWithoutNulls;
+
+impl Validator for ListWithoutNulls {
+    fn validate(&self, path: &AttributePath, value: &Value, diags: &mut Diagnostics) {
+        NoNullElements.validate(path, value, diags);
+    }
+
+    fn describe(&self) -> String {
+        String::new()
+    }
 }
 
 /// A model bound as a count (length or items); bounds are whole and non-negative.

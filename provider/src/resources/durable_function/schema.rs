@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use tfplug::schema::{Attribute, Block, BlockNesting, NestedBlock, Schema};
-use tfplug::validate::{NoNullElements, UniqueElements, matches};
+use tfplug::validate::{NoNullElements, UniqueElements, matches, not_empty};
 use tfplug::value::{Type, Value};
 
 use super::model::DEFAULT_EPHEMERAL_STORAGE_MB;
@@ -236,6 +236,7 @@ fn code_attributes(block: Block) -> Block {
         .attribute(
             Attribute::string(IMAGE_URI)
                 .optional()
+                .validator(not_empty())
                 .aws(&Code::ImageUri)
                 .description("ECR image URI of a container image (`package_type = \"Image\"`)."),
         )

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use tfplug::schema::{Attribute, Block, NestedBlock, Schema};
-use tfplug::validate::NoNullElements;
+use tfplug::validate::{NoNullElements, not_empty};
 use tfplug::value::{Type, Value};
 
 use crate::aws::TimeoutDefaults;
@@ -152,6 +152,7 @@ fn build_resource_schema() -> Schema {
                     .optional_computed()
                     .use_state_for_unknown()
                     .requires_replace()
+                    .validator(not_empty())
                     .aws(&Publish::CodeSha256)
                     .description(
                         "Guard: AWS publishes only if `$LATEST`'s code has this hash. Computed: \
@@ -163,6 +164,7 @@ fn build_resource_schema() -> Schema {
                     .optional_computed()
                     .use_state_for_unknown()
                     .requires_replace()
+                    .validator(not_empty())
                     .aws(&Publish::RevisionId)
                     .description(
                         "Guard: AWS publishes only if `$LATEST` is at this revision, one \
