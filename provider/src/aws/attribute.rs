@@ -103,13 +103,16 @@ impl Validator for FlowsInto {
             return;
         }
         let member = member_name(self.member);
-        // When a shorter start of the value would fit, length is the problem: say the
-        // length, not the pattern it was found from.
+        // When a shorter start of the value would fit, and so would its end of the same
+        // length (its characters are all fine), length is the problem: say the length,
+        // not the pattern it was found from. (`d2:1` fits as `d2`, but `:1` does not:
+        // the colon is the problem.)
         let length = text.chars().count();
-        let longest = (1..length).rev().find(|&n| {
-            let start: String = text.chars().take(n).collect();
-            self.fits(&(self.into)(&start))
-        });
+        let fits_as = |chars: Vec<char>| self.fits(&(self.into)(&String::from_iter(chars)));
+        let longest = (1..length)
+            .rev()
+            .find(|&n| fits_as(text.chars().take(n).collect()))
+            .filter(|&n| fits_as(text.chars().skip(length - n).collect()));
         let detail = match longest {
             Some(longest) => format!(
                 "{text:?} is {length} characters long, but AWS later receives it inside \
@@ -168,5 +171,20 @@ mod tests {
                 && errors[0].contains("at most 64"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn a_character_the_arn_refuses_is_not_reported_as_a_length() {
+        // An import ID `d2:1:2` names function `d2:1`: the colon is what the scaling
+        // call's pattern refuses, not the length ("takes at most 2", it used to say).
+        // An import runs every check of the attribute.
+        let attribute = crate::resources::function_version::schema::function_name_attribute();
+        let mut found = tfplug::diag::Diagnostics::new();
+        for check in &attribute.validators {
+            check.validate(&AttributePath::root(), &Value::string("d2:1"), &mut found);
+        }
+        let errors: Vec<String> = found.iter().map(|d| d.detail.clone()).collect();
+        assert!(!errors.is_empty());
+        assert!(errors.iter().all(|e| !e.contains("at most")), "{errors:?}");
     }
 }
