@@ -1,5 +1,7 @@
-# A durable function on Lambda (no managed instances): publish = true publishes a
-# version on every change, and lambda_function_version holds one the rollout uses.
+# A durable function on Lambda (no managed instances), and a lambda_function_version
+# that publishes a version when its code or configuration changes: the version to
+# invoke. (Use this or publish = true on the function, not both: they would hold the
+# same version.)
 # `./run.sh` applies it against the local emulator and destroys it.
 
 terraform {
@@ -29,8 +31,6 @@ resource "lambda_durable_function" "orders" {
     execution_timeout = 86400 # one day
     retention_period  = 7
   }
-
-  publish = true
 }
 
 resource "lambda_function_version" "live" {

@@ -1,8 +1,3 @@
-output "published_version" {
-  description = "The version publish = true published last."
-  value       = lambda_durable_function.orders.version
-}
-
 output "live_version" {
   description = "The version managed by lambda_function_version."
   value       = lambda_function_version.live.version

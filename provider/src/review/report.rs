@@ -79,6 +79,22 @@ pub fn rules_markdown() -> String {
             r.id, r.summary, r.why, r.fix
         );
     }
+    let code = |words: &[&str]| {
+        let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+        match quoted.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => quoted.concat(),
+        }
+    };
+    let (production_keys, production_values) = super::rules::PRODUCTION_TAGS;
+    let _ = write!(
+        out,
+        "\n## Tags the rules read\n\nA production function (DUR-003) has a tag {} whose value \
+         is {} (in any case). A function's trust level (SEC-001) is the value of its tag {}.\n",
+        code(&production_keys),
+        code(&production_values),
+        code(&super::rules::TRUST_TAGS),
+    );
     out
 }
 

@@ -487,21 +487,22 @@ pub static CATALOGUE: &[Rule] = &[
             view.functions
                 .iter()
                 .filter(|f| f.on_destroy.as_deref() == Some("stop"))
-                .filter(|f| {
-                    keys.iter().any(|k| {
+                .filter_map(|f| {
+                    let (key, value) = keys.iter().find_map(|k| {
                         f.tags
                             .get(*k)
-                            .is_some_and(|v| values.contains(&v.to_ascii_lowercase().as_str()))
-                    })
-                })
-                .map(|f| {
-                    finding(
+                            .filter(|v| values.contains(&v.to_ascii_lowercase().as_str()))
+                            .map(|v| (k, v))
+                    })?;
+                    Some(finding(
                         r,
                         &f.address,
                         Some("running_executions_on_destroy"),
-                        "production-tagged, with running_executions_on_destroy = \"stop\""
-                            .to_string(),
-                    )
+                        format!(
+                            "tagged {key} = {value:?} (production), with \
+                             running_executions_on_destroy = \"stop\""
+                        ),
+                    ))
                 })
                 .collect()
         },
@@ -912,6 +913,30 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), CATALOGUE.len());
+    }
+
+    #[test]
+    fn a_production_function_is_named_by_the_tag_that_makes_it_one() {
+        let mut view = good();
+        view.functions[0].on_destroy = Some("stop".into());
+        let findings = review(&view, &strict());
+        let message = findings
+            .iter()
+            .find(|f| f.rule == "DUR-003")
+            .map(|f| f.message.clone())
+            .unwrap_or_default();
+        assert!(
+            message.starts_with("tagged env = \"prod\" (production)"),
+            "{message}"
+        );
+        // And the page says which tags make one.
+        let page = super::super::report::rules_markdown();
+        assert!(
+            page.contains(
+                "has a tag `env`, `environment` or `stage` whose value is `prod` or `production`"
+            ),
+            "{page}"
+        );
     }
 
     #[test]
