@@ -84,9 +84,9 @@ impl Validator for Rfc3339 {
                 path.clone(),
                 "Invalid timestamp",
                 format!(
-                    "{s:?} is not an RFC 3339 timestamp: write a date, a time and a zone, e.g. \
-                     \"2025-01-31T12:00:00Z\" or \"2025-01-31T13:00:00+01:00\" (timestamp() \
-                     and timeadd() give this form)."
+                    "{s:?} is not an RFC 3339 timestamp between the years 1 and 9999 (in UTC): \
+                     write a date, a time and a zone, e.g. \"2025-01-31T12:00:00Z\" or \
+                     \"2025-01-31T13:00:00+01:00\" (timestamp() and timeadd() give this form)."
                 ),
             );
         }

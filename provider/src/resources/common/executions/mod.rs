@@ -90,9 +90,13 @@ pub fn nearest_microsecond(t: &DateTime) -> DateTime {
 }
 
 /// Parses an RFC 3339 timestamp with a `Z` or numeric offset
-/// (`2025-01-31T12:00:00Z`, `2025-01-31T13:00:00+01:00`).
+/// (`2025-01-31T12:00:00Z`, `2025-01-31T13:00:00+01:00`). Only one that can be sent
+/// back: in UTC, between the years 1 and 9999 (`9999-12-31T23:59:59-23:59` parses, but
+/// the request could not be written).
 pub fn parse_rfc3339(text: &str) -> Option<DateTime> {
-    DateTime::from_str(text.trim(), DateTimeFormat::DateTimeWithOffset).ok()
+    DateTime::from_str(text.trim(), DateTimeFormat::DateTimeWithOffset)
+        .ok()
+        .filter(|t| t.fmt(DateTimeFormat::DateTime).is_ok())
 }
 
 #[cfg(test)]
@@ -117,6 +121,9 @@ mod tests {
             "yesterday",
             "2025-13-01T00:00:00Z",
             "1738324800",
+            // Past what a request can carry.
+            "9999-12-31T23:59:59-23:59",
+            "0000-01-01T00:00:00Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
