@@ -386,7 +386,7 @@ impl ProviderConfig {
         env: Env<'_>,
     ) -> Option<(String, &'static str)> {
         if let Some(url) = self.endpoints().sts {
-            return Some((url, "the provider's `endpoints.sts`"));
+            return Some((url, STS_FROM_BLOCK));
         }
         if env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
@@ -621,6 +621,9 @@ fn ca_bundle_client(
 /// Summary of every error about finding credentials.
 const NO_CREDENTIALS: &str = "No valid AWS credentials found";
 
+/// Where an STS endpoint set in the provider block comes from, as errors say it.
+const STS_FROM_BLOCK: &str = "the provider's `endpoints.sts`";
+
 /// What to do when the credentials cannot be found.
 const CREDENTIALS_HINT: &str = "Set credentials in one of these places, or set \
      `skip_credentials_validation = true` to defer the check to the first AWS call.";
@@ -667,13 +670,21 @@ impl CredentialCheck<'_> {
         } else {
             "an endpoint of the credential source".to_string()
         };
-        Diagnostic::error(
+        let error = Diagnostic::error(
             "AWS endpoint unreachable",
             format!(
                 "Could not connect to {target} {purpose}: connection refused.\n\n\
-                 {UNREACHABLE_HINT}\n\nError: {error}"
+                 {UNREACHABLE_HINT}\n\nCause: {error}"
             ),
-        )
+        );
+        match &self.sts_endpoint {
+            Some((_, STS_FROM_BLOCK)) if target.starts_with("the STS endpoint") => {
+                error.at(AttributePath::attr("endpoints")
+                    .child_index(0)
+                    .child_attr("sts"))
+            }
+            _ => error,
+        }
     }
 
     /// Why the credential provider returned no credentials.

@@ -118,6 +118,33 @@ fn unreachable_endpoint_fails_fast_and_names_it() {
     );
 }
 
+/// An STS endpoint of the provider block that refuses connections: the error points at
+/// its line, and the cause reads as part of it (it used to begin "Error:", which the
+/// terminal showed as a second error with no context).
+#[test]
+fn unreachable_sts_endpoint_of_the_block_points_at_it() {
+    let url = closed_port_url();
+    let Some(wd) = workdir(&[
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+    ]) else {
+        return;
+    };
+    wd.write(&config(&format!(
+        "  endpoints {{\n    sts = \"{url}\"\n  }}\n"
+    )));
+    let (errors, _) = plan_errors(&wd);
+    let error = find_error(
+        &errors,
+        "AWS endpoint unreachable",
+        &["(from the provider's `endpoints.sts`)", "Cause: "],
+        &["\n\nError:"],
+    );
+    let code = error["snippet"]["code"].as_str().unwrap_or_default();
+    assert!(code.contains("sts = "), "points at {code:?}: {error:#}");
+}
+
 #[test]
 fn unreachable_lambda_endpoint_fails_the_read_fast() {
     let url = closed_port_url();
