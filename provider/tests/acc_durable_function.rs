@@ -767,6 +767,10 @@ fn rules_on_the_configuration_point_at_their_attribute() {
             ),
         ),
         (
+            "image_config_on_zip",
+            format!("{ZIP}  image_config {{\n    working_directory = \"/app\"\n  }}\n{DURABLE}"),
+        ),
+        (
             "retention",
             format!(
                 "{ZIP}  durable_config {{\n    execution_timeout = 3600\n    retention_period  = 91\n  }}\n"
@@ -853,6 +857,13 @@ fn rules_on_the_configuration_point_at_their_attribute() {
         "runtime",
         "runtime is not for container images",
         &["image_uri"],
+    );
+    // The block, at what it sets (it used to name the resource's first line).
+    at(
+        "image_config_on_zip",
+        "image_config[0].working_directory",
+        "image_config needs package_type = \"Image\"",
+        &["Zip"],
     );
     at(
         "retention",

@@ -192,10 +192,27 @@ fn package_type_rules(config: &Value, diags: &mut Diagnostics) {
         }
         return;
     }
-    for name in [IMAGE_URI, IMAGE_CONFIG] {
+    // The block at an attribute set inside it: Terraform cannot point a diagnostic at a
+    // block, and would show the resource's first line instead.
+    let image_config = AttributePath::attr(IMAGE_CONFIG).child_index(0);
+    let image_config = config
+        .get_attr(IMAGE_CONFIG)
+        .and_then(Value::as_elements)
+        .and_then(<[Value]>::first)
+        .and_then(|block| match block {
+            Value::Object(attrs) => attrs.iter().find(|(_, v)| !v.is_null()),
+            _ => None,
+        })
+        .map_or(image_config.clone(), |(name, _)| {
+            image_config.child_attr(name)
+        });
+    for (name, path) in [
+        (IMAGE_URI, AttributePath::attr(IMAGE_URI)),
+        (IMAGE_CONFIG, image_config),
+    ] {
         if is_set(config, name) {
             diags.error_at(
-                AttributePath::attr(name),
+                path,
                 format!("{name} needs package_type = \"Image\""),
                 format!(
                     "{name} applies to container images only; set package_type = \"Image\", or \
