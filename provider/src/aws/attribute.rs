@@ -129,10 +129,22 @@ impl Validator for FlowsInto {
     }
 
     fn describe(&self) -> String {
-        format!(
-            "short enough to fit `{}` (it becomes part of that value)",
-            member_name(self.member)
-        )
+        // The longest plain value that fits: the limit a reader needs, where the model
+        // states a longer one for the attribute itself (140 for a name that fits in an
+        // ARN only up to 64).
+        const PROBE: usize = 1024;
+        let fits_with = |n: usize| self.fits(&(self.into)(&"a".repeat(n)));
+        let longest = (1..=PROBE).take_while(|&n| fits_with(n)).last();
+        match longest {
+            Some(n) if n < PROBE => format!(
+                "at most {n} characters long, to fit `{}` (it becomes part of that value)",
+                member_name(self.member)
+            ),
+            _ => format!(
+                "short enough to fit `{}` (it becomes part of that value)",
+                member_name(self.member)
+            ),
+        }
     }
 
     fn problem(&self) -> Option<String> {
@@ -170,6 +182,19 @@ mod tests {
                 && errors[0].contains("TagResource.Resource")
                 && errors[0].contains("at most 64"),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn the_docs_give_the_length_a_name_really_has() {
+        // The model says 140 for the name; inside the ARN it becomes, 64 fit.
+        let schema = crate::resources::capacity_provider::schema::resource_schema();
+        let constraints = schema.block.attributes["name"].constraints();
+        assert!(
+            constraints
+                .iter()
+                .any(|c| c.starts_with("at most 64 characters long, to fit `TagResource.Resource`")),
+            "{constraints:?}"
         );
     }
 
