@@ -460,6 +460,52 @@ fn a_log_group_left_out_stays_when_another_block_is_updated() {
     acc.destroy();
 }
 
+/// An update sends only the blocks that change. A configured `telemetry_config {}`
+/// leaves the logging configuration unmanaged; sent again with a change to the scaling,
+/// it wiped a logging configuration set outside Terraform.
+#[test]
+fn an_update_leaves_unchanged_blocks_as_aws_has_them() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("unchanged-blocks");
+    let body = |max: u32| {
+        format!(
+            "\n  capacity_provider_scaling_config {{\n    scaling_mode   = \"Auto\"\n    max_vcpu_count = {max}\n  }}\n  telemetry_config {{}}\n"
+        )
+    };
+    acc.write(&acc.config(&name, "", &body(32)));
+    acc.apply();
+    let sdk = acc.lambda_sdk();
+    let outside = sdk.block_on(
+        sdk.client()
+            .update_capacity_provider()
+            .capacity_provider_name(&name)
+            .telemetry_config(
+                CapacityProviderTelemetryConfig::builder()
+                    .logging_config(
+                        CapacityProviderLoggingConfig::builder()
+                            .system_log_level(SystemLogLevel::Info)
+                            .log_group("/outside")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send(),
+    );
+    if let Err(e) = outside {
+        panic!("UpdateCapacityProvider outside Terraform: {e:?}");
+    }
+    acc.write(&acc.config(&name, "", &body(48)));
+    acc.apply();
+    assert_eq!(
+        aws_scaling_and_log_group(&acc, &name),
+        (Some(48), Some("/outside".to_string()))
+    );
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn nested_values_changed_outside_terraform_are_refreshed_and_plan_stays_empty() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

@@ -343,8 +343,8 @@ impl Resource for CapacityProviderResource {
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.prior)?;
-        let as_planned = state::config_as_planned(&req.config, &req.planned);
-        let config: CapacityProviderModel = tfplug::resource::decode_model(&as_planned)?;
+        let sent = state::update_to_send(&req.config, &req.prior, &req.planned, &UPDATABLE);
+        let config: CapacityProviderModel = tfplug::resource::decode_model(&sent)?;
         let name = config.name().to_string();
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(

@@ -214,6 +214,25 @@ pub fn config_as_planned(config: &Value, planned: &Value) -> Value {
     }
 }
 
+/// What an update sends: [`config_as_planned`], with the `blocks` the plan leaves as
+/// they were emptied, so that only what changes is sent and AWS keeps the rest. An
+/// unchanged block sent again overwrites what it leaves unmanaged: a configured
+/// `telemetry_config {}` wiped a logging configuration set outside Terraform whenever
+/// another block was updated.
+pub fn update_to_send(config: &Value, prior: &Value, planned: &Value, blocks: &[&str]) -> Value {
+    let mut out = config_as_planned(config, planned);
+    if let Value::Object(attrs) = &mut out {
+        for name in blocks {
+            if planned.get_attr(name) == prior.get_attr(name)
+                && let Some(block) = attrs.get_mut(*name)
+            {
+                *block = Value::List(Vec::new());
+            }
+        }
+    }
+    out
+}
+
 /// Whether `v` (a configuration, plan or state) has the block `name`.
 pub fn has_block(v: &Value, name: &str) -> bool {
     v.get_attr(name)
@@ -247,6 +266,17 @@ pub fn no_longer_managed(blocks: &[&str], prior: &Value, config: &Value) -> Diag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_update_sends_only_the_blocks_that_change() {
+        let block = |x: i64| Value::List(vec![Value::object([("x", Value::number(x))])]);
+        let value = |a: i64, b: i64| Value::object([("a", block(a)), ("b", block(b))]);
+        let sent = update_to_send(&value(1, 3), &value(1, 2), &value(1, 3), &["a", "b"]);
+        assert_eq!(
+            sent,
+            Value::object([("a", Value::List(vec![])), ("b", block(3))])
+        );
+    }
 
     #[test]
     fn the_configuration_as_planned_takes_what_the_plan_keeps_of_what_it_leaves_out() {

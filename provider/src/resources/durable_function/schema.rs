@@ -417,7 +417,10 @@ fn capacity_provider_config() -> NestedBlock {
         Block::new()
             .description(
                 "Run on Lambda Managed Instances. Adding or removing it, or changing the \
-                 capacity provider, replaces the function (AWS refuses it in place).",
+                 capacity provider, replaces the function (AWS refuses it in place). So does \
+                 a `dynamic` block whose `for_each` is known only at apply, even when it \
+                 turns out unchanged: the plan cannot promise the function stays; give it a \
+                 value known at plan (`var.on_managed_instances ? [1] : []`).",
             )
             .block(
                 NestedBlock::list_max_one(
