@@ -869,13 +869,7 @@ fn default_tags_known_only_at_apply() {
 
     // A new value for the default tags: unknown again at plan, then applied.
     write("platform");
-    let plan = acc.plan();
-    let change = plan
-        .resource_changes()
-        .iter()
-        .find(|c| c["address"] == ADDRESS)
-        .map(|c| c["change"].clone())
-        .unwrap_or_default();
+    let change = change_of(&acc.plan(), ADDRESS)["change"].clone();
     let own = serde_json::json!({"app": "web"});
     assert_eq!(
         (&change["before"]["tags"], &change["after"]["tags"]),
