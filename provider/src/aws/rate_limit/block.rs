@@ -168,7 +168,15 @@ fn check(name: &str, value: f64) -> Result<(), Diagnostic> {
 }
 
 /// `value` as a person writes it: `0.5`, `-1`, and `1e-300` rather than 300 digits.
+/// A value beyond a double (`1e400`) is said to be that, not `inf`.
 fn number_text(value: f64) -> String {
+    if value.is_infinite() {
+        return format!(
+            "{}{:e} or more",
+            if value < 0.0 { "-" } else { "" },
+            f64::MAX
+        );
+    }
     let magnitude = value.abs();
     if magnitude != 0.0 && !(1e-4..1e15).contains(&magnitude) {
         format!("{value:e}")
@@ -240,7 +248,7 @@ mod tests {
             (
                 "control_plane",
                 Value::Number(
-                    tfplug::value::Number::parse("0.5").unwrap_or_else(|e| panic!("{e}")),
+                    tfplug::value::Number::parse("1e400").unwrap_or_else(|e| panic!("{e}")),
                 ),
             ),
         ]);
@@ -252,12 +260,13 @@ mod tests {
             &mut diags,
         );
         let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.is_error()).collect();
-        assert_eq!(errors.len(), 3, "{diags}");
+        assert_eq!(errors.len(), 4, "{diags}");
         let base = AttributePath::attr(NAME).child_index(0);
         for (name, got) in [
             ("capacity_provider_writes", "got 0"),
             ("get_function", "got -1"),
             ("capacity_provider_reads", "got 1e-300"),
+            ("control_plane", "got 1.7976931348623157e308 or more"),
         ] {
             let d = errors
                 .iter()
@@ -273,7 +282,7 @@ mod tests {
         }
         // The same check when the provider is configured.
         let err = read(&v).limits(&base).err().unwrap_or_default();
-        assert_eq!(err.iter().filter(|d| d.is_error()).count(), 3, "{err}");
+        assert_eq!(err.iter().filter(|d| d.is_error()).count(), 4, "{err}");
     }
 
     #[test]
