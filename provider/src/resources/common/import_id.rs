@@ -41,6 +41,16 @@ impl ImportId {
         example: &str,
     ) -> Result<Self, Diagnostics> {
         let id = id.trim();
+        if id.is_empty() {
+            return Err(Diagnostic::error(
+                "Invalid import ID",
+                format!(
+                    "The import ID is empty (or only spaces). Import with the {kind}'s name or \
+                     ARN, e.g. `{example}`."
+                ),
+            )
+            .into());
+        }
         let name_part = name_in_id(id, kind).unwrap_or_default();
         let region = arn_region(id).map(str::to_string);
         let mut found = Diagnostics::new();
@@ -82,5 +92,21 @@ mod tests {
         assert_eq!(name_in_id("web", "capacity-provider"), Some("web"));
         assert_eq!(arn_region(arn), Some("eu-west-1"));
         assert_eq!(arn_region("web"), None);
+    }
+
+    #[test]
+    fn an_empty_id_is_called_empty() {
+        let name = crate::resources::capacity_provider::schema::name_attribute();
+        let example = "terraform import lambda_capacity_provider.web web";
+        let err = ImportId::parse("  ", "capacity-provider", &name, example)
+            .err()
+            .unwrap_or_default();
+        let detail = err.iter().map(|d| d.detail.clone()).collect::<String>();
+        assert!(
+            detail.starts_with("The import ID is empty (or only spaces).")
+                && detail.contains(example)
+                && !detail.contains("got 0"),
+            "{detail}"
+        );
     }
 }
