@@ -185,42 +185,14 @@ fn in_prior_form(prior: &Value, remote: Value) -> Value {
     }
 }
 
-/// The configuration with the values the plan keeps of what it leaves out: where the
-/// configuration holds null and the plan a known value at the same place (an optional
-/// and computed attribute, which Terraform plans as its prior value), the plan's. Blocks
-/// are matched by position, in lists of the same length.
-///
-/// Send this, not the bare configuration, to calls that reset what they are not given:
-/// a capacity provider's log group left out of the configuration went back to AWS's
-/// default at the next update of its block, where the plan said it stays.
-pub fn config_as_planned(config: &Value, planned: &Value) -> Value {
-    match (config, planned) {
-        (Value::Null, kept) if kept.is_fully_known() => kept.clone(),
-        (Value::Object(c), Value::Object(p)) => Value::Object(
-            c.iter()
-                .map(|(name, value)| {
-                    let kept = p.get(name).map(|p| config_as_planned(value, p));
-                    (name.clone(), kept.unwrap_or_else(|| value.clone()))
-                })
-                .collect(),
-        ),
-        (Value::List(c), Value::List(p)) if c.len() == p.len() => Value::List(
-            c.iter()
-                .zip(p)
-                .map(|(c, p)| config_as_planned(c, p))
-                .collect(),
-        ),
-        _ => config.clone(),
-    }
-}
-
-/// What an update sends: [`config_as_planned`], with the `blocks` the plan leaves as
-/// they were emptied, so that only what changes is sent and AWS keeps the rest. An
-/// unchanged block sent again overwrites what it leaves unmanaged: a configured
-/// `telemetry_config {}` wiped a logging configuration set outside Terraform whenever
-/// another block was updated.
+/// What an update sends: the configuration, with the `blocks` the plan leaves as they
+/// were emptied, so that only what changes is sent and AWS keeps the rest. An unchanged
+/// block sent again resets what it leaves out: a log group set once and then left out
+/// of the configuration (the plan keeps it) went back to AWS's default, and a configured
+/// `telemetry_config {}` wiped logging set outside Terraform, whenever another block
+/// was updated. (Within a block that changes, what it leaves out is planned unknown.)
 pub fn update_to_send(config: &Value, prior: &Value, planned: &Value, blocks: &[&str]) -> Value {
-    let mut out = config_as_planned(config, planned);
+    let mut out = config.clone();
     if let Value::Object(attrs) = &mut out {
         for name in blocks {
             if planned.get_attr(name) == prior.get_attr(name)
@@ -275,39 +247,6 @@ mod tests {
         assert_eq!(
             sent,
             Value::object([("a", Value::List(vec![])), ("b", block(3))])
-        );
-    }
-
-    #[test]
-    fn the_configuration_as_planned_takes_what_the_plan_keeps_of_what_it_leaves_out() {
-        let logging = |log_group: Value| {
-            Value::object([(
-                "telemetry",
-                Value::List(vec![Value::object([
-                    ("level", Value::string("INFO")),
-                    ("log_group", log_group),
-                ])]),
-            )])
-        };
-        let config = logging(Value::Null);
-        // The plan kept the prior log group: it is sent.
-        assert_eq!(
-            config_as_planned(&config, &logging(Value::string("/x/y"))),
-            logging(Value::string("/x/y"))
-        );
-        // Not known until apply (a block new in this update): left to AWS.
-        assert_eq!(config_as_planned(&config, &logging(Value::Unknown)), config);
-        // A configured value is the configuration's.
-        let set = logging(Value::string("/mine"));
-        assert_eq!(
-            config_as_planned(&set, &logging(Value::string("/x/y"))),
-            set
-        );
-        // Blocks of other counts are not matched.
-        let none = Value::object([("telemetry", Value::List(vec![]))]);
-        assert_eq!(
-            config_as_planned(&none, &logging(Value::string("/x/y"))),
-            none
         );
     }
 
