@@ -12,10 +12,12 @@ use super::instances::InstanceSize;
 use crate::aws::ec2::Ec2Facts;
 use crate::resources::capacity_provider::TYPE_NAME as CAPACITY_PROVIDER;
 use crate::resources::capacity_provider::schema::names as cp;
+use crate::resources::common::executions::policy::RUNNING_EXECUTIONS_ON_DESTROY;
 use crate::resources::durable_function::TYPE_NAME as DURABLE_FUNCTION;
 use crate::resources::durable_function::schema::names as df;
 use crate::resources::function_version::TYPE_NAME as FUNCTION_VERSION;
 use crate::resources::function_version::schema::names as fv;
+use crate::tags;
 
 /// Why a plan could not be read.
 #[derive(Debug, Error)]
@@ -520,9 +522,9 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                 excluded_instance_types: strings(cp::EXCLUDED_INSTANCE_TYPES),
                 unknown,
                 address: p.address.clone(),
-                arn: text(p.values.get("arn")),
-                subnet_ids: first(p.values, "vpc_config")
-                    .and_then(|v| v["subnet_ids"].as_array())
+                arn: text(p.values.get(cp::ARN)),
+                subnet_ids: first(p.values, cp::VPC_CONFIG)
+                    .and_then(|v| v[cp::SUBNET_IDS].as_array())
                     .into_iter()
                     .flatten()
                     .map(|id| id.as_str().unwrap_or_default().to_string())
@@ -530,12 +532,12 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                 availability_zones: None,
                 instance_sizes: BTreeMap::new(),
                 max_vcpu_count: scaling.and_then(|s| num(s.get(cp::MAX_VCPU_COUNT))),
-                scaling_mode: scaling.and_then(|s| text(s.get("scaling_mode"))),
+                scaling_mode: scaling.and_then(|s| text(s.get(cp::SCALING_MODE))),
                 target_values: scaling
-                    .and_then(|s| s["scaling_policies"].as_array())
+                    .and_then(|s| s[cp::SCALING_POLICIES].as_array())
                     .into_iter()
                     .flatten()
-                    .filter_map(|p| num(p.get("target_value")))
+                    .filter_map(|p| num(p.get(cp::TARGET_VALUE)))
                     .collect(),
             }
         })
@@ -560,18 +562,18 @@ fn view_of(planned: &[Planned<'_>]) -> View {
             .into_iter()
             .filter_map(|(name, unknown)| unknown.then_some(name))
             .collect();
-            let cp_arn = managed.and_then(|m| text(m.get("capacity_provider_arn")));
+            let cp_arn = managed.and_then(|m| text(m.get(df::CAPACITY_PROVIDER_ARN)));
             let by_value = cp_arn.as_deref().and_then(|arn| {
                 capacity_providers
                     .iter()
                     .find(|c| c.arn.as_deref() == Some(arn))
                     .map(|c| c.address.clone())
             });
-            let durable = first(v, "durable_config");
+            let durable = first(v, df::DURABLE_CONFIG);
             let tags = v
-                .get("tags_all")
+                .get(tags::TAGS_ALL)
                 .filter(|t| t.is_object())
-                .or_else(|| v.get("tags"))
+                .or_else(|| v.get(tags::TAGS))
                 .and_then(Json::as_object)
                 .map(|m| {
                     m.iter()
@@ -581,21 +583,20 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                 .unwrap_or_default();
             Function {
                 address: p.address.clone(),
-                name: text(v.get("function_name")),
-                runtime: text(v.get("runtime")),
+                name: text(v.get(df::FUNCTION_NAME)),
+                runtime: text(v.get(df::RUNTIME)),
                 memory_size: num(v.get(df::MEMORY_SIZE)),
                 capacity_provider: by_value
                     .or_else(|| managed.and(referenced(&p.references, cp_addresses()))),
                 on_capacity_provider: managed.is_some(),
-                concurrency: managed
-                    .and_then(|m| num(m.get("per_execution_environment_max_concurrency"))),
+                concurrency: managed.and_then(|m| num(m.get(df::MAX_CONCURRENCY))),
                 memory_gib_per_vcpu: managed.and_then(|m| num(m.get(df::MEMORY_GIB_PER_VCPU))),
-                execution_timeout: durable.and_then(|d| num(d.get("execution_timeout"))),
-                retention_period: durable.and_then(|d| num(d.get("retention_period"))),
+                execution_timeout: durable.and_then(|d| num(d.get(df::EXECUTION_TIMEOUT))),
+                retention_period: durable.and_then(|d| num(d.get(df::RETENTION_PERIOD))),
                 has_kms_key: durable
-                    .and_then(|d| d.get("kms_key_arn"))
+                    .and_then(|d| d.get(df::KMS_KEY_ARN))
                     .is_some_and(|k| !k.is_null()),
-                on_destroy: text(v.get("running_executions_on_destroy")),
+                on_destroy: text(v.get(RUNNING_EXECUTIONS_ON_DESTROY)),
                 tags,
                 unknown,
             }
@@ -605,7 +606,7 @@ fn view_of(planned: &[Planned<'_>]) -> View {
         .iter()
         .filter(|p| p.ty == FUNCTION_VERSION)
         .map(|p| {
-            let name = text(p.values.get("function_name"));
+            let name = text(p.values.get(fv::FUNCTION_NAME));
             let by_value = name.as_deref().and_then(|n| {
                 functions
                     .iter()

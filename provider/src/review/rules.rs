@@ -5,8 +5,12 @@
 use super::inputs::{Function, View};
 use super::{Finding, Settings, Severity};
 use crate::resources::capacity_provider::model::DEFAULT_MAX_VCPU_COUNT;
+use crate::resources::capacity_provider::schema::names as cp;
+use crate::resources::common::executions::policy::RUNNING_EXECUTIONS_ON_DESTROY;
+use crate::resources::durable_function::schema::names as df;
 use crate::resources::durable_function::schema::names::MEMORY_SIZE;
 use crate::resources::function_version::rules::VERSIONS_PER_CAPACITY_PROVIDER;
+use crate::resources::function_version::schema::names as fv;
 
 /// One rule of the catalogue.
 pub struct Rule {
@@ -160,6 +164,12 @@ fn finding(rule: &Rule, address: &str, attribute: Option<&str>, message: String)
     }
 }
 
+/// The path of an attribute inside nested blocks of at most one element each, such as
+/// `vpc_config[0].subnet_ids`: what a finding's `attribute` names.
+fn in_blocks(names: &[&str]) -> String {
+    names.join("[0].")
+}
+
 fn rule(id: &str) -> &'static Rule {
     CATALOGUE
         .iter()
@@ -197,7 +207,7 @@ pub static CATALOGUE: &[Rule] = &[
                         ),
                         None => return None,
                     };
-                    Some(finding(r, &c.address, Some("vpc_config[0].subnet_ids"), message))
+                    Some(finding(r, &c.address, Some(&in_blocks(&[cp::VPC_CONFIG, cp::SUBNET_IDS])), message))
                 })
                 .collect()
         },
@@ -224,7 +234,7 @@ pub static CATALOGUE: &[Rule] = &[
                         Some(d) => format!("max_vcpu_count = {limit}; three of the smallest allowed instances that can hold one execution environment of each function on it, {smallest} vCPUs each, need {} (an environment takes {d})", shown(needed)),
                         None => format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {}", shown(needed)),
                     };
-                    (limit < needed).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), message))
+                    (limit < needed).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), message))
                 })
                 .collect()
         },
@@ -246,7 +256,7 @@ pub static CATALOGUE: &[Rule] = &[
                     finding(
                         r,
                         &v.address,
-                        Some("function_scaling_config[0].min_execution_environments"),
+                        Some(&in_blocks(&[fv::SCALING, fv::MIN])),
                         format!("min_execution_environments = {min}"),
                     )
                 })
@@ -271,7 +281,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .filter_map(|(v, f)| Some(v.max? * vcpus_per_environment(f)?))
                         .sum();
                     let limit = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
-                    (needed > limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions on it may need {} vCPUs at their maximum; max_vcpu_count is {limit}", shown(needed))))
+                    (needed > limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions on it may need {} vCPUs at their maximum; max_vcpu_count is {limit}", shown(needed))))
                 })
                 .collect()
         },
@@ -326,7 +336,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .iter()
                         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
                         .sum();
-                    (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some("capacity_provider_scaling_config[0].max_vcpu_count"), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
+                    (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
                 })
                 .collect()
         },
@@ -402,7 +412,7 @@ pub static CATALOGUE: &[Rule] = &[
                     let per_vcpu = concurrency_per_vcpu(f.runtime.as_deref()?)?;
                     let limit = per_vcpu * vcpus_per_environment(f)?;
                     let c = f.concurrency?;
-                    (c > limit).then(|| finding(r, &f.address, Some("capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency"), format!("{c} concurrent invocations per environment; guidance for {} is {per_vcpu} per vCPU, {} for this environment", f.runtime.as_deref().unwrap_or_default(), shown(limit))))
+                    (c > limit).then(|| finding(r, &f.address, Some(&in_blocks(&[df::CAPACITY_PROVIDER_CONFIG, df::MANAGED_INSTANCES, df::MAX_CONCURRENCY])), format!("{c} concurrent invocations per environment; guidance for {} is {per_vcpu} per vCPU, {} for this environment", f.runtime.as_deref().unwrap_or_default(), shown(limit))))
                 })
                 .collect()
         },
@@ -420,7 +430,18 @@ pub static CATALOGUE: &[Rule] = &[
                 .iter()
                 .filter_map(|f| Some((f, f.memory_gib_per_vcpu?)))
                 .filter(|(_, ratio)| !DOCUMENTED_RATIOS.contains(ratio))
-                .map(|(f, ratio)| finding(r, &f.address, Some("capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].execution_environment_memory_gib_per_vcpu"), format!("{ratio} GiB per vCPU")))
+                .map(|(f, ratio)| {
+                    finding(
+                        r,
+                        &f.address,
+                        Some(&in_blocks(&[
+                            df::CAPACITY_PROVIDER_CONFIG,
+                            df::MANAGED_INSTANCES,
+                            df::MEMORY_GIB_PER_VCPU,
+                        ])),
+                        format!("{ratio} GiB per vCPU"),
+                    )
+                })
                 .collect()
         },
     },
@@ -441,7 +462,7 @@ pub static CATALOGUE: &[Rule] = &[
                     finding(
                         r,
                         &f.address,
-                        Some("durable_config[0].retention_period"),
+                        Some(&in_blocks(&[df::DURABLE_CONFIG, df::RETENTION_PERIOD])),
                         format!("retention_period = {days} days, execution_timeout = {timeout} s"),
                     )
                 })
@@ -467,7 +488,7 @@ pub static CATALOGUE: &[Rule] = &[
                     finding(
                         r,
                         &f.address,
-                        Some("durable_config[0].kms_key_arn"),
+                        Some(&in_blocks(&[df::DURABLE_CONFIG, df::KMS_KEY_ARN])),
                         "no durable_config.kms_key_arn".to_string(),
                     )
                 })
@@ -497,7 +518,7 @@ pub static CATALOGUE: &[Rule] = &[
                     Some(finding(
                         r,
                         &f.address,
-                        Some("running_executions_on_destroy"),
+                        Some(RUNNING_EXECUTIONS_ON_DESTROY),
                         format!(
                             "tagged {key} = {value:?} (production), with \
                              running_executions_on_destroy = \"stop\""

@@ -36,15 +36,12 @@ use tfplug::value::{Maybe, Value};
 use crate::aws::ec2::check_at_plan;
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, tagging};
 use crate::resources::common::create_call::{Created, is_already_exists};
-use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
-use crate::resources::common::remote_state;
 use crate::resources::common::state::{self, reconcile};
-use crate::resources::common::tainted;
 use crate::resources::common::{
-    READ_TIMEOUT, clients_for, label, looked_up_at_plan, partial_state, plan_region, set_attr,
-    stored_name, text, unknown_on_change,
+    READ_TIMEOUT, clients_for, identity, label, looked_up_at_plan, partial_state, plan_region,
+    remote_state, set_attr, stored_name, tainted, text, unknown_on_change,
 };
 use crate::tags::{self, Tags};
 use api::DeleteRefused;

@@ -232,7 +232,7 @@ mod tests {
             &validate_all(&c),
             sc_path(SCALING_POLICIES)
                 .child_index(1)
-                .child_attr("target_value"),
+                .child_attr(TARGET_VALUE),
         );
         assert!(e.detail.contains("between 0 and 100"), "{e}");
     }

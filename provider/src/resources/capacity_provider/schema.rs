@@ -59,6 +59,8 @@ pub mod names {
     pub const SCALING_MODE: &str = "scaling_mode";
     /// `capacity_provider_scaling_config.scaling_policies`.
     pub const SCALING_POLICIES: &str = "scaling_policies";
+    /// `capacity_provider_scaling_config.scaling_policies.target_value`.
+    pub const TARGET_VALUE: &str = "target_value";
     /// `propagate_tags`.
     pub const PROPAGATE_TAGS: &str = "propagate_tags";
     /// `propagate_tags.mode`.
@@ -179,7 +181,7 @@ fn scaling_config() -> NestedBlock {
                 .description("The metric to track."),
         )
         .attribute(
-            Attribute::number("target_value")
+            Attribute::number(TARGET_VALUE)
                 .required()
                 .aws(&Policy::TargetValue)
                 .description("The value of the metric to keep."),
