@@ -1150,6 +1150,53 @@ fn drift_is_planned_back() {
     acc.destroy();
 }
 
+/// Layers apply in order, so their order changed outside Terraform is drift: the
+/// refresh used to keep the state's order when the elements were the same, and the plan
+/// said "No changes" (and a version published next held the wrong order).
+#[test]
+fn layers_reordered_outside_terraform_are_planned_back() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("layers");
+    let zip = acc.zip("code.zip", "v1");
+    let layer = |n: u8| format!("arn:aws:lambda:us-east-1:123456789012:layer:l{n}:1");
+    let layers = format!("  layers = [\"{}\", \"{}\"]\n", layer(1), layer(2));
+    acc.write(&acc.function_config(&name, &path_text(&zip), &layers, ""));
+    acc.apply();
+
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        let updated = sdk
+            .client()
+            .update_function_configuration()
+            .function_name(&name)
+            .layers(layer(2))
+            .layers(layer(1))
+            .send()
+            .await;
+        if let Err(e) = updated {
+            panic!("reordering the layers outside Terraform: {e:?}");
+        }
+    });
+    let arns = |config: &Value| -> Vec<String> {
+        config["Layers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l["Arn"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(arns(&latest_config(&acc, &name)), [layer(2), layer(1)]);
+
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["update".to_string()]);
+    acc.apply();
+    assert_eq!(arns(&latest_config(&acc, &name)), [layer(1), layer(2)]);
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 /// Rewrites the state so `lambda_durable_function.test` looks as the HashiCorp AWS
 /// provider stores `aws_lambda_function.test`: its type and provider, and a subset of
 /// its attributes plus some this provider does not have.

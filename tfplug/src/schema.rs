@@ -367,6 +367,10 @@ pub struct Attribute {
     /// Keep the prior state's value instead of planning unknown when the resource changes
     /// (for computed values that never change after create, like an ARN).
     pub use_state_for_unknown: bool,
+    /// A list whose order means nothing to the remote API, which may answer with the
+    /// elements in another order: a provider reading it back may keep the prior order.
+    /// Terraform compares lists by position; this tells the provider, not Terraform.
+    pub unordered: bool,
     /// Value planned when the configuration leaves it null (optional+computed only).
     pub default: Option<Value>,
     /// Checks of configured values, run at validation time.
@@ -404,6 +408,7 @@ impl Attribute {
             description: String::new(),
             requires_replace: false,
             use_state_for_unknown: false,
+            unordered: false,
             default: None,
             validators: Vec::new(),
             sent_as: None,
@@ -492,6 +497,12 @@ impl Attribute {
     /// Keep the prior value when the resource changes (value fixed after create).
     pub fn use_state_for_unknown(mut self) -> Self {
         self.use_state_for_unknown = true;
+        self
+    }
+
+    /// Marks a list whose element order the remote API does not keep (see the field).
+    pub fn unordered(mut self) -> Self {
+        self.unordered = true;
         self
     }
 

@@ -86,8 +86,9 @@ fn arn_of_name(name: &str) -> String {
     format!("arn:aws:lambda:us-east-1:123456789012:capacity-provider:{name}")
 }
 
+/// A list of strings AWS keeps as a set (the instance requirements).
 fn string_list(name: &str) -> Attribute {
-    Attribute::new(name, Type::list(Type::String))
+    Attribute::new(name, Type::list(Type::String)).unordered()
 }
 
 /// The `name` argument.

@@ -10,7 +10,8 @@
 //!   as for unset ones (no `KMSKeyArn`, `Description: ""`), and the HashiCorp AWS
 //!   provider takes `""` for unset, so a configuration (often a module's variable
 //!   defaulting to `""`) keeps saying it;
-//! - a list of strings with the same elements in another order;
+//! - a list of strings with the same elements in another order, where AWS keeps no order
+//!   (an attribute marked `unordered`: `layers` and an image's `command` are in order);
 //! - a nested block the configuration does not have: it is not managed by Terraform and
 //!   stays absent (a plan may not add blocks the configuration lacks), unless the object
 //!   is being adopted (imported or moved), when everything AWS has is shown;
@@ -37,7 +38,11 @@ pub fn reconcile(block: &Block, prior: &Value, remote: Value, adopting: bool) ->
             *value = reconcile_block(&nb.block, nb.nesting, before, taken, adopting);
         } else {
             let taken = std::mem::replace(value, Value::Null);
-            *value = in_prior_form(before, taken);
+            let unordered = block
+                .attributes
+                .get(name.as_str())
+                .is_some_and(|a| a.unordered);
+            *value = in_prior_form(before, taken, unordered);
         }
     }
     Value::Object(out)
@@ -168,14 +173,16 @@ fn is_empty_collection(v: &Value) -> bool {
     }
 }
 
-/// `remote`, or `prior` where the two mean the same.
-fn in_prior_form(prior: &Value, remote: Value) -> Value {
+/// `remote`, or `prior` where the two mean the same; for an `unordered` list, that
+/// includes the same strings in another order.
+fn in_prior_form(prior: &Value, remote: Value, unordered: bool) -> Value {
     match (prior, remote) {
         (Value::Null, r) if is_empty_collection(&r) => Value::Null,
         (p, Value::Null) if is_empty_collection(p) || is_empty_string(p) => p.clone(),
         (Value::Null, r) if is_empty_string(&r) => Value::Null,
         (Value::List(p), Value::List(r))
-            if p.len() == r.len()
+            if unordered
+                && p.len() == r.len()
                 && p.iter().all(|x| matches!(x, Value::String(_)))
                 && Value::Set(p.clone()) == Value::Set(r.clone()) =>
         {
@@ -274,8 +281,15 @@ mod tests {
     fn block() -> Block {
         Block::new()
             .attribute(Attribute::string("kms").optional_computed())
+            .attribute(
+                Attribute::new(
+                    "types",
+                    tfplug::value::Type::list(tfplug::value::Type::String),
+                )
+                .unordered(),
+            )
             .attribute(Attribute::new(
-                "types",
+                "layers",
                 tfplug::value::Type::list(tfplug::value::Type::String),
             ))
             .block(NestedBlock::list_max_one(
@@ -334,6 +348,22 @@ mod tests {
             reconcile(&block(), &prior, remote, false),
             value(Value::Null, strings(&["b", "a"]), Value::List(vec![]))
         );
+    }
+
+    /// Layers apply in order: a reorder outside Terraform is drift the plan must show.
+    #[test]
+    fn an_ordered_list_shows_the_order_aws_has() {
+        let with_layers = |layers: Value| {
+            let Value::Object(mut fields) = value(Value::Null, Value::Null, Value::List(vec![]))
+            else {
+                unreachable!("value() builds an object")
+            };
+            fields.insert("layers".into(), layers);
+            Value::Object(fields)
+        };
+        let prior = with_layers(strings(&["l1", "l2"]));
+        let remote = with_layers(strings(&["l2", "l1"]));
+        assert_eq!(reconcile(&block(), &prior, remote.clone(), false), remote);
     }
 
     #[test]
