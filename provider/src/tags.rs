@@ -93,10 +93,22 @@ pub fn merge(default_tags: &Tags, tags: &Tags) -> Tags {
     all
 }
 
-/// The `tags` a configuration writes, as a value (null when it writes none): the
-/// resource's own tags for the state after a create or an update.
-pub fn configured(config: &Value) -> Value {
-    config.get_attr(TAGS).cloned().unwrap_or(Value::Null)
+/// The `tags` a configuration or a plan holds, as a value (null when it has none): the
+/// resource's own tags for the state after a create or an update, taken from the plan.
+/// Not from the configuration: with `ignore_changes = [tags]` the plan keeps the tags
+/// the state had (tags added outside Terraform included) while the configuration at
+/// apply still has the written ones, and an update that followed the configuration
+/// removed the others without the plan saying so.
+pub fn configured(config_or_plan: &Value) -> Value {
+    config_or_plan
+        .get_attr(TAGS)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// The known tags of [`configured`]'s value.
+pub fn own_tags(config_or_plan: &Value) -> Tags {
+    value_to_tags(config_or_plan.get_attr(TAGS).unwrap_or(&Value::Null))
 }
 
 /// The planned `tags_all` for a configuration's `tags` value: known when the tags and the

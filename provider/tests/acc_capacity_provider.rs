@@ -837,6 +837,53 @@ fn default_tags_merge() {
 /// Default tags from a value known only at apply: the plan leaves `tags_all` unknown
 /// (it used to plan `{}`, and the apply failed with "inconsistent final plan"), and a
 /// refresh while they are unknown does not take them for the resource's own tags.
+/// With `ignore_changes = [tags]`, tags added outside Terraform are kept by the plan; an
+/// update of something else used to follow the configuration's tags at apply, remove
+/// them in AWS without the plan saying so, and fail with "inconsistent result".
+#[test]
+fn ignored_tags_stay_as_aws_has_them_when_something_else_is_updated() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("igntags");
+    let body = |level: &str| {
+        format!(
+            "  tags = {{ team = \"a\" }}\n  telemetry_config {{\n    logging_config {{\n      \
+             system_log_level = \"{level}\"\n    }}\n  }}\n  lifecycle {{\n    \
+             ignore_changes = [tags]\n  }}\n"
+        )
+    };
+    acc.write(&acc.config(&name, "", &body("WARN")));
+    acc.apply();
+    let arn = acc.resource(ADDRESS)["arn"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no arn in the state"))
+        .to_string();
+    let sdk = acc.lambda_sdk();
+    if let Err(e) = sdk.block_on(
+        sdk.client()
+            .tag_resource()
+            .resource(&arn)
+            .tags("cost-center", "42")
+            .send(),
+    ) {
+        panic!("tagging outside Terraform: {e:?}");
+    }
+    assert!(acc.plan().is_empty(), "ignored tags plan nothing");
+
+    acc.write(&acc.config(&name, "", &body("DEBUG")));
+    assert_eq!(acc.plan().actions_for(ADDRESS), vec!["update".to_string()]);
+    acc.apply();
+    let expected = serde_json::json!({"team": "a", "cost-center": "42"});
+    assert_eq!(acc.resource(ADDRESS)["tags_all"], expected);
+    if acc.env.emulator().is_some() {
+        let cp = acc.emulated_capacity_provider(&name).unwrap_or(Value::Null);
+        assert_eq!(cp["tags"], expected, "AWS's tags after the update");
+    }
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 #[test]
 fn default_tags_known_only_at_apply() {
     let Some(acc) = setup(EmulatorOptions::default(), false) else {

@@ -1150,6 +1150,55 @@ fn drift_is_planned_back() {
     acc.destroy();
 }
 
+/// With `ignore_changes = [tags]`, tags added outside Terraform are kept by the plan; an
+/// update of the memory used to follow the configuration's tags at apply, remove them in
+/// AWS without the plan saying so, and fail with "inconsistent result".
+#[test]
+fn ignored_tags_stay_as_aws_has_them_when_something_else_is_updated() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("igntags");
+    let zip = acc.zip("code.zip", "v1");
+    let body = |memory: u32| {
+        format!(
+            "  memory_size = {memory}\n  tags = {{ team = \"a\" }}\n  lifecycle {{\n    \
+             ignore_changes = [tags]\n  }}\n"
+        )
+    };
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(128), ""));
+    acc.apply();
+    let arn = acc.resource(ADDRESS)["arn"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no arn in the state"))
+        .to_string();
+    let sdk = acc.lambda_sdk();
+    if let Err(e) = sdk.block_on(
+        sdk.client()
+            .tag_resource()
+            .resource(&arn)
+            .tags("cost-center", "42")
+            .send(),
+    ) {
+        panic!("tagging outside Terraform: {e:?}");
+    }
+    assert!(acc.plan().is_empty(), "ignored tags plan nothing");
+
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(256), ""));
+    assert_eq!(acc.plan().actions_for(ADDRESS), vec!["update".to_string()]);
+    acc.apply();
+    let expected = serde_json::json!({"team": "a", "cost-center": "42"});
+    assert_eq!(acc.resource(ADDRESS)["tags_all"], expected);
+    assert_eq!(
+        emulated_function(&acc, &name)["tags"],
+        expected,
+        "AWS's tags"
+    );
+    assert_eq!(latest_config(&acc, &name)["MemorySize"], 256);
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 /// Layers apply in order, so their order changed outside Terraform is drift: the
 /// refresh used to keep the state's order when the elements were the same, and the plan
 /// said "No changes" (and a version published next held the wrong order).

@@ -361,8 +361,7 @@ impl Resource for CapacityProviderResource {
                 .map_err(|e| e.to_diagnostic(&label, "updating"))?;
         }
 
-        let own_tags = config.tags.known().cloned().unwrap_or_default();
-        let tags_all = tags::merge(&clients.default_tags, &own_tags);
+        let tags_all = tags::merge(&clients.default_tags, &tags::own_tags(&req.planned));
         let old_all =
             tags::value_to_tags(req.prior.get_attr(tags::TAGS_ALL).unwrap_or(&Value::Null));
         let arn = text(&req.prior, ARN).unwrap_or_default();
@@ -376,7 +375,7 @@ impl Resource for CapacityProviderResource {
         let found = api::wait_active(&clients, &budget, &name)
             .await
             .map_err(|e| e.to_diagnostic(&label, "updating"))?;
-        let own = tags::configured(&req.config);
+        let own = tags::configured(&req.planned);
         let state = self.state_of(
             &req.ty,
             &found,

@@ -348,8 +348,7 @@ impl DurableFunctionResource {
                 .await
                 .map_err(|e| e.to_diagnostic(label, "updating the code of"))?;
         }
-        let own_tags = config.tags.known().cloned().unwrap_or_default();
-        let tags_all = tags::merge(&clients.default_tags, &own_tags);
+        let tags_all = tags::merge(&clients.default_tags, &tags::own_tags(&req.planned));
         let old_all =
             tags::value_to_tags(req.prior.get_attr(tags::TAGS_ALL).unwrap_or(&Value::Null));
         if old_all != tags_all {
@@ -822,9 +821,8 @@ impl Resource for DurableFunctionResource {
                     "The function disappeared during the update.",
                 )
             })?;
-        let own_tags = config.tags.known().cloned().unwrap_or_default();
-        let tags_all = tags::merge(&clients.default_tags, &own_tags);
-        let own = tags::configured(&req.config);
+        let tags_all = tags::merge(&clients.default_tags, &tags::own_tags(&req.planned));
+        let own = tags::configured(&req.planned);
         let state = self.state_of(
             &req.ty,
             &found,
