@@ -837,6 +837,39 @@ fn default_tags_merge() {
 /// Default tags from a value known only at apply: the plan leaves `tags_all` unknown
 /// (it used to plan `{}`, and the apply failed with "inconsistent final plan"), and a
 /// refresh while they are unknown does not take them for the resource's own tags.
+/// An attribute under `ignore_changes` inside a block that changes keeps its value: the
+/// update sent the configuration's new `max_vcpu_count` with the new target value, where
+/// the plan kept the old one, and failed with "inconsistent result after apply".
+#[test]
+fn an_ignored_attribute_in_an_updated_block_is_not_sent() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("ignmax");
+    let ignore = "  lifecycle {\n    ignore_changes = [capacity_provider_scaling_config[0].max_vcpu_count]\n  }\n";
+    acc.write(&acc.config(&name, "", &format!("{MANUAL_SCALING}{ignore}")));
+    acc.apply();
+    let changed = MANUAL_SCALING
+        .replace("max_vcpu_count = 64", "max_vcpu_count = 128")
+        .replace("target_value           = 60", "target_value           = 70");
+    acc.write(&acc.config(&name, "", &format!("{changed}{ignore}")));
+    assert_eq!(acc.plan().actions_for(ADDRESS), vec!["update".to_string()]);
+    acc.apply();
+    let scaling = &acc.resource(ADDRESS)["capacity_provider_scaling_config"][0];
+    assert_eq!(scaling["max_vcpu_count"], 64, "{scaling:#}");
+    assert_eq!(
+        scaling["scaling_policies"][0]["target_value"], 70,
+        "{scaling:#}"
+    );
+    if acc.env.emulator().is_some() {
+        let cp = acc.emulated_capacity_provider(&name).unwrap_or(Value::Null);
+        let sent = &cp["config"]["CapacityProviderScalingConfig"];
+        assert_eq!(sent["MaxVCpuCount"], 64, "{cp:#}");
+    }
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 /// With `ignore_changes = [tags]`, tags added outside Terraform are kept by the plan; an
 /// update of something else used to follow the configuration's tags at apply, remove
 /// them in AWS without the plan saying so, and fail with "inconsistent result".

@@ -1199,6 +1199,35 @@ fn ignored_tags_stay_as_aws_has_them_when_something_else_is_updated() {
     acc.destroy();
 }
 
+/// An attribute under `ignore_changes` inside a block that changes keeps its value: the
+/// update sent the configuration's new `retention_period` with the new execution
+/// timeout, where the plan kept the old one.
+#[test]
+fn an_ignored_attribute_in_an_updated_block_is_not_sent() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("ignret");
+    let zip = acc.zip("code.zip", "v1");
+    let body = |timeout: u32, retention: u32| {
+        format!(
+            "  durable_config {{\n    execution_timeout = {timeout}\n    retention_period = \
+             {retention}\n  }}\n  lifecycle {{\n    ignore_changes = \
+             [durable_config[0].retention_period]\n  }}\n"
+        )
+    };
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(3600, 7), ""));
+    acc.apply();
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(7200, 30), ""));
+    assert_eq!(acc.plan().actions_for(ADDRESS), vec!["update".to_string()]);
+    acc.apply();
+    let durable = &latest_config(&acc, &name)["DurableConfig"];
+    assert_eq!(durable["ExecutionTimeout"], 7200, "{durable:#}");
+    assert_eq!(durable["RetentionPeriodInDays"], 7, "{durable:#}");
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 /// Layers apply in order, so their order changed outside Terraform is drift: the
 /// refresh used to keep the state's order when the elements were the same, and the plan
 /// said "No changes" (and a version published next held the wrong order).

@@ -253,6 +253,31 @@ fn scaling_updates_in_place_and_removal_puts_an_empty_configuration() {
     assert_empty(&acc.plan(), "after removing the scaling");
 }
 
+/// An attribute under `ignore_changes` inside the scaling block keeps its value when the
+/// block changes: the update used to send the configuration's new minimum.
+#[test]
+fn an_ignored_scaling_attribute_is_not_sent_with_the_others() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("ignmin");
+    let cp_name = acc.name("ignmin-cp");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let ignore = "  lifecycle {\n    ignore_changes = [function_scaling_config[0].min_execution_environments]\n  }\n";
+    let body = |min: u32, max: u32| format!("{}{ignore}", scaling(min, max));
+    acc.write(&managed_config(&acc, &name, &cp_name, &zip, &body(3, 6)));
+    acc.apply();
+    acc.write(&managed_config(&acc, &name, &cp_name, &zip, &body(4, 9)));
+    assert_eq!(acc.plan().actions_for(ADDRESS), vec!["update".to_string()]);
+    acc.apply();
+    assert_eq!(
+        acc.lambda_sdk().scaling(&name, "1").applied,
+        Some((Some(3), Some(9)))
+    );
+    assert_empty(&acc.plan(), "after the update");
+    acc.destroy();
+}
+
 /// 4. The scaling rules at plan, at their attribute.
 #[test]
 fn scaling_rules_fail_the_plan_at_their_attribute() {

@@ -198,8 +198,11 @@ fn in_prior_form(prior: &Value, remote: Value, unordered: bool) -> Value {
 /// of the configuration (the plan keeps it) went back to AWS's default, and a configured
 /// `telemetry_config {}` wiped logging set outside Terraform, whenever another block
 /// was updated. (Within a block that changes, what it leaves out is planned unknown.)
+///
+/// What the configuration sets is sent at the value the plan holds: with `ignore_changes`
+/// the plan keeps the state's value while the configuration at apply has the written one.
 pub fn update_to_send(config: &Value, prior: &Value, planned: &Value, blocks: &[&str]) -> Value {
-    let mut out = config.clone();
+    let mut out = settings_as_planned(config, planned);
     if let Value::Object(attrs) = &mut out {
         for name in blocks {
             if planned.get_attr(name) == prior.get_attr(name)
@@ -210,6 +213,35 @@ pub fn update_to_send(config: &Value, prior: &Value, planned: &Value, blocks: &[
         }
     }
     out
+}
+
+/// `config`'s settings at `planned`'s values: null where the configuration is null,
+/// blocks matched element by element, and the planned value elsewhere (the configuration's
+/// where the plan has none).
+pub fn settings_as_planned(config: &Value, planned: &Value) -> Value {
+    match (config, planned) {
+        (Value::Null, _) => Value::Null,
+        (Value::Object(c), Value::Object(p)) => Value::Object(
+            c.iter()
+                .map(|(k, v)| {
+                    let planned = p.get(k).unwrap_or(&Value::Unknown);
+                    (k.clone(), settings_as_planned(v, planned))
+                })
+                .collect(),
+        ),
+        (Value::List(c), Value::List(p))
+            if c.len() == p.len() && c.iter().all(|v| matches!(v, Value::Object(_))) =>
+        {
+            Value::List(
+                c.iter()
+                    .zip(p)
+                    .map(|(c, p)| settings_as_planned(c, p))
+                    .collect(),
+            )
+        }
+        (c, Value::Unknown | Value::Null) => c.clone(),
+        (_, p) => p.clone(),
+    }
 }
 
 /// Whether `v` (a configuration, plan or state) has the block `name`.
@@ -255,6 +287,22 @@ mod tests {
             sent,
             Value::object([("a", Value::List(vec![])), ("b", block(3))])
         );
+    }
+
+    /// `ignore_changes = [b[0].max]`: the plan keeps the state's `max` while the
+    /// configuration at apply has the new one; what the configuration leaves out stays
+    /// unsent even where the plan holds a value.
+    #[test]
+    fn an_update_sends_the_planned_value_of_what_the_configuration_sets() {
+        let block = |max: Value, mode: Value| {
+            Value::List(vec![Value::object([("max", max), ("mode", mode)])])
+        };
+        let value = |b: Value| Value::object([("b", b)]);
+        let config = value(block(Value::number(128), Value::Null));
+        let prior = value(block(Value::number(64), Value::string("Auto")));
+        let planned = value(block(Value::number(64), Value::string("Manual")));
+        let sent = update_to_send(&config, &prior, &planned, &["b"]);
+        assert_eq!(sent, value(block(Value::number(64), Value::Null)));
     }
 
     #[test]

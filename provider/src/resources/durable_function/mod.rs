@@ -55,7 +55,7 @@ use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::remote_state;
-use crate::resources::common::state::{reconcile, without_empty_strings};
+use crate::resources::common::state::{self, reconcile, without_empty_strings};
 use crate::resources::common::tainted;
 use crate::resources::common::vpc_checks::{VpcIds, vpc_rules};
 use crate::resources::common::{
@@ -109,8 +109,9 @@ fn stored_function_name(value: &Value) -> std::result::Result<String, Diagnostic
 /// unset, which is what they mean (as in the AWS provider): a create leaves them out,
 /// an update clears them.
 fn to_send(config: &Value, planned: &Value) -> Result<FunctionModel> {
-    let mut m: FunctionModel =
-        tfplug::resource::decode_model(&without_empty_strings(config.clone()))?;
+    // At the planned values: `ignore_changes` keeps the state's in the plan only.
+    let settings = state::settings_as_planned(config, planned);
+    let mut m: FunctionModel = tfplug::resource::decode_model(&without_empty_strings(settings))?;
     let planned_number = |name: &str| {
         planned
             .get_attr(name)

@@ -46,7 +46,7 @@ use crate::resources::common::functions::{PublishRequest, get, publish, wait_ver
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::remote_state;
-use crate::resources::common::state::{reconcile, same_meaning};
+use crate::resources::common::state::{self, reconcile, same_meaning};
 use crate::resources::common::tainted;
 use crate::resources::common::{
     READ_TIMEOUT, REGION, STATE, clients_for, label, looked_up_at_plan, plan_region_implied,
@@ -657,7 +657,9 @@ impl Resource for FunctionVersionResource {
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.prior)?;
-        let config: VersionModel = req.config()?;
+        // At the planned values: `ignore_changes` keeps the state's in the plan only.
+        let config: VersionModel =
+            tfplug::resource::decode_model(&state::settings_as_planned(&req.config, &req.planned))?;
         let (function, version) = stored_identity(&req.prior)?;
         let label = version_label(&function, &version);
         let budget = Budget::new(
