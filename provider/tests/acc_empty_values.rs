@@ -185,6 +185,36 @@ fn empty_strings_that_cannot_mean_unset_are_refused_at_validate() {
     assert_eq!(errors.all().len(), 3, "{}", errors.describe());
 }
 
+/// `layers = []` (a module's default) on a container image means no layers: it passed
+/// the plan, then CreateFunction refused `Layers` for an image.
+#[test]
+fn empty_layers_on_a_container_image_mean_none() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("image-layers");
+    let image = format!(
+        "  package_type = \"Image\"\n  image_uri    = \"{}.dkr.ecr.us-east-1.amazonaws.com/app:v1\"\n  \
+         layers       = []\n",
+        acceptance_tests::ec2::ACCOUNT_ID
+    );
+    let hcl = acc
+        .function_config(&name, "unused.zip", &image, "")
+        .replace("  runtime          = \"python3.13\"\n", "")
+        .replace("  handler          = \"index.handler\"\n", "")
+        .replace("  filename         = \"unused.zip\"\n", "")
+        .replace(
+            "  source_code_hash = filebase64sha256(\"unused.zip\")\n",
+            "",
+        );
+    acc.write(&hcl);
+    acc.apply();
+    assert_eq!(latest_config(&acc, &name)["PackageType"], "Image");
+    assert_eq!(acc.resource(ADDRESS)["layers"], json!([]));
+    assert_clean(&acc, "created with layers = []");
+    acc.destroy();
+}
+
 /// `vpc_config` with empty lists, the AWS provider's way of saying "no VPC": created
 /// without a VPC and planned clean; a function in a VPC is detached by it.
 #[test]

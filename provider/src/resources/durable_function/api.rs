@@ -105,7 +105,8 @@ pub async fn create(
         .set_description(m.description.known().cloned())
         .set_timeout(m.timeout.known().map(|v| *v as i32))
         .set_memory_size(m.memory_size.known().map(|v| *v as i32))
-        .set_layers(m.layers.known().cloned())
+        // `layers = []` means none; AWS refuses `Layers` for container images even empty.
+        .set_layers(m.layers.known().filter(|l| !l.is_empty()).cloned())
         .set_kms_key_arn(m.kms_key_arn.known().cloned())
         .set_architectures(x.architectures)
         .set_vpc_config(x.vpc)
