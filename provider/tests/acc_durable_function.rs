@@ -1228,6 +1228,36 @@ fn an_ignored_attribute_in_an_updated_block_is_not_sent() {
     acc.destroy();
 }
 
+/// A saved plan applied after the function was deleted outside Terraform: the error
+/// says so and what to do (it said only "ResourceNotFoundException: Function not found").
+#[test]
+fn a_saved_plan_applied_after_the_function_was_deleted_says_to_plan_again() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("gone");
+    let zip = acc.zip("code.zip", "v1");
+    let body = |memory: u32| format!("  memory_size = {memory}\n");
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(256), ""));
+    acc.apply();
+    acc.write(&acc.function_config(&name, &path_text(&zip), &body(512), ""));
+    acc.succeed(&["plan", "-input=false", "-no-color", "-out=gone.tfplan"]);
+    let sdk = acc.lambda_sdk();
+    if let Err(e) = sdk.block_on(sdk.client().delete_function().function_name(&name).send()) {
+        panic!("deleting {name} behind Terraform: {e:?}");
+    }
+    let out = acc.fail(&["apply", "-input=false", "-no-color", "gone.tfplan"]);
+    let text = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("deleted after the plan was made"), "{text}");
+    assert!(text.contains("Plan again"), "{text}");
+    // And planning again does what it says: the function is created again.
+    let plan = acc.plan();
+    assert_eq!(plan.actions_for(ADDRESS), vec!["create".to_string()]);
+    acc.apply();
+    assert!(acc.plan().is_empty());
+    acc.destroy();
+}
+
 /// Layers apply in order, so their order changed outside Terraform is drift: the
 /// refresh used to keep the state's order when the elements were the same, and the plan
 /// said "No changes" (and a version published next held the wrong order).

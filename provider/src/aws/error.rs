@@ -298,6 +298,11 @@ impl Error {
                     ErrorClass::Throttling { .. } | ErrorClass::Transient => {
                         d.push_str(&format!("\n\n{TRANSIENT_HINT}"));
                     }
+                    ErrorClass::NotFound
+                        if CHANGING_ACTIONS.iter().any(|a| action.starts_with(a)) =>
+                    {
+                        d.push_str(&format!("\n\n{GONE_SINCE_PLAN_HINT}"));
+                    }
                     _ => {}
                 }
                 d
@@ -314,6 +319,15 @@ pub const TRANSIENT_HINT: &str = "This error is transient (throttling, or a serv
      connection error): running the command again usually succeeds. The provider block's \
      `max_retries` sets how often one call is retried, and `rate_limits` how \
      fast calls are sent.";
+
+/// The actions on an object the plan found, which fail "not found" only when it was
+/// deleted after the plan (a saved plan applied later, or another run meanwhile).
+const CHANGING_ACTIONS: [&str; 4] = ["updating", "tagging", "scaling", "publishing"];
+
+/// What to do when an object the plan changes no longer exists.
+pub const GONE_SINCE_PLAN_HINT: &str = "It no longer exists: it was deleted after the plan \
+     was made (outside Terraform, or by another run). Plan again: the refresh finds it \
+     gone, and the plan creates it again if the configuration still has it.";
 
 /// What to check when nothing accepts connections at an endpoint.
 pub const UNREACHABLE_HINT: &str = "Nothing accepted the connection at that address. Check the \
@@ -714,6 +728,24 @@ mod tests {
             assert!(d.detail.ends_with(TRANSIENT_HINT), "{}", d.detail);
             assert!(d.detail.contains("max_retries"), "{}", d.detail);
         }
+    }
+
+    #[test]
+    fn an_object_gone_since_the_plan_says_to_plan_again() {
+        let gone = Error::Aws(AwsError {
+            operation: "UpdateFunctionConfiguration".into(),
+            code: Some("ResourceNotFoundException".into()),
+            message: "Function not found".into(),
+            status: Some(404),
+            request_id: None,
+            class: ErrorClass::NotFound,
+        });
+        let label = "lambda_durable_function \"orders\"";
+        let d = gone.to_diagnostic(label, "updating the configuration of");
+        assert!(d.detail.ends_with(GONE_SINCE_PLAN_HINT), "{}", d.detail);
+        // Not found while creating is about something else the request names.
+        let d = gone.to_diagnostic(label, "creating");
+        assert!(!d.detail.contains(GONE_SINCE_PLAN_HINT), "{}", d.detail);
     }
 
     #[test]
