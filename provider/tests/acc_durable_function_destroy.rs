@@ -390,6 +390,29 @@ fn wait_gives_up_at_the_delete_timeout_saying_what_is_left() {
     assert_eq!(acc.state().addresses(), vec![ADDRESS.to_string()]);
 }
 
+/// The processes whose parent is `parent` (Terraform's provider processes).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // `pid (comm) state ppid …`; comm may hold spaces, so read after its ')'.
+            let ppid: u32 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            (ppid == parent).then_some(pid)
+        })
+        .collect()
+}
+
 /// The terraform process running in `dir` (not its providers), if any.
 fn terraform_in(dir: &std::path::Path) -> Option<u32> {
     std::fs::read_dir("/proc")
@@ -425,16 +448,26 @@ fn interrupting_a_waiting_destroy_deletes_nothing() {
         &acc,
         |_| {
             // Once the destroy waits (the plan's listing and the destroy's own are done),
-            // press Ctrl-C.
+            // press Ctrl-C as a terminal does: to the provider and to Terraform, the
+            // provider first (the provider used to start shutting down on its own, refuse
+            // Terraform's StopProvider, and wait on until the timeout).
             if interrupted.is_none()
                 && acc.emu().call_count("ListDurableExecutionsByFunction") >= 2
                 && let Some(pid) = terraform_in(&dir)
             {
                 std::thread::sleep(Duration::from_millis(500));
-                let sent = std::process::Command::new("kill")
-                    .args(["-INT", &pid.to_string()])
-                    .status();
-                interrupted = Some(sent.is_ok_and(|s| s.success()));
+                let interrupt = |pids: &[String]| {
+                    std::process::Command::new("kill")
+                        .arg("-INT")
+                        .args(pids)
+                        .status()
+                        .is_ok_and(|s| s.success())
+                };
+                let providers: Vec<String> = children_of(pid).iter().map(u32::to_string).collect();
+                let providers_done = !providers.is_empty() && interrupt(&providers);
+                // The provider's own handler has run by the time Terraform forwards it.
+                std::thread::sleep(Duration::from_millis(300));
+                interrupted = Some(providers_done && interrupt(&[pid.to_string()]));
             }
         },
         || acc.destroy_failing().errors(),

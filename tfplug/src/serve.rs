@@ -173,7 +173,10 @@ pub async fn serve<S: Provider>(service: S, opts: ServeOptions) -> Result<(), Se
     )
     .await?;
     // Listen for signals before the handshake line tells Terraform the process is up.
-    let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
+    let signals = tokio::spawn(signals::watch(
+        server.shutdown_handle(),
+        signals::Interrupt::LeftToTerraform,
+    ));
     // Terraform killed outright never stops the provider: notice its parent is gone.
     let orphaned = tokio::spawn(parent::watch(server.shutdown_handle()));
     write_stdout(&[&server.handshake_line()])?;
@@ -258,7 +261,10 @@ async fn serve_debug<S: Provider>(service: S, opts: &ServeOptions) -> Result<(),
     .await?;
     let json = server.reattach_json(&opts.provider_address);
     // Listen for Ctrl-C before telling anyone the process is there.
-    let signals = tokio::spawn(signals::watch(server.shutdown_handle()));
+    let signals = tokio::spawn(signals::watch(
+        server.shutdown_handle(),
+        signals::Interrupt::Stops,
+    ));
     write_stdout(&[
         "Provider is running in debug mode. To make Terraform use this process,",
         "set this environment variable in the shell where you run Terraform:",

@@ -233,24 +233,7 @@ async fn serves_on_loopback_tcp_in_go_plugins_port_range() {
 }
 
 #[tokio::test]
-async fn sigterm_stops_gracefully() {
-    let Started {
-        mut child,
-        addr,
-        channel,
-    } = start_managed_child().await;
-    let socket = unix_socket(addr);
-    drop(channel);
-    send_signal(&child, "-TERM");
-    assert_eq!(wait_exit(&mut child, Duration::from_secs(5)).await, 0);
-    assert!(
-        !socket.parent().unwrap().exists(),
-        "socket directory removed"
-    );
-}
-
-#[tokio::test]
-async fn sigint_stops_gracefully_with_open_connection() {
+async fn sigterm_stops_gracefully_with_open_connection() {
     let Started {
         mut child,
         addr,
@@ -264,13 +247,44 @@ async fn sigint_stops_gracefully_with_open_connection() {
         .await
         .unwrap()
         .into_inner();
-    send_signal(&child, "-INT");
+    send_signal(&child, "-TERM");
     assert_eq!(wait_exit(&mut child, Duration::from_secs(5)).await, 0);
     assert!(stdio.message().await.map(|m| m.is_none()).unwrap_or(true));
     assert!(
         !socket.parent().unwrap().exists(),
         "socket directory removed"
     );
+}
+
+/// A terminal's Ctrl-C reaches the provider as well as Terraform. The provider leaves it
+/// to Terraform, which forwards it as StopProvider: a provider that began shutting down
+/// on it refused that call, and the waits StopProvider cancels ran on.
+#[tokio::test]
+async fn sigint_is_left_to_terraform_which_stops_the_provider() {
+    let Started {
+        mut child,
+        addr,
+        channel,
+    } = start_managed_child().await;
+    let socket = unix_socket(addr);
+    send_signal(&child, "-INT");
+    // Signals arrive asynchronously: give the handler time to act, were it to.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the provider exited on SIGINT"
+    );
+    // New calls are still taken (a shutdown refuses them): Terraform's StopProvider is.
+    ProviderClient::new(channel.clone())
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .expect("still serving after SIGINT");
+    GrpcControllerClient::new(channel)
+        .shutdown(Empty {})
+        .await
+        .expect("Shutdown answered");
+    assert_eq!(wait_exit(&mut child, Duration::from_secs(2)).await, 0);
+    assert!(!socket.exists(), "socket removed");
 }
 
 #[tokio::test]
