@@ -278,6 +278,54 @@ fn an_ignored_scaling_attribute_is_not_sent_with_the_others() {
     acc.destroy();
 }
 
+/// A destroy whose wait fails after AWS accepted DeleteFunction of the version (its reads
+/// throttled, no retries) says the version is going anyway and that the state catches up,
+/// as the function's and the capacity provider's destroys say.
+#[test]
+fn a_version_destroy_that_fails_after_the_delete_says_the_version_is_going() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("going");
+    let zip = acc.zip("code.zip", "v1");
+    acc.write(
+        &acc.function_config(
+            &name,
+            &path_text(&zip),
+            "",
+            &version_block("test", BY_REFERENCE),
+        )
+        .replace(
+            "provider \"lambda\" {}",
+            "provider \"lambda\" {\n  max_retries = 0\n}",
+        ),
+    );
+    acc.apply();
+    // Without a refresh, the destroy's only reads of the version are its wait.
+    acc.emu()
+        .inject_fault(FaultSpec::times("GetFunction", FaultKind::Throttle, 1000));
+    let target = format!("-target={ADDRESS}");
+    let out = acc.fail(&[
+        "destroy",
+        "-auto-approve",
+        "-refresh=false",
+        &target,
+        "-json",
+        "-input=false",
+        "-no-color",
+    ]);
+    let errors = support::Diagnostics::from_json_lines(&out.stdout).errors();
+    Expect::error()
+        .detail(&[
+            "AWS had accepted the delete: the version is gone or still being deleted",
+            "until a refresh finds it gone",
+        ])
+        .find_in(&errors, "destroy");
+    acc.emu().clear_faults();
+    acc.destroy();
+    assert!(acc.state().addresses().is_empty());
+}
+
 /// 4. The scaling rules at plan, at their attribute.
 #[test]
 fn scaling_rules_fail_the_plan_at_their_attribute() {

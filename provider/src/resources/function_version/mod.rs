@@ -758,7 +758,10 @@ impl Resource for FunctionVersionResource {
         }
         api::wait_deleted(&clients, &budget, &function, &version)
             .await
-            .map_err(|e| e.to_diagnostic(&label, "deleting").into())
+            .map_err(|e| {
+                let error = e.to_diagnostic(&label, "deleting");
+                remote_state::after_accepted_delete(error, "version").into()
+            })
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {
