@@ -326,6 +326,39 @@ fn a_version_destroy_that_fails_after_the_delete_says_the_version_is_going() {
     assert!(acc.state().addresses().is_empty());
 }
 
+/// A version planned on a function AWS is deleting (its executions draining after an
+/// interrupted destroy or a delete outside Terraform) fails the plan at `function_name`:
+/// the apply used to fail with a bare "PublishVersion … Function not found".
+#[test]
+fn a_version_of_a_function_being_deleted_fails_the_plan() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("deleting");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    acc.write(&acc.function_config(&name, &zip, "", ""));
+    acc.apply();
+    if let Err(e) = acc
+        .emu()
+        .seed_durable_execution(SeedExecution::new(&name, "RUNNING").name("draining"))
+    {
+        panic!("seeding an execution: {e}");
+    }
+    let sdk = acc.lambda_sdk();
+    if let Err(e) = sdk.block_on(sdk.client().delete_function().function_name(&name).send()) {
+        panic!("deleting {name} outside Terraform: {e:?}");
+    }
+    let hcl = acc.function_config(&name, &zip, "", &version_block("test", BY_REFERENCE));
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    let main = support::Hcl::new("main.tf", &hcl);
+    Expect::error()
+        .summary("The function is being deleted")
+        .says(&["state Deleting", "Plan again once AWS has deleted it"])
+        .at(main.at(ADDRESS, "function_name"))
+        .find_in(&errors, "plan");
+}
+
 /// 4. The scaling rules at plan, at their attribute.
 #[test]
 fn scaling_rules_fail_the_plan_at_their_attribute() {

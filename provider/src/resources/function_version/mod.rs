@@ -281,6 +281,12 @@ impl FunctionVersionResource {
         let Ok(Some(found)) = get(clients, &budget, &function).await else {
             return;
         };
+        let state = found.configuration().and_then(|c| c.state());
+        if state.map(|s| s.as_str()) == Some(remote_state::DELETING) {
+            let error = rules::function_deleting_error(&function);
+            p.diagnostics.extend(looked_up_at_plan(error.into()));
+            return;
+        }
         if let Some(latest) = found.configuration().and_then(|c| c.code_sha256())
             && let Some(w) = rules::code_guard_warning(&function, &p.config, latest)
         {

@@ -210,6 +210,24 @@ pub fn deleting_error(label: &str, reason: Option<&str>) -> Diagnostic {
     )
 }
 
+/// The error of a plan that publishes a version of a function AWS is deleting (an
+/// interrupted or timed-out destroy, or a delete outside Terraform): PublishVersion
+/// would fail with "Function not found". Points at `function_name`.
+pub fn function_deleting_error(function: &str) -> Diagnostic {
+    Diagnostic::error(
+        "The function is being deleted",
+        format!(
+            "AWS reports function {function:?} in state Deleting (a destroy that was \
+             interrupted or timed out, or a delete outside Terraform; a durable function is \
+             deleted once its executions end), so no version can be published on it. Plan \
+             again once AWS has deleted it: the plan then creates the function again, and \
+             this version on it. Until then, leave this version out with `-target` on the \
+             other resources."
+        ),
+    )
+    .at(AttributePath::attr(FUNCTION_NAME))
+}
+
 /// The parts of a function named by name, partial ARN (`ACCOUNT:function:NAME`) or ARN:
 /// (region, account, name); `None` for anything else (a qualified name).
 fn function_parts(function: &str) -> Option<(Option<&str>, Option<&str>, &str)> {
