@@ -1199,9 +1199,10 @@ fn ignored_tags_stay_as_aws_has_them_when_something_else_is_updated() {
     acc.destroy();
 }
 
-/// An attribute under `ignore_changes` inside a block that changes keeps its value: the
-/// update sent the configuration's new `retention_period` with the new execution
-/// timeout, where the plan kept the old one.
+/// Attributes under `ignore_changes` inside a block that changes keep their values,
+/// whether the configuration changes them, removes them or sets one the state has null:
+/// the update sent the configuration's values (or nothing, which reset AWS's) against
+/// the plan, and failed with "inconsistent result after apply".
 #[test]
 fn an_ignored_attribute_in_an_updated_block_is_not_sent() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {
@@ -1209,52 +1210,38 @@ fn an_ignored_attribute_in_an_updated_block_is_not_sent() {
     };
     let name = acc.name("ignret");
     let zip = acc.zip("code.zip", "v1");
-    let body = |timeout: u32, retention: u32| {
+    let body = |timeout: u32, more: &str| {
         format!(
-            "  durable_config {{\n    execution_timeout = {timeout}\n    retention_period = \
-             {retention}\n  }}\n  lifecycle {{\n    ignore_changes = \
-             [durable_config[0].retention_period]\n  }}\n"
+            "  durable_config {{\n    execution_timeout = {timeout}\n{more}  }}\n  lifecycle {{\n    \
+             ignore_changes = [durable_config[0].retention_period, durable_config[0].kms_key_arn]\n  \
+             }}\n"
         )
     };
-    acc.write(&acc.function_config(&name, &path_text(&zip), &body(3600, 7), ""));
-    acc.apply();
-    acc.write(&acc.function_config(&name, &path_text(&zip), &body(7200, 30), ""));
-    assert_eq!(acc.plan().actions_for(ADDRESS), vec!["update".to_string()]);
-    acc.apply();
-    let durable = &latest_config(&acc, &name)["DurableConfig"];
-    assert_eq!(durable["ExecutionTimeout"], 7200, "{durable:#}");
-    assert_eq!(durable["RetentionPeriodInDays"], 7, "{durable:#}");
-    assert!(acc.plan().is_empty());
-    acc.destroy();
-}
-
-/// A saved plan applied after the function was deleted outside Terraform: the error
-/// says so and what to do (it said only "ResourceNotFoundException: Function not found").
-#[test]
-fn a_saved_plan_applied_after_the_function_was_deleted_says_to_plan_again() {
-    let Some(acc) = setup(EmulatorOptions::default(), true) else {
-        return;
-    };
-    let name = acc.name("gone");
-    let zip = acc.zip("code.zip", "v1");
-    let body = |memory: u32| format!("  memory_size = {memory}\n");
-    acc.write(&acc.function_config(&name, &path_text(&zip), &body(256), ""));
-    acc.apply();
-    acc.write(&acc.function_config(&name, &path_text(&zip), &body(512), ""));
-    acc.succeed(&["plan", "-input=false", "-no-color", "-out=gone.tfplan"]);
-    let sdk = acc.lambda_sdk();
-    if let Err(e) = sdk.block_on(sdk.client().delete_function().function_name(&name).send()) {
-        panic!("deleting {name} behind Terraform: {e:?}");
+    let key = "arn:aws:kms:us-east-1:123456789012:key/k1";
+    let steps = [
+        (3600, "    retention_period = 7\n".to_string()),
+        (7200, "    retention_period = 30\n".to_string()),
+        (9000, String::new()),
+        (10800, format!("    kms_key_arn = \"{key}\"\n")),
+    ];
+    for (i, (timeout, more)) in steps.iter().enumerate() {
+        acc.write(&acc.function_config(&name, &path_text(&zip), &body(*timeout, more), ""));
+        if i > 0 {
+            assert_eq!(acc.plan().actions_for(ADDRESS), vec!["update".to_string()]);
+        }
+        acc.apply();
+        let durable = &latest_config(&acc, &name)["DurableConfig"];
+        assert_eq!(
+            durable["ExecutionTimeout"], *timeout,
+            "step {i}: {durable:#}"
+        );
+        assert_eq!(durable["RetentionPeriodInDays"], 7, "step {i}: {durable:#}");
+        assert!(durable["KMSKeyArn"].is_null(), "step {i}: {durable:#}");
+        assert!(
+            acc.plan().is_empty(),
+            "step {i}: the next plan must be empty"
+        );
     }
-    let out = acc.fail(&["apply", "-input=false", "-no-color", "gone.tfplan"]);
-    let text = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(text.contains("deleted after the plan was made"), "{text}");
-    assert!(text.contains("Plan again"), "{text}");
-    // And planning again does what it says: the function is created again.
-    let plan = acc.plan();
-    assert_eq!(plan.actions_for(ADDRESS), vec!["create".to_string()]);
-    acc.apply();
-    assert!(acc.plan().is_empty());
     acc.destroy();
 }
 

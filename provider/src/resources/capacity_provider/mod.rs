@@ -340,7 +340,7 @@ impl Resource for CapacityProviderResource {
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.prior)?;
-        let sent = state::update_to_send(&req.config, &req.prior, &req.planned, &UPDATABLE);
+        let sent = state::update_to_send(&self.schema, &req, &UPDATABLE);
         let config: CapacityProviderModel = tfplug::resource::decode_model(&sent)?;
         let name = config.name().to_string();
         let label = label(TYPE_NAME, &name);

@@ -22,6 +22,7 @@
 //! - blocks AWS knows nothing of (`timeouts`) keep their prior value.
 
 use tfplug::diag::{Diagnostic, Diagnostics};
+use tfplug::resource::UpdateRequest;
 use tfplug::schema::{Attribute, Block, BlockNesting};
 use tfplug::value::{AttributePath, PathStep, Value};
 
@@ -201,8 +202,19 @@ fn in_prior_form(prior: &Value, remote: Value, unordered: bool) -> Value {
 ///
 /// What the configuration sets is sent at the value the plan holds: with `ignore_changes`
 /// the plan keeps the state's value while the configuration at apply has the written one.
-pub fn update_to_send(config: &Value, prior: &Value, planned: &Value, blocks: &[&str]) -> Value {
-    let mut out = settings_as_planned(config, planned);
+pub fn update_to_send(block: &Block, req: &UpdateRequest, blocks: &[&str]) -> Value {
+    values_to_send(block, &req.config, &req.prior, &req.planned, blocks)
+}
+
+/// [`update_to_send`] of the request's values.
+fn values_to_send(
+    block: &Block,
+    config: &Value,
+    prior: &Value,
+    planned: &Value,
+    blocks: &[&str],
+) -> Value {
+    let mut out = settings_as_planned(block, config, planned);
     if let Value::Object(attrs) = &mut out {
         for name in blocks {
             if planned.get_attr(name) == prior.get_attr(name)
@@ -215,32 +227,47 @@ pub fn update_to_send(config: &Value, prior: &Value, planned: &Value, blocks: &[
     out
 }
 
-/// `config`'s settings at `planned`'s values: null where the configuration is null,
-/// blocks matched element by element, and the planned value elsewhere (the configuration's
-/// where the plan has none).
-pub fn settings_as_planned(config: &Value, planned: &Value) -> Value {
-    match (config, planned) {
-        (Value::Null, _) => Value::Null,
-        (Value::Object(c), Value::Object(p)) => Value::Object(
-            c.iter()
-                .map(|(k, v)| {
-                    let planned = p.get(k).unwrap_or(&Value::Unknown);
-                    (k.clone(), settings_as_planned(v, planned))
-                })
-                .collect(),
-        ),
-        (Value::List(c), Value::List(p))
-            if c.len() == p.len() && c.iter().all(|v| matches!(v, Value::Object(_))) =>
-        {
-            Value::List(
-                c.iter()
-                    .zip(p)
-                    .map(|(c, p)| settings_as_planned(c, p))
-                    .collect(),
-            )
-        }
-        (c, Value::Unknown | Value::Null) => c.clone(),
-        (_, p) => p.clone(),
+/// What an update or create sends, as a value of `block`'s type: what the plan holds
+/// wherever it is known, and the configuration's value elsewhere. At apply, Terraform
+/// passes the configuration as written, while `ignore_changes` lives in the plan only:
+/// an ignored attribute the configuration changes, sets or removes keeps the state's
+/// value in the plan, and sending the configuration's value (or nothing, for a removed
+/// one, inside a block sent whole) changed AWS against the plan. What the plan leaves
+/// unknown (what the configuration leaves out, where AWS chooses) is sent as the
+/// configuration has it. Write-only attributes are never in a plan: the configuration's.
+pub fn settings_as_planned(block: &Block, config: &Value, planned: &Value) -> Value {
+    let (Value::Object(c), Value::Object(p)) = (config, planned) else {
+        return value_as_planned(config, planned);
+    };
+    let fields = c.iter().map(|(name, value)| {
+        let planned = p.get(name).unwrap_or(&Value::Unknown);
+        let sent = match (block.attributes.get(name.as_str()), block.blocks.get(name)) {
+            (Some(attr), _) if attr.write_only => value.clone(),
+            (_, Some(nested)) => match (value, planned) {
+                (Value::List(c), Value::List(p)) if c.len() == p.len() => Value::List(
+                    c.iter()
+                        .zip(p)
+                        .map(|(c, p)| settings_as_planned(&nested.block, c, p))
+                        .collect(),
+                ),
+                (Value::Object(_), Value::Object(_)) => {
+                    settings_as_planned(&nested.block, value, planned)
+                }
+                _ => value_as_planned(value, planned),
+            },
+            _ => value_as_planned(value, planned),
+        };
+        (name.clone(), sent)
+    });
+    Value::Object(fields.collect())
+}
+
+/// `planned` when it is wholly known, else `config`.
+fn value_as_planned(config: &Value, planned: &Value) -> Value {
+    if planned.is_fully_known() {
+        planned.clone()
+    } else {
+        config.clone()
     }
 }
 
@@ -280,29 +307,77 @@ mod tests {
 
     #[test]
     fn an_update_sends_only_the_blocks_that_change() {
+        let inner = || Block::new().attribute(Attribute::number("x").optional());
+        let schema = Block::new()
+            .block(NestedBlock::list_max_one("a", inner()))
+            .block(NestedBlock::list_max_one("b", inner()));
         let block = |x: i64| Value::List(vec![Value::object([("x", Value::number(x))])]);
         let value = |a: i64, b: i64| Value::object([("a", block(a)), ("b", block(b))]);
-        let sent = update_to_send(&value(1, 3), &value(1, 2), &value(1, 3), &["a", "b"]);
+        let sent = values_to_send(
+            &schema,
+            &value(1, 3),
+            &value(1, 2),
+            &value(1, 3),
+            &["a", "b"],
+        );
         assert_eq!(
             sent,
             Value::object([("a", Value::List(vec![])), ("b", block(3))])
         );
     }
 
-    /// `ignore_changes = [b[0].max]`: the plan keeps the state's `max` while the
-    /// configuration at apply has the new one; what the configuration leaves out stays
-    /// unsent even where the plan holds a value.
+    /// `ignore_changes` on attributes of a block that changes: the plan keeps the state's
+    /// values while the configuration at apply has others (changed, set, or removed);
+    /// what the plan leaves unknown is sent as the configuration has it, and write-only
+    /// values, never planned, as the configuration has them.
     #[test]
-    fn an_update_sends_the_planned_value_of_what_the_configuration_sets() {
-        let block = |max: Value, mode: Value| {
-            Value::List(vec![Value::object([("max", max), ("mode", mode)])])
+    fn an_update_sends_what_the_plan_holds_where_it_is_known() {
+        let schema = Block::new()
+            .attribute(Attribute::string("file").optional().write_only())
+            .block(NestedBlock::list_max_one(
+                "b",
+                Block::new()
+                    .attribute(Attribute::number("max").optional_computed())
+                    .attribute(Attribute::number("min").optional_computed())
+                    .attribute(Attribute::string("key").optional())
+                    .attribute(Attribute::string("mode").optional_computed()),
+            ));
+        let value = |file: Value, max: Value, min: Value, key: Value, mode: Value| {
+            Value::object([
+                ("file", file),
+                (
+                    "b",
+                    Value::List(vec![Value::object([
+                        ("max", max),
+                        ("min", min),
+                        ("key", key),
+                        ("mode", mode),
+                    ])]),
+                ),
+            ])
         };
-        let value = |b: Value| Value::object([("b", b)]);
-        let config = value(block(Value::number(128), Value::Null));
-        let prior = value(block(Value::number(64), Value::string("Auto")));
-        let planned = value(block(Value::number(64), Value::string("Manual")));
-        let sent = update_to_send(&config, &prior, &planned, &["b"]);
-        assert_eq!(sent, value(block(Value::number(64), Value::Null)));
+        let n = Value::number;
+        // max changed, min removed, key set: each ignored; mode left out (unknown).
+        let config = value(
+            Value::string("code.zip"),
+            n(128),
+            Value::Null,
+            Value::string("k"),
+            Value::Null,
+        );
+        let prior = value(Value::Null, n(64), n(7), Value::Null, Value::string("Auto"));
+        let planned = value(Value::Null, n(64), n(7), Value::Null, Value::Unknown);
+        let sent = values_to_send(&schema, &config, &prior, &planned, &["b"]);
+        assert_eq!(
+            sent,
+            value(
+                Value::string("code.zip"),
+                n(64),
+                n(7),
+                Value::Null,
+                Value::Null
+            )
+        );
     }
 
     #[test]

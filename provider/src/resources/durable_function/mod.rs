@@ -108,9 +108,9 @@ fn stored_function_name(value: &Value) -> std::result::Result<String, Diagnostic
 /// AWS's defaults), so that an update restores them. Arguments set to `""` are sent as
 /// unset, which is what they mean (as in the AWS provider): a create leaves them out,
 /// an update clears them.
-fn to_send(config: &Value, planned: &Value) -> Result<FunctionModel> {
+fn to_send(block: &Block, config: &Value, planned: &Value) -> Result<FunctionModel> {
     // At the planned values: `ignore_changes` keeps the state's in the plan only.
-    let settings = state::settings_as_planned(config, planned);
+    let settings = state::settings_as_planned(block, config, planned);
     let mut m: FunctionModel = tfplug::resource::decode_model(&without_empty_strings(settings))?;
     let planned_number = |name: &str| {
         planned
@@ -599,7 +599,7 @@ impl Resource for DurableFunctionResource {
 
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.planned)?;
-        let config = to_send(&req.config, &req.planned)?;
+        let config = to_send(&self.schema, &req.config, &req.planned)?;
         let name = config.name().to_string();
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(
@@ -803,7 +803,7 @@ impl Resource for DurableFunctionResource {
 
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.prior)?;
-        let config = to_send(&req.config, &req.planned)?;
+        let config = to_send(&self.schema, &req.config, &req.planned)?;
         let name = config.name().to_string();
         let label = label(TYPE_NAME, &name);
         let budget = Budget::new(

@@ -664,8 +664,11 @@ impl Resource for FunctionVersionResource {
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState> {
         let clients = clients_for(&self.clients, &req.prior)?;
         // At the planned values: `ignore_changes` keeps the state's in the plan only.
-        let config: VersionModel =
-            tfplug::resource::decode_model(&state::settings_as_planned(&req.config, &req.planned))?;
+        let config: VersionModel = tfplug::resource::decode_model(&state::settings_as_planned(
+            &self.schema,
+            &req.config,
+            &req.planned,
+        ))?;
         let (function, version) = stored_identity(&req.prior)?;
         let label = version_label(&function, &version);
         let budget = Budget::new(
