@@ -892,16 +892,7 @@ fn ignored_tags_stay_as_aws_has_them_when_something_else_is_updated() {
         .as_str()
         .unwrap_or_else(|| panic!("no arn in the state"))
         .to_string();
-    let sdk = acc.lambda_sdk();
-    if let Err(e) = sdk.block_on(
-        sdk.client()
-            .tag_resource()
-            .resource(&arn)
-            .tags("cost-center", "42")
-            .send(),
-    ) {
-        panic!("tagging outside Terraform: {e:?}");
-    }
+    acc.lambda_sdk().tag(&arn, &[("cost-center", "42")]);
     assert!(acc.plan().is_empty(), "ignored tags plan nothing");
 
     acc.write(&acc.config(&name, "", &body("DEBUG")));

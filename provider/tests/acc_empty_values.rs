@@ -35,6 +35,19 @@ fn assert_clean(acc: &Acc, when: &str) {
     );
 }
 
+/// The configuration of a container-image function `name`: the test's function without
+/// the `.zip` package's arguments, with `body` (its image) and `after`.
+fn image_function_config(acc: &Acc, name: &str, body: &str, after: &str) -> String {
+    acc.function_config(name, "unused.zip", body, after)
+        .replace("  runtime          = \"python3.13\"\n", "")
+        .replace("  handler          = \"index.handler\"\n", "")
+        .replace("  filename         = \"unused.zip\"\n", "")
+        .replace(
+            "  source_code_hash = filebase64sha256(\"unused.zip\")\n",
+            "",
+        )
+}
+
 /// The function's body with every optional string of the issue set to `value` (an HCL
 /// expression: `""` or `null`).
 fn strings_body(value: &str) -> String {
@@ -159,15 +172,7 @@ fn empty_strings_that_cannot_mean_unset_are_refused_at_validate() {
         "test",
         "  function_name = \"orders\"\n  revision_id   = \"\"\n  code_sha256   = \"\"\n",
     );
-    let hcl = acc
-        .function_config(&acc.name("empty-guards"), "unused.zip", image, &guards)
-        .replace("  runtime          = \"python3.13\"\n", "")
-        .replace("  handler          = \"index.handler\"\n", "")
-        .replace("  filename         = \"unused.zip\"\n", "")
-        .replace(
-            "  source_code_hash = filebase64sha256(\"unused.zip\")\n",
-            "",
-        );
+    let hcl = image_function_config(&acc, &acc.name("empty-guards"), image, &guards);
     acc.write(&hcl);
     let errors = acc.validate_errors();
     let main = support::Hcl::new("main.tf", &hcl);
@@ -198,15 +203,7 @@ fn empty_layers_on_a_container_image_mean_none() {
          layers       = []\n",
         acceptance_tests::ec2::ACCOUNT_ID
     );
-    let hcl = acc
-        .function_config(&name, "unused.zip", &image, "")
-        .replace("  runtime          = \"python3.13\"\n", "")
-        .replace("  handler          = \"index.handler\"\n", "")
-        .replace("  filename         = \"unused.zip\"\n", "")
-        .replace(
-            "  source_code_hash = filebase64sha256(\"unused.zip\")\n",
-            "",
-        );
+    let hcl = image_function_config(&acc, &name, &image, "");
     acc.write(&hcl);
     acc.apply();
     assert_eq!(latest_config(&acc, &name)["PackageType"], "Image");

@@ -217,19 +217,6 @@ fn assert_converged(acc: &Acc, when: &str) {
     );
 }
 
-/// Tags `arn` outside Terraform, as someone might between two applies.
-fn tag_by_hand(acc: &Acc, arn: &str, tags: &[(&str, &str)]) {
-    let sdk = acc.lambda_sdk();
-    let request = tags
-        .iter()
-        .fold(sdk.client().tag_resource().resource(arn), |r, (k, v)| {
-            r.tags(*k, *v)
-        });
-    if let Err(e) = sdk.block_on(request.send()) {
-        panic!("tagging {arn}: {e:?}");
-    }
-}
-
 /// AWS's tags of `arn` are the `tags_all` the state holds for `address`.
 fn assert_tags_as_in_state(acc: &Acc, arn: &str, address: &str) {
     let sdk = acc.lambda_sdk();
@@ -326,11 +313,8 @@ fn an_adopted_capacity_provider_changed_meanwhile_is_made_what_the_plan_says() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
-    tag_by_hand(
-        &acc,
-        &arn,
-        &[("team", "someone-else"), ("added-by-hand", "1")],
-    );
+    acc.lambda_sdk()
+        .tag(&arn, &[("team", "someone-else"), ("added-by-hand", "1")]);
     let diags = apply_json(&acc);
     assert!(
         diags.warnings().has_summary("adopted"),
@@ -384,7 +368,7 @@ fn an_adopted_function_changed_meanwhile_is_made_what_the_plan_says() {
     if let Err(e) = changed {
         panic!("changing {name}'s memory: {e:?}");
     }
-    tag_by_hand(&acc, &arn, &[("added-by-hand", "1")]);
+    acc.lambda_sdk().tag(&arn, &[("added-by-hand", "1")]);
     let diags = apply_json(&acc);
     assert!(
         diags.warnings().has_summary("adopted"),

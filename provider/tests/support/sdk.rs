@@ -44,4 +44,16 @@ impl Lambda {
     pub fn block_on<F: Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
     }
+
+    /// Tags `arn` outside Terraform, as someone might between two applies.
+    pub fn tag(&self, arn: &str, tags: &[(&str, &str)]) {
+        let request = tags
+            .iter()
+            .fold(self.client.tag_resource().resource(arn), |r, (k, v)| {
+                r.tags(*k, *v)
+            });
+        if let Err(e) = self.block_on(request.send()) {
+            panic!("tagging {arn}: {e:?}");
+        }
+    }
 }
