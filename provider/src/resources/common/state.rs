@@ -200,8 +200,8 @@ fn in_prior_form(prior: &Value, remote: Value, unordered: bool) -> Value {
 /// `telemetry_config {}` wiped logging set outside Terraform, whenever another block
 /// was updated. (Within a block that changes, what it leaves out is planned unknown.)
 ///
-/// What the configuration sets is sent at the value the plan holds: with `ignore_changes`
-/// the plan keeps the state's value while the configuration at apply has the written one.
+/// The values sent are [`settings_as_planned`]: what the plan holds wherever it is known,
+/// so that `ignore_changes` (which only the plan honours) is kept.
 pub fn update_to_send(block: &Block, req: &UpdateRequest, blocks: &[&str]) -> Value {
     values_to_send(block, &req.config, &req.prior, &req.planned, blocks)
 }
