@@ -992,6 +992,77 @@ fn stop_pause_and_resume_change_the_execution_status() {
     assert_eq!(status(&two), "STOPPED");
 }
 
+/// A control call whose answer is lost (AWS carried it out) is retried, and the retry
+/// does not turn the success into a failure: pause and resume carry a `ClientToken`
+/// that AWS answers a repeat with, and a retried stop that finds the execution stopped
+/// counts as done.
+#[test]
+fn a_control_action_whose_answer_is_lost_still_succeeds() {
+    let Some(acc) = setup_1_15(endless_executions(), true) else {
+        return;
+    };
+    let function = acc.name("orders");
+    durable_function_with_version(&acc, &function);
+    let sdk = acc.lambda_sdk();
+    let arn = sdk.block_on(async {
+        let out = sdk
+            .client()
+            .invoke()
+            .function_name(&function)
+            .qualifier("1")
+            .invocation_type(aws_sdk_lambda::types::InvocationType::Event)
+            .durable_execution_name("lost")
+            .send()
+            .await;
+        match out {
+            Ok(o) => o.durable_execution_arn().unwrap_or_default().to_string(),
+            Err(e) => panic!("invoking: {e:?}"),
+        }
+    });
+    let status = |arn: &str| acc.emulated_execution(arn)["status"].clone();
+    let mut invoke_losing_the_answer = |verb: &str| {
+        let operation = format!("{}DurableExecution", capitalized(verb));
+        acc.emu().inject_fault(acceptance_tests::FaultSpec::times(
+            &operation,
+            acceptance_tests::FaultKind::DropResponse,
+            1,
+        ));
+        acc.emu().reset_calls();
+        acc.write(&format!(
+            "{}\naction \"lambda_{verb}_durable_execution\" \"x\" {{\n  config {{\n    durable_execution_arn = \"{arn}\"\n  }}\n}}\n",
+            header()
+        ));
+        let out = acc.invoke(&format!("action.lambda_{verb}_durable_execution.x"));
+        assert!(
+            out.stdout.contains(&format!("{verb} requested")),
+            "{verb} with its first answer lost: {}\n{}",
+            out.stdout,
+            out.stderr
+        );
+        assert_eq!(
+            acc.emu().call_count(&operation),
+            2,
+            "the first {operation} lost its answer and was retried once"
+        );
+        acc.emu().clear_faults();
+    };
+    invoke_losing_the_answer("pause");
+    wait_for(|| status(&arn) == "PAUSED", "the execution to be PAUSED");
+    invoke_losing_the_answer("resume");
+    assert_eq!(status(&arn), "RUNNING");
+    invoke_losing_the_answer("stop");
+    assert_eq!(status(&arn), "STOPPED");
+}
+
+/// "pause" -> "Pause".
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// A smoke-test execution after each new version: an `action_trigger` on the version
 /// (`events = [after_create, after_update]`) starts
 /// `smoke-VERSION` and waits for it. A new version (new code) starts a new one; an

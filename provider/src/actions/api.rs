@@ -6,6 +6,14 @@
 //! StopDurableExecution on another path (`…/pause`, `…/resume` instead of `…/stop`), so
 //! they are sent through the SDK's StopDurableExecution with the path rewritten before
 //! signing: SigV4, retries and errors stay the SDK's.
+//!
+//! A control call whose answer is lost is retried, and the retry meets the status the
+//! first attempt set. Pause and resume carry a `ClientToken` (one per action, the same on
+//! every attempt), with which AWS answers a repeat as it answered the first. Stop has no
+//! token in AWS's model: a retried stop that AWS refuses because the execution is already
+//! `STOPPED` counts as done.
+
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use aws_sdk_lambda::operation::get_durable_execution::GetDurableExecutionOutput;
 use aws_sdk_lambda::primitives::Blob;
@@ -139,7 +147,8 @@ impl Control {
     }
 }
 
-/// Sends `control` for the execution `arn` (see the module docs for pause and resume).
+/// Sends `control` for the execution `arn` (see the module docs for pause and resume,
+/// and for retries whose first answer was lost).
 pub async fn control(
     clients: &AwsClients,
     budget: &Budget,
@@ -147,32 +156,76 @@ pub async fn control(
     arn: &str,
 ) -> Result<(), Error> {
     let verb = control.path_verb();
-    clients
-        .call(budget, control.operation(), || async move {
-            let call = clients
-                .lambda
-                .stop_durable_execution()
-                .durable_execution_arn(arn);
-            let sent = if control == Control::Stop {
-                call.send().await.map(|_| ())
-            } else {
-                call.customize()
-                    .mutate_request(move |req| {
-                        let rewritten = req
-                            .uri()
-                            .strip_suffix("/stop")
-                            .map(|base| format!("{base}/{verb}"));
-                        if let Some(uri) = rewritten
-                            && let Err(e) = req.set_uri(uri)
-                        {
-                            tracing::warn!(error = %e, "could not rewrite the request path");
-                        }
-                    })
-                    .send()
-                    .await
-                    .map(|_| ())
-            };
-            sent.map_err(|e| crate::aws::AwsError::from_sdk(control.operation(), e))
+    let token = client_token();
+    let attempts = AtomicU32::new(0);
+    let sent = clients
+        .call(budget, control.operation(), || {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            let token = token.clone();
+            async move {
+                let call = clients
+                    .lambda
+                    .stop_durable_execution()
+                    .durable_execution_arn(arn);
+                let sent = if control == Control::Stop {
+                    call.send().await.map(|_| ())
+                } else {
+                    call.customize()
+                        .mutate_request(move |req| {
+                            let rewritten = req
+                                .uri()
+                                .strip_suffix("/stop")
+                                .map(|base| format!("{base}/{verb}"));
+                            if let Some(uri) = rewritten
+                                && let Err(e) = req.set_uri(uri)
+                            {
+                                tracing::warn!(error = %e, "could not rewrite the request path");
+                            }
+                            let body = token_body(&token);
+                            req.headers_mut()
+                                .insert("content-length", body.len().to_string());
+                            *req.body_mut() = body.into();
+                        })
+                        .send()
+                        .await
+                        .map(|_| ())
+                };
+                sent.map_err(|e| crate::aws::AwsError::from_sdk(control.operation(), e))
+            }
         })
-        .await
+        .await;
+    match sent {
+        Err(e)
+            if control == Control::Stop && attempts.load(Ordering::Relaxed) > 1 && refused(&e) =>
+        {
+            let stopped = get(clients, budget, arn)
+                .await
+                .is_ok_and(|out| out.status().as_str() == "STOPPED");
+            if !stopped {
+                return Err(e);
+            }
+            tracing::info!(
+                arn,
+                "a retried stop found the execution stopped: the first attempt's answer was lost"
+            );
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// A fresh idempotency token: AWS's `ClientToken` is 1 to 64 printable ASCII characters.
+fn client_token() -> String {
+    format!("tf-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+/// The JSON body of PauseDurableExecution and ResumeDurableExecution.
+fn token_body(token: &str) -> String {
+    serde_json::json!({ "ClientToken": token }).to_string()
+}
+
+/// Whether AWS refused the call as invalid for the execution's status.
+fn refused(e: &Error) -> bool {
+    e.aws()
+        .is_some_and(|a| a.has_code("InvalidParameterValueException"))
 }
