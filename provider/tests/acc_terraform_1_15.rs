@@ -321,6 +321,81 @@ import {{
     );
 }
 
+/// Identities that would not be the identity AWS's answer gives (an ARN or a qualified
+/// name where the plain name goes, `$LATEST` as a version, a malformed region or account)
+/// are refused at the plan, naming the identity attribute and what it must be: they used
+/// to import, then fail as "Resource identity changed … a bug in the provider", or, for
+/// `$LATEST`, leave a version in the state that no destroy could delete. An import ID
+/// naming another account's ARN is refused as an identity naming it is.
+#[test]
+fn import_of_a_malformed_identity_or_another_accounts_arn_is_refused() {
+    let Some(acc) = setup_1_15(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let n = Names::new(&acc);
+    let config = three_resources(&acc, &n, acc.dir(), "v1", ["", "", ""]);
+    let cases = [
+        (
+            format!(
+                r#"identity = {{ name = "arn:aws:lambda:{REGION}:{ACCOUNT}:capacity-provider:{}" }}"#,
+                n.cp
+            ),
+            format!(r#"name = "arn:aws:lambda:{REGION}"#),
+        ),
+        (
+            format!(r#"identity = {{ function_name = "{}:1" }}"#, n.function),
+            format!(r#"function_name = "{}:1""#, n.function),
+        ),
+        (
+            format!(
+                r#"identity = {{ function_name = "{}", version = "$LATEST" }}"#,
+                n.function
+            ),
+            r#"version = "$LATEST""#.to_string(),
+        ),
+        (
+            format!(
+                r#"identity = {{ function_name = "{}", region = "" }}"#,
+                n.function
+            ),
+            r#"region = """#.to_string(),
+        ),
+        (
+            format!(
+                r#"identity = {{ function_name = "{}", account_id = "abc" }}"#,
+                n.function
+            ),
+            r#"account_id = "abc""#.to_string(),
+        ),
+    ];
+    let targets = [CP, FN, VERSION, FN, FN];
+    for ((identity, named), to) in cases.iter().zip(targets) {
+        acc.write(&format!(
+            "{config}\nimport {{\n  to = {to}\n  {identity}\n}}\n"
+        ));
+        let errors = acc.plan_errors();
+        Expect::error()
+            .summary("Invalid identity")
+            .detail(&[named.as_str()])
+            .find_in(&errors, identity);
+    }
+    let other = "210987654321";
+    acc.write(&format!(
+        "{config}\nimport {{\n  to = {FN}\n  id = \"arn:aws:lambda:{REGION}:{other}:function:{}\"\n}}\n",
+        n.function
+    ));
+    Expect::error()
+        .summary("Import from another account")
+        .detail(&[other, ACCOUNT])
+        .find_in(&acc.plan_errors(), "an import ID of another account's ARN");
+    assert!(
+        acc.emu().state()["capacity_providers"]
+            .as_object()
+            .is_some_and(|m| m.is_empty()),
+        "nothing was created"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // List resources and generated configuration
 // ---------------------------------------------------------------------------

@@ -76,6 +76,7 @@ impl ListResource for CapacityProviderList {
                     ImportId {
                         name: name.clone(),
                         region: Some(clients.region.clone()),
+                        account: None,
                     },
                 )?;
                 seen += 1;

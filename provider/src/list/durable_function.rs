@@ -125,6 +125,7 @@ impl ListResource for DurableFunctionList {
                     ImportId {
                         name: name.to_string(),
                         region: Some(clients.region.clone()),
+                        account: None,
                     },
                 )?;
                 seen += 1;

@@ -196,7 +196,7 @@ impl Resource for CapacityProviderResource {
         req: ImportByIdentityRequest,
     ) -> Result<Value> {
         let account = self.clients.try_get().and_then(|c| c.account_id.clone());
-        identity::import_stub(&req, account.as_deref())
+        identity::import_stub(&req, &[schema::name_attribute()], account.as_deref())
     }
 
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
@@ -433,6 +433,8 @@ impl Resource for CapacityProviderResource {
             &schema::name_attribute(),
             IMPORT_EXAMPLE,
         )?;
+        let account = self.clients.try_get().and_then(|c| c.account_id.clone());
+        identity::refuse_other_account(id.account.as_deref(), account.as_deref())?;
         import_stub(&req.ty, id)
     }
 

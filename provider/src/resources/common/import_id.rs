@@ -28,6 +28,8 @@ pub struct ImportId {
     pub name: String,
     /// The region of an ARN; `None` for a name.
     pub region: Option<String>,
+    /// The account of an ARN; `None` for a name.
+    pub account: Option<String>,
 }
 
 impl ImportId {
@@ -76,6 +78,11 @@ impl ImportId {
         Ok(Self {
             name: name_part.to_string(),
             region,
+            account: id
+                .starts_with("arn:")
+                .then(|| super::identity::arn_account(id))
+                .flatten()
+                .map(str::to_string),
         })
     }
 }

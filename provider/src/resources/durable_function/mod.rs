@@ -572,7 +572,11 @@ impl Resource for DurableFunctionResource {
         req: ImportByIdentityRequest,
     ) -> Result<Value> {
         let account = self.clients.try_get().and_then(|c| c.account_id.clone());
-        identity::import_stub(&req, account.as_deref())
+        identity::import_stub(
+            &req,
+            &[schema::function_name_attribute()],
+            account.as_deref(),
+        )
     }
 
     /// The generic configuration, plus a `filename` for a zip package: AWS cannot say
@@ -868,6 +872,8 @@ impl Resource for DurableFunctionResource {
             &schema::function_name_attribute(),
             IMPORT_EXAMPLE,
         )?;
+        let account = self.clients.try_get().and_then(|c| c.account_id.clone());
+        identity::refuse_other_account(id.account.as_deref(), account.as_deref())?;
         import_stub(&req.ty, id)
     }
 

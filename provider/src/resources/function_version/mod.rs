@@ -456,7 +456,21 @@ impl Resource for FunctionVersionResource {
         req: ImportByIdentityRequest,
     ) -> Result<Value> {
         let account = self.clients.try_get().and_then(|c| c.account_id.clone());
-        identity::import_stub(&req, account.as_deref())
+        let version = text(&req.identity, VERSION).unwrap_or_default();
+        if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(identity::invalid(
+                VERSION,
+                version,
+                "it must be a published version's number, e.g. \"3\" ($LATEST is the \
+                 function, not a version this resource manages).",
+            )
+            .into());
+        }
+        identity::import_stub(
+            &req,
+            &[schema::function_name_attribute()],
+            account.as_deref(),
+        )
     }
 
     /// The generic configuration without the publish guards `code_sha256` and
@@ -792,6 +806,8 @@ impl Resource for FunctionVersionResource {
             &schema::function_name_attribute(),
             example,
         )?;
+        let account = self.clients.try_get().and_then(|c| c.account_id.clone());
+        identity::refuse_other_account(id.account.as_deref(), account.as_deref())?;
         // As written in the ID: the configuration names the function the same way.
         import_stub(&req.ty, function, version, id.region)
     }
