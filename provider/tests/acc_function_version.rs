@@ -359,6 +359,33 @@ fn a_version_of_a_function_being_deleted_fails_the_plan() {
         .find_in(&errors, "plan");
 }
 
+/// A version of a function that does not exist fails its apply at `function_name`,
+/// saying how to make Terraform create the function first, not that the function "was
+/// deleted after the plan" (the hint meant for updates of objects the plan found).
+#[test]
+fn a_version_of_a_function_that_does_not_exist_says_to_refer_to_it() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let missing = acc.name("missing");
+    let hcl = bare_config(&version_block(
+        "test",
+        &format!("  function_name = \"{missing}\"\n"),
+    ));
+    acc.write(&hcl);
+    let errors = acc.apply_errors();
+    let main = support::Hcl::new("main.tf", &hcl);
+    let found = Expect::error()
+        .says(&[
+            "does not exist",
+            "lambda_durable_function.NAME.function_name",
+        ])
+        .at(main.at(ADDRESS, "function_name"))
+        .find_in(&errors, "apply");
+    let detail = found["detail"].as_str().unwrap_or_default();
+    assert!(!detail.contains("deleted after the plan"), "{detail}");
+}
+
 /// 4. The scaling rules at plan, at their attribute.
 #[test]
 fn scaling_rules_fail_the_plan_at_their_attribute() {

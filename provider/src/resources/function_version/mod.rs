@@ -36,6 +36,7 @@ use tfplug::resource::{
 use tfplug::schema::{Block, Schema};
 use tfplug::value::{AttributePath, Maybe, Value};
 
+use crate::aws::error::GONE_SINCE_PLAN_HINT;
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, timeouts};
 use crate::resources::capacity_provider::api::function_versions;
 use crate::resources::common::executions::api as executions;
@@ -326,7 +327,18 @@ impl FunctionVersionResource {
         let Some(aws) = e.aws() else {
             return d;
         };
-        if aws.has_code("FunctionVersionsPerCapacityProviderLimitExceededException") {
+        if aws.is_not_found() {
+            // A create: the function may never have existed, so the hint that it was
+            // deleted after the plan would mislead.
+            d.detail = d.detail.replace(&format!("\n\n{GONE_SINCE_PLAN_HINT}"), "");
+            d.detail.push_str(
+                "\n\nThe function does not exist (or not in this region and account). If this \
+                 configuration creates it, refer to it, e.g. function_name = \
+                 lambda_durable_function.NAME.function_name, so that Terraform creates it \
+                 before publishing; otherwise check function_name.",
+            );
+            return d.at(AttributePath::attr(FUNCTION_NAME));
+        } else if aws.has_code("FunctionVersionsPerCapacityProviderLimitExceededException") {
             d.detail.push_str(&format!(
                 "\n\nThe function's capacity provider holds the most function versions AWS \
                  allows ({}). {}",
