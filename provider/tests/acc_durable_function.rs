@@ -919,6 +919,35 @@ fn a_missing_package_fails_the_plan_at_filename() {
     assert_eq!(acc.emu().call_count("CreateFunction"), 0);
 }
 
+/// A file that is not a .zip archive fails the plan at `filename` too: the apply used to
+/// fail with AWS's bare "Could not unzip uploaded file", at the resource's first line.
+#[test]
+fn a_package_that_is_not_a_zip_fails_the_plan_at_filename() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    if let Err(e) = std::fs::write(
+        acc.dir().join("handler.py"),
+        "def handler(e, c):\n    return e\n",
+    ) {
+        panic!("writing handler.py: {e}");
+    }
+    let body = format!("{}{DURABLE}", ZIP.replace("\"code.zip\"", "\"handler.py\""));
+    let hcl = bare_config(&function_block("test", &acc.name("not-zip"), &body));
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    assert_error_at(
+        &errors,
+        &hcl,
+        ADDRESS,
+        "filename",
+        "Cannot read the deployment package",
+        &["handler.py", "not a .zip archive"],
+    );
+    assert_eq!(errors.all().len(), 1, "{}", errors.describe());
+    assert_eq!(acc.emu().call_count("CreateFunction"), 0);
+}
+
 #[test]
 fn capacity_provider_is_checked_at_plan() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {

@@ -298,8 +298,9 @@ fn text<'a>(v: &'a Value, name: &str) -> Option<&'a str> {
     v.get_attr(name).and_then(Value::as_str)
 }
 
-/// An error at `filename` when the deployment package cannot be read, for a plan whose
-/// apply uploads it: a missing file then fails the plan, not the apply.
+/// An error at `filename` when the deployment package cannot be read or is not a .zip
+/// archive, for a plan whose apply uploads it: such a file then fails the plan, not the
+/// apply (where AWS answers only "Could not unzip uploaded file").
 pub fn unreadable_package(config: &Value) -> Option<Diagnostic> {
     let path = text(config, FILENAME)?;
     let error = std::fs::metadata(path)
@@ -308,6 +309,17 @@ pub fn unreadable_package(config: &Value) -> Option<Diagnostic> {
                 Ok(())
             } else {
                 Err(std::io::Error::other("it is not a file"))
+            }
+        })
+        .and_then(|()| {
+            let mut start = [0u8; 4];
+            let read = std::io::Read::read(&mut std::fs::File::open(path)?, &mut start)?;
+            if is_zip_start(&start[..read]) {
+                Ok(())
+            } else {
+                Err(std::io::Error::other(
+                    "it is not a .zip archive (a .zip starts with the bytes \"PK\")",
+                ))
             }
         })
         .err()?;
@@ -323,6 +335,12 @@ pub fn unreadable_package(config: &Value) -> Option<Diagnostic> {
         )
         .at(AttributePath::attr(FILENAME)),
     )
+}
+
+/// Whether `start`, a file's first bytes, begins a .zip archive: a local file header, or
+/// the end of the central directory of an empty archive.
+fn is_zip_start(start: &[u8]) -> bool {
+    start == b"PK\x03\x04" || start == b"PK\x05\x06"
 }
 
 /// Whether the configuration's code differs from what AWS holds (see the module docs).
