@@ -48,7 +48,7 @@ fn data_source_schema() -> Schema {
         .attribute(
             Attribute::string(NAME)
                 .optional_computed()
-                .aws(&lambda::CreateCapacityProviderRequest::CapacityProviderName)
+                .aws(&lambda::GetCapacityProviderRequest::CapacityProviderName)
                 .description("Name of the capacity provider. Set `name` or `arn`."),
         )
         .attribute(
@@ -64,7 +64,12 @@ fn data_source_schema() -> Schema {
         )
         .attribute(data_region_attribute());
     for (name, attr) in &resource.attributes {
-        if !block.attributes.contains_key(name) && name != tags::TAGS_ALL {
+        if name == tags::TAGS {
+            block = block
+                .attribute(computed_copy(attr).description(
+                    "Tags of the capacity provider, all that AWS holds (`ListTags`).",
+                ));
+        } else if !block.attributes.contains_key(name) && name != tags::TAGS_ALL {
             block = block.attribute(computed_copy(attr));
         }
     }
@@ -73,21 +78,40 @@ fn data_source_schema() -> Schema {
             block = block.attribute(
                 Attribute::new(name.clone(), nb.value_type())
                     .computed()
-                    .description(nb.block.description.clone()),
+                    .description(read_only(&nb.block.description)),
             );
         }
     }
     Schema::new(block)
 }
 
-/// A resource attribute as a computed data source attribute (validators dropped: nothing
-/// is configured).
+/// A resource attribute as a computed data source attribute: validators dropped and
+/// no AWS request member (nothing is configured or sent), and the description without
+/// what changing it does.
 fn computed_copy(attr: &Attribute) -> Attribute {
-    let mut copy = Attribute::new(attr.name.clone(), attr.value_type())
+    Attribute::new(attr.name.clone(), attr.value_type())
         .computed()
-        .description(attr.description.clone());
-    copy.sent_as = attr.sent_as.clone();
-    copy
+        .description(read_only(&attr.description))
+}
+
+/// A resource attribute's description without its sentences and clauses on what a
+/// change does (replacement, update in place, tag calls, `default_tags`), which mean
+/// nothing for what a data source reads.
+fn read_only(description: &str) -> String {
+    const CHANGE_CLAUSES: [&str; 2] = [
+        ", updated in place",
+        " (later changed with `TagResource`/`UntagResource`)",
+    ];
+    const CHANGE_SENTENCES: [&str; 3] = ["replaces", "Merged with", "in place"];
+    let mut text = description.to_string();
+    for clause in CHANGE_CLAUSES {
+        text = text.replace(clause, "");
+    }
+    text.split_inclusive(". ")
+        .filter(|sentence| !CHANGE_SENTENCES.iter().any(|w| sentence.contains(w)))
+        .collect::<String>()
+        .trim_end()
+        .to_string()
 }
 
 #[async_trait]
@@ -164,5 +188,38 @@ impl DataSource for CapacityProviderDataSource {
                 .collect(),
         );
         Ok(NewState::new(state))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the data source reads is described as read, not as what changing it in a
+    /// resource does, and its read-only attributes name no AWS request member.
+    #[test]
+    fn read_only_attributes_say_nothing_of_changes() {
+        let schema = data_source_schema();
+        for (name, attr) in &schema.block.attributes {
+            for word in ["replaces", "in place", "default_tags", "TagResource"] {
+                assert!(
+                    !attr.description.contains(word),
+                    "{name}: {:?} has {word:?}",
+                    attr.description
+                );
+            }
+            if !attr.is_configurable() {
+                assert!(
+                    attr.sent_as.is_none(),
+                    "{name} is sent as {:?}",
+                    attr.sent_as
+                );
+            }
+        }
+        assert_eq!(
+            read_only("Permissions. Changing them replaces the capacity provider."),
+            "Permissions."
+        );
+        assert_eq!(read_only("Scaling, updated in place."), "Scaling.");
     }
 }
