@@ -78,7 +78,7 @@ pub fn function_name_attribute() -> Attribute {
         .validator(crate::resources::common::function_name::Unqualified)
         .validator(crate::resources::common::function_name::PlainNameLength)
         .flows_into(&PutScaling::FunctionName, str::to_string)
-        .description("Name or ARN of the function to publish. Changing it publishes a new version.")
+        .description("Name or ARN of the function to publish. Changing it to another function publishes a new version; naming the same function another way (name, ARN or partial ARN) is recorded in place, with no AWS call.")
 }
 
 fn computed(name: &str, what: &str) -> Attribute {
