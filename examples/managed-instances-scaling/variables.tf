@@ -49,7 +49,7 @@ variable "target_cpu_utilization" {
 variable "min_execution_environments" {
   description = "Fewest execution environments of the live version."
   type        = number
-  default     = 2
+  default     = 3
 }
 
 variable "max_execution_environments" {

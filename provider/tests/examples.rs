@@ -68,7 +68,7 @@ fn check_outputs(example: &str, outputs: &Value) {
             assert_eq!(outputs["capacity_provider_state"]["value"], "Active");
             assert_eq!(
                 outputs["applied_scaling"]["value"],
-                serde_json::json!({"min": 2, "max": 20}),
+                serde_json::json!({"min": 3, "max": 20}),
                 "{outputs:#}"
             );
         }
@@ -126,6 +126,19 @@ fn run_example(example: &str) {
         plan.is_empty(),
         "{example}: a second plan must be empty: {:#}",
         plan.json()["resource_changes"]
+    );
+    // What users copy passes the provider's own review: no finding in its plans.
+    let planned = acc.succeed(&["plan", "-json", "-input=false", "-no-color"]);
+    let warnings = support::Diagnostics::from_json_lines(&planned.stdout).warnings();
+    let findings: Vec<&str> = warnings
+        .all()
+        .iter()
+        .filter_map(|d| d["summary"].as_str())
+        .filter(|summary| summary.starts_with("LMI-"))
+        .collect();
+    assert!(
+        findings.is_empty(),
+        "{example}: the review finds {findings:?}"
     );
 
     acc.destroy();
