@@ -27,7 +27,8 @@ use crate::aws::credentials::{
 };
 use crate::aws::endpoint::EndpointUrl;
 use crate::aws::error::{
-    UNREACHABLE_HINT, assume_role_refusal, error_chain, is_connection_refused,
+    HOST_NOT_FOUND, UNREACHABLE_HINT, assume_role_refusal, error_chain, is_connection_refused,
+    is_host_not_found,
 };
 use crate::aws::model::{lambda, sts, validators};
 use crate::aws::rate_limit::block::{self as rate_limits_block, RateLimitsConfig};
@@ -670,10 +671,15 @@ impl CredentialCheck<'_> {
         } else {
             "an endpoint of the credential source".to_string()
         };
+        let why = if error.contains(HOST_NOT_FOUND) || error.contains("dns error") {
+            HOST_NOT_FOUND
+        } else {
+            "connection refused"
+        };
         let error = Diagnostic::error(
             "AWS endpoint unreachable",
             format!(
-                "Could not connect to {target} {purpose}: connection refused.\n\n\
+                "Could not connect to {target} {purpose}: {why}.\n\n\
                  {UNREACHABLE_HINT}\n\nCause: {error}"
             ),
         );
@@ -689,7 +695,7 @@ impl CredentialCheck<'_> {
 
     /// Why the credential provider returned no credentials.
     fn credentials_error(&self, e: &(dyn std::error::Error + 'static)) -> Diagnostic {
-        if is_connection_refused(e) {
+        if is_connection_refused(e) || is_host_not_found(e) {
             return self.unreachable("to get credentials", &error_chain(e));
         }
         if let (Some(arn), Some((code, message))) = (&self.role_arn, assume_role_refusal(e)) {

@@ -145,6 +145,35 @@ fn unreachable_sts_endpoint_of_the_block_points_at_it() {
     assert!(code.contains("sts = "), "points at {code:?}: {error:#}");
 }
 
+/// An endpoint whose host name does not resolve (a region that does not exist makes
+/// one) fails fast, saying so and naming `region`: it used to be retried as a transient
+/// error for about two minutes, then advise skipping the credential check.
+#[test]
+fn an_endpoint_host_that_does_not_resolve_fails_fast_and_names_region() {
+    let Some(wd) = workdir(&[
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+    ]) else {
+        return;
+    };
+    // `.invalid` never resolves (RFC 6761): no lookup leaves this machine's resolver.
+    wd.write(&config(
+        "  endpoints {\n    sts = \"https://sts.us-nowhere-9.invalid\"\n  }\n",
+    ));
+    let (errors, took) = plan_errors(&wd);
+    find_error(
+        &errors,
+        "AWS endpoint unreachable",
+        &["host name does not resolve (DNS)", "`region`"],
+        &["skip_credentials_validation"],
+    );
+    assert!(
+        took < FAST,
+        "configure took {took:?} to report a host name that does not resolve"
+    );
+}
+
 #[test]
 fn unreachable_lambda_endpoint_fails_the_read_fast() {
     let url = closed_port_url();

@@ -128,6 +128,15 @@ impl AwsError {
                         format!("endpoint unreachable: connection{} refused", to_endpoint()),
                         ErrorClass::Unreachable,
                     )
+                } else if is_host_not_found(&err) {
+                    (
+                        format!(
+                            "endpoint unreachable: {HOST_NOT_FOUND}{}: {}",
+                            to_endpoint(),
+                            error_chain(&err)
+                        ),
+                        ErrorClass::Unreachable,
+                    )
                 } else if let Some(why) = certificate_refused(&err) {
                     (
                         format!(
@@ -333,7 +342,8 @@ pub const GONE_SINCE_PLAN_HINT: &str = "It no longer exists: it was deleted afte
 pub const UNREACHABLE_HINT: &str = "Nothing accepted the connection at that address. Check the \
      endpoint URL (the provider's `endpoints` block, AWS_ENDPOINT_URL or \
      AWS_ENDPOINT_URL_<SERVICE>, or `endpoint_url` in the shared config file) and that the \
-     service there is running.";
+     service there is running, and the provider's `region`: an endpoint's host name is made \
+     from it, so it must be a region AWS has, e.g. us-east-1.";
 
 /// Formats a duration the way Terraform users write them (`20m`, `1h30m`, `45s`).
 pub fn format_duration(d: Duration) -> String {
@@ -464,6 +474,24 @@ pub fn is_connection_refused(err: &(dyn std::error::Error + 'static)) -> bool {
         if let Some(io) = e.downcast_ref::<std::io::Error>()
             && io.kind() == std::io::ErrorKind::ConnectionRefused
         {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+/// How an error message says that an endpoint's host name does not resolve.
+pub const HOST_NOT_FOUND: &str = "its host name does not resolve (DNS)";
+
+/// True when `err`'s chain is a failed DNS lookup of the endpoint's host name: a region
+/// that does not exist, or a mistyped endpoint URL, which retries do not fix. (The HTTP
+/// client reports it as a connect error whose text starts with "dns error"; it has no
+/// kind of its own.)
+pub fn is_host_not_found(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.to_string().starts_with("dns error") {
             return true;
         }
         current = e.source();
