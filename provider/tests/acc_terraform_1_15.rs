@@ -980,6 +980,88 @@ action "lambda_start_durable_execution" "qualified_in_name" {{
     assert_eq!(errors.all().len(), 1, "only the unqualified one: {d:#}");
 }
 
+/// The start action's checks also run at the plan, where values from variables are
+/// known (validate sees only literals): a payload that is not JSON and an unqualified
+/// function given through variables used to reach AWS, the payload starting an
+/// execution with it.
+#[test]
+fn start_checks_values_from_variables_at_the_plan() {
+    let Some(acc) = setup_1_15(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let function = acc.name("orders");
+    durable_function_with_version(&acc, &function);
+    let action = "action.lambda_start_durable_execution.from_vars";
+    let config = |payload: &str, function_value: &str| {
+        format!(
+            r#"{header}
+variable "payload" {{
+  default = {payload:?}
+}}
+variable "function" {{
+  default = {function_value:?}
+}}
+action "lambda_start_durable_execution" "from_vars" {{
+  config {{
+    function_name          = var.function
+    durable_execution_name = "from-vars"
+    payload                = var.payload
+  }}
+}}
+"#,
+            header = header()
+        )
+    };
+    acc.write(&config("notjson", &format!("{function}:1")));
+    Expect::error()
+        .summary("payload is not JSON")
+        .address(action)
+        .find_in(&acc.invoke_errors(action), "a payload from a variable");
+    acc.write(&config("{}", &function));
+    Expect::error()
+        .summary("A durable function is invoked through a version")
+        .address(action)
+        .find_in(&acc.invoke_errors(action), "a function from a variable");
+    assert_eq!(acc.emu().call_count("Invoke"), 0, "nothing reached AWS");
+}
+
+/// An action naming its function or execution by ARN calls the ARN's region, not the
+/// provider's, and a `region` that contradicts the ARN is refused at the plan.
+#[test]
+fn actions_call_the_region_of_the_arn_they_name() {
+    let Some(acc) = setup_1_15(endless_executions(), true) else {
+        return;
+    };
+    let function = acc.name("orders");
+    durable_function_with_version(&acc, &function);
+    let arn = format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function}:1");
+    let elsewhere = "provider \"lambda\" {\n  region = \"eu-west-1\"\n}\n";
+    let header_elsewhere = header().replace("provider \"lambda\" {}\n", elsewhere);
+    assert_ne!(
+        header_elsewhere,
+        header(),
+        "the provider block is in another region"
+    );
+    let start = |more: &str| {
+        format!(
+            "{header_elsewhere}\naction \"lambda_start_durable_execution\" \"by_arn\" {{\n  config {{\n    function_name          = \"{arn}\"\n    durable_execution_name = \"by-arn\"\n{more}  }}\n}}\n"
+        )
+    };
+    acc.write(&start(""));
+    let out = acc.invoke("action.lambda_start_durable_execution.by_arn");
+    assert!(out.stdout.contains("started"), "{}", out.stdout);
+    assert_eq!(executions_named(&acc, &function, "by-arn").len(), 1);
+
+    acc.write(&start("    region                 = \"eu-west-1\"\n"));
+    Expect::error()
+        .summary("region differs from the ARN's")
+        .detail(&["eu-west-1", REGION])
+        .find_in(
+            &acc.invoke_errors("action.lambda_start_durable_execution.by_arn"),
+            "a region other than the ARN's",
+        );
+}
+
 /// Stop, pause and resume each change the execution's status in the emulator, naming
 /// it by ARN or by function and execution name.
 #[test]

@@ -10,17 +10,17 @@ use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::provider::Context;
 use tfplug::resource::Result;
 use tfplug::schema::{Attribute, Block, Schema};
+use tfplug::value::Value;
 
 use super::api::{self, Control};
 use super::{
-    DURABLE_EXECUTION_NAME, FUNCTION_NAME, execution_name_attribute, function_name_attribute,
-    qualifier_attribute, region_attribute,
+    DURABLE_EXECUTION_NAME, FUNCTION_NAME, call_region, execution_name_attribute,
+    function_name_attribute, qualifier_attribute, region_attribute, region_conflict,
 };
 use crate::aws::attribute::AwsAttribute;
 use crate::aws::model::lambda::StopDurableExecutionRequest;
 use crate::aws::{Budget, SharedClients};
 use crate::resources::common::READ_TIMEOUT;
-use crate::resources::common::import_id::arn_region;
 
 /// `durable_execution_arn`.
 const EXECUTION_ARN: &str = "durable_execution_arn";
@@ -101,6 +101,14 @@ impl Action for ControlDurableExecution {
         )
     }
 
+    async fn validate(&self, _ctx: &Context, config: &Value) -> Diagnostics {
+        region_conflicts(config)
+    }
+
+    async fn plan(&self, _ctx: &Context, req: &ActionRequest) -> Diagnostics {
+        region_conflicts(&req.config)
+    }
+
     async fn invoke(
         &self,
         ctx: &Context,
@@ -108,13 +116,13 @@ impl Action for ControlDurableExecution {
         progress: &Progress,
     ) -> Result<Diagnostics> {
         let config: Config = req.config()?;
-        let region = config.region.clone().or_else(|| {
+        let region = call_region(
+            config.region.as_deref(),
             config
                 .durable_execution_arn
                 .as_deref()
-                .and_then(arn_region)
-                .map(str::to_string)
-        });
+                .or(config.function_name.as_deref()),
+        );
         let clients = self.clients.get()?.for_region(region.as_deref());
         let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
         let arn = match (
@@ -179,6 +187,14 @@ impl Action for ControlDurableExecution {
             .await;
         Ok(Diagnostics::new())
     }
+}
+
+/// `region` against the region of an ARN in `durable_execution_arn` or `function_name`.
+fn region_conflicts(config: &Value) -> Diagnostics {
+    [EXECUTION_ARN, FUNCTION_NAME]
+        .into_iter()
+        .filter_map(|arn_attribute| region_conflict(config, arn_attribute))
+        .collect()
 }
 
 impl ControlDurableExecution {

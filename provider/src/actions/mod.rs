@@ -8,11 +8,14 @@ pub mod api;
 pub mod control;
 pub mod start;
 
+use tfplug::diag::Diagnostic;
 use tfplug::schema::Attribute;
+use tfplug::value::{AttributePath, Value};
 
 use crate::aws::attribute::AwsAttribute;
 use crate::aws::model::lambda::InvocationRequest;
 use crate::resources::common::data_region_attribute;
+use crate::resources::common::import_id::arn_region;
 
 /// `function_name`.
 pub const FUNCTION_NAME: &str = "function_name";
@@ -58,4 +61,31 @@ pub fn execution_name_attribute(required: bool) -> Attribute {
 /// `region`: where the function is.
 pub fn region_attribute() -> Attribute {
     data_region_attribute().description("Region of the function; the provider's when unset.")
+}
+
+/// Where an action's calls go: `region` when set, else the region of the ARN it names
+/// (`function_name` or `durable_execution_arn`), else the provider's (`None`).
+pub fn call_region(region: Option<&str>, arn: Option<&str>) -> Option<String> {
+    region
+        .or_else(|| arn.and_then(arn_region))
+        .map(str::to_string)
+}
+
+/// An error at `region` when the configuration's `region` and the region of the ARN in
+/// `arn_attribute` are both known and differ: the calls would go where the object is not.
+pub fn region_conflict(config: &Value, arn_attribute: &str) -> Option<Diagnostic> {
+    let text = |name: &str| config.get_attr(name).and_then(Value::as_str);
+    let region = text(REGION)?;
+    let arn = text(arn_attribute)?;
+    let in_arn = arn_region(arn)?;
+    (region != in_arn).then(|| {
+        Diagnostic::error(
+            "region differs from the ARN's",
+            format!(
+                "region = {region:?}, but {arn_attribute} is an ARN in {in_arn:?}: set region \
+                 to {in_arn:?}, or leave it out to use the ARN's region."
+            ),
+        )
+        .at(AttributePath::attr(REGION))
+    })
 }

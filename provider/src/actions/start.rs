@@ -16,8 +16,8 @@ use tfplug::value::{AttributePath, Value};
 
 use super::api::{self, Started};
 use super::{
-    DURABLE_EXECUTION_NAME, FUNCTION_NAME, QUALIFIER, execution_name_attribute,
-    function_name_attribute, qualifier_attribute, region_attribute,
+    DURABLE_EXECUTION_NAME, FUNCTION_NAME, QUALIFIER, call_region, execution_name_attribute,
+    function_name_attribute, qualifier_attribute, region_attribute, region_conflict,
 };
 use crate::aws::timeouts::{DurationString, parse_duration};
 use crate::aws::{Budget, Error, SharedClients, Status, WaitOptions, wait_for};
@@ -68,10 +68,14 @@ fn is_qualified(function: &str) -> bool {
     }
 }
 
-/// Checks what the attributes' own validators cannot: the function is qualified, and the
-/// payload is JSON.
+/// Checks what the attributes' own validators cannot: the function is qualified, the
+/// payload is JSON, and `region` agrees with an ARN's. At validate only literal values
+/// are known; the plan checks again once variables and references are.
 fn check(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
+    if let Some(conflict) = region_conflict(config, FUNCTION_NAME) {
+        diags.push(conflict);
+    }
     let text = |name: &str| config.get_attr(name).and_then(Value::as_str);
     let qualifier_unset = config.get_attr(QUALIFIER).is_some_and(Value::is_null);
     if let Some(function) = text(FUNCTION_NAME)
@@ -143,6 +147,10 @@ impl Action for StartDurableExecution {
         check(config)
     }
 
+    async fn plan(&self, _ctx: &Context, req: &ActionRequest) -> Diagnostics {
+        check(&req.config)
+    }
+
     async fn invoke(
         &self,
         ctx: &Context,
@@ -150,7 +158,8 @@ impl Action for StartDurableExecution {
         progress: &Progress,
     ) -> Result<Diagnostics> {
         let config: Config = req.config()?;
-        let clients = self.clients.get()?.for_region(config.region.as_deref());
+        let region = call_region(config.region.as_deref(), Some(&config.function_name));
+        let clients = self.clients.get()?.for_region(region.as_deref());
         let timeout = config
             .timeout
             .as_deref()
