@@ -60,7 +60,10 @@ pub fn execution_name_attribute(required: bool) -> Attribute {
 
 /// `region`: where the function is.
 pub fn region_attribute() -> Attribute {
-    data_region_attribute().description("Region of the function; the provider's when unset.")
+    data_region_attribute().description(
+        "Region of the function. When unset: the region of the ARN the action names, else the \
+         provider's; when set, it must agree with that ARN.",
+    )
 }
 
 /// Where an action's calls go: `region` when set, else the region of the ARN it names
