@@ -478,6 +478,8 @@ fn items(n: usize) -> String {
 pub struct Matches {
     regex: std::sync::OnceLock<Result<Regex, String>>,
     pattern: String,
+    /// The pattern as errors and docs show it (see [`Matches::shown_as`]).
+    shown: String,
     what: String,
 }
 
@@ -516,11 +518,20 @@ pub fn matches(pattern: &str, what: &str) -> Matches {
     Matches {
         regex: std::sync::OnceLock::new(),
         pattern: pattern.to_string(),
+        shown: pattern.to_string(),
         what: what.to_string(),
     }
 }
 
 impl Matches {
+    /// Shows `original` in errors and docs instead of the compiled pattern: for a pattern
+    /// translated from another syntax (e.g. an AWS model's Java pattern rewritten without
+    /// lookaround), the form its users know.
+    pub fn shown_as(mut self, original: &str) -> Self {
+        self.shown = original.to_string();
+        self
+    }
+
     fn regex(&self) -> &Result<Regex, String> {
         self.regex.get_or_init(|| compile_anchored(&self.pattern))
     }
@@ -533,7 +544,7 @@ impl Matches {
                 "Invalid attribute value",
                 format!(
                     "{text:?} is not {}: it must match the pattern {}.",
-                    self.what, self.pattern
+                    self.what, self.shown
                 ),
             ),
             Err(e) => diags.error_at(
@@ -572,7 +583,7 @@ impl Validator for Matches {
     }
 
     fn describe(&self) -> String {
-        format!("{} (matching `{}`)", self.what, self.pattern)
+        format!("{} (matching `{}`)", self.what, self.shown)
     }
 
     fn problem(&self) -> Option<String> {

@@ -219,8 +219,9 @@ fn pattern_validators(shape: &str, pattern: &str) -> Vec<Arc<dyn Validator>> {
     let what = format!("a valid {shape}");
     match translate(pattern) {
         Ok(translated) => {
-            let mut out: Vec<Arc<dyn Validator>> =
-                vec![Arc::new(matches(&translated.pattern, &what))];
+            let mut out: Vec<Arc<dyn Validator>> = vec![Arc::new(
+                matches(&translated.pattern, &what).shown_as(pattern),
+            )];
             for prefix in translated.excluded_prefixes {
                 match Regex::new(&format!("^(?:{prefix})")) {
                     Ok(regex) => out.push(Arc::new(Excludes {
@@ -1110,6 +1111,35 @@ mod tests {
 
     fn strings(items: &[&str]) -> Value {
         Value::List(items.iter().map(|s| Value::string(*s)).collect())
+    }
+
+    /// Errors and docs show a translated pattern as AWS's model writes it (Java's
+    /// syntax, as in AWS's documentation), not the rewrite the provider matches with.
+    #[test]
+    fn a_translated_pattern_is_shown_as_aws_writes_it() {
+        let validators = validators(&lambda::shapes::S3Bucket);
+        let described: Vec<String> = validators.iter().map(|v| v.describe()).collect();
+        assert!(
+            described
+                .iter()
+                .any(|d| d.contains(r"[0-9A-Za-z\.\-_]*(?<!\.)")),
+            "{described:?}"
+        );
+        let mut found = Diagnostics::new();
+        for v in &validators {
+            v.validate(
+                &AttributePath::root(),
+                &Value::string("my.bucket."),
+                &mut found,
+            );
+        }
+        let details: Vec<&str> = found.iter().map(|d| d.detail.as_str()).collect();
+        assert!(
+            details
+                .iter()
+                .any(|d| d.contains("(?<!\\.)") && !d.contains("--")),
+            "{details:?}"
+        );
     }
 
     #[test]
