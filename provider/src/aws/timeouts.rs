@@ -61,6 +61,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(total))
 }
 
+/// How an error about a duration says to write one.
+const WRITE_DURATIONS: &str = "Write durations like \"30s\", \"20m\" or \"1h30m\".";
+
 /// Validates duration strings at plan time.
 pub struct DurationString;
 
@@ -72,7 +75,7 @@ impl Validator for DurationString {
             diags.error_at(
                 path.clone(),
                 "Invalid duration",
-                format!("{e}. Write durations like \"30s\", \"20m\" or \"1h30m\"."),
+                format!("{e}. {WRITE_DURATIONS}"),
             );
         }
     }
@@ -93,7 +96,7 @@ pub struct DurationBetween {
 impl DurationBetween {
     /// Parses `s` and checks the bounds; the error says what is allowed.
     pub fn check(&self, s: &str) -> Result<Duration, String> {
-        let d = parse_duration(s)?;
+        let d = parse_duration(s).map_err(|e| format!("{e}. {WRITE_DURATIONS}"))?;
         if d < self.min || d > self.max {
             return Err(format!(
                 "{s:?} is out of range: use a duration between {} and {}",
@@ -110,7 +113,8 @@ impl Validator for DurationBetween {
         if let Value::String(s) = value
             && let Err(e) = self.check(s)
         {
-            diags.error_at(path.clone(), "Invalid duration", format!("{e}."));
+            let e = if e.ends_with('.') { e } else { format!("{e}.") };
+            diags.error_at(path.clone(), "Invalid duration", e);
         }
     }
 
@@ -271,7 +275,8 @@ mod tests {
         let e = sts.check("10m").err().unwrap_or_default();
         assert!(e.contains("between 15m and 12h"), "{e}");
         assert!(sts.check("13h").is_err());
-        assert!(sts.check("1x").is_err());
+        let e = sts.check("20 minutes").err().unwrap_or_default();
+        assert!(e.contains("unknown unit") && e.contains("\"1h30m\""), "{e}");
         let mut diags = Diagnostics::new();
         let path = AttributePath::attr("assume_role")
             .child_index(0)
