@@ -213,6 +213,30 @@ pub static CATALOGUE: &[Rule] = &[
         },
     },
     Rule {
+        id: "LMI-RES-002",
+        severity: Severity::Warning,
+        category: "resilience",
+        summary: "Fewer than three execution environments at minimum",
+        why: "AWS keeps at least three execution environments per version by default and spreads them over three Availability Zones; a lower minimum loses that spread.",
+        fix: "Set function_scaling_config.min_execution_environments to 3 or more.",
+        check: |view, _| {
+            let r = rule("LMI-RES-002");
+            view.versions
+                .iter()
+                .filter_map(|v| Some((v, v.min?)))
+                .filter(|(_, min)| *min < AVAILABILITY_ZONES as f64)
+                .map(|(v, min)| {
+                    finding(
+                        r,
+                        &v.address,
+                        Some(&in_blocks(&[fv::SCALING, fv::MIN])),
+                        format!("min_execution_environments = {min}"),
+                    )
+                })
+                .collect()
+        },
+    },
+    Rule {
         id: "LMI-RES-003",
         severity: Severity::Error,
         category: "resilience",
@@ -235,30 +259,6 @@ pub static CATALOGUE: &[Rule] = &[
                         None => format!("max_vcpu_count = {limit}; three of the smallest allowed instances ({smallest} vCPUs each) need {}", shown(needed)),
                     };
                     (limit < needed).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), message))
-                })
-                .collect()
-        },
-    },
-    Rule {
-        id: "LMI-RES-002",
-        severity: Severity::Warning,
-        category: "resilience",
-        summary: "Fewer than three execution environments at minimum",
-        why: "AWS keeps at least three execution environments per version by default and spreads them over three Availability Zones; a lower minimum loses that spread.",
-        fix: "Set function_scaling_config.min_execution_environments to 3 or more.",
-        check: |view, _| {
-            let r = rule("LMI-RES-002");
-            view.versions
-                .iter()
-                .filter_map(|v| Some((v, v.min?)))
-                .filter(|(_, min)| *min < AVAILABILITY_ZONES as f64)
-                .map(|(v, min)| {
-                    finding(
-                        r,
-                        &v.address,
-                        Some(&in_blocks(&[fv::SCALING, fv::MIN])),
-                        format!("min_execution_environments = {min}"),
-                    )
                 })
                 .collect()
         },
@@ -318,6 +318,24 @@ pub static CATALOGUE: &[Rule] = &[
         },
     },
     Rule {
+        id: "LMI-SCALE-003",
+        severity: Severity::Warning,
+        category: "scaling",
+        summary: "Capacity provider near its limit of function versions",
+        why: "AWS allows 100 function versions per capacity provider (not adjustable); publishing past it fails.",
+        fix: "Delete versions nothing invokes any more, or spread functions over capacity providers.",
+        check: |view, _| {
+            let r = rule("LMI-SCALE-003");
+            view.capacity_providers
+                .iter()
+                .filter_map(|c| {
+                    let n = view.versions_on(&c.address).len();
+                    (n >= VERSIONS_NEAR_LIMIT).then(|| finding(r, &c.address, None, format!("{n} versions planned on it; AWS allows {VERSIONS_PER_CAPACITY_PROVIDER}")))
+                })
+                .collect()
+        },
+    },
+    Rule {
         id: "LMI-SCALE-004",
         severity: Severity::Warning,
         category: "scaling",
@@ -337,24 +355,6 @@ pub static CATALOGUE: &[Rule] = &[
                         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
                         .sum();
                     (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
-                })
-                .collect()
-        },
-    },
-    Rule {
-        id: "LMI-SCALE-003",
-        severity: Severity::Warning,
-        category: "scaling",
-        summary: "Capacity provider near its limit of function versions",
-        why: "AWS allows 100 function versions per capacity provider (not adjustable); publishing past it fails.",
-        fix: "Delete versions nothing invokes any more, or spread functions over capacity providers.",
-        check: |view, _| {
-            let r = rule("LMI-SCALE-003");
-            view.capacity_providers
-                .iter()
-                .filter_map(|c| {
-                    let n = view.versions_on(&c.address).len();
-                    (n >= VERSIONS_NEAR_LIMIT).then(|| finding(r, &c.address, None, format!("{n} versions planned on it; AWS allows {VERSIONS_PER_CAPACITY_PROVIDER}")))
                 })
                 .collect()
         },
@@ -670,6 +670,23 @@ mod tests {
         Settings {
             require_kms: true,
             ..Settings::default()
+        }
+    }
+
+    /// The catalogue, and so every listing of it (docs, SARIF, errors), goes family by
+    /// family in the order of the rules' numbers.
+    #[test]
+    fn rules_are_listed_in_order_of_their_ids() {
+        for pair in CATALOGUE.windows(2) {
+            let family = |id: &str| id.rsplit_once('-').map(|(f, _)| f.to_string());
+            if family(pair[0].id) == family(pair[1].id) {
+                assert!(
+                    pair[0].id < pair[1].id,
+                    "{} before {}",
+                    pair[0].id,
+                    pair[1].id
+                );
+            }
         }
     }
 
