@@ -1062,6 +1062,48 @@ fn actions_call_the_region_of_the_arn_they_name() {
         );
 }
 
+/// Several executions of one name on the version `qualifier` names: the error says to
+/// use `durable_execution_arn` and lists the ARNs, instead of advising the `qualifier`
+/// that is already set.
+#[test]
+fn executions_sharing_a_name_on_one_version_are_listed() {
+    let Some(acc) = setup_1_15(endless_executions(), true) else {
+        return;
+    };
+    let function = acc.name("orders");
+    durable_function_with_version(&acc, &function);
+    for _ in 0..2 {
+        if let Err(e) = acc.emu().seed_durable_execution(
+            SeedExecution::new(&function, "RUNNING")
+                .qualifier("1")
+                .name("twin"),
+        ) {
+            panic!("seeding: {e}");
+        }
+    }
+    acc.write(&format!(
+        "{}\naction \"lambda_stop_durable_execution\" \"twin\" {{\n  config {{\n    function_name          = \"{function}\"\n    qualifier              = \"1\"\n    durable_execution_name = \"twin\"\n  }}\n}}\n",
+        header()
+    ));
+    let d = Expect::error()
+        .summary("Several durable executions have that name")
+        .detail(&[
+            "on version \"1\": set durable_execution_arn",
+            "/durable-execution/twin/",
+        ])
+        .find_in(
+            &acc.invoke_errors("action.lambda_stop_durable_execution.twin"),
+            "two executions named twin on version 1",
+        );
+    assert!(
+        !d["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("set qualifier"),
+        "{d:#}"
+    );
+}
+
 /// Stop, pause and resume each change the execution's status in the emulator, naming
 /// it by ARN or by function and execution name.
 #[test]

@@ -151,12 +151,19 @@ impl Action for ControlDurableExecution {
                         .into());
                     }
                     many => {
+                        let choose = match &config.qualifier {
+                            None => "(on different versions): set qualifier, or \
+                                     durable_execution_arn"
+                                .to_string(),
+                            Some(q) => format!("on version {q:?}: set durable_execution_arn"),
+                        };
                         return Err(Diagnostic::error(
                             "Several durable executions have that name",
                             format!(
-                                "{function:?} has {} executions named {name:?} (on different \
-                                 versions): set qualifier, or durable_execution_arn.",
-                                many.len()
+                                "{function:?} has {} executions named {name:?} {choose}. \
+                                 They are:\n{}",
+                                many.len(),
+                                many.join("\n")
                             ),
                         )
                         .into());
