@@ -1086,7 +1086,7 @@ fn executions_sharing_a_name_on_one_version_are_listed() {
         header()
     ));
     let d = Expect::error()
-        .summary("Several durable executions have that name")
+        .says(&["Several durable executions have that name"])
         .detail(&[
             "on version \"1\": set durable_execution_arn",
             "/durable-execution/twin/",
