@@ -394,6 +394,42 @@ fn terraform_killed_while_the_version_is_published() {
     interrupt_and_apply_again(Victim::Terraform, "PublishVersion", None);
 }
 
+/// Terraform killed while the version is published, then the code changes: the next
+/// apply publishes version 2, and AWS's version 1, which no state holds, is named in a
+/// warning with how to delete or import it (it used to be left without a word).
+#[test]
+fn a_version_left_by_an_interrupted_publish_is_named_when_the_code_changed() {
+    let Some(acc) = quickstart() else {
+        return;
+    };
+    let mut apply = start_apply(&acc);
+    apply.wait_for_call(&acc, "PublishVersion");
+    let _ = apply.kill(Victim::Terraform);
+    acc.zip("build/workflow.zip", "changed after the interrupted apply");
+    let diags = apply_json(&acc);
+    let name = "quickstart-orders";
+    let left = diags
+        .warnings()
+        .all()
+        .iter()
+        .find(|d| {
+            d["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("an interrupted apply may have left"))
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no warning about version 1: {}", diags.describe()));
+    let detail = left["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("published version 2")
+            && detail.contains(&format!("--function-name {name} --qualifier 1"))
+            && detail.contains(&format!("{name}:1")),
+        "{detail}"
+    );
+    assert_eq!(left["address"], VERSION, "{left:#}");
+    assert_eq!(acc.resource(VERSION)["version"], "2");
+}
+
 #[test]
 fn provider_killed_while_the_capacity_provider_is_created() {
     interrupt_and_apply_again(

@@ -27,8 +27,11 @@
 //! was killed lets calls in flight finish before it exits) keeps its entry too: no one
 //! is left to record the object.
 //!
-//! Versions (`lambda_function_version`) need none of this: publishing again returns the
-//! version an interrupted apply published when nothing changed since.
+//! A version (`lambda_function_version`) cannot meet "already exists": publishing again
+//! returns the version an interrupted apply published when nothing changed since. When
+//! something did change, the interrupted publish's version is left out of every state;
+//! the version's create journals its publish the same way, and warns about the versions
+//! published since an interrupted one (`function_version::interrupted_publish`).
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
@@ -121,6 +124,18 @@ impl CreateInProgress {
             recorded,
             parent: parent_process(),
         }
+    }
+
+    /// When an interrupted create of the same key started (seconds since the Unix epoch),
+    /// if this directory's journal holds one from less than [`ADOPTION_WINDOW`] ago, made
+    /// by another provider process (this process's own entries are creates still running
+    /// beside this one): whatever that create made may be unknown to Terraform.
+    pub fn interrupted_since(&self) -> Option<u64> {
+        let now = SystemTime::now();
+        self.left_over
+            .as_ref()
+            .filter(|e| e.age(now) < ADOPTION_WINDOW && e.pid != std::process::id())
+            .map(|e| e.started_unix)
     }
 
     /// The create ended and Terraform learns its outcome: the entry goes. Unless the

@@ -17,6 +17,7 @@
 //! the lifecycle.
 
 pub mod api;
+pub mod interrupted_publish;
 pub mod model;
 pub mod rules;
 pub mod schema;
@@ -46,6 +47,8 @@ use crate::resources::common::executions::{
 use crate::resources::common::functions::{PublishRequest, get, publish, wait_version_active};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
+use crate::resources::common::interrupted::{self, CreateInProgress};
+use crate::resources::common::journal::Journal;
 use crate::resources::common::remote_state;
 use crate::resources::common::state::{self, reconcile, same_meaning};
 use crate::resources::common::tainted;
@@ -496,132 +499,48 @@ impl Resource for FunctionVersionResource {
         Ok(config)
     }
 
+    /// Publishes, journaled (see [`interrupted_publish`]): the journal entry stays unless
+    /// the create answers Terraform with the version, and a create that finds an
+    /// interrupted publish's entry warns about the versions published since.
     async fn create(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
         let config: VersionModel = req.config()?;
-        let clients = match text(&req.planned, REGION) {
-            Some(_) => clients_for(&self.clients, &req.planned)?,
-            // Planned unknown: the function's ARN, known now, says where.
-            None => self
-                .clients
-                .get()?
-                .for_region(rules::function_region(&req.config)),
-        };
+        let clients = self.create_clients(&req)?;
         let function = config.function().to_string();
-        let fn_label = label(TYPE_NAME, &function);
-        let budget = Budget::new(
-            TIMEOUTS.get(&req.config, Operation::Create),
-            ctx.stop.clone(),
+        let progress = CreateInProgress::begin(
+            Journal::of_working_directory(),
+            interrupted::key(
+                interrupted_publish::KIND,
+                clients.account_id.as_deref(),
+                &clients.region,
+                &function,
+            ),
+            interrupted::planned_bytes(&req),
         );
-        let published = publish(
-            &clients,
-            &budget,
-            &PublishRequest {
-                function: &function,
-                code_sha256: config.code_sha256.known().map(String::as_str),
-                revision_id: config.revision_id.known().map(String::as_str),
-                description: config.description.known().map(String::as_str),
-                publish_to: config.publish_to.known().map(String::as_str),
-            },
-        )
-        .await
-        .map_err(|e| Self::publish_error(&e, &fn_label, &config))?;
-        let version = published.version().unwrap_or_default().to_string();
-        let label = version_label(&function, &version);
-        let got = published.description().unwrap_or("");
-        // Unset, the version takes the function's description: any is the one asked for.
-        if let Some(wanted) = config.description.known()
-            && wanted != got
-        {
-            // Nothing changed since that version: AWS returned it, with the description
-            // it was published with, and publishes nothing new.
-            return Err(Diagnostic::error(
-                format!("Error publishing {label}"),
-                format!(
-                    "Nothing changed in the function since version {version}, so AWS returned \
-                     that version (described {got:?}) instead of publishing one described \
-                     {wanted:?}. A description cannot be changed after publishing: change the \
-                     function's code or configuration first, or keep the description of \
-                     version {version}."
-                ),
-            )
-            .into());
-        }
-        if let Some(arn) = published.function_arn() {
-            self.remember(arn.to_string());
-        }
-        tracing::info!(function = %function, version = %version, "published");
-        // From here on the version exists: every failure keeps it in state (tainted).
-        let keep = |d: Diagnostic, state: &str, timed_out: bool| {
-            let mut v = req.planned.clone();
-            set_attr(&mut v, VERSION, Value::string(&version));
-            if let Some(arn) = published.function_arn() {
-                set_attr(&mut v, ARN, Value::string(arn));
-            }
-            set_attr(&mut v, STATE, Value::string(state));
-            let v = v.transform(&mut |_, x| if x.is_unknown() { Value::Null } else { x });
-            let mut d = d;
-            d.detail
-                .push_str(&tainted::kept_as_tainted("version", timed_out));
-            TfError::new(d).keep_state(v)
+        let since = progress.interrupted_since();
+        let created = self.publish_version(ctx, req).await?;
+        progress.finished();
+        let Some(since) = since else {
+            return Ok(created);
         };
-        if let Err(e) = wait_version_active(&clients, &budget, &function, &version).await {
-            let state = match &e {
-                Error::FailedState { state, .. } => state.clone(),
-                _ => "Pending".to_string(),
-            };
-            return Err(keep(
-                e.to_diagnostic(&label, "publishing"),
-                &state,
-                tainted::timed_out(&e),
-            ));
-        }
-        if let Some(wanted) = config.function_scaling_config.first() {
-            let scaled = async {
-                api::put_scaling(&clients, &budget, &function, &version, wanted).await?;
-                api::wait_scaling_applied(&clients, &budget, &function, &version, wanted).await
-            }
-            .await;
-            if let Err(e) = scaled {
-                let mut d = e.to_diagnostic(&label, "scaling");
-                if e.aws()
-                    .is_some_and(|a| a.message.contains("capacity provider configuration"))
-                {
-                    d.detail.push_str(
-                        "\n\nfunction_scaling_config applies only to functions on a capacity \
-                         provider: remove it, or run the function on Lambda Managed Instances.",
-                    );
+        let published = text(&created.state, VERSION)
+            .unwrap_or_default()
+            .to_string();
+        let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone());
+        match api::listed_versions(&clients, &budget, &function).await {
+            Ok(listed) => {
+                let left = interrupted_publish::published_since(&listed, since, &published);
+                if left.is_empty() {
+                    Ok(created)
+                } else {
+                    Ok(created
+                        .with_warning(interrupted_publish::warning(&function, &left, &published)))
                 }
-                return Err(keep(d, "Active", tainted::timed_out(&e)));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot list the versions an interrupted publish may have left");
+                Ok(created)
             }
         }
-        let (found, scaling) = self
-            .fetch(&clients, &budget, &function, &version, false)
-            .await
-            .map_err(|e| {
-                keep(
-                    e.to_diagnostic(&label, "reading"),
-                    "Active",
-                    tainted::timed_out(&e),
-                )
-            })?
-            .ok_or_else(|| {
-                keep(
-                    Diagnostic::error(
-                        format!("Error publishing {label}"),
-                        "The version disappeared right after it was published.",
-                    ),
-                    "Active",
-                    false,
-                )
-            })?;
-        let state = self.state_of(
-            &req.ty,
-            &found,
-            scaling.as_ref(),
-            &clients.region,
-            &req.planned,
-        )?;
-        Ok(NewState::new(state))
     }
 
     async fn read(&self, ctx: &Context, req: ReadRequest) -> Result<NewState> {
@@ -900,6 +819,143 @@ fn description_means_the_same(prior: &Value, planned: &Value) -> bool {
 /// Whether the state says the version runs on a capacity provider.
 fn runs_on_capacity_provider(state: &Value) -> bool {
     matches!(state.get_attr(CAPACITY_PROVIDER_ARN), Some(Value::String(arn)) if !arn.is_empty())
+}
+
+impl FunctionVersionResource {
+    /// The clients of a version's create:    /// The clients of a version's create: the planned region's, or, while that is
+    /// unknown, the region of the function's ARN (known at apply).
+    fn create_clients(&self, req: &CreateRequest) -> Result<Arc<AwsClients>> {
+        Ok(match text(&req.planned, REGION) {
+            Some(_) => clients_for(&self.clients, &req.planned)?,
+            None => self
+                .clients
+                .get()?
+                .for_region(rules::function_region(&req.config)),
+        })
+    }
+
+    /// Publishes the version, waits until it is Active and its scaling applied, and
+    /// reads it.
+    async fn publish_version(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
+        let config: VersionModel = req.config()?;
+        let clients = self.create_clients(&req)?;
+        let function = config.function().to_string();
+        let fn_label = label(TYPE_NAME, &function);
+        let budget = Budget::new(
+            TIMEOUTS.get(&req.config, Operation::Create),
+            ctx.stop.clone(),
+        );
+        let published = publish(
+            &clients,
+            &budget,
+            &PublishRequest {
+                function: &function,
+                code_sha256: config.code_sha256.known().map(String::as_str),
+                revision_id: config.revision_id.known().map(String::as_str),
+                description: config.description.known().map(String::as_str),
+                publish_to: config.publish_to.known().map(String::as_str),
+            },
+        )
+        .await
+        .map_err(|e| Self::publish_error(&e, &fn_label, &config))?;
+        let version = published.version().unwrap_or_default().to_string();
+        let label = version_label(&function, &version);
+        let got = published.description().unwrap_or("");
+        // Unset, the version takes the function's description: any is the one asked for.
+        if let Some(wanted) = config.description.known()
+            && wanted != got
+        {
+            // Nothing changed since that version: AWS returned it, with the description
+            // it was published with, and publishes nothing new.
+            return Err(Diagnostic::error(
+                format!("Error publishing {label}"),
+                format!(
+                    "Nothing changed in the function since version {version}, so AWS returned \
+                     that version (described {got:?}) instead of publishing one described \
+                     {wanted:?}. A description cannot be changed after publishing: change the \
+                     function's code or configuration first, or keep the description of \
+                     version {version}."
+                ),
+            )
+            .into());
+        }
+        if let Some(arn) = published.function_arn() {
+            self.remember(arn.to_string());
+        }
+        tracing::info!(function = %function, version = %version, "published");
+        // From here on the version exists: every failure keeps it in state (tainted).
+        let keep = |d: Diagnostic, state: &str, timed_out: bool| {
+            let mut v = req.planned.clone();
+            set_attr(&mut v, VERSION, Value::string(&version));
+            if let Some(arn) = published.function_arn() {
+                set_attr(&mut v, ARN, Value::string(arn));
+            }
+            set_attr(&mut v, STATE, Value::string(state));
+            let v = v.transform(&mut |_, x| if x.is_unknown() { Value::Null } else { x });
+            let mut d = d;
+            d.detail
+                .push_str(&tainted::kept_as_tainted("version", timed_out));
+            TfError::new(d).keep_state(v)
+        };
+        if let Err(e) = wait_version_active(&clients, &budget, &function, &version).await {
+            let state = match &e {
+                Error::FailedState { state, .. } => state.clone(),
+                _ => "Pending".to_string(),
+            };
+            return Err(keep(
+                e.to_diagnostic(&label, "publishing"),
+                &state,
+                tainted::timed_out(&e),
+            ));
+        }
+        if let Some(wanted) = config.function_scaling_config.first() {
+            let scaled = async {
+                api::put_scaling(&clients, &budget, &function, &version, wanted).await?;
+                api::wait_scaling_applied(&clients, &budget, &function, &version, wanted).await
+            }
+            .await;
+            if let Err(e) = scaled {
+                let mut d = e.to_diagnostic(&label, "scaling");
+                if e.aws()
+                    .is_some_and(|a| a.message.contains("capacity provider configuration"))
+                {
+                    d.detail.push_str(
+                        "\n\nfunction_scaling_config applies only to functions on a capacity \
+                         provider: remove it, or run the function on Lambda Managed Instances.",
+                    );
+                }
+                return Err(keep(d, "Active", tainted::timed_out(&e)));
+            }
+        }
+        let (found, scaling) = self
+            .fetch(&clients, &budget, &function, &version, false)
+            .await
+            .map_err(|e| {
+                keep(
+                    e.to_diagnostic(&label, "reading"),
+                    "Active",
+                    tainted::timed_out(&e),
+                )
+            })?
+            .ok_or_else(|| {
+                keep(
+                    Diagnostic::error(
+                        format!("Error publishing {label}"),
+                        "The version disappeared right after it was published.",
+                    ),
+                    "Active",
+                    false,
+                )
+            })?;
+        let state = self.state_of(
+            &req.ty,
+            &found,
+            scaling.as_ref(),
+            &clients.region,
+            &req.planned,
+        )?;
+        Ok(NewState::new(state))
+    }
 }
 
 #[cfg(test)]
