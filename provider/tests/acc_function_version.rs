@@ -588,6 +588,66 @@ fn a_same_name_replacement_under_create_before_destroy_says_what_to_change() {
     assert_eq!(acc.emulated_versions(&name), vec!["1"]);
 }
 
+/// A `revision_id`-guarded publish whose answer is lost: AWS published, and the retry
+/// meets the revision the publish made. The error says so and how to go on (it used to
+/// say that the function changed after the plan); following it returns the version AWS
+/// published, not a second one.
+#[test]
+fn a_guarded_publish_whose_answer_was_lost_says_how_to_go_on() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("lost-publish");
+    let sdk = acc.lambda_sdk();
+    sdk.create_durable_function(&name, "v1", None);
+    let revision = sdk
+        .latest(&name)
+        .revision_id()
+        .unwrap_or_default()
+        .to_string();
+    let guarded = |value: &str| {
+        bare_config(&version_block(
+            "test",
+            &format!("  function_name = \"{name}\"\n  revision_id = \"{value}\"\n"),
+        ))
+    };
+    acc.emu().inject_fault(acceptance_tests::FaultSpec::times(
+        "PublishVersion",
+        acceptance_tests::FaultKind::DropResponse,
+        1,
+    ));
+    acc.write(&guarded(&revision));
+    let errors = acc.apply_errors();
+    Expect::error()
+        .says(&[
+            "answer to the first attempt was lost",
+            "most likely published",
+            "lambda_durable_function.NAME.revision_id",
+        ])
+        .address(ADDRESS)
+        .find_in(&errors, "a guarded publish whose answer was lost");
+    assert_eq!(
+        acc.emulated_versions(&name).len(),
+        1,
+        "the first attempt published"
+    );
+
+    let current = sdk
+        .latest(&name)
+        .revision_id()
+        .unwrap_or_default()
+        .to_string();
+    assert_ne!(current, revision, "publishing changed $LATEST's revision");
+    acc.write(&guarded(&current));
+    acc.apply();
+    assert_eq!(
+        acc.resource(ADDRESS)["version"],
+        "1",
+        "the version AWS published"
+    );
+    assert_eq!(acc.emulated_versions(&name).len(), 1, "no second version");
+}
+
 /// 6. `code_sha256` and `revision_id` guards that no longer match `$LATEST`.
 #[test]
 fn guards_that_no_longer_match_fail_the_apply_clearly() {

@@ -1219,7 +1219,7 @@ fn a_control_action_whose_answer_is_lost_still_succeeds() {
         }
     });
     let status = |arn: &str| acc.emulated_execution(arn)["status"].clone();
-    let mut invoke_losing_the_answer = |verb: &str| {
+    let invoke_losing_the_answer = |verb: &str| {
         let operation = format!("{}DurableExecution", capitalized(verb));
         acc.emu().inject_fault(acceptance_tests::FaultSpec::times(
             &operation,

@@ -2,6 +2,7 @@
 //! reading (`GetFunction`), waiting until it is ready or a version is `Active`, and
 //! publishing a version with AWS's guards.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
@@ -61,9 +62,25 @@ pub async fn publish(
         .set_revision_id(req.revision_id.map(str::to_string))
         .set_description(req.description.map(str::to_string))
         .set_publish_to(req.publish_to.map(FunctionVersionLatestPublished::from));
+    let attempts = AtomicU32::new(0);
     let out = clients
-        .send(budget, "PublishVersion", || call.clone().send())
-        .await?;
+        .send(budget, "PublishVersion", || {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            call.clone().send()
+        })
+        .await
+        .map_err(|e| match e {
+            // The first attempt's answer was lost and AWS may have published then:
+            // publishing changes `$LATEST`'s revision, so the retry's guard no longer held.
+            Error::Aws(mut aws)
+                if attempts.load(Ordering::Relaxed) > 1
+                    && aws.has_code("PreconditionFailedException") =>
+            {
+                aws.message.push_str(RETRY_AFTER_LOST_ANSWER);
+                Error::Aws(aws)
+            }
+            other => other,
+        })?;
     if out.version().is_none() {
         return Err(Error::Unexpected(
             "PublishVersion returned no version".into(),
@@ -71,6 +88,11 @@ pub async fn publish(
     }
     Ok(out)
 }
+
+/// Appended to AWS's refusal of a retried PublishVersion whose first attempt's answer
+/// was lost.
+pub const RETRY_AFTER_LOST_ANSWER: &str =
+    " (on a retry: the answer to the first attempt was lost, and AWS may have published then)";
 
 /// How long a just-created function may be invisible to GetFunction (eventual
 /// consistency) before that counts as an error.

@@ -172,6 +172,38 @@ pub async fn wait_deleted(
     .await
 }
 
+/// The published versions of `function` with when AWS last modified each
+/// (ListVersionsByFunction, every page; `$LATEST` left out).
+pub async fn listed_versions(
+    clients: &AwsClients,
+    budget: &Budget,
+    function: &str,
+) -> Result<Vec<Listed>, Error> {
+    let mut listed = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let call = clients
+            .lambda
+            .list_versions_by_function()
+            .function_name(function)
+            .set_marker(marker.clone());
+        let page = clients
+            .send(budget, "ListVersionsByFunction", || call.clone().send())
+            .await?;
+        listed.extend(page.versions().iter().filter_map(|v| {
+            let version = v.version().filter(|n| *n != "$LATEST")?;
+            Some(Listed {
+                version: version.to_string(),
+                modified_unix: v.last_modified().and_then(last_modified_unix),
+            })
+        }));
+        match page.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(listed),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,37 +252,5 @@ mod tests {
         assert!(settled(&done, &defaults));
         // AWS may report no applied configuration at all for its defaults.
         assert!(settled(&Scaling::default(), &defaults));
-    }
-}
-
-/// The published versions of `function` with when AWS last modified each
-/// (ListVersionsByFunction, every page; `$LATEST` left out).
-pub async fn listed_versions(
-    clients: &AwsClients,
-    budget: &Budget,
-    function: &str,
-) -> Result<Vec<Listed>, Error> {
-    let mut listed = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let call = clients
-            .lambda
-            .list_versions_by_function()
-            .function_name(function)
-            .set_marker(marker.clone());
-        let page = clients
-            .send(budget, "ListVersionsByFunction", || call.clone().send())
-            .await?;
-        listed.extend(page.versions().iter().filter_map(|v| {
-            let version = v.version().filter(|n| *n != "$LATEST")?;
-            Some(Listed {
-                version: version.to_string(),
-                modified_unix: v.last_modified().and_then(last_modified_unix),
-            })
-        }));
-        match page.next_marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => return Ok(listed),
-        }
     }
 }

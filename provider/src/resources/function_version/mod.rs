@@ -44,7 +44,9 @@ use crate::resources::common::executions::api as executions;
 use crate::resources::common::executions::{
     OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY,
 };
-use crate::resources::common::functions::{PublishRequest, get, publish, wait_version_active};
+use crate::resources::common::functions::{
+    PublishRequest, RETRY_AFTER_LOST_ANSWER, get, publish, wait_version_active,
+};
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, CreateInProgress};
@@ -348,6 +350,17 @@ impl FunctionVersionResource {
                 rules::VERSIONS_PER_CAPACITY_PROVIDER,
                 rules::prune_hint()
             ));
+        } else if aws.has_code("PreconditionFailedException")
+            && aws.message.contains(RETRY_AFTER_LOST_ANSWER)
+        {
+            d.detail.push_str(
+                "\n\nAWS most likely published the version on the first attempt: publishing \
+                 changes $LATEST's revision, which the retry's revision_id guard then no longer \
+                 matched. Give revision_id the function's current revision (e.g. revision_id = \
+                 lambda_durable_function.NAME.revision_id, which the next refresh reads) and \
+                 apply again: AWS then returns the version it published instead of publishing \
+                 another.",
+            );
         } else if aws.has_code("PreconditionFailedException") {
             d.detail.push_str(&format!(
                 "\n\nrevision_id = {:?} no longer matches the function's $LATEST: it changed \
