@@ -71,8 +71,15 @@ impl Provider for LambdaProvider {
         match config::build_clients(&cfg, &ctx.stop).await {
             Ok(clients) => {
                 tracing::info!(region = %clients.region, terraform = %req.terraform_version, "provider configured");
+                let budget = aws::Budget::new(resources::common::READ_TIMEOUT, ctx.stop.clone());
                 self.clients.set(clients);
-                Diagnostics::new()
+                let Ok(clients) = self.clients.get() else {
+                    return Diagnostics::new();
+                };
+                resources::common::left_over::check(&clients, &budget)
+                    .await
+                    .into_iter()
+                    .collect()
             }
             Err(d) => d,
         }

@@ -415,7 +415,7 @@ fn a_version_left_by_an_interrupted_publish_is_named_when_the_code_changed() {
         .find(|d| {
             d["summary"]
                 .as_str()
-                .is_some_and(|s| s.contains("an interrupted apply may have left"))
+                .is_some_and(|s| s.starts_with("Versions of"))
         })
         .cloned()
         .unwrap_or_else(|| panic!("no warning about version 1: {}", diags.describe()));
@@ -428,6 +428,35 @@ fn a_version_left_by_an_interrupted_publish_is_named_when_the_code_changed() {
     );
     assert_eq!(left["address"], VERSION, "{left:#}");
     assert_eq!(acc.resource(VERSION)["version"], "2");
+}
+
+/// Terraform killed while the function is created, then `terraform destroy`: the state
+/// does not have the function, and the destroy used to say nothing of it (with nothing
+/// else in the state, it ended "0 destroyed"). It now warns, naming it and what to do.
+#[test]
+fn a_destroy_after_an_interrupted_create_names_what_aws_holds() {
+    let Some(acc) = quickstart() else {
+        return;
+    };
+    let mut apply = start_apply(&acc);
+    apply.wait_for_call(&acc, "CreateFunction");
+    let _ = apply.kill(Victim::Terraform);
+    // The destroy of the capacity provider fails: AWS refuses while the function uses it.
+    let out = acc.fail(&["destroy", "-auto-approve", "-json", "-no-color"]);
+    let diags = Diagnostics::from_json_lines(&out.stdout);
+    let left = diags
+        .warnings()
+        .all()
+        .iter()
+        .find(|d| d["summary"] == "Objects an interrupted apply may have left")
+        .cloned()
+        .unwrap_or_else(|| panic!("no warning: {}", diags.describe()));
+    let detail = left["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("lambda_durable_function \"quickstart-orders\"")
+            && detail.contains("terraform import"),
+        "{detail}"
+    );
 }
 
 #[test]

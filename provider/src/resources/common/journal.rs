@@ -79,6 +79,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The key of the object this entry is about.
+    pub fn key(&self) -> Key {
+        Key {
+            resource_type: self.resource_type.clone(),
+            account_id: self.account_id.clone(),
+            region: self.region.clone(),
+            name: self.name.clone(),
+        }
+    }
+
     /// True when the create that wrote this entry was given exactly `planned`.
     pub fn was_given(&self, planned: &[u8]) -> bool {
         fingerprint(&self.salt, planned) == self.fingerprint
@@ -196,6 +206,17 @@ impl Journal {
         std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, &path)?;
         Ok(entry)
+    }
+
+    /// Every entry of this journal's workspace (unreadable files are skipped).
+    pub fn entries(&self) -> Vec<Entry> {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        dir.filter_map(|f| std::fs::read(f.ok()?.path()).ok())
+            .filter_map(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
+            .filter(|e| e.workspace == self.workspace)
+            .collect()
     }
 
     /// Removes `key`'s entry (and the directory once empty). A missing entry is fine.

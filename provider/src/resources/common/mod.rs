@@ -12,6 +12,7 @@ pub mod identity;
 pub mod import_id;
 pub mod interrupted;
 pub mod journal;
+pub mod left_over;
 pub mod moved;
 pub mod remote_state;
 pub mod state;
