@@ -1113,26 +1113,8 @@ fn stop_pause_and_resume_change_the_execution_status() {
     };
     let function = acc.name("orders");
     durable_function_with_version(&acc, &function);
-    let sdk_invoke = |name: &str| {
-        let sdk = acc.lambda_sdk();
-        sdk.block_on(async {
-            let out = sdk
-                .client()
-                .invoke()
-                .function_name(&function)
-                .qualifier("1")
-                .invocation_type(aws_sdk_lambda::types::InvocationType::Event)
-                .durable_execution_name(name)
-                .send()
-                .await;
-            match out {
-                Ok(o) => o.durable_execution_arn().unwrap_or_default().to_string(),
-                Err(e) => panic!("invoking {name}: {e:?}"),
-            }
-        })
-    };
-    let one = sdk_invoke("one");
-    let two = sdk_invoke("two");
+    let one = start_with_the_sdk(&acc, &function, "one");
+    let two = start_with_the_sdk(&acc, &function, "two");
     let by_arn = |verb: &str, arn: &str| {
         format!(
             "\naction \"lambda_{verb}_durable_execution\" \"{verb}_by_arn\" {{\n  config {{\n    durable_execution_arn = \"{arn}\"\n  }}\n}}\n"
@@ -1191,6 +1173,27 @@ fn stop_pause_and_resume_change_the_execution_status() {
     assert_eq!(status(&two), "STOPPED");
 }
 
+/// Starts the durable execution `name` of version 1 of `function` with the SDK, as a
+/// client outside Terraform would; returns its ARN.
+fn start_with_the_sdk(acc: &Acc, function: &str, name: &str) -> String {
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        let out = sdk
+            .client()
+            .invoke()
+            .function_name(function)
+            .qualifier("1")
+            .invocation_type(aws_sdk_lambda::types::InvocationType::Event)
+            .durable_execution_name(name)
+            .send()
+            .await;
+        match out {
+            Ok(o) => o.durable_execution_arn().unwrap_or_default().to_string(),
+            Err(e) => panic!("invoking {name}: {e:?}"),
+        }
+    })
+}
+
 /// A control call whose answer is lost (AWS carried it out) is retried, and the retry
 /// does not turn the success into a failure: pause and resume carry a `ClientToken`
 /// that AWS answers a repeat with, and a retried stop that finds the execution stopped
@@ -1202,22 +1205,7 @@ fn a_control_action_whose_answer_is_lost_still_succeeds() {
     };
     let function = acc.name("orders");
     durable_function_with_version(&acc, &function);
-    let sdk = acc.lambda_sdk();
-    let arn = sdk.block_on(async {
-        let out = sdk
-            .client()
-            .invoke()
-            .function_name(&function)
-            .qualifier("1")
-            .invocation_type(aws_sdk_lambda::types::InvocationType::Event)
-            .durable_execution_name("lost")
-            .send()
-            .await;
-        match out {
-            Ok(o) => o.durable_execution_arn().unwrap_or_default().to_string(),
-            Err(e) => panic!("invoking: {e:?}"),
-        }
-    });
+    let arn = start_with_the_sdk(&acc, &function, "lost");
     let status = |arn: &str| acc.emulated_execution(arn)["status"].clone();
     let invoke_losing_the_answer = |verb: &str| {
         let operation = format!("{}DurableExecution", capitalized(verb));

@@ -1,13 +1,15 @@
 //! Calls on a function or one of its versions that more than one resource makes:
-//! reading (`GetFunction`), waiting until it is ready or a version is `Active`, and
-//! publishing a version with AWS's guards.
+//! reading (`GetFunction`), listing its published versions, waiting until it is ready or
+//! a version is `Active`, and publishing a version with AWS's guards.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::operation::publish_version::PublishVersionOutput;
-use aws_sdk_lambda::types::{FunctionVersionLatestPublished, LastUpdateStatus, State};
+use aws_sdk_lambda::types::{
+    FunctionConfiguration, FunctionVersionLatestPublished, LastUpdateStatus, State,
+};
 use tokio::time::Instant;
 
 use crate::aws::{AwsClients, Budget, Error, Status, WaitOptions, wait_for};
@@ -88,6 +90,40 @@ pub async fn publish(
     }
     Ok(out)
 }
+
+/// The published versions of function `name` (ListVersionsByFunction, every page;
+/// `$LATEST` left out), in AWS's order.
+pub async fn published_versions(
+    clients: &AwsClients,
+    budget: &Budget,
+    name: &str,
+) -> Result<Vec<FunctionConfiguration>, Error> {
+    let mut versions = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let call = clients
+            .lambda
+            .list_versions_by_function()
+            .function_name(name)
+            .set_marker(marker.clone());
+        let page = clients
+            .send(budget, "ListVersionsByFunction", || call.clone().send())
+            .await?;
+        versions.extend(
+            page.versions()
+                .iter()
+                .filter(|v| v.version().is_some_and(|n| n != LATEST))
+                .cloned(),
+        );
+        match page.next_marker() {
+            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
+            _ => return Ok(versions),
+        }
+    }
+}
+
+/// The qualifier of a function's unpublished code and configuration.
+pub const LATEST: &str = "$LATEST";
 
 /// Appended to AWS's refusal of a retried PublishVersion whose first attempt's answer
 /// was lost.

@@ -14,7 +14,7 @@ use super::expand_flatten::{Expanded, default_ephemeral_storage, default_logging
 use super::model::FunctionModel;
 use crate::aws::{AwsClients, AwsError, Budget, Error, Status, WaitOptions, wait_for};
 use crate::resources::common::create_call::{Created, send_create};
-use crate::resources::common::functions::get;
+use crate::resources::common::functions::{self, get};
 use crate::tags::Tags;
 
 /// Where the code comes from, read from the configuration (the zip file is read here).
@@ -331,34 +331,15 @@ pub async fn wait_deleted(clients: &AwsClients, budget: &Budget, name: &str) -> 
     .await
 }
 
-/// The published versions of function `name` (ListVersionsByFunction, every page;
-/// `$LATEST` left out), in AWS's order.
+/// The published versions of function `name`, by number, in AWS's order.
 pub async fn published_versions(
     clients: &AwsClients,
     budget: &Budget,
     name: &str,
 ) -> Result<Vec<String>, Error> {
-    let mut versions = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let call = clients
-            .lambda
-            .list_versions_by_function()
-            .function_name(name)
-            .set_marker(marker.clone());
-        let page = clients
-            .send(budget, "ListVersionsByFunction", || call.clone().send())
-            .await?;
-        versions.extend(
-            page.versions()
-                .iter()
-                .filter_map(|v| v.version())
-                .filter(|v| *v != super::plan::LATEST)
-                .map(str::to_string),
-        );
-        match page.next_marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => return Ok(versions),
-        }
-    }
+    Ok(functions::published_versions(clients, budget, name)
+        .await?
+        .iter()
+        .filter_map(|v| v.version().map(str::to_string))
+        .collect())
 }

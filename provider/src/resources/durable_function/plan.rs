@@ -168,7 +168,7 @@ pub fn publish_turned_on(prior: &Value, planned: &Value) -> bool {
 
 /// The `version` of a function that has published nothing (or whose published version is
 /// gone): its unpublished code and configuration.
-pub const LATEST: &str = "$LATEST";
+pub use crate::resources::common::functions::LATEST;
 
 /// True when the function publishes (before and after) but its state holds no published
 /// version: the read found the version it had published deleted (by another resource or

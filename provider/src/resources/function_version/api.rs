@@ -9,6 +9,7 @@ use aws_sdk_lambda::types::FunctionScalingConfig;
 use super::interrupted_publish::{Listed, last_modified_unix};
 use super::model::ScalingModel;
 use crate::aws::{AwsClients, Budget, Error, Status, WaitOptions, wait_for};
+use crate::resources::common::functions::published_versions;
 
 /// The requested and applied scaling of a version.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -172,36 +173,22 @@ pub async fn wait_deleted(
     .await
 }
 
-/// The published versions of `function` with when AWS last modified each
-/// (ListVersionsByFunction, every page; `$LATEST` left out).
+/// The published versions of `function` with when AWS last modified each.
 pub async fn listed_versions(
     clients: &AwsClients,
     budget: &Budget,
     function: &str,
 ) -> Result<Vec<Listed>, Error> {
-    let mut listed = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let call = clients
-            .lambda
-            .list_versions_by_function()
-            .function_name(function)
-            .set_marker(marker.clone());
-        let page = clients
-            .send(budget, "ListVersionsByFunction", || call.clone().send())
-            .await?;
-        listed.extend(page.versions().iter().filter_map(|v| {
-            let version = v.version().filter(|n| *n != "$LATEST")?;
+    Ok(published_versions(clients, budget, function)
+        .await?
+        .iter()
+        .filter_map(|v| {
             Some(Listed {
-                version: version.to_string(),
+                version: v.version()?.to_string(),
                 modified_unix: v.last_modified().and_then(last_modified_unix),
             })
-        }));
-        match page.next_marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => return Ok(listed),
-        }
-    }
+        })
+        .collect())
 }
 
 #[cfg(test)]
