@@ -13,8 +13,6 @@
 //! token in AWS's model: a retried stop that AWS refuses because the execution is already
 //! `STOPPED` counts as done.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use aws_sdk_lambda::operation::get_durable_execution::GetDurableExecutionOutput;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::InvocationType;
@@ -157,10 +155,8 @@ pub async fn control(
 ) -> Result<(), Error> {
     let verb = control.path_verb();
     let token = client_token();
-    let attempts = AtomicU32::new(0);
     let sent = clients
         .call(budget, control.operation(), || {
-            attempts.fetch_add(1, Ordering::Relaxed);
             let token = token.clone();
             async move {
                 let call = clients
@@ -195,9 +191,7 @@ pub async fn control(
         })
         .await;
     match sent {
-        Err(e)
-            if control == Control::Stop && attempts.load(Ordering::Relaxed) > 1 && refused(&e) =>
-        {
+        Err(e) if control == Control::Stop && refused_on_retry(&e) => {
             let stopped = get(clients, budget, arn)
                 .await
                 .is_ok_and(|out| out.status().as_str() == "STOPPED");
@@ -224,8 +218,8 @@ fn token_body(token: &str) -> String {
     serde_json::json!({ "ClientToken": token }).to_string()
 }
 
-/// Whether AWS refused the call as invalid for the execution's status.
-fn refused(e: &Error) -> bool {
+/// Whether AWS refused a retry of the call as invalid for the execution's status.
+fn refused_on_retry(e: &Error) -> bool {
     e.aws()
-        .is_some_and(|a| a.has_code("InvalidParameterValueException"))
+        .is_some_and(|a| a.was_retried() && a.has_code("InvalidParameterValueException"))
 }

@@ -64,6 +64,9 @@ pub struct AwsError {
     pub request_id: Option<String>,
     /// How the retry layer treats it.
     pub class: ErrorClass,
+    /// How many times the retry layer sent the call: more than 1 when an earlier attempt
+    /// failed, perhaps after AWS had acted on it (its answer lost).
+    pub attempts: u32,
 }
 
 impl AwsError {
@@ -81,6 +84,7 @@ impl AwsError {
             status: None,
             request_id: None,
             class,
+            attempts: 1,
         }
     }
 
@@ -114,6 +118,7 @@ impl AwsError {
                     status: Some(status),
                     request_id,
                     class,
+                    attempts: 1,
                 }
             }
             SdkError::TimeoutError(_) => Self::new(
@@ -184,6 +189,12 @@ impl AwsError {
     /// True when the object does not exist.
     pub fn is_not_found(&self) -> bool {
         self.class == ErrorClass::NotFound
+    }
+
+    /// True when this is the answer to a retry: an earlier attempt failed, and AWS may
+    /// have acted on it.
+    pub fn was_retried(&self) -> bool {
+        self.attempts > 1
     }
 
     /// True when AWS answered with this error code.
@@ -725,6 +736,7 @@ mod tests {
             status: Some(400),
             request_id: Some("req-1".into()),
             class: ErrorClass::Permanent,
+            attempts: 1,
         });
         let d = e.to_diagnostic("lambda_capacity_provider \"web\"", "creating");
         assert_eq!(d.summary, "Error creating lambda_capacity_provider \"web\"");
@@ -751,6 +763,7 @@ mod tests {
                 status: Some(429),
                 request_id: None,
                 class,
+                attempts: 1,
             });
             let d = e.to_diagnostic("lambda_durable_function \"orders\"", "reading");
             assert!(d.detail.ends_with(TRANSIENT_HINT), "{}", d.detail);
@@ -767,6 +780,7 @@ mod tests {
             status: Some(404),
             request_id: None,
             class: ErrorClass::NotFound,
+            attempts: 1,
         });
         let label = "lambda_durable_function \"orders\"";
         let d = gone.to_diagnostic(label, "updating the configuration of");

@@ -203,8 +203,9 @@ where
             ErrorClass::NotFound | ErrorClass::Permanent => false,
         };
         if !retryable {
+            let mut err = err;
+            err.attempts = attempt + 1;
             if attempt > 0 && err.class.is_retryable() {
-                let mut err = err;
                 let retries = if attempt == 1 { "retry" } else { "retries" };
                 err.message = format!("{} (gave up after {attempt} {retries})", err.message);
                 return Err(Error::Aws(err));

@@ -2,7 +2,6 @@
 //! reading (`GetFunction`), listing its published versions, waiting until it is ready or
 //! a version is `Active`, and publishing a version with AWS's guards.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
@@ -64,19 +63,14 @@ pub async fn publish(
         .set_revision_id(req.revision_id.map(str::to_string))
         .set_description(req.description.map(str::to_string))
         .set_publish_to(req.publish_to.map(FunctionVersionLatestPublished::from));
-    let attempts = AtomicU32::new(0);
     let out = clients
-        .send(budget, "PublishVersion", || {
-            attempts.fetch_add(1, Ordering::Relaxed);
-            call.clone().send()
-        })
+        .send(budget, "PublishVersion", || call.clone().send())
         .await
         .map_err(|e| match e {
             // The first attempt's answer was lost and AWS may have published then:
             // publishing changes `$LATEST`'s revision, so the retry's guard no longer held.
             Error::Aws(mut aws)
-                if attempts.load(Ordering::Relaxed) > 1
-                    && aws.has_code("PreconditionFailedException") =>
+                if aws.was_retried() && aws.has_code("PreconditionFailedException") =>
             {
                 aws.message.push_str(RETRY_AFTER_LOST_ANSWER);
                 Error::Aws(aws)
