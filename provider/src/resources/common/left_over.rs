@@ -18,7 +18,7 @@ use tfplug::diag::Diagnostic;
 use super::journal::{Entry, Journal};
 use super::{functions, interrupted::ADOPTION_WINDOW};
 use crate::aws::{AwsClients, Budget, Error};
-use crate::resources::capacity_provider;
+use crate::resources::{capacity_provider, function_version};
 
 /// The journal entries that earlier provider processes left within the adoption window,
 /// for objects of the account the provider works in.
@@ -38,7 +38,7 @@ pub fn interrupted(entries: Vec<Entry>, account: Option<&str>, now: SystemTime) 
 /// One line of the warning: the object an entry names.
 pub fn describe(e: &Entry) -> String {
     match e.resource_type.as_str() {
-        "lambda_function_version" => format!(
+        function_version::TYPE_NAME => format!(
             "lambda_function_version: a version of function {:?} ({}); `aws lambda \
              list-versions-by-function --function-name {}` lists them, and `terraform import \
              ADDRESS {}:NUMBER` imports one",
@@ -68,7 +68,7 @@ pub fn warning(lines: &[String], journal: &Journal) -> Diagnostic {
 async fn exists(clients: &Arc<AwsClients>, budget: &Budget, e: &Entry) -> Result<bool, Error> {
     let clients = clients.for_region(Some(&e.region));
     match e.resource_type.as_str() {
-        "lambda_capacity_provider" => Ok(capacity_provider::api::get(&clients, budget, &e.name)
+        capacity_provider::TYPE_NAME => Ok(capacity_provider::api::get(&clients, budget, &e.name)
             .await?
             .is_some()),
         _ => Ok(functions::get(&clients, budget, &e.name).await?.is_some()),
@@ -104,10 +104,11 @@ pub async fn check(clients: &Arc<AwsClients>, budget: &Budget) -> Option<Diagnos
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::durable_function;
 
     fn entry(pid: u32, account: Option<&str>, started_unix: u64) -> Entry {
         Entry {
-            resource_type: "lambda_durable_function".into(),
+            resource_type: durable_function::TYPE_NAME.into(),
             account_id: account.map(str::to_string),
             region: "us-east-1".into(),
             name: "orders".into(),
