@@ -205,6 +205,33 @@ fn import_with_the_default_requirements_written_out_replaces_nothing() {
     acc.destroy();
 }
 
+/// Two instances giving one name (`count = 2`): one is created, the other fails saying the
+/// name is used twice in the apply. Neither takes over the other's capacity provider as an
+/// interrupted create's (both would then hold one object, and destroying either would
+/// delete it from under the other).
+#[test]
+fn two_instances_with_one_name_fail_instead_of_sharing_the_object() {
+    let Some(acc) = setup(EmulatorOptions::default(), false) else {
+        return;
+    };
+    let name = acc.name("twice");
+    acc.write(&acc.config(&name, "", "  count = 2\n"));
+    let out = acc.fail(&["apply", "-auto-approve", "-json", "-input=false"]);
+    let diags = Diagnostics::from_json_lines(&out.stdout);
+    let errors = diags.errors();
+    assert_eq!(errors.all().len(), 1, "{}", diags.describe());
+    assert_eq!(
+        errors.all()[0]["summary"],
+        format!("lambda_capacity_provider \"{name}\" is created twice in this apply"),
+        "{}",
+        diags.describe()
+    );
+    assert!(!diags.has_summary("adopted"), "{}", diags.describe());
+    let held = acc.assert_aws_matches_state("after the apply");
+    assert_eq!(held.capacity_providers.len(), 1, "{held:?}");
+    acc.destroy();
+}
+
 #[test]
 fn scaling_change_updates_in_place() {
     let Some(acc) = setup(EmulatorOptions::default(), false) else {

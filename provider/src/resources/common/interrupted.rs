@@ -80,7 +80,8 @@ pub struct CreateInProgress {
     key: Key,
     planned: Vec<u8>,
     left_over: Option<Entry>,
-    recorded: bool,
+    /// This create's own entry, when the journal took it.
+    own: Option<Entry>,
     /// The process that started the provider (Terraform) when the create began.
     parent: Option<u32>,
 }
@@ -104,8 +105,8 @@ impl CreateInProgress {
     /// Reads what an interrupted create of `key` left, then records this one.
     pub fn begin(journal: Journal, key: Key, planned: Vec<u8>) -> Self {
         let left_over = journal.read(&key);
-        let recorded = match journal.record(&key, &planned) {
-            Ok(_) => true,
+        let own = match journal.record(&key, &planned) {
+            Ok(entry) => Some(entry),
             Err(err) => {
                 tracing::warn!(
                     dir = %journal.dir().display(),
@@ -113,7 +114,7 @@ impl CreateInProgress {
                     "cannot journal the create in progress: an interrupted create of it \
                      will not be adopted"
                 );
-                false
+                None
             }
         };
         Self {
@@ -121,7 +122,7 @@ impl CreateInProgress {
             key,
             planned,
             left_over,
-            recorded,
+            own,
             parent: parent_process(),
         }
     }
@@ -143,7 +144,7 @@ impl CreateInProgress {
     /// ran, and the provider finishes on its own): then no one records the outcome, and
     /// the entry stays for the next apply.
     pub fn finished(self) {
-        if !self.recorded {
+        if self.own.is_none() {
             return;
         }
         if parent_process() != self.parent {
@@ -167,6 +168,21 @@ impl CreateInProgress {
         );
     }
 
+    /// Another create of the same object in this provider process: the one whose entry
+    /// this create found when it began, or one that began after it (and so replaced its
+    /// entry). Either runs beside this one in the same apply.
+    fn sibling(&self) -> Option<Entry> {
+        let ours = std::process::id();
+        self.left_over
+            .clone()
+            .filter(|e| e.pid == ours)
+            .or_else(|| {
+                self.journal
+                    .read(&self.key)
+                    .filter(|e| e.pid == ours && Some(e) != self.own.as_ref())
+            })
+    }
+
     /// What to do when AWS says the object already exists: `Ok(warning)` to adopt it, or
     /// `Err(error)` with the import command. `refusal` is AWS's answer.
     pub fn on_already_exists(
@@ -177,11 +193,14 @@ impl CreateInProgress {
     ) -> Result<Diagnostic, Diagnostic> {
         let label = super::label(kind.resource_type, &existing.name);
         let now = SystemTime::now();
-        let verdict = match &self.left_over {
-            None => Verdict::NoEntry,
-            Some(e) if !e.was_given(&self.planned) => Verdict::OtherValues(e.age(now)),
-            Some(e) if e.age(now) >= ADOPTION_WINDOW => Verdict::TooOld(e.age(now)),
-            Some(e) => Verdict::Adopt(e.age(now)),
+        let verdict = match (&self.left_over, self.sibling()) {
+            (_, Some(sibling)) => Verdict::SameApply(sibling.age(now)),
+            (None, None) => Verdict::NoEntry,
+            (Some(e), None) => match e {
+                e if !e.was_given(&self.planned) => Verdict::OtherValues(e.age(now)),
+                e if e.age(now) >= ADOPTION_WINDOW => Verdict::TooOld(e.age(now)),
+                e => Verdict::Adopt(e.age(now)),
+            },
         };
         if let Verdict::Adopt(age) = verdict {
             return Ok(Diagnostic::warning(
@@ -204,11 +223,43 @@ impl CreateInProgress {
                 ),
             ));
         }
-        Err(
-            already_exists(kind, existing, refusal, &verdict.explanation(kind))
-                .at(AttributePath::attr(kind.name_attribute)),
-        )
+        let error = match verdict {
+            Verdict::SameApply(age) => created_twice(kind, existing, refusal, age),
+            _ => already_exists(kind, existing, refusal, &verdict.explanation(kind)),
+        };
+        Err(error.at(AttributePath::attr(kind.name_attribute)))
     }
+}
+
+/// The error for a create that meets the object another create of the same apply (this
+/// provider process) started making: two resources, or two instances of one, share a
+/// name. Adopting would leave both holding one object, and the first destroy of either
+/// would delete it from under the other.
+fn created_twice(
+    kind: ObjectKind,
+    existing: &Existing,
+    refusal: &AwsError,
+    age: Duration,
+) -> Diagnostic {
+    let noun = kind.noun;
+    let name_attribute = kind.name_attribute;
+    Diagnostic::error(
+        format!(
+            "{} is created twice in this apply",
+            super::label(kind.resource_type, &existing.name)
+        ),
+        format!(
+            "Another create of this apply started making {} named {:?} in {} {} ago: two \
+             resources of the configuration, or two instances of one resource (count or \
+             for_each), give the same {name_attribute}, and AWS keeps one {noun} per name in \
+             an account and region. Give each its own {name_attribute}, for example with \
+             count.index or each.key in it.\n\nAWS said: {refusal}",
+            article(noun),
+            existing.name,
+            existing.region,
+            format_age(age),
+        ),
+    )
 }
 
 /// What the journal says about an existing object.
@@ -216,6 +267,8 @@ impl CreateInProgress {
 enum Verdict {
     /// No create of it from this working directory is pending.
     NoEntry,
+    /// Another create of this provider process (the same apply) began this long ago.
+    SameApply(Duration),
     /// A create of it with other values was interrupted this long ago.
     OtherValues(Duration),
     /// A create of it with these values was interrupted too long ago.
@@ -227,7 +280,7 @@ enum Verdict {
 impl Verdict {
     fn explanation(self, kind: ObjectKind) -> String {
         match self {
-            Self::NoEntry | Self::Adopt(_) => format!(
+            Self::NoEntry | Self::Adopt(_) | Self::SameApply(_) => format!(
                 "Nothing in this working directory shows that it started creating this {}: \
                  it may be left over from an apply that was interrupted (Terraform or the \
                  provider killed) while creating it, or belong to another configuration.",
@@ -530,10 +583,22 @@ mod tests {
         assert!(!j.dir().exists());
     }
 
+    /// Makes the journal's entry for `orders` look written by another provider process,
+    /// as an interrupted apply's entry is.
+    fn as_if_from_another_process(j: &Journal) {
+        let path = j.path_of(&key(KIND, Some("123456789012"), "us-east-1", "orders"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("entry: {e}"));
+        let mut entry: Entry = serde_json::from_str(&text).unwrap_or_else(|e| panic!("entry: {e}"));
+        entry.pid = std::process::id().wrapping_add(1);
+        let text = serde_json::to_string(&entry).unwrap_or_else(|e| panic!("entry: {e}"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("entry: {e}"));
+    }
+
     #[test]
     fn an_interrupted_create_with_the_same_values_is_adopted() {
         let (_dir, j) = journal();
         begin(&j, b"plan").outcome_unknown();
+        as_if_from_another_process(&j);
         let again = begin(&j, b"plan");
         let warning = again
             .on_already_exists(KIND, &existing(), &refusal())
@@ -548,9 +613,41 @@ mod tests {
     }
 
     #[test]
+    fn a_create_running_beside_this_one_in_the_same_apply_is_not_adopted() {
+        let (_dir, j) = journal();
+        // count = 2 with one name: both creates run in one provider process, and either
+        // may be the one AWS refuses.
+        let first = begin(&j, b"plan");
+        let second = begin(&j, b"plan");
+        let refused_first = first
+            .on_already_exists(KIND, &existing(), &refusal())
+            .expect_err("not adopted");
+        let err = second
+            .on_already_exists(KIND, &existing(), &refusal())
+            .expect_err("not adopted");
+        assert_eq!(refused_first.summary, err.summary);
+        assert_eq!(
+            err.summary,
+            "lambda_durable_function \"orders\" is created twice in this apply"
+        );
+        assert_eq!(err.path, Some(AttributePath::attr("function_name")));
+        for needed in ["count.index or each.key", "Function already exist: orders"] {
+            assert!(
+                err.detail.contains(needed),
+                "{needed:?} in:\n{}",
+                err.detail
+            );
+        }
+        assert!(!err.detail.contains("terraform import"), "{}", err.detail);
+        second.finished();
+        first.finished();
+    }
+
+    #[test]
     fn an_interrupted_create_with_other_values_is_not_adopted() {
         let (_dir, j) = journal();
         begin(&j, b"plan with memory 2048").outcome_unknown();
+        as_if_from_another_process(&j);
         let again = begin(&j, b"plan with memory 4096");
         let err = again
             .on_already_exists(KIND, &existing(), &refusal())
