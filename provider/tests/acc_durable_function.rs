@@ -1004,6 +1004,13 @@ fn capacity_provider_is_checked_at_plan() {
         text.contains("Architecture differs") && text.contains("terraform destroy -refresh=false"),
         "{text}"
     );
+    // The check also runs during an apply, for ARNs known only then: it says so.
+    assert!(
+        text.contains(
+            "at terraform plan, or during terraform apply for values that became known only then"
+        ),
+        "{text}"
+    );
     acc.succeed(&[
         "destroy",
         "-refresh=false",
@@ -1012,6 +1019,43 @@ fn capacity_provider_is_checked_at_plan() {
         "-no-color",
     ]);
     assert!(acc.emulated("capacity_providers", &cp_name).is_none());
+}
+
+/// Changing the architecture of a function already on a capacity provider is checked at
+/// plan too: AWS refuses it only at apply, after the versions the change replaces are
+/// destroyed.
+#[test]
+fn an_architecture_change_on_a_capacity_provider_fails_the_plan() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let cp_name = acc.name("arch-cp");
+    let cp = capacity_provider_block(&acc, "test", &cp_name);
+    let zip = acc.zip("code.zip", "v1");
+    let zip = path_text(&zip);
+    let name = acc.name("arch-change");
+    let body = managed_body("test", 4096, 8);
+    acc.write(&acc.function_config(&name, &zip, &body, &cp));
+    acc.apply();
+
+    let hcl = acc.function_config(
+        &name,
+        &zip,
+        &body.replace("[\"arm64\"]", "[\"x86_64\"]"),
+        &cp,
+    );
+    acc.write(&hcl);
+    let errors = acc.plan_errors();
+    assert_error_at(
+        &errors,
+        &hcl,
+        ADDRESS,
+        "architectures",
+        "Architecture differs from the capacity provider's",
+        &["x86_64", "arm64", &cp_name],
+    );
+    acc.write(&acc.function_config(&name, &zip, &body, &cp));
+    acc.destroy();
 }
 
 #[test]

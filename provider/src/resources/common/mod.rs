@@ -131,6 +131,12 @@ pub fn plan_region(plan: &mut PlanContext, base: &Arc<AwsClients>) -> Arc<AwsCli
 pub const DESTROY_ANYWAY: &str = "If you are running `terraform destroy`, which plans the \
      configuration first too, `terraform destroy -refresh=false` skips that step.";
 
+/// When a check that asks AWS runs: Terraform plans each resource again during the
+/// apply, so values unknown at `terraform plan` (another resource's ARN) are checked then.
+const CHECKED_WHEN_PLANNED: &str = "This was checked with AWS when Terraform planned this \
+     resource: at terraform plan, or during terraform apply for values that became known \
+     only then, such as the attributes of a resource created in the same apply.";
+
 /// `diags` of a check that asked AWS at plan time, with each error saying how to destroy
 /// anyway. Terraform plans every resource of the configuration (with a refresh) before
 /// it plans a destroy, and the provider cannot tell that plan from another one: without
@@ -139,9 +145,8 @@ pub fn looked_up_at_plan(diags: Diagnostics) -> Diagnostics {
     let mut out = Diagnostics::new();
     for mut d in diags.iter().cloned() {
         if d.is_error() {
-            d.detail.push_str(&format!(
-                "\n\nThis was checked with AWS at plan time. {DESTROY_ANYWAY}"
-            ));
+            d.detail
+                .push_str(&format!("\n\n{CHECKED_WHEN_PLANNED} {DESTROY_ANYWAY}"));
         }
         out.push(d);
     }

@@ -559,9 +559,9 @@ fn capacity_provider_arn(v: &Value) -> Option<&Value> {
         .get_attr(CAPACITY_PROVIDER_ARN)
 }
 
-/// The capacity provider to look up at plan time (a new function, or a new ARN, known
-/// now), and how to turn the look-up into diagnostics. AWS that cannot be reached gives
-/// a warning, not a failure: the apply checks again.
+/// The capacity provider to look up at plan time (a new function, a new ARN or a new
+/// architecture, known now), and how to turn the look-up into diagnostics. AWS that
+/// cannot be reached gives a warning, not a failure: the apply checks again.
 #[allow(clippy::type_complexity)]
 pub fn capacity_provider_check(
     p: &PlanContext,
@@ -570,7 +570,12 @@ pub fn capacity_provider_check(
     impl FnOnce(Result<Option<CapacityProvider>, Error>) -> Diagnostics + use<>,
 )> {
     let arn = capacity_provider_arn(&p.planned)?.as_str()?.to_string();
-    if !p.is_create() && capacity_provider_arn(&p.prior).and_then(Value::as_str) == Some(&arn) {
+    // An architecture change on the same capacity provider is checked too: AWS refuses
+    // it only at apply, after the versions the change replaces are destroyed.
+    if !p.is_create()
+        && capacity_provider_arn(&p.prior).and_then(Value::as_str) == Some(&arn)
+        && p.prior.get_attr(ARCHITECTURES) == p.planned.get_attr(ARCHITECTURES)
+    {
         return None;
     }
     let config = p.config.clone();
@@ -879,6 +884,49 @@ mod tests {
         let mut p = planned_with(&prior, &config, &[ARCHITECTURES]);
         plan_code_and_versions(&mut p);
         assert_eq!(p.planned.get_attr(CONFIG_SHA256), Some(&Value::string("h")));
+    }
+
+    /// On the same capacity provider, a new architecture is looked up (AWS would refuse a
+    /// mismatch only at apply); an unrelated change is not.
+    #[test]
+    fn a_new_architecture_on_a_capacity_provider_is_checked_at_plan() {
+        let mut prior = on_a_capacity_provider(stored(2048, false, LATEST));
+        prior.architectures = Maybe::Known(vec!["arm64".into()]);
+        let mut config = on_a_capacity_provider(unset(false));
+        config.memory_size = Maybe::Known(4096);
+        config.architectures = Maybe::Known(vec!["arm64".into()]);
+        let unchanged = planned_with(
+            &prior,
+            &config,
+            &[MEMORY_SIZE, ARCHITECTURES, CAPACITY_PROVIDER_CONFIG],
+        );
+        assert!(capacity_provider_check(&unchanged).is_none());
+
+        config.architectures = Maybe::Known(vec!["x86_64".into()]);
+        let changed = planned_with(
+            &prior,
+            &config,
+            &[MEMORY_SIZE, ARCHITECTURES, CAPACITY_PROVIDER_CONFIG],
+        );
+        let Some((arn, diagnose)) = capacity_provider_check(&changed) else {
+            panic!("the new architecture is not checked");
+        };
+        assert!(arn.ends_with(":capacity-provider:cp"), "{arn}");
+        let arm64_only = CapacityProvider::builder()
+            .capacity_provider_arn(&arn)
+            .state(aws_sdk_lambda::types::CapacityProviderState::Active)
+            .instance_requirements(
+                aws_sdk_lambda::types::InstanceRequirements::builder()
+                    .architectures(aws_sdk_lambda::types::Architecture::Arm64)
+                    .build(),
+            )
+            .build();
+        let diags = diagnose(Ok(arm64_only.ok()));
+        let error = diags
+            .iter()
+            .find(|d| d.is_error())
+            .unwrap_or_else(|| panic!("no error: {diags:?}"));
+        assert_eq!(error.path, Some(AttributePath::attr(ARCHITECTURES)));
     }
 
     fn with_variables(mut m: FunctionModel, vars: Option<&[(&str, &str)]>) -> FunctionModel {
