@@ -1058,6 +1058,51 @@ fn an_architecture_change_on_a_capacity_provider_fails_the_plan() {
     acc.destroy();
 }
 
+/// Code deployed outside Terraform to a function whose code comes from S3: nothing in the
+/// configuration changes, but the refresh sees AWS's code_sha256 differ from what the
+/// last apply left, warns, and the plan deploys the configured code again.
+#[test]
+fn code_deployed_outside_terraform_to_an_s3_function_is_planned_back() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("s3-drift");
+    let body = format!(
+        "  runtime   = \"python3.13\"\n  handler   = \"index.handler\"\n  s3_bucket = \"code\"\n  s3_key    = \"orders.zip\"\n{DURABLE}"
+    );
+    acc.write(&bare_config(&function_block("test", &name, &body)));
+    acc.apply();
+    let deployed = acc.resource(ADDRESS)["code_sha256"].clone();
+
+    let other = acc.zip("other.zip", "deployed by hand");
+    let bytes = std::fs::read(&other).unwrap_or_else(|e| panic!("{}: {e}", other.display()));
+    let sdk = acc.lambda_sdk();
+    if let Err(e) = sdk.block_on(
+        sdk.client()
+            .update_function_code()
+            .function_name(&name)
+            .zip_file(aws_sdk_lambda::primitives::Blob::new(bytes))
+            .send(),
+    ) {
+        panic!("deploying other code outside Terraform: {e:?}");
+    }
+    sdk.wait_settled(&name);
+
+    let text = plan_text(&acc);
+    assert!(
+        text.contains("its code was changed outside Terraform") && text.contains("1 to change"),
+        "{text}"
+    );
+    acc.apply();
+    assert_eq!(acc.resource(ADDRESS)["code_sha256"], deployed);
+    assert_eq!(
+        emulated_function(&acc, &name)["latest"]["code_sha256"],
+        deployed
+    );
+    assert!(acc.plan().is_empty(), "the plan after the apply is empty");
+    acc.destroy();
+}
+
 #[test]
 fn import_by_name_and_arn_then_plan_is_empty() {
     let Some(acc) = setup(EmulatorOptions::default(), true) else {
@@ -1136,6 +1181,61 @@ fn import_by_name_and_arn_then_plan_is_empty() {
     assert!(text.contains("is not a durable function"), "{text}");
     assert!(text.contains(&plain), "{text}");
     assert!(wd.state().addresses().is_empty(), "nothing may be imported");
+    acc.destroy();
+}
+
+/// An import of a function with SnapStart, which this resource does not manage, warns
+/// that a replacement would create the function without it.
+#[test]
+fn an_import_names_the_settings_the_resource_does_not_manage() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("snap");
+    let sdk = acc.lambda_sdk();
+    sdk.block_on(async {
+        use aws_sdk_lambda::primitives::Blob;
+        use aws_sdk_lambda::types::{
+            DurableConfig, FunctionCode, Runtime, SnapStart, SnapStartApplyOn,
+        };
+        let created = sdk
+            .client()
+            .create_function()
+            .function_name(&name)
+            .role(ROLE)
+            .runtime(Runtime::from("python3.13"))
+            .handler("index.handler")
+            .code(
+                FunctionCode::builder()
+                    .zip_file(Blob::new(acceptance_tests::fixtures::zip_package("snap")))
+                    .build(),
+            )
+            .durable_config(DurableConfig::builder().execution_timeout(3600).build())
+            .snap_start(
+                SnapStart::builder()
+                    .apply_on(SnapStartApplyOn::PublishedVersions)
+                    .build(),
+            )
+            .send()
+            .await;
+        if let Err(e) = created {
+            panic!("creating {name} with the SDK: {e:?}");
+        }
+    });
+    sdk.wait_settled(&name);
+    let zip = acc.zip("code.zip", "snap");
+    acc.write(&acc.function_config(&name, &path_text(&zip), "", ""));
+    let out = acc.succeed(&["import", "-input=false", "-no-color", ADDRESS, &name]);
+    let text = format!("{}{}", out.stdout, out.stderr)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("has settings this resource does not manage")
+            && text.contains("SnapStart (ApplyOn PublishedVersions)")
+            && text.contains("creates the function without them"),
+        "{text}"
+    );
     acc.destroy();
 }
 

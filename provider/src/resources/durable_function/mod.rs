@@ -28,6 +28,7 @@ pub mod plan;
 pub mod reserved;
 pub mod rules;
 pub mod schema;
+pub mod unmanaged;
 
 use std::sync::Arc;
 
@@ -751,10 +752,22 @@ impl Resource for DurableFunctionResource {
             )
             .into());
         }
+        let code_changed_outside = !adopting
+            && plan::code_changed_outside(
+                &req.current,
+                found.configuration().and_then(|c| c.code_sha256()),
+            );
         let remote = Self::remote_tags(&found);
         let own = tags::tags_from_remote(&remote, &clients.default_tags, &req.current);
         let mut base = req.current.clone();
         let mut warnings = Diagnostics::new();
+        if adopting
+            && let Some(c) = found.configuration()
+            && let settings = unmanaged::unmanaged_settings(c)
+            && !settings.is_empty()
+        {
+            warnings.push(unmanaged::warning(&label, &settings));
+        }
         if let (Some(qualified), Ok(Some(None))) = (&published, &version_found) {
             set_attr(&mut base, VERSION, Value::Null);
             warnings.push(Diagnostic::warning(
@@ -799,8 +812,27 @@ impl Resource for DurableFunctionResource {
                 warnings.push(w);
             }
         }
+        if code_changed_outside {
+            warnings.push(Diagnostic::warning(
+                format!("{label}: its code was changed outside Terraform"),
+                format!(
+                    "AWS's code_sha256 is {:?}, where the state recorded {:?}: other code \
+                     was deployed to the function outside Terraform (or by an apply that was \
+                     interrupted before it recorded it). The next apply deploys the \
+                     configured code again (filename, s3_bucket/s3_key or image_uri).",
+                    found
+                        .configuration()
+                        .and_then(|c| c.code_sha256())
+                        .unwrap_or_default(),
+                    text(&req.current, CODE_SHA256).unwrap_or_default(),
+                ),
+            ));
+        }
         let state = self.state_of(&req.ty, &found, &clients.region, &base, own, &remote, None)?;
         let mut new_state = NewState::new(state);
+        if code_changed_outside {
+            new_state.private = Some(plan::CODE_CHANGED_OUTSIDE.to_vec());
+        }
         new_state.warnings.extend(warnings);
         Ok(new_state)
     }

@@ -343,6 +343,22 @@ fn is_zip_start(start: &[u8]) -> bool {
     start == b"PK\x03\x04" || start == b"PK\x05\x06"
 }
 
+/// The private state a refresh leaves when AWS's code is not what the last apply left
+/// ([`code_changed_outside`]), until an apply deploys the configured code again. Never a
+/// [`code_fingerprint`], which starts with `s3://`.
+pub const CODE_CHANGED_OUTSIDE: &[u8] = b"code changed outside Terraform";
+
+/// Whether AWS's `code_sha256` (`now`) is not the one the stored state (`stored`, what
+/// the last apply or refresh left) records: someone deployed other code outside
+/// Terraform. A configuration whose code location did not change cannot show that, so
+/// the refresh marks it ([`CODE_CHANGED_OUTSIDE`]).
+pub fn code_changed_outside(stored: &Value, now: Option<&str>) -> bool {
+    matches!(
+        (text(stored, CODE_SHA256), now),
+        (Some(before), Some(after)) if !before.is_empty() && before != after
+    )
+}
+
 /// Whether the configuration's code differs from what AWS holds (see the module docs).
 fn code_differs(p: &PlanContext) -> bool {
     if CODE.iter().any(|name| differs(&p.prior, &p.planned, name)) {
@@ -350,9 +366,15 @@ fn code_differs(p: &PlanContext) -> bool {
     }
     if let Some(path) = text(&p.config, FILENAME)
         && let Ok(bytes) = std::fs::read(path)
-        && text(&p.prior, CODE_SHA256).is_some_and(|sha| sha != zip_sha256(&bytes))
     {
-        tracing::debug!(path, "the zip differs from the code AWS holds");
+        // The zip says what the configuration deploys, whatever happened outside.
+        let differs = text(&p.prior, CODE_SHA256).is_some_and(|sha| sha != zip_sha256(&bytes));
+        if differs {
+            tracing::debug!(path, "the zip differs from the code AWS holds");
+        }
+        return differs;
+    }
+    if p.private == CODE_CHANGED_OUTSIDE {
         return true;
     }
     let model: FunctionModel = tfplug::resource::decode_model(&p.config).unwrap_or_default();
