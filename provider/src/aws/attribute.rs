@@ -104,15 +104,17 @@ impl Validator for FlowsInto {
         }
         let member = member_name(self.member);
         // When a shorter start of the value would fit, and so would its end of the same
-        // length (its characters are all fine), length is the problem: say the length,
-        // not the pattern it was found from. (`d2:1` fits as `d2`, but `:1` does not:
-        // the colon is the problem.)
+        // length and each of its characters alone (its characters are all fine), length
+        // is the problem: say the length, not the pattern it was found from. (`d2:1` fits
+        // as `d2`, but `:1` does not; `a/b` fits as `a` and as `b`, but `/` does not.)
         let length = text.chars().count();
         let fits_as = |chars: Vec<char>| self.fits(&(self.into)(&String::from_iter(chars)));
+        let distinct: std::collections::BTreeSet<char> = text.chars().collect();
         let longest = (1..length)
             .rev()
             .find(|&n| fits_as(text.chars().take(n).collect()))
-            .filter(|&n| fits_as(text.chars().skip(length - n).collect()));
+            .filter(|&n| fits_as(text.chars().skip(length - n).collect()))
+            .filter(|_| distinct.iter().all(|&c| fits_as(vec![c])));
         let detail = match longest {
             Some(longest) => format!(
                 "{text:?} is {length} characters long, but AWS later receives it inside \
@@ -207,6 +209,19 @@ mod tests {
         let mut found = tfplug::diag::Diagnostics::new();
         for check in &attribute.validators {
             check.validate(&AttributePath::root(), &Value::string("d2:1"), &mut found);
+        }
+        let errors: Vec<String> = found.iter().map(|d| d.detail.clone()).collect();
+        assert!(!errors.is_empty());
+        assert!(errors.iter().all(|e| !e.contains("at most")), "{errors:?}");
+
+        // A capacity provider imported as `a/b`: `a` and `b` fit, the slash does not.
+        let attribute = crate::resources::capacity_provider::schema::resource_schema()
+            .block
+            .attributes["name"]
+            .clone();
+        let mut found = tfplug::diag::Diagnostics::new();
+        for check in &attribute.validators {
+            check.validate(&AttributePath::root(), &Value::string("a/b"), &mut found);
         }
         let errors: Vec<String> = found.iter().map(|d| d.detail.clone()).collect();
         assert!(!errors.is_empty());

@@ -58,14 +58,15 @@ impl Validator for PlainNameToCreate {
             return;
         };
         if name.contains(':') {
-            let last = name.rsplit(':').next().unwrap_or_default();
             diags.error_at(
                 path.clone(),
                 "Not a plain name",
                 format!(
                     "{name:?} is an ARN or a qualified name, but this is the name the {object} \
-                     is created under: give the name alone (such as {last:?}). To manage a \
-                     {object} that already exists, import it.",
+                     is created under: give the name alone (such as {:?}), without an ARN's \
+                     parts or a \":VERSION\" or \":ALIAS\" after it. To manage a {object} \
+                     that already exists, import it by its name.",
+                    plain_name_in(name),
                     object = self.object
                 ),
             );
@@ -75,6 +76,20 @@ impl Validator for PlainNameToCreate {
     fn describe(&self) -> String {
         "a plain name, not an ARN".to_string()
     }
+}
+
+/// The plain name inside `name`, an ARN, a partial ARN (`ACCOUNT:function:NAME`) or a
+/// qualified name (`NAME:QUALIFIER`): what follows `function:` or `capacity-provider:`
+/// when there is one, else the first part; without any qualifier.
+fn plain_name_in(name: &str) -> &str {
+    let parts: Vec<&str> = name.split(':').collect();
+    parts
+        .iter()
+        .position(|p| *p == "function" || *p == "capacity-provider")
+        .and_then(|i| parts.get(i + 1))
+        .or_else(|| parts.first())
+        .copied()
+        .unwrap_or(name)
 }
 
 /// Whether a function name names a version or alias: `NAME:QUALIFIER`,
@@ -150,6 +165,34 @@ mod tests {
             &mut diags,
         );
         diags
+    }
+
+    #[test]
+    fn a_name_that_is_not_plain_suggests_the_name_it_holds() {
+        for (given, suggested) in [
+            ("orders:live", "\"orders\""),
+            ("orders:1", "\"orders\""),
+            ("123456789012:function:orders", "\"orders\""),
+            (
+                "arn:aws:lambda:us-east-1:123456789012:function:orders:3",
+                "\"orders\"",
+            ),
+            (
+                "arn:aws:lambda:us-east-1:123456789012:capacity-provider:web",
+                "\"web\"",
+            ),
+        ] {
+            let diags = plain_name_errors(given);
+            let detail = &diags
+                .iter()
+                .next()
+                .map(|d| d.detail.clone())
+                .unwrap_or_default();
+            assert!(
+                detail.contains(&format!("(such as {suggested})")),
+                "{given}: {detail}"
+            );
+        }
     }
 
     #[test]
