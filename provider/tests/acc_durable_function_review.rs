@@ -143,6 +143,57 @@ fn removing_optional_blocks_restores_aws_defaults() {
     acc.destroy();
 }
 
+/// After an import, whose state leaves out blocks that hold AWS's defaults, a
+/// configuration that writes them out records them without sending anything: AWS already
+/// has them, so no update call, no new revision and no new `config_sha256`.
+#[test]
+fn blocks_written_out_at_aws_defaults_after_an_import_send_nothing() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("defaults");
+    let zip = acc.zip("code.zip", "v1");
+    acc.write(&acc.function_config(&name, &path_text(&zip), "", ""));
+    acc.apply();
+    let revision = latest_config(&acc, &name)["RevisionId"].clone();
+
+    let written_out = r#"
+  ephemeral_storage {
+    size = 512
+  }
+  tracing_config {
+    mode = "PassThrough"
+  }
+  logging_config {
+    log_format = "Text"
+  }
+"#;
+    let wd = acc.another_workdir();
+    wd.write(&acc.function_config(&name, &path_text(&zip), written_out, ""));
+    wd.import(ADDRESS, &name);
+    let plan = wd.plan();
+    let change = change_of(&plan, ADDRESS);
+    assert_eq!(
+        change["after_unknown"]["config_sha256"],
+        Value::Null,
+        "config_sha256 stays known: nothing is sent: {change:#}"
+    );
+    acc.emu().reset_calls();
+    wd.apply();
+    assert_eq!(acc.emu().call_count("UpdateFunctionConfiguration"), 0);
+    assert_eq!(latest_config(&acc, &name)["RevisionId"], revision);
+    let plan = wd.plan();
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+
+    // Taken out again: still nothing to send, and the state follows.
+    wd.write(&acc.function_config(&name, &path_text(&zip), "", ""));
+    wd.apply();
+    assert_eq!(acc.emu().call_count("UpdateFunctionConfiguration"), 0);
+    let plan = wd.plan();
+    assert!(plan.is_empty(), "{:#}", plan.json()["resource_changes"]);
+    acc.destroy();
+}
+
 /// `log_group = ""` is not a log group AWS takes (`LogGroup`: 1 to 512 characters): the
 /// plan refuses it at the attribute, before anything is sent, rather than an apply after
 /// which AWS names `/aws/lambda/NAME` and the state cannot match the plan. Without the

@@ -237,7 +237,7 @@ pub const DEFAULT_LOG_FORMAT: &str = "Text";
 /// `/tmp` size in MB when `EphemeralStorage` is left out (AWS's documented default).
 pub const DEFAULT_EPHEMERAL_STORAGE_MB: i64 = 512;
 /// Tracing mode when `TracingConfig` is left out.
-const DEFAULT_TRACING_MODE: &str = "PassThrough";
+pub const DEFAULT_TRACING_MODE: &str = "PassThrough";
 
 /// The log group AWS gives function `name` when `LoggingConfig.LogGroup` is left out:
 /// `/aws/lambda/NAME`.

@@ -20,7 +20,10 @@ use tfplug::schema::Block;
 use tfplug::value::{AttributePath, Value};
 
 use super::api::ConfigChanges;
-use super::model::FunctionModel;
+use super::model::{
+    DEFAULT_EPHEMERAL_STORAGE_MB, DEFAULT_LOG_FORMAT, DEFAULT_TRACING_MODE, FunctionModel,
+    default_log_group,
+};
 use super::rules::{CapacityProviderFacts, capacity_provider_rules, on_capacity_provider};
 use super::schema::DEFAULT_MEMORY_SIZE;
 use super::schema::names::*;
@@ -61,12 +64,54 @@ const CODE: [&str; 4] = [
 /// Whether attribute `name` means something else in `planned` than in `prior`: an
 /// argument going between `""` (or an empty list) and unset changes nothing in AWS, so
 /// it sends nothing (and publishes nothing).
-fn differs(prior: &Value, planned: &Value, name: &str) -> bool {
+fn differs<'a>(prior: &'a Value, planned: &'a Value, name: &str) -> bool {
+    let function_name = text(planned, FUNCTION_NAME).unwrap_or_default();
+    let as_sent = |v: &'a Value| -> &'a Value {
+        if is_aws_default_block(name, v, function_name) {
+            &Value::Null
+        } else {
+            v
+        }
+    };
     let (before, after) = (
-        prior.get_attr(name).unwrap_or(&Value::Null),
-        planned.get_attr(name).unwrap_or(&Value::Null),
+        as_sent(prior.get_attr(name).unwrap_or(&Value::Null)),
+        as_sent(planned.get_attr(name).unwrap_or(&Value::Null)),
     );
     !same_meaning(before, after)
+}
+
+/// Whether `value`, block `name` of function `function_name`, holds only what AWS sets
+/// when the block is left out: writing it out (as after an import, whose state leaves
+/// such blocks out) or removing it changes nothing in AWS, so nothing is sent. Values
+/// still unknown are AWS's to choose, as when the block is left out.
+fn is_aws_default_block(name: &str, value: &Value, function_name: &str) -> bool {
+    let Some([block]) = value.as_elements() else {
+        return false;
+    };
+    let is =
+        |attr: &str, expected: &str| block.get_attr(attr).and_then(Value::as_str) == Some(expected);
+    let unset = |attr: &str| {
+        block
+            .get_attr(attr)
+            .is_none_or(|v| v.is_null() || v.is_unknown())
+    };
+    match name {
+        TRACING_CONFIG => is(MODE, DEFAULT_TRACING_MODE),
+        EPHEMERAL_STORAGE => {
+            block
+                .get_attr(SIZE)
+                .and_then(Value::as_number)
+                .and_then(|n| n.as_i64())
+                == Some(DEFAULT_EPHEMERAL_STORAGE_MB)
+        }
+        LOGGING_CONFIG => {
+            is(LOG_FORMAT, DEFAULT_LOG_FORMAT)
+                && unset(APPLICATION_LOG_LEVEL)
+                && unset(SYSTEM_LOG_LEVEL)
+                && (unset(LOG_GROUP) || is(LOG_GROUP, &default_log_group(function_name)))
+        }
+        _ => false,
+    }
 }
 
 /// The configuration attributes that differ between the prior state and the plan.

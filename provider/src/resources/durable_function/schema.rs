@@ -92,6 +92,16 @@ pub mod names {
     pub const SIZE: &str = "size";
     /// `tracing_config`.
     pub const TRACING_CONFIG: &str = "tracing_config";
+    /// `mode` (of `tracing_config`).
+    pub const MODE: &str = "mode";
+    /// `log_format` (of `logging_config`).
+    pub const LOG_FORMAT: &str = "log_format";
+    /// `application_log_level` (of `logging_config`).
+    pub const APPLICATION_LOG_LEVEL: &str = "application_log_level";
+    /// `system_log_level` (of `logging_config`).
+    pub const SYSTEM_LOG_LEVEL: &str = "system_log_level";
+    /// `log_group` (of `logging_config`).
+    pub const LOG_GROUP: &str = "log_group";
     /// `kms_key_arn` (of the function, and of `durable_config`).
     pub const KMS_KEY_ARN: &str = "kms_key_arn";
     /// `dead_letter_config`.
@@ -345,25 +355,25 @@ fn logging_config() -> NestedBlock {
         Block::new()
             .description("Where and how the function logs.")
             .attribute(
-                Attribute::string("log_format")
+                Attribute::string(LOG_FORMAT)
                     .required()
                     .aws(&LoggingConfig::LogFormat)
                     .description("`Text` or `JSON`."),
             )
             .attribute(
-                Attribute::string("application_log_level")
+                Attribute::string(APPLICATION_LOG_LEVEL)
                     .optional_computed()
                     .aws(&LoggingConfig::ApplicationLogLevel)
                     .description("Most detailed application log level sent (JSON format)."),
             )
             .attribute(
-                Attribute::string("system_log_level")
+                Attribute::string(SYSTEM_LOG_LEVEL)
                     .optional_computed()
                     .aws(&LoggingConfig::SystemLogLevel)
                     .description("Most detailed system log level sent (JSON format)."),
             )
             .attribute(
-                Attribute::string("log_group")
+                Attribute::string(LOG_GROUP)
                     .optional_computed()
                     .aws(&LoggingConfig::LogGroup)
                     .description("CloudWatch log group; `/aws/lambda/<function_name>` when unset."),
@@ -644,7 +654,7 @@ fn build_resource_schema() -> Schema {
         .block(single_attribute_block(
             TRACING_CONFIG,
             "X-Ray tracing.",
-            Attribute::string("mode")
+            Attribute::string(MODE)
                 .required()
                 .aws(&TracingConfig::Mode)
                 .description("`Active` or `PassThrough`."),
