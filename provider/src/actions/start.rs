@@ -21,6 +21,7 @@ use super::{
 };
 use crate::aws::timeouts::{DurationString, parse_duration};
 use crate::aws::{Budget, Error, SharedClients, Status, WaitOptions, wait_for};
+use crate::resources::common::function_name::qualifier_contradiction;
 
 /// The action type name.
 pub const TYPE_NAME: &str = "lambda_start_durable_execution";
@@ -68,13 +69,17 @@ fn is_qualified(function: &str) -> bool {
     }
 }
 
-/// Checks what the attributes' own validators cannot: the function is qualified, the
-/// payload is JSON, and `region` agrees with an ARN's. At validate only literal values
+/// Checks what the attributes' own validators cannot: the function is qualified, once
+/// (`qualifier` does not contradict a qualified `function_name`), the payload is JSON,
+/// and `region` agrees with an ARN's. At validate only literal values
 /// are known; the plan checks again once variables and references are.
 fn check(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if let Some(conflict) = region_conflict(config, FUNCTION_NAME) {
         diags.push(conflict);
+    }
+    if let Some(contradiction) = qualifier_contradiction(config, FUNCTION_NAME, QUALIFIER) {
+        diags.push(contradiction);
     }
     let text = |name: &str| config.get_attr(name).and_then(Value::as_str);
     let qualifier_unset = config.get_attr(QUALIFIER).is_some_and(Value::is_null);
@@ -315,5 +320,29 @@ mod tests {
             check(&config("orders:1", Value::Null, "{")).iter().count(),
             1
         );
+    }
+
+    #[test]
+    fn a_qualifier_contradicting_the_function_name_is_refused() {
+        let config = |function: &str, qualifier: &str| {
+            Value::object([
+                (FUNCTION_NAME, Value::string(function)),
+                (QUALIFIER, Value::string(qualifier)),
+                (PAYLOAD, Value::Null),
+            ])
+        };
+        let d = check(&config("actfn:1", "2"));
+        assert_eq!(d.iter().count(), 1, "{d:?}");
+        assert!(
+            d.iter()
+                .all(|d| d.path == Some(AttributePath::attr(QUALIFIER))
+                    && d.detail.contains("\"1\"")
+                    && d.detail.contains("\"2\"")),
+            "{d:?}"
+        );
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:actfn:live";
+        assert_eq!(check(&config(arn, "1")).iter().count(), 1);
+        assert!(check(&config("actfn:1", "1")).is_empty());
+        assert!(check(&config("actfn", "2")).is_empty());
     }
 }
