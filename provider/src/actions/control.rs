@@ -233,7 +233,7 @@ mod tests {
                 (FUNCTION_NAME, Value::string(function)),
                 (QUALIFIER, Value::string(qualifier)),
                 (DURABLE_EXECUTION_NAME, Value::string("run41")),
-                (super::super::REGION, Value::Null),
+                (crate::actions::REGION, Value::Null),
             ])
         };
         let ctx = Context::default();

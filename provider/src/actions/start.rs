@@ -418,7 +418,7 @@ mod tests {
                 (PAYLOAD, Value::Null),
                 (WAIT, Value::Bool(true)),
                 (TIMEOUT, Value::string(timeout)),
-                (super::super::REGION, Value::Null),
+                (crate::actions::REGION, Value::Null),
             ])
         };
         for bad in ["0s", "1ns", "999ms", "8785h"] {
