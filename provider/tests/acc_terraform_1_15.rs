@@ -14,7 +14,7 @@ mod support;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use acceptance_tests::{EmulatorOptions, SeedExecution};
+use acceptance_tests::{EmulatorOptions, FaultKind, FaultSpec, SeedExecution};
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{DurableConfig, FunctionCode, Runtime};
 use serde_json::{Value, json};
@@ -859,6 +859,35 @@ fn start_is_idempotent_by_name() {
     assert_eq!(acc.emulated_executions(&function).len(), 1);
 }
 
+/// A start whose Invoke took effect but whose answers were all lost does not say that
+/// starting failed: it says the execution may have started and how to check, and it did
+/// start (once).
+#[test]
+fn a_start_whose_answers_were_lost_says_it_may_have_started() {
+    let Some(acc) = setup_1_15(endless_executions(), true) else {
+        return;
+    };
+    let function = acc.name("orders");
+    durable_function_with_version(&acc, &function);
+    acc.emu()
+        .inject_fault(FaultSpec::times("Invoke", FaultKind::DropResponse, 100));
+    acc.write(&format!(
+        "{REQUIRED_PROVIDERS}\nprovider \"lambda\" {{\n  max_retries = 1\n}}\n{}",
+        start_action("lost", &function, "lost-1", "")
+    ));
+    let errors = acc.invoke_errors("action.lambda_start_durable_execution.lost");
+    let d = Expect::error()
+        .says(&[
+            "durable execution \"lost-1\"",
+            "may have started",
+            "lambda_durable_executions",
+            "list-durable-executions-by-function",
+        ])
+        .find_in(&errors, "a start whose answers were lost");
+    assert!(!format!("{d:#}").contains("Error starting"), "{d:#}");
+    assert_eq!(executions_named(&acc, &function, "lost-1").len(), 1);
+}
+
 /// `wait_for_completion = true` reports each status as it changes and succeeds when the
 /// execution ends SUCCEEDED.
 #[test]
@@ -978,6 +1007,71 @@ action "lambda_start_durable_execution" "qualified_in_name" {{
         .code("config {")
         .find_in(&errors, "validating an unqualified function");
     assert_eq!(errors.all().len(), 1, "only the unqualified one: {d:#}");
+}
+
+/// A `qualifier` contradicting the version in `function_name`, and a start `timeout`
+/// outside 1s to 8784h, are refused by `terraform validate` at the attribute, for every
+/// action that takes them (AWS used to refuse the first at invoke; a `0s` timeout failed
+/// a start that had reached AWS).
+#[test]
+fn contradicting_qualifiers_and_zero_timeouts_are_refused_at_validate() {
+    let Some(acc) = setup_1_15(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let controls = ["stop", "pause", "resume"]
+        .map(|verb| {
+            format!(
+                r#"
+action "lambda_{verb}_durable_execution" "contradicting" {{
+  config {{
+    function_name          = "actfn:1"
+    qualifier              = "2"
+    durable_execution_name = "run41"
+  }}
+}}
+"#
+            )
+        })
+        .concat();
+    acc.write(&format!(
+        r#"{header}
+action "lambda_start_durable_execution" "contradicting" {{
+  config {{
+    function_name          = "actfn:1"
+    qualifier              = "2"
+    durable_execution_name = "run41"
+  }}
+}}
+
+action "lambda_start_durable_execution" "zero_timeout" {{
+  config {{
+    function_name          = "actfn:1"
+    durable_execution_name = "run41"
+    wait_for_completion    = true
+    timeout                = "0s"
+  }}
+}}
+{controls}"#,
+        header = header()
+    ));
+    let errors = acc.validate_errors();
+    for verb in ["start", "stop", "pause", "resume"] {
+        Expect::error()
+            .summary("qualifier contradicts function_name")
+            .detail(&["\"1\"", "\"2\""])
+            .address(&format!(
+                "action.lambda_{verb}_durable_execution.contradicting"
+            ))
+            .code("qualifier")
+            .find_in(&errors, verb);
+    }
+    Expect::error()
+        .summary("Invalid duration")
+        .detail(&["between 1s and 8784h"])
+        .address("action.lambda_start_durable_execution.zero_timeout")
+        .code("timeout")
+        .find_in(&errors, "a zero timeout");
+    assert_eq!(errors.all().len(), 5, "{:#?}", errors.all());
 }
 
 /// The start action's checks also run at the plan, where values from variables are

@@ -14,13 +14,14 @@ use tfplug::value::Value;
 
 use super::api::{self, Control};
 use super::{
-    DURABLE_EXECUTION_NAME, FUNCTION_NAME, call_region, execution_name_attribute,
+    DURABLE_EXECUTION_NAME, FUNCTION_NAME, QUALIFIER, call_region, execution_name_attribute,
     function_name_attribute, qualifier_attribute, region_attribute, region_conflict,
 };
 use crate::aws::attribute::AwsAttribute;
 use crate::aws::model::lambda::StopDurableExecutionRequest;
 use crate::aws::{Budget, SharedClients};
 use crate::resources::common::READ_TIMEOUT;
+use crate::resources::common::function_name::qualifier_contradiction;
 
 /// `durable_execution_arn`.
 const EXECUTION_ARN: &str = "durable_execution_arn";
@@ -102,11 +103,11 @@ impl Action for ControlDurableExecution {
     }
 
     async fn validate(&self, _ctx: &Context, config: &Value) -> Diagnostics {
-        region_conflicts(config)
+        check(config)
     }
 
     async fn plan(&self, _ctx: &Context, req: &ActionRequest) -> Diagnostics {
-        region_conflicts(&req.config)
+        check(&req.config)
     }
 
     async fn invoke(
@@ -196,11 +197,14 @@ impl Action for ControlDurableExecution {
     }
 }
 
-/// `region` against the region of an ARN in `durable_execution_arn` or `function_name`.
-fn region_conflicts(config: &Value) -> Diagnostics {
+/// `region` against the region of an ARN in `durable_execution_arn` or `function_name`,
+/// and `qualifier` against a qualified `function_name`. At validate only literal values
+/// are known; the plan checks again once variables and references are.
+fn check(config: &Value) -> Diagnostics {
     [EXECUTION_ARN, FUNCTION_NAME]
         .into_iter()
         .filter_map(|arn_attribute| region_conflict(config, arn_attribute))
+        .chain(qualifier_contradiction(config, FUNCTION_NAME, QUALIFIER))
         .collect()
 }
 
@@ -211,6 +215,46 @@ impl ControlDurableExecution {
             Control::Stop => "stopping",
             Control::Pause => "pausing",
             Control::Resume => "resuming",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tfplug::value::AttributePath;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_qualifier_contradicting_the_function_name_is_refused_at_validate_and_plan() {
+        let config = |function: &str, qualifier: &str| {
+            Value::object([
+                (EXECUTION_ARN, Value::Null),
+                (FUNCTION_NAME, Value::string(function)),
+                (QUALIFIER, Value::string(qualifier)),
+                (DURABLE_EXECUTION_NAME, Value::string("run41")),
+                (crate::actions::REGION, Value::Null),
+            ])
+        };
+        let ctx = Context::default();
+        for action in ControlDurableExecution::all(&SharedClients::new()) {
+            let bad = config("actfn:1", "2");
+            let at_validate = action.validate(&ctx, &bad).await;
+            let req = ActionRequest {
+                config: bad.clone(),
+                ty: tfplug::resource::ValueType::of(&action.schema()),
+            };
+            let at_plan = action.plan(&ctx, &req).await;
+            for d in [at_validate, at_plan] {
+                assert_eq!(d.iter().count(), 1, "{}: {d:?}", action.type_name());
+                assert!(
+                    d.iter()
+                        .all(|d| d.path == Some(AttributePath::attr(QUALIFIER))),
+                    "{d:?}"
+                );
+            }
+            let fine = action.validate(&ctx, &config("actfn:1", "1")).await;
+            assert!(fine.is_empty(), "{fine:?}");
         }
     }
 }

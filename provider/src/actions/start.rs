@@ -19,8 +19,11 @@ use super::{
     DURABLE_EXECUTION_NAME, FUNCTION_NAME, QUALIFIER, call_region, execution_name_attribute,
     function_name_attribute, qualifier_attribute, region_attribute, region_conflict,
 };
-use crate::aws::timeouts::{DurationString, parse_duration};
+use crate::aws::timeouts::{OPERATION_TIMEOUT, parse_duration};
 use crate::aws::{Budget, Error, SharedClients, Status, WaitOptions, wait_for};
+use crate::data_sources::durable_executions as listing;
+use crate::resources::common::create_call::outcome_unknown;
+use crate::resources::common::function_name::qualifier_contradiction;
 
 /// The action type name.
 pub const TYPE_NAME: &str = "lambda_start_durable_execution";
@@ -68,13 +71,17 @@ fn is_qualified(function: &str) -> bool {
     }
 }
 
-/// Checks what the attributes' own validators cannot: the function is qualified, the
-/// payload is JSON, and `region` agrees with an ARN's. At validate only literal values
+/// Checks what the attributes' own validators cannot: the function is qualified, once
+/// (`qualifier` does not contradict a qualified `function_name`), the payload is JSON,
+/// and `region` agrees with an ARN's. At validate only literal values
 /// are known; the plan checks again once variables and references are.
 fn check(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     if let Some(conflict) = region_conflict(config, FUNCTION_NAME) {
         diags.push(conflict);
+    }
+    if let Some(contradiction) = qualifier_contradiction(config, FUNCTION_NAME, QUALIFIER) {
+        diags.push(contradiction);
     }
     let text = |name: &str| config.get_attr(name).and_then(Value::as_str);
     let qualifier_unset = config.get_attr(QUALIFIER).is_some_and(Value::is_null);
@@ -134,9 +141,10 @@ impl Action for StartDurableExecution {
                 .attribute(
                     Attribute::string(TIMEOUT)
                         .optional()
-                        .validator(DurationString)
+                        .validator(OPERATION_TIMEOUT)
                         .description(
-                            "How long to wait with `wait_for_completion` (default `15m`).",
+                            "How long the start, and the wait with `wait_for_completion`, may \
+                             take (default `15m`).",
                         ),
                 )
                 .attribute(region_attribute()),
@@ -183,7 +191,7 @@ impl Action for StartDurableExecution {
             config.payload.as_deref(),
         )
         .await
-        .map_err(|e| start_error(&e, &label))?;
+        .map_err(|e| start_error(&e, &label, &config))?;
         let Started { arn, version } = started;
         progress
             .send(format!(
@@ -201,8 +209,18 @@ impl Action for StartDurableExecution {
     }
 }
 
-fn start_error(e: &Error, label: &str) -> Diagnostic {
+/// The diagnostic of a failed start. When the Invoke may have reached AWS before it
+/// failed (it timed out, was interrupted, lost its answer, or failed on a retry after an
+/// attempt whose answer was lost), it does not say the start failed: the execution may
+/// have started, and the detail says how to look.
+fn start_error(e: &Error, label: &str, config: &Config) -> Diagnostic {
+    let maybe_started = outcome_unknown(e) || e.aws().is_some_and(|a| a.was_retried());
     let mut d = e.to_diagnostic(label, "starting");
+    if maybe_started {
+        d.summary = format!("{label} may have started");
+        d.detail
+            .push_str(&format!("\n\n{}", maybe_started_hint(config)));
+    }
     if e.aws()
         .is_some_and(|a| a.has_code("DurableExecutionAlreadyStartedException"))
     {
@@ -213,6 +231,34 @@ fn start_error(e: &Error, label: &str) -> Diagnostic {
         ));
     }
     d
+}
+
+/// How to learn whether a start whose outcome is unknown started the execution.
+fn maybe_started_hint(config: &Config) -> String {
+    let function = &config.function_name;
+    let name = &config.durable_execution_name;
+    let qualifier = config
+        .qualifier
+        .as_deref()
+        .map(|q| format!(" --qualifier {q}"))
+        .unwrap_or_default();
+    let region = config
+        .region
+        .as_deref()
+        .map(|r| format!(" --region {r}"))
+        .unwrap_or_default();
+    format!(
+        "The Invoke may have reached AWS before this error, so the execution may have started \
+         (and may be running or done) although the action failed. To check, list the \
+         executions named {name:?}: the data source {data} with {function_attr} = \
+         {function:?} and {name_attr} = {name:?}, or `aws lambda \
+         list-durable-executions-by-function --function-name {function}{qualifier} \
+         --durable-execution-name {name}{region}`. Invoking again with the same name and \
+         payload starts no second execution: it answers with the one that started.",
+        data = listing::TYPE_NAME,
+        function_attr = listing::names::FUNCTION_NAME,
+        name_attr = listing::names::DURABLE_EXECUTION_NAME,
+    )
 }
 
 /// Polls the execution until it ends; reports each status change. Fails when it ends
@@ -315,5 +361,103 @@ mod tests {
             check(&config("orders:1", Value::Null, "{")).iter().count(),
             1
         );
+    }
+
+    #[test]
+    fn a_start_that_may_have_reached_aws_does_not_say_it_failed() {
+        let config = Config {
+            function_name: "actfn".into(),
+            qualifier: Some("1".into()),
+            durable_execution_name: "run41".into(),
+            ..Config::default()
+        };
+        let label = "durable execution \"run41\" of actfn:1";
+        let timed_out = Error::Timeout {
+            operation: "Invoke".into(),
+            timeout: Duration::ZERO,
+            last: None,
+        };
+        let lost = Error::Aws(crate::aws::AwsError::new(
+            "Invoke",
+            None,
+            "the response could not be read",
+            crate::aws::ErrorClass::Transient,
+        ));
+        for e in [timed_out, lost] {
+            let d = start_error(&e, label, &config);
+            assert!(!d.summary.starts_with("Error starting"), "{d:?}");
+            assert!(d.summary.contains("may have started"), "{d:?}");
+            assert!(d.detail.contains(listing::TYPE_NAME), "{d:?}");
+            assert!(
+                d.detail.contains(
+                    "list-durable-executions-by-function --function-name actfn --qualifier 1 \
+                     --durable-execution-name run41`"
+                ),
+                "{d:?}"
+            );
+        }
+        let refused = Error::Aws(crate::aws::AwsError::new(
+            "Invoke",
+            Some("AccessDeniedException"),
+            "not allowed",
+            crate::aws::ErrorClass::Permanent,
+        ));
+        let d = start_error(&refused, label, &config);
+        assert!(d.summary.starts_with("Error starting"), "{d:?}");
+        assert!(!d.detail.contains("may have started"), "{d:?}");
+    }
+
+    #[test]
+    fn timeouts_are_bounded_like_resource_timeouts() {
+        let schema = StartDurableExecution::new(SharedClients::new()).schema();
+        let with_timeout = |timeout: &str| {
+            Value::object([
+                (FUNCTION_NAME, Value::string("actfn:1")),
+                (QUALIFIER, Value::Null),
+                (DURABLE_EXECUTION_NAME, Value::string("run41")),
+                (PAYLOAD, Value::Null),
+                (WAIT, Value::Bool(true)),
+                (TIMEOUT, Value::string(timeout)),
+                (crate::actions::REGION, Value::Null),
+            ])
+        };
+        for bad in ["0s", "1ns", "999ms", "8785h"] {
+            let d = tfplug::validate::validate_config(&schema.block, &with_timeout(bad));
+            assert_eq!(d.len(), 1, "{bad}: {d:?}");
+            assert!(
+                d.iter()
+                    .all(|d| d.path == Some(AttributePath::attr(TIMEOUT))
+                        && d.detail.contains("between 1s and 8784h")),
+                "{bad}: {d:?}"
+            );
+        }
+        for good in ["1s", "15m", "8784h"] {
+            let d = tfplug::validate::validate_config(&schema.block, &with_timeout(good));
+            assert!(d.is_empty(), "{good}: {d:?}");
+        }
+    }
+
+    #[test]
+    fn a_qualifier_contradicting_the_function_name_is_refused() {
+        let config = |function: &str, qualifier: &str| {
+            Value::object([
+                (FUNCTION_NAME, Value::string(function)),
+                (QUALIFIER, Value::string(qualifier)),
+                (PAYLOAD, Value::Null),
+            ])
+        };
+        let d = check(&config("actfn:1", "2"));
+        assert_eq!(d.iter().count(), 1, "{d:?}");
+        assert!(
+            d.iter()
+                .all(|d| d.path == Some(AttributePath::attr(QUALIFIER))
+                    && d.detail.contains("\"1\"")
+                    && d.detail.contains("\"2\"")),
+            "{d:?}"
+        );
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:actfn:live";
+        assert_eq!(check(&config(arn, "1")).iter().count(), 1);
+        assert!(check(&config("actfn:1", "1")).is_empty());
+        assert!(check(&config("actfn", "2")).is_empty());
     }
 }

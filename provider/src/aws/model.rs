@@ -178,6 +178,20 @@ pub fn validators(shape: &'static Shape) -> Vec<Arc<dyn Validator>> {
     out
 }
 
+/// Why AWS's model refuses the string `text` as a value of `shape` (the first of its
+/// checks that fails, in the words of [`validators`]), or `None` when it fits.
+pub fn refusal(shape: &'static Shape, text: &str) -> Option<String> {
+    let mut found = Diagnostics::new();
+    let value = Value::string(text);
+    for check in validators(shape) {
+        check.validate(&AttributePath::root(), &value, &mut found);
+    }
+    found
+        .iter()
+        .find(|d| d.is_error())
+        .map(|d| d.detail.trim_end_matches('.').to_string())
+}
+
 /// [`NoNullElements`] on every list of AWS's model, which never holds a null (a null
 /// in `subnet_ids` used to pass the plan and fail the apply), without a phrase in the
 /// docs: said of every list attribute, it would be noise.

@@ -20,6 +20,7 @@ use crate::aws::model::lambda::ListDurableExecutionsByFunctionRequest as List;
 use crate::aws::{Budget, SharedClients};
 use crate::resources::common::executions::api::{self, ExecutionFilter, MAX_LISTED};
 use crate::resources::common::executions::{DurableExecution, parse_rfc3339};
+use crate::resources::common::function_name::qualifier_contradiction;
 use crate::resources::common::import_id::arn_region;
 use crate::resources::common::{
     READ_TIMEOUT, REGION, data_region_attribute, label, set_attr, text,
@@ -195,20 +196,6 @@ pub fn data_source_schema() -> Schema {
     )
 }
 
-/// The qualifier in a function name or ARN (`orders:3`, `…:function:orders:live`), if
-/// any.
-fn qualifier_in(function: &str) -> Option<&str> {
-    let after = match function.rsplit_once("function:") {
-        Some((_, rest)) => rest,
-        None if function.starts_with("arn:") => return None,
-        None => function,
-    };
-    let (name, qualifier) = after.split_once(':')?;
-    // `123456789012:orders` is an account and a name, not a name and a qualifier.
-    let is_account = name.len() == 12 && name.bytes().all(|b| b.is_ascii_digit());
-    (!is_account && !qualifier.is_empty()).then_some(qualifier)
-}
-
 fn time_of(config: &Value, name: &str) -> Option<aws_sdk_lambda::primitives::DateTime> {
     text(config, name).and_then(parse_rfc3339)
 }
@@ -252,18 +239,8 @@ impl DataSource for DurableExecutionsDataSource {
                 ),
             );
         }
-        if let (Some(in_name), Some(qualifier)) =
-            (function.and_then(qualifier_in), text(config, QUALIFIER))
-            && in_name != qualifier
-        {
-            diags.error_at(
-                AttributePath::attr(QUALIFIER),
-                "qualifier contradicts function_name",
-                format!(
-                    "function_name is qualified with {in_name:?}, but qualifier is \
-                     {qualifier:?}. Set the version or alias in one place."
-                ),
-            );
+        if let Some(contradiction) = qualifier_contradiction(config, FUNCTION_NAME, QUALIFIER) {
+            diags.push(contradiction);
         }
         if let (Some(after), Some(before)) = (
             time_of(config, STARTED_AFTER),
@@ -493,26 +470,6 @@ mod tests {
             errors(&config(&[(FUNCTION_NAME, Value::string(arn))])).is_empty(),
             "a qualified ARN is a valid function_name"
         );
-    }
-
-    #[test]
-    fn qualifiers_in_function_names() {
-        assert_eq!(qualifier_in("orders"), None);
-        assert_eq!(qualifier_in("orders:3"), Some("3"));
-        assert_eq!(qualifier_in("123456789012:function:orders"), None);
-        assert_eq!(
-            qualifier_in("123456789012:function:orders:live"),
-            Some("live")
-        );
-        assert_eq!(
-            qualifier_in("arn:aws:lambda:us-east-1:123456789012:function:orders"),
-            None
-        );
-        assert_eq!(
-            qualifier_in("arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST"),
-            Some("$LATEST")
-        );
-        assert_eq!(qualifier_in("123456789012:orders"), None);
     }
 
     #[tokio::test]

@@ -13,11 +13,22 @@
 //!   execution (AWS's `DurableExecutionArn`): the qualifier is the version, and the
 //!   execution's name and ID have fields of their own;
 //! - `layer:NAME`, `layer:NAME:VERSION`;
-//! - any other type (`capacity-provider:NAME`, `event-source-mapping:UUID`) as above.
+//! - `capacity-provider:NAME`;
+//! - any other type (`event-source-mapping:UUID`) as above.
+//!
+//! The parts of those are checked against AWS's model: a function's name and qualifier
+//! against Invoke's `FunctionName` and `Qualifier` shapes, a durable execution's ARN
+//! against `DurableExecutionArn`, a layer's name against `LayerName` and its version
+//! against `LayerVersionNumber` (a whole number), a capacity provider's name against
+//! `CapacityProviderName`. A Lambda ARN of another shape is an error saying which part is
+//! wrong and which shapes there are.
 
 use async_trait::async_trait;
 use tfplug::function::{Function, FunctionError, Parameter, Signature};
 use tfplug::value::{Type, Value};
+
+use crate::aws::model::lambda::{InvocationRequest, shapes};
+use crate::aws::model::{Shape, ShapeKind, refusal};
 
 /// The function.
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,6 +43,8 @@ pub const FUNCTION: &str = "function";
 pub const LAYER: &str = "layer";
 /// What follows a function version in a durable execution ARN.
 pub const DURABLE_EXECUTION: &str = "durable-execution";
+/// Lambda's resource type of capacity providers.
+pub const CAPACITY_PROVIDER: &str = "capacity-provider";
 
 /// The fields of the result, in order (see [`Arn::fields`]).
 pub const FIELDS: [&str; 9] = [
@@ -99,14 +112,51 @@ pub enum ArnError {
     NotAnArn(String),
     /// A Lambda function ARN with another shape.
     #[error(
-        "{0:?} is not a Lambda function ARN: write …:function:NAME, …:function:NAME:QUALIFIER \
-         or …:function:NAME:VERSION/durable-execution/EXECUTION-NAME/EXECUTION-ID"
+        "{arn:?} is not a Lambda function ARN{}: write …:function:NAME, \
+         …:function:NAME:QUALIFIER or …:function:NAME:VERSION/durable-execution/\
+         EXECUTION-NAME/EXECUTION-ID",
+        because(.problem)
     )]
-    Function(String),
+    Function {
+        /// The text.
+        arn: String,
+        /// What is wrong with it, when more than its overall shape.
+        problem: Option<String>,
+    },
     /// A Lambda layer ARN with another shape.
-    #[error("{0:?} is not a Lambda layer ARN: write …:layer:NAME or …:layer:NAME:VERSION")]
-    Layer(String),
+    #[error(
+        "{arn:?} is not a Lambda layer ARN{}: write …:layer:NAME or …:layer:NAME:VERSION, \
+         VERSION a number",
+        because(.problem)
+    )]
+    Layer {
+        /// The text.
+        arn: String,
+        /// What is wrong with it, when more than its overall shape.
+        problem: Option<String>,
+    },
+    /// A Lambda capacity provider ARN with another shape.
+    #[error(
+        "{arn:?} is not a Lambda capacity provider ARN{}: write …:capacity-provider:NAME",
+        because(.problem)
+    )]
+    CapacityProvider {
+        /// The text.
+        arn: String,
+        /// What is wrong with it.
+        problem: Option<String>,
+    },
 }
+
+fn because(problem: &Option<String>) -> String {
+    problem
+        .as_deref()
+        .map(|p| format!(" ({p})"))
+        .unwrap_or_default()
+}
+
+/// What is wrong with a part of a Lambda ARN; `None`: only its overall shape.
+type Problem = Option<String>;
 
 fn some(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
@@ -126,26 +176,77 @@ fn name_and_qualifier(text: &str) -> Option<(String, Option<String>)> {
     }
 }
 
-/// The Lambda function ARN's parts after `function:`, into `arn`.
-fn split_function(id: &str, arn: &mut Arn) -> Option<()> {
+/// An error naming `part` (`"the function name \"or ders\""`) when AWS's model refuses
+/// it as a value of `shape`.
+fn check(shape: &'static Shape, part: &str, text: &str) -> Result<(), Problem> {
+    match refusal(shape, text) {
+        Some(why) => Err(Some(format!(
+            "the {part} {text:?} does not fit AWS's model: {why}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The Lambda function ARN's parts after `function:` (`id`), into `arn`; `text` is the
+/// whole ARN.
+fn split_function(id: &str, text: &str, arn: &mut Arn) -> Result<(), Problem> {
     let (version, execution) = match id.split_once('/') {
         Some((version, execution)) => (version, Some(execution)),
         None => (id, None),
     };
-    let (name, qualifier) = name_and_qualifier(version)?;
+    let (name, qualifier) = name_and_qualifier(version).ok_or(None)?;
+    // Without a `:`, the name can only match the shape's name part.
+    check(
+        InvocationRequest::FunctionName.shape,
+        "function name",
+        &name,
+    )?;
+    if let Some(qualifier) = &qualifier {
+        check(InvocationRequest::Qualifier.shape, "qualifier", qualifier)?;
+    }
     arn.resource = Some(name);
     arn.qualifier = qualifier;
     if let Some(execution) = execution {
+        if arn.qualifier.is_none() {
+            return Err(Some(
+                "a durable execution ARN names the function version the execution runs on, \
+                 …:function:NAME:VERSION/durable-execution/…"
+                    .to_string(),
+            ));
+        }
         let mut parts = execution.split('/');
         let (Some(DURABLE_EXECUTION), Some(name), Some(id), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return None;
+            return Err(None);
         };
-        arn.durable_execution_name = Some(some(name)?);
-        arn.durable_execution_id = Some(some(id)?);
+        arn.durable_execution_name = Some(some(name).ok_or(None)?);
+        arn.durable_execution_id = Some(some(id).ok_or(None)?);
+        check(&shapes::DurableExecutionArn, "durable execution ARN", text)?;
     }
-    Some(())
+    Ok(())
+}
+
+/// The Lambda layer ARN's parts after `layer:` (`id`), into `arn`.
+fn split_layer(id: &str, arn: &mut Arn) -> Result<(), Problem> {
+    let (name, version) = name_and_qualifier(id).ok_or(None)?;
+    check(&shapes::LayerName, "layer name", &name)?;
+    if let Some(version) = &version {
+        // AWS's model makes a layer version a whole number (`LayerVersionNumber`, a long):
+        // written in an ARN as digits.
+        let whole = shapes::LayerVersionNumber.kind == ShapeKind::Long
+            && version.bytes().all(|b| b.is_ascii_digit())
+            && version.parse::<i64>().is_ok();
+        if !whole {
+            return Err(Some(format!(
+                "the layer version {version:?} is not a {}: a whole number, such as 7",
+                shapes::LayerVersionNumber.name
+            )));
+        }
+    }
+    arn.resource = Some(name);
+    arn.qualifier = version;
+    Ok(())
 }
 
 /// The parts of `text`, or why it is not an ARN.
@@ -177,15 +278,26 @@ pub fn parse(text: &str) -> Result<Arn, ArnError> {
     arn.resource_type = some(resource_type);
     let lambda_type = (service == "lambda" && resource[resource_type.len()..].starts_with(':'))
         .then_some(resource_type);
+    let arn_text = || text.to_string();
     match lambda_type {
         Some(FUNCTION) => {
-            split_function(id, &mut arn).ok_or_else(|| ArnError::Function(text.to_string()))?
+            split_function(id, text, &mut arn).map_err(|problem| ArnError::Function {
+                arn: arn_text(),
+                problem,
+            })?
         }
-        Some(LAYER) => {
-            let (name, version) =
-                name_and_qualifier(id).ok_or_else(|| ArnError::Layer(text.to_string()))?;
-            arn.resource = Some(name);
-            arn.qualifier = version;
+        Some(LAYER) => split_layer(id, &mut arn).map_err(|problem| ArnError::Layer {
+            arn: arn_text(),
+            problem,
+        })?,
+        Some(CAPACITY_PROVIDER) => {
+            check(&shapes::CapacityProviderName, "capacity provider name", id).map_err(
+                |problem| ArnError::CapacityProvider {
+                    arn: arn_text(),
+                    problem,
+                },
+            )?;
+            arn.resource = some(id);
         }
         _ => arn.resource = some(id),
     }
@@ -201,8 +313,10 @@ impl Function for ParseArn {
     fn signature(&self) -> Signature {
         Signature {
             parameters: vec![Parameter::new(ARN, Type::String).description(
-                "An ARN. Anything else, or a Lambda function or layer ARN of another shape \
-                 (e.g. `function:orders:3:4`), is an error naming the argument.",
+                "An ARN. Anything else, or a Lambda function, layer or capacity provider ARN \
+                 of another shape (e.g. `function:orders:3:4`, a name or qualifier AWS's \
+                 model refuses, a layer version that is not a number, a durable execution \
+                 without its version), is an error naming the argument.",
             )],
             variadic: None,
             return_type: Type::object(FIELDS.map(|f| (f, Type::String))),
@@ -408,10 +522,85 @@ mod tests {
             "arn:aws:lambda:us-east-1:123456789012:function:f:1/durable-execution/x/y/z",
             "arn:aws:lambda:us-east-1:123456789012:function:f:1/durable-execution//y",
         ] {
-            assert_eq!(parse(bad), Err(ArnError::Function(bad.into())), "{bad}");
+            assert!(
+                matches!(parse(bad), Err(ArnError::Function { ref arn, .. }) if arn == bad),
+                "{bad}"
+            );
         }
         let bad = "arn:aws:lambda:us-east-1:123456789012:layer:deps:1:2";
-        assert_eq!(parse(bad), Err(ArnError::Layer(bad.into())));
+        assert_eq!(
+            parse(bad),
+            Err(ArnError::Layer {
+                arn: bad.into(),
+                problem: None
+            })
+        );
+    }
+
+    /// The error's text, for `bad`, which must not parse.
+    fn refused(bad: &str) -> String {
+        match parse(bad) {
+            Ok(arn) => panic!("{bad} parsed: {arn:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn names_and_qualifiers_aws_refuses_are_errors() {
+        let arn = |resource: &str| format!("arn:aws:lambda:us-east-1:123456789012:{resource}");
+        let e = refused(&arn("function:or ders:1"));
+        assert!(
+            e.contains("is not a Lambda function ARN (the function name \"or ders\"")
+                && e.contains("NamespacedFunctionName")
+                && e.contains("write …:function:NAME"),
+            "{e}"
+        );
+        let e = refused(&arn("function:orders:{x}"));
+        assert!(
+            e.contains("(the qualifier \"{x}\"") && e.contains("…:function:NAME:QUALIFIER"),
+            "{e}"
+        );
+        let e = refused(&arn("layer:deps:x"));
+        assert!(
+            e.contains(
+                "is not a Lambda layer ARN (the layer version \"x\" is not a LayerVersionNumber"
+            ) && e.contains("VERSION a number"),
+            "{e}"
+        );
+        let e = refused(&arn("layer:de ps:1"));
+        assert!(e.contains("the layer name \"de ps\""), "{e}");
+        let e = refused(&arn("capacity-provider:web/extra"));
+        assert!(
+            e.contains(
+                "is not a Lambda capacity provider ARN (the capacity provider name \"web/extra\""
+            ) && e.contains("write …:capacity-provider:NAME"),
+            "{e}"
+        );
+        let e = refused(&arn("function:orders/durable-execution/a/b"));
+        assert!(
+            e.contains("names the function version the execution runs on")
+                && e.contains(
+                    "…:function:NAME:VERSION/durable-execution/EXECUTION-NAME/EXECUTION-ID"
+                ),
+            "{e}"
+        );
+        let e = refused(&arn("function:orders:live/durable-execution/a/b"));
+        assert!(
+            e.contains("DurableExecutionArn"),
+            "an alias is no version: {e}"
+        );
+        let e = refused(&arn("function:orders:1/durable-execution/a.b/c"));
+        assert!(e.contains("the durable execution ARN"), "{e}");
+        // What AWS's model accepts still parses.
+        for good in [
+            "function:orders.v2:$LATEST.PUBLISHED",
+            "function:orders:live",
+            "layer:deps:12",
+            "capacity-provider:web-1",
+            "function:orders:$LATEST.PUBLISHED/durable-execution/run_1/id-2",
+        ] {
+            assert!(parse(&arn(good)).is_ok(), "{good}: {:?}", parse(&arn(good)));
+        }
     }
 
     #[test]
@@ -443,5 +632,10 @@ mod tests {
             "{}",
             e.text
         );
+        let Err(e) = run("arn:aws:lambda:us-east-1:123456789012:function:orders:{x}") else {
+            panic!("a qualifier AWS refuses");
+        };
+        assert_eq!(e.argument, Some(0));
+        assert!(e.text.starts_with("arn = "), "{}", e.text);
     }
 }

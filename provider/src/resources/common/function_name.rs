@@ -10,7 +10,7 @@
 //! validators can take, so it is written here, and `provider/tests/model_coverage.rs`
 //! fails when the model's documentation stops saying it.
 
-use tfplug::diag::Diagnostics;
+use tfplug::diag::{Diagnostic, Diagnostics};
 use tfplug::validate::Validator;
 use tfplug::value::{AttributePath, Value};
 
@@ -101,6 +101,47 @@ pub fn is_qualified(function_name: &str) -> bool {
     } else {
         parts == 2 || parts > 3
     }
+}
+
+/// The qualifier in a function name or ARN (`orders:3`, `…:function:orders:live`), if
+/// any.
+pub fn qualifier_in(function: &str) -> Option<&str> {
+    let after = match function.rsplit_once("function:") {
+        Some((_, rest)) => rest,
+        None if function.starts_with("arn:") => return None,
+        None => function,
+    };
+    let (name, qualifier) = after.split_once(':')?;
+    // `123456789012:orders` is an account and a name, not a name and a qualifier.
+    let is_account = name.len() == 12 && name.bytes().all(|b| b.is_ascii_digit());
+    (!is_account && !qualifier.is_empty()).then_some(qualifier)
+}
+
+/// An error at `qualifier_attribute` when the configuration's function name (in
+/// `function_attribute`) is qualified and `qualifier` names another version or alias:
+/// AWS refuses the call ("The derived qualifier from the function name does not match
+/// the specified qualifier"). `None` while either is unknown or unset.
+pub fn qualifier_contradiction(
+    config: &Value,
+    function_attribute: &str,
+    qualifier_attribute: &str,
+) -> Option<Diagnostic> {
+    let text = |name: &str| config.get_attr(name).and_then(Value::as_str);
+    let in_name = text(function_attribute).and_then(qualifier_in)?;
+    let qualifier = text(qualifier_attribute)?;
+    (in_name != qualifier).then(|| {
+        Diagnostic::error(
+            format!("{qualifier_attribute} contradicts {function_attribute}"),
+            format!(
+                "{function_attribute} is qualified with {in_name:?}, but \
+                 {qualifier_attribute} is {qualifier:?}: AWS refuses a qualifier that \
+                 differs from the function name's. Set the version or alias in one place: \
+                 remove {qualifier_attribute}, or the \":{in_name}\" from \
+                 {function_attribute}."
+            ),
+        )
+        .at(AttributePath::attr(qualifier_attribute))
+    })
 }
 
 /// Refuses a function name with a version or alias where the function itself is meant
@@ -313,5 +354,25 @@ mod tests {
                 "{diags:?}"
             );
         }
+    }
+
+    #[test]
+    fn qualifiers_in_function_names() {
+        assert_eq!(qualifier_in("orders"), None);
+        assert_eq!(qualifier_in("orders:3"), Some("3"));
+        assert_eq!(qualifier_in("123456789012:function:orders"), None);
+        assert_eq!(
+            qualifier_in("123456789012:function:orders:live"),
+            Some("live")
+        );
+        assert_eq!(
+            qualifier_in("arn:aws:lambda:us-east-1:123456789012:function:orders"),
+            None
+        );
+        assert_eq!(
+            qualifier_in("arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST"),
+            Some("$LATEST")
+        );
+        assert_eq!(qualifier_in("123456789012:orders"), None);
     }
 }
