@@ -86,7 +86,8 @@ pub struct Function {
     pub execution_timeout: Option<f64>,
     /// `durable_config.retention_period` (days).
     pub retention_period: Option<f64>,
-    /// Whether `durable_config.kms_key_arn` is set (or unknown).
+    /// Whether `durable_config.kms_key_arn` names a key: a non-empty ARN, or one known
+    /// only after apply.
     pub has_kms_key: bool,
     /// `running_executions_on_destroy`.
     pub on_destroy: Option<String>,
@@ -593,9 +594,12 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                 memory_gib_per_vcpu: managed.and_then(|m| num(m.get(df::MEMORY_GIB_PER_VCPU))),
                 execution_timeout: durable.and_then(|d| num(d.get(df::EXECUTION_TIMEOUT))),
                 retention_period: durable.and_then(|d| num(d.get(df::RETENTION_PERIOD))),
+                // AWS takes "" for no key (its own): only a non-empty ARN is one.
                 has_kms_key: durable
                     .and_then(|d| d.get(df::KMS_KEY_ARN))
-                    .is_some_and(|k| !k.is_null()),
+                    .and_then(Json::as_str)
+                    .is_some_and(|k| !k.is_empty())
+                    || p.unknown_until_apply(&[df::DURABLE_CONFIG, df::KMS_KEY_ARN]),
                 on_destroy: text(v.get(RUNNING_EXECUTIONS_ON_DESTROY)),
                 tags,
                 unknown,
@@ -835,6 +839,71 @@ mod tests {
             assert!(message.contains(said), "{said} not in {message}");
         }
         assert!(!message.contains("gib_per_vcpu"), "{message}");
+    }
+
+    #[test]
+    fn only_a_non_empty_or_unknown_kms_key_arn_is_a_customer_managed_key() {
+        let function =
+            |kms: Json| json!({"function_name": "f", "durable_config": [{"kms_key_arn": kms}]});
+        let key_of = json!({"references": ["aws_kms_key.k.arn", "aws_kms_key.k"]});
+        let text = plan(&[
+            (
+                "lambda_durable_function.empty",
+                function(json!("")),
+                json!({}),
+                json!({}),
+            ),
+            (
+                "lambda_durable_function.unset",
+                function(Json::Null),
+                json!({}),
+                json!({}),
+            ),
+            (
+                "lambda_durable_function.arn",
+                function(json!("arn:aws:kms:us-east-1:123456789012:key/k")),
+                json!({}),
+                json!({}),
+            ),
+            // Created in the same plan: the plan leaves the value out and marks it unknown.
+            (
+                "lambda_durable_function.later",
+                json!({"function_name": "f", "durable_config": [{}]}),
+                json!({"durable_config": [{"kms_key_arn": true}]}),
+                json!({"durable_config": [{"kms_key_arn": key_of}]}),
+            ),
+        ]);
+        let view = from_plan_json(&text).expect("a plan");
+        let has_key: Vec<(&str, bool)> = view
+            .functions
+            .iter()
+            .map(|f| (f.address.as_str(), f.has_kms_key))
+            .collect();
+        assert_eq!(
+            has_key,
+            [
+                ("lambda_durable_function.empty", false),
+                ("lambda_durable_function.unset", false),
+                ("lambda_durable_function.arn", true),
+                ("lambda_durable_function.later", true),
+            ]
+        );
+        let settings = Settings {
+            require_kms: true,
+            ..Settings::default()
+        };
+        let flagged: Vec<String> = review(&view, &settings)
+            .into_iter()
+            .filter(|f| f.rule == "DUR-002")
+            .map(|f| f.address)
+            .collect();
+        assert_eq!(
+            flagged,
+            [
+                "lambda_durable_function.empty",
+                "lambda_durable_function.unset"
+            ]
+        );
     }
 
     #[test]
