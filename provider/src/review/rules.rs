@@ -65,7 +65,8 @@ pub fn concurrency_per_vcpu(runtime: &str) -> Option<f64> {
     }
 }
 
-/// Tag keys that say a function is production, and their production values.
+/// Tag keys that say a function is production, and their production values, both
+/// matched in any case.
 pub const PRODUCTION_TAGS: ([&str; 3], [&str; 2]) =
     (["env", "environment", "stage"], ["prod", "production"]);
 
@@ -509,12 +510,13 @@ pub static CATALOGUE: &[Rule] = &[
                 .iter()
                 .filter(|f| f.on_destroy.as_deref() == Some("stop"))
                 .filter_map(|f| {
-                    let (key, value) = keys.iter().find_map(|k| {
-                        f.tags
-                            .get(*k)
-                            .filter(|v| values.contains(&v.to_ascii_lowercase().as_str()))
-                            .map(|v| (k, v))
-                    })?;
+                    let is = |words: &[&str], text: &str| {
+                        words.iter().any(|w| w.eq_ignore_ascii_case(text))
+                    };
+                    let (key, value) = f
+                        .tags
+                        .iter()
+                        .find(|(k, v)| is(&keys, k) && is(&values, v))?;
                     Some(finding(
                         r,
                         &f.address,
@@ -967,11 +969,30 @@ mod tests {
             message.starts_with("tagged env = \"prod\" (production)"),
             "{message}"
         );
+        // Keys and values in any case, as the page says.
+        for (key, value) in [
+            ("Environment", "PRODUCTION"),
+            ("Env", "prod"),
+            ("STAGE", "Prod"),
+        ] {
+            view.functions[0].tags = [(key.to_string(), value.to_string())].into();
+            let message = review(&view, &strict())
+                .into_iter()
+                .find(|f| f.rule == "DUR-003")
+                .map(|f| f.message)
+                .unwrap_or_default();
+            assert!(
+                message.starts_with(&format!("tagged {key} = {value:?} (production)")),
+                "{key} = {value}: {message:?}"
+            );
+        }
+        view.functions[0].tags = [("envs".to_string(), "prod".to_string())].into();
+        assert!(!fired(&view, &strict()).contains(&"DUR-003"));
         // And the page says which tags make one.
         let page = super::super::report::rules_markdown();
         assert!(
             page.contains(
-                "has a tag `env`, `environment` or `stage` whose value is `prod` or `production`"
+                "has a tag `env`, `environment` or `stage` whose value is `prod` or `production` (keys and values in any case)"
             ),
             "{page}"
         );
