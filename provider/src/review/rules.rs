@@ -85,6 +85,30 @@ pub fn vcpus_for(memory_mb: f64, ratio: Option<f64>) -> Option<f64> {
     (ratio > 0.0).then(|| memory_mb / 1024.0 / ratio)
 }
 
+/// Relative error of vCPU counts computed in binary floating point (memory ÷ 1024 ÷ a
+/// ratio, times environments, summed over versions) that comparisons of them ignore: far
+/// above the rounding of those few operations, far below the difference any whole
+/// numbers of MB, environments and vCPUs (and ratios of a few decimals) make.
+const ROUNDING: f64 = 1e-12;
+
+/// Whether `vcpus`, as computed, are more than `limit` beyond rounding error: 42
+/// environments of 4608 MB at 7 GiB per vCPU take 27 vCPUs, though `42 × (4608 ÷ 1024 ÷
+/// 7)` is 27.000000000000004 (and `execution_environments_capacity(27, 4608, 7)` is 42).
+pub fn more_than(vcpus: f64, limit: f64) -> bool {
+    vcpus - limit > vcpus.abs().max(limit.abs()) * ROUNDING
+}
+
+/// `x` rounded up to a whole number, where `x` within rounding error of a whole number
+/// (as [`more_than`] says) is that number.
+pub fn whole_up(x: f64) -> f64 {
+    let nearest = x.round();
+    if more_than(x, nearest) {
+        x.ceil()
+    } else {
+        nearest
+    }
+}
+
 /// The largest execution environment of the functions on a capacity provider, which
 /// each of its instances must hold at least one of: the most vCPUs and the most memory
 /// one environment of any of them takes, with the function that takes them. Functions
@@ -149,7 +173,7 @@ pub fn largest_environment(view: &View, address: &str) -> LargestEnvironment {
 
 /// A computed quantity for people: at most two decimals, without trailing zeros
 /// (`2.67`, not `2.6666666666666665`).
-fn shown(x: f64) -> String {
+pub(crate) fn shown(x: f64) -> String {
     format!("{}", (x * 100.0).round() / 100.0)
 }
 
@@ -282,7 +306,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .filter_map(|(v, f)| Some(v.max? * vcpus_per_environment(f)?))
                         .sum();
                     let limit = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
-                    (needed > limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions on it may need {} vCPUs at their maximum; max_vcpu_count is {limit}", shown(needed))))
+                    more_than(needed, limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions on it may need {} vCPUs at their maximum; max_vcpu_count is {limit}", shown(needed))))
                 })
                 .collect()
         },
@@ -355,7 +379,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .iter()
                         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
                         .sum();
-                    (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
+                    (minimum > 0.0 && !more_than(limit, minimum)).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
                 })
                 .collect()
         },
@@ -938,6 +962,58 @@ mod tests {
                 && cost.contains("at least 2 vCPUs (for lambda_durable_function.f) and 8192 MiB (for lambda_durable_function.g)"),
             "{cost}"
         );
+    }
+
+    /// Whether rule `id` fires on `good()` with its function at `memory` MB and `ratio`
+    /// GiB per vCPU, its version at `min` and `max` environments, and the capacity
+    /// provider at `max_vcpu_count`.
+    fn fires_at(
+        id: &str,
+        memory: f64,
+        ratio: f64,
+        versions: (f64, f64),
+        max_vcpu_count: f64,
+    ) -> bool {
+        let mut view = good();
+        view.functions[0].memory_size = Some(memory);
+        view.functions[0].memory_gib_per_vcpu = Some(ratio);
+        (view.versions[0].min, view.versions[0].max) = (Some(versions.0), Some(versions.1));
+        view.capacity_providers[0].max_vcpu_count = Some(max_vcpu_count);
+        !(rule(id).check)(&view, &strict()).is_empty()
+    }
+
+    #[test]
+    fn an_exact_fit_of_the_maximum_is_no_error() {
+        let scale = "LMI-SCALE-001";
+        // 42 × (4608 ÷ 1024 ÷ 7) = 27.000000000000004 in floating point; exactly 27.
+        assert!(!fires_at(scale, 4608.0, 7.0, (3.0, 42.0), 27.0));
+        assert!(fires_at(scale, 4608.0, 7.0, (3.0, 43.0), 27.0));
+        // The rule agrees with execution_environments_capacity: a version may reach the
+        // capacity it computes, and not one environment more.
+        use crate::functions::execution_environments_capacity::capacity;
+        for limit in [1.0, 3.0, 8.0, 27.0, 64.0, 100.0, 400.0] {
+            for memory in (2048..=32768).step_by(512).map(f64::from) {
+                for ratio in [2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0] {
+                    let Some(fits) = capacity(limit, memory, ratio).filter(|n| *n >= 1.0) else {
+                        continue;
+                    };
+                    let at = |max| fires_at(scale, memory, ratio, (1.0, max), limit);
+                    assert!(!at(fits), "{fits} of {memory} MB at {ratio} in {limit}");
+                    assert!(
+                        at(fits + 1.0),
+                        "{fits} + 1 of {memory} MB at {ratio} in {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_minimum_that_takes_exactly_max_vcpu_count_leaves_no_headroom() {
+        // 54 × (6656 ÷ 1024 ÷ 3) = 116.99999999999999 in floating point; exactly 117.
+        let manual = "LMI-SCALE-004";
+        assert!(fires_at(manual, 6656.0, 3.0, (54.0, 54.0), 117.0));
+        assert!(!fires_at(manual, 6656.0, 3.0, (54.0, 54.0), 118.0));
     }
 
     #[test]
