@@ -350,7 +350,7 @@ mod tests {
                 function: Some("lambda_durable_function.f".into()),
                 min: Some(5.0),
                 max: Some(5.0),
-                min_unknown: false,
+                ..Version::default()
             }],
         };
         // 5 environments × 2 vCPUs = 10 vCPUs = 5 m7g.large.

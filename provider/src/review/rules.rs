@@ -73,6 +73,26 @@ pub const PRODUCTION_TAGS: ([&str; 3], [&str; 2]) =
 /// Tag keys that say how much a function is trusted.
 pub const TRUST_TAGS: [&str; 2] = ["trust", "trust-level"];
 
+/// The rules that check a function with the capacity provider it runs on, which skip a
+/// function when the plan does not say which one that is (REVIEW-001 says so).
+pub const RULES_ON_A_FUNCTION_S_CAPACITY_PROVIDER: [&str; 6] = [
+    "LMI-RES-003",
+    "LMI-SCALE-001",
+    "LMI-SCALE-004",
+    "LMI-SCALE-005",
+    "SEC-001",
+    "COST-001",
+];
+
+/// The rules that check a version with its function's capacity provider, which skip a
+/// version when the plan does not say which function it is of (REVIEW-001 says so).
+pub const RULES_ON_A_VERSION_S_FUNCTION: [&str; 4] = [
+    "LMI-SCALE-001",
+    "LMI-SCALE-003",
+    "LMI-SCALE-004",
+    "COST-001",
+];
+
 /// vCPUs of one execution environment of `f`: memory (GiB) ÷ GiB per vCPU.
 pub fn vcpus_per_environment(f: &Function) -> Option<f64> {
     vcpus_for(f.memory_size?, f.memory_gib_per_vcpu)
@@ -631,6 +651,50 @@ pub static CATALOGUE: &[Rule] = &[
             providers.chain(functions).collect()
         },
     },
+    Rule {
+        id: "REVIEW-001",
+        severity: Severity::Info,
+        category: "review",
+        summary: "Rules across resources could not check a function or a version",
+        why: "The rules across a capacity provider and its functions and versions need to know which capacity provider a function runs on and which function a version is of. Before apply, the plan knows them by their ARNs and names when those are known, and otherwise by the configuration's references, followed through module variables and outputs. A reference by a key known only at apply (lambda_capacity_provider.cp[each.key], each.value.arn) names no one instance: those rules then skip the function or version instead of guessing, and this finding says so.",
+        fix: "Reference one instance (lambda_capacity_provider.cp[\"x\"].arn) or one capacity provider without count or for_each, or review the plan again once the capacity providers exist (their ARNs link the functions).",
+        check: |view, _| {
+            let r = rule("REVIEW-001");
+            let list = |rules: &[&str]| match rules.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => rules.concat(),
+            };
+            let functions = view.functions.iter().filter_map(|f| {
+                let why = f.capacity_provider_unresolved.as_deref()?;
+                Some(finding(
+                    r,
+                    &f.address,
+                    Some(&in_blocks(&[
+                        df::CAPACITY_PROVIDER_CONFIG,
+                        df::MANAGED_INSTANCES,
+                        df::CAPACITY_PROVIDER_ARN,
+                    ])),
+                    format!(
+                        "{} could not check it with its capacity provider: {why}",
+                        list(&RULES_ON_A_FUNCTION_S_CAPACITY_PROVIDER)
+                    ),
+                ))
+            });
+            let versions = view.versions.iter().filter_map(|v| {
+                let why = v.function_unresolved.as_deref()?;
+                Some(finding(
+                    r,
+                    &v.address,
+                    Some(fv::FUNCTION_NAME),
+                    format!(
+                        "{} could not check it with its function: {why}",
+                        list(&RULES_ON_A_VERSION_S_FUNCTION)
+                    ),
+                ))
+            });
+            functions.chain(versions).collect()
+        },
+    },
 ];
 
 #[cfg(test)]
@@ -672,10 +736,12 @@ mod tests {
                 ]
                 .into(),
                 unknown: Default::default(),
+                capacity_provider_unresolved: None,
             }],
             versions: vec![Version {
                 address: "lambda_function_version.v".into(),
                 function: Some("lambda_durable_function.f".into()),
+                function_unresolved: None,
                 min: Some(3.0),
                 max: Some(10.0),
                 min_unknown: false,
@@ -825,7 +891,7 @@ mod tests {
     #[test]
     fn each_rule_fires_on_its_minimal_bad_case() {
         type Break = fn(&mut View);
-        let cases: [(&str, Break); 15] = [
+        let cases: [(&str, Break); 16] = [
             ("LMI-RES-001", |v| {
                 v.capacity_providers[0].subnet_ids.truncate(2)
             }),
@@ -876,6 +942,10 @@ mod tests {
             }),
             // An estimate for every plan with a capacity provider or durable function.
             ("COST-001", |_| {}),
+            ("REVIEW-001", |v| {
+                v.functions[0].capacity_provider = None;
+                v.functions[0].capacity_provider_unresolved = Some("unknown".into());
+            }),
         ];
         let strict = strict();
         assert_eq!(cases.len(), CATALOGUE.len(), "a case for every rule");
