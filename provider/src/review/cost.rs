@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use super::inputs::{CapacityProvider, Function, View};
 use super::instances;
-use super::rules::{AVAILABILITY_ZONES, DEFAULT_RATIO, largest_environment, vcpus_per_environment};
+use super::rules::{
+    AVAILABILITY_ZONES, DEFAULT_RATIO, largest_environment, shown, vcpus_per_environment, whole_up,
+};
 use crate::pricing::{self, HOURS_PER_MONTH, MANAGEMENT_FEE, Usage, ec2};
 use crate::resources::capacity_provider::model::DEFAULT_MAX_VCPU_COUNT;
 use crate::resources::capacity_provider::schema::names as cp;
@@ -172,9 +174,7 @@ pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Result<CostEstima
         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
         // Not `sum`: a float sum of nothing is -0, which the assumption printed as "-0".
         .fold(0.0, |total, vcpus| total + vcpus);
-    let wanted = (minimum_vcpus / f64::from(vcpus))
-        .ceil()
-        .max(AVAILABILITY_ZONES as f64);
+    let wanted = whole_up(minimum_vcpus / f64::from(vcpus)).max(AVAILABILITY_ZONES as f64);
     let max_vcpus = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
     let most = (max_vcpus / f64::from(vcpus)).floor();
     // max_vcpu_count caps what runs: never more instances than it holds (LMI-RES-003 and
@@ -203,7 +203,8 @@ pub fn capacity_provider(view: &View, c: &CapacityProvider) -> Result<CostEstima
             table.region, table.recorded
         ),
         format!(
-            "{instances} instance(s) all month ({HOURS_PER_MONTH} hours): {AVAILABILITY_ZONES} for the Availability Zones, more if the versions' minimum environments need them ({minimum_vcpus} vCPUs)"
+            "{instances} instance(s) all month ({HOURS_PER_MONTH} hours): {AVAILABILITY_ZONES} for the Availability Zones, more if the versions' minimum environments need them ({} vCPUs)",
+            shown(minimum_vcpus)
         ),
         format!("management fee {}% of EC2", MANAGEMENT_FEE * 100.0),
         format!("ceiling: {max_vcpus} vCPUs ({MAX_VCPU_COUNT}) of {name} all month"),
@@ -349,7 +350,7 @@ mod tests {
                 function: Some("lambda_durable_function.f".into()),
                 min: Some(5.0),
                 max: Some(5.0),
-                min_unknown: false,
+                ..Version::default()
             }],
         };
         // 5 environments × 2 vCPUs = 10 vCPUs = 5 m7g.large.
@@ -391,6 +392,26 @@ mod tests {
 
     fn assumed(e: &CostEstimate) -> String {
         e.assumptions.join("; ")
+    }
+
+    #[test]
+    fn an_exact_fit_of_the_minimum_is_not_one_instance_more() {
+        // 84 environments of 4608 MB at 7 GiB per vCPU take 54 vCPUs (84 × 4608 ÷ 1024 ÷
+        // 7), 54.00000000000001 in floating point: 27 m7g.large, not 28.
+        let cp = CapacityProvider {
+            allowed_instance_types: vec!["m7g.*".into()],
+            max_vcpu_count: Some(96.0),
+            ..provider()
+        };
+        let e =
+            capacity_provider(&with_function(&cp, 4608.0, Some(7.0), 84.0), &cp).expect("priced");
+        let text = assumed(&e);
+        assert!(
+            text.contains("instance type m7g.large (2 vCPU(s))")
+                && text.contains("27 instance(s) all month")
+                && text.contains("need them (54 vCPUs)"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! What a review looks at: the capacity providers, durable functions and versions of a
 //! plan (`terraform show -json PLAN`), with their planned values, linked to each other by
 //! resolved values (ARNs, names) or, while those are unknown, by the references in the
-//! configuration (`lambda_capacity_provider.web.arn`).
+//! configuration (`lambda_capacity_provider.web.arn`), in the module instance of the
+//! resource that makes them and through module variables and outputs. References that
+//! may name several instances (`lambda_capacity_provider.cp[each.key]`) link nothing, and
+//! the function or version says why (REVIEW-001).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,6 +79,9 @@ pub struct Function {
     pub memory_size: Option<f64>,
     /// The capacity provider's address, through a value or a reference.
     pub capacity_provider: Option<String>,
+    /// Why the plan does not say which capacity provider it runs on, when it runs on one
+    /// the plan may create: the rules across the two then skip it.
+    pub capacity_provider_unresolved: Option<String>,
     /// Whether it runs on a capacity provider at all.
     pub on_capacity_provider: bool,
     /// `per_execution_environment_max_concurrency`.
@@ -86,7 +92,8 @@ pub struct Function {
     pub execution_timeout: Option<f64>,
     /// `durable_config.retention_period` (days).
     pub retention_period: Option<f64>,
-    /// Whether `durable_config.kms_key_arn` is set (or unknown).
+    /// Whether `durable_config.kms_key_arn` names a key: a non-empty ARN, or one known
+    /// only after apply.
     pub has_kms_key: bool,
     /// `running_executions_on_destroy`.
     pub on_destroy: Option<String>,
@@ -104,6 +111,9 @@ pub struct Version {
     pub address: String,
     /// The function's address, through a value or a reference.
     pub function: Option<String>,
+    /// Why the plan does not say which function of the plan it is a version of, when its
+    /// configuration names several instances.
+    pub function_unresolved: Option<String>,
     /// `min_execution_environments`.
     pub min: Option<f64>,
     /// `max_execution_environments`.
@@ -228,11 +238,29 @@ struct Planned<'a> {
     ty: &'a str,
     values: &'a Json,
     references: Vec<String>,
+    /// The module instance it is in, as a prefix of addresses: `module.a["x"].`, or "".
+    module: String,
     after_unknown: Option<&'a Json>,
     expressions: Option<&'a Json>,
 }
 
 impl Planned<'_> {
+    /// The references of the expression at `path` in its configuration (blocks by their
+    /// first element), or all of its references when the configuration does not show it
+    /// (a `dynamic` block) or without the configuration's expressions.
+    fn references_of(&self, path: &[&str]) -> Vec<String> {
+        let mut expr = self.expressions.unwrap_or(&Json::Null);
+        for name in path {
+            expr = element(expr).get(*name).unwrap_or(&Json::Null);
+        }
+        let mut references = Vec::new();
+        collect_references(expr, &mut references);
+        if references.is_empty() && expr.get("constant_value").is_none() {
+            references.clone_from(&self.references);
+        }
+        references
+    }
+
     /// Whether the value at `path` (attribute and block names; a block is its first
     /// element) is known only after apply because the configuration sets it from values
     /// not known yet. Optional+computed attributes the configuration leaves unset are
@@ -345,21 +373,189 @@ fn collect_references(expr: &Json, out: &mut Vec<String>) {
     }
 }
 
-/// The references of each resource of the root module's configuration, by address.
-fn configuration_references(plan: &Json) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    for r in plan["configuration"]["root_module"]["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
-        if let Some(address) = r["address"].as_str() {
+/// What the configuration links: the references of each resource's expressions, of each
+/// module call's arguments and of each module's outputs, by configuration address
+/// (without instance keys).
+#[derive(Debug, Default)]
+struct Links {
+    /// By resource: `module.a.lambda_durable_function.f`.
+    resources: BTreeMap<String, Vec<String>>,
+    /// By called module and variable (`module.a.`, `cp_arn`); written in the caller.
+    arguments: BTreeMap<(String, String), Vec<String>>,
+    /// By module and output (`module.a.`, `cp_arn`); written in the module.
+    outputs: BTreeMap<(String, String), Vec<String>>,
+}
+
+/// Where references lead: to one resource instance, or to several that the plan's
+/// configuration cannot tell apart (`lambda_capacity_provider.cp[each.key]`).
+#[derive(Clone, Debug, PartialEq)]
+enum Target {
+    One(String),
+    Ambiguous(String),
+}
+
+/// Modules deeper than this are not followed (Terraform allows no cycles; a guard).
+const MAX_MODULE_DEPTH: usize = 32;
+
+impl Links {
+    /// The links of configuration `module` (the root module's: `prefix` "") and its
+    /// module calls.
+    fn of(module: &Json, prefix: &str, out: &mut Links) {
+        let refs = |expr: &Json| {
             let mut refs = Vec::new();
-            collect_references(&r["expressions"], &mut refs);
-            out.insert(address.to_string(), refs);
+            collect_references(expr, &mut refs);
+            refs
+        };
+        for r in module["resources"].as_array().into_iter().flatten() {
+            if let Some(address) = r["address"].as_str() {
+                out.resources
+                    .insert(format!("{prefix}{address}"), refs(&r["expressions"]));
+            }
+        }
+        for (name, output) in module["outputs"].as_object().into_iter().flatten() {
+            out.outputs.insert(
+                (prefix.to_string(), name.clone()),
+                refs(&output["expression"]),
+            );
+        }
+        for (name, call) in module["module_calls"].as_object().into_iter().flatten() {
+            let child = format!("{prefix}module.{name}.");
+            for (variable, expr) in call["expressions"].as_object().into_iter().flatten() {
+                out.arguments
+                    .insert((child.clone(), variable.clone()), refs(expr));
+            }
+            Links::of(&call["module"], &child, out);
         }
     }
+
+    /// The instance among `candidates` (instance addresses of resources of type `ty`)
+    /// that `references`, written in module instance `module` (`module.a["x"].`, the
+    /// root module ""), name: directly (`ty.name`, `ty.name["k"]`), through a module
+    /// variable the caller sets, or through a module's output. `None` when they name none.
+    fn resolve(
+        &self,
+        references: &[String],
+        module: &str,
+        ty: &str,
+        candidates: &[&str],
+        depth: usize,
+    ) -> Option<Target> {
+        if depth > MAX_MODULE_DEPTH {
+            return None;
+        }
+        references
+            .iter()
+            .find_map(|r| self.follow(r, module, ty, candidates, depth))
+    }
+
+    fn follow(
+        &self,
+        reference: &str,
+        module: &str,
+        ty: &str,
+        candidates: &[&str],
+        depth: usize,
+    ) -> Option<Target> {
+        let steps = steps(reference);
+        let (name, key) = name_and_key(steps.get(1)?);
+        match *steps.first()? {
+            "var" => {
+                let parent = parent_module(module)?;
+                let refs = self
+                    .arguments
+                    .get(&(without_instance_keys(module), name.to_string()))?;
+                self.resolve(refs, &parent, ty, candidates, depth + 1)
+            }
+            "module" => {
+                let output = name_and_key(steps.get(2)?).0;
+                let child = format!("{module}module.{name}{key}.");
+                let each = format!("{module}module.{name}[");
+                if key.is_empty() && candidates.iter().any(|c| c.starts_with(&each)) {
+                    return Some(Target::Ambiguous(format!(
+                        "the configuration references {module}{reference}, which may be of any instance of {module}module.{name}"
+                    )));
+                }
+                let refs = self
+                    .outputs
+                    .get(&(without_instance_keys(&child), output.to_string()))?;
+                self.resolve(refs, &child, ty, candidates, depth + 1)
+            }
+            first if first == ty => {
+                let base = format!("{module}{ty}.{name}");
+                if !key.is_empty() {
+                    let instance = format!("{base}{key}");
+                    return candidates
+                        .contains(&instance.as_str())
+                        .then_some(Target::One(instance));
+                }
+                let each = format!("{base}[");
+                let instances: Vec<&str> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|c| *c == base || c.starts_with(&each))
+                    .collect();
+                match instances.as_slice() {
+                    [] => None,
+                    [one] => Some(Target::One(one.to_string())),
+                    several => Some(Target::Ambiguous(format!(
+                        "the configuration references {module}{reference}, which may be any of {}",
+                        several.join(", ")
+                    ))),
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The steps of an address or a reference, split at the dots outside instance keys:
+/// `module.a["x.y"].t.n[0].arn` → `module`, `a["x.y"]`, `t`, `n[0]`, `arn`.
+fn steps(address: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut in_key, mut in_string, mut escaped) = (0, false, false, false);
+    for (i, ch) in address.char_indices() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                in_string = false;
+            }
+        } else if ch == '"' && in_key {
+            in_string = true;
+        } else if ch == '[' {
+            in_key = true;
+        } else if ch == ']' {
+            in_key = false;
+        } else if ch == '.' && !in_key {
+            out.push(&address[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&address[start..]);
     out
+}
+
+/// A step's name and instance key (`n[0]` → `n`, `[0]`; `t` → `t`, "").
+fn name_and_key(step: &str) -> (&str, &str) {
+    step.split_at(step.find('[').unwrap_or(step.len()))
+}
+
+/// The module instance of a resource instance address, as a prefix:
+/// `module.a["x"].t.n[0]` → `module.a["x"].`; a root module resource's is "".
+fn module_of(address: &str) -> String {
+    let steps = steps(address);
+    let module = &steps[..steps.len().saturating_sub(2)];
+    module.iter().map(|s| format!("{s}.")).collect()
+}
+
+/// The module instance that calls `module` (`module.a["x"].module.b.` →
+/// `module.a["x"].`); `None` for the root module.
+fn parent_module(module: &str) -> Option<String> {
+    let steps = steps(module.strip_suffix('.')?);
+    let parent = steps.get(..steps.len().checked_sub(2)?)?;
+    Some(parent.iter().map(|s| format!("{s}.")).collect())
 }
 
 /// `change.after_unknown` of each planned (not deposed) resource change, by address.
@@ -424,21 +620,6 @@ pub(crate) fn without_instance_keys(address: &str) -> String {
     out
 }
 
-/// The address among `candidates` that a reference list names (`type.name.attr` or
-/// `type.name`), if any.
-fn referenced<'a>(
-    references: &[String],
-    candidates: impl Iterator<Item = &'a str>,
-) -> Option<String> {
-    let candidates: Vec<&str> = candidates.collect();
-    references.iter().find_map(|r| {
-        candidates
-            .iter()
-            .find(|c| r == *c || r.starts_with(&format!("{c}.")))
-            .map(|c| c.to_string())
-    })
-}
-
 /// Reads a plan as `terraform show -json` writes it.
 pub fn from_plan_json(text: &str) -> Result<View, InputError> {
     let plan: Json = serde_json::from_str(text)?;
@@ -448,14 +629,20 @@ pub fn from_plan_json(text: &str) -> Result<View, InputError> {
         .ok_or(InputError::NotAPlan("it has no planned_values.root_module"))?;
     let mut found = Vec::new();
     planned_resources(root, &mut found);
-    let references = configuration_references(&plan);
+    let mut links = Links::default();
+    Links::of(&plan["configuration"]["root_module"], "", &mut links);
     let unknown = after_unknown(&plan);
     let mut expressions = BTreeMap::new();
     configuration_expressions(&plan["configuration"]["root_module"], "", &mut expressions);
     let planned: Vec<Planned<'_>> = found
         .into_iter()
         .map(|(address, ty, values)| Planned {
-            references: references.get(&address).cloned().unwrap_or_default(),
+            references: links
+                .resources
+                .get(&without_instance_keys(&address))
+                .cloned()
+                .unwrap_or_default(),
+            module: module_of(&address),
             after_unknown: unknown.get(&address).copied(),
             expressions: expressions.get(&without_instance_keys(&address)).copied(),
             address,
@@ -463,7 +650,7 @@ pub fn from_plan_json(text: &str) -> Result<View, InputError> {
             values,
         })
         .collect();
-    Ok(view_of(&planned))
+    Ok(view_of(&planned, &links))
 }
 
 /// The view of one resource alone (plan time: the provider sees one resource at a time,
@@ -472,17 +659,21 @@ pub fn from_plan_json(text: &str) -> Result<View, InputError> {
 /// expressions every unknown value counts as unknown until apply, unset
 /// optional+computed ones included.
 pub fn single(type_name: &str, values: &Json, after_unknown: &Json) -> View {
-    view_of(&[Planned {
-        address: type_name.to_string(),
-        ty: type_name,
-        values,
-        references: Vec::new(),
-        after_unknown: Some(after_unknown),
-        expressions: None,
-    }])
+    view_of(
+        &[Planned {
+            address: type_name.to_string(),
+            ty: type_name,
+            values,
+            references: Vec::new(),
+            module: String::new(),
+            after_unknown: Some(after_unknown),
+            expressions: None,
+        }],
+        &Links::default(),
+    )
 }
 
-fn view_of(planned: &[Planned<'_>]) -> View {
+fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
     let capacity_providers: Vec<CapacityProvider> = planned
         .iter()
         .filter(|p| p.ty == CAPACITY_PROVIDER)
@@ -542,7 +733,10 @@ fn view_of(planned: &[Planned<'_>]) -> View {
             }
         })
         .collect();
-    let cp_addresses = || capacity_providers.iter().map(|c| c.address.as_str());
+    let cp_addresses: Vec<&str> = capacity_providers
+        .iter()
+        .map(|c| c.address.as_str())
+        .collect();
     let functions: Vec<Function> = planned
         .iter()
         .filter(|p| p.ty == DURABLE_FUNCTION)
@@ -569,6 +763,27 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                     .find(|c| c.arn.as_deref() == Some(arn))
                     .map(|c| c.address.clone())
             });
+            let arn_path = [
+                df::CAPACITY_PROVIDER_CONFIG,
+                df::MANAGED_INSTANCES,
+                df::CAPACITY_PROVIDER_ARN,
+            ];
+            let by_reference = managed.and_then(|_| {
+                let references = p.references_of(&arn_path);
+                links.resolve(&references, &p.module, CAPACITY_PROVIDER, &cp_addresses, 0)
+            });
+            let (capacity_provider, capacity_provider_unresolved) = match (by_value, by_reference) {
+                (Some(address), _) | (None, Some(Target::One(address))) => (Some(address), None),
+                (None, Some(Target::Ambiguous(why))) => (None, Some(why)),
+                (None, None) if cp_arn.is_none() && p.unknown_until_apply(&arn_path) => (
+                    None,
+                    Some(format!(
+                        "{} is known only after apply, and the configuration names no one capacity provider of the plan for it",
+                        df::CAPACITY_PROVIDER_ARN
+                    )),
+                ),
+                (None, None) => (None, None),
+            };
             let durable = first(v, df::DURABLE_CONFIG);
             let tags = v
                 .get(tags::TAGS_ALL)
@@ -586,22 +801,26 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                 name: text(v.get(df::FUNCTION_NAME)),
                 runtime: text(v.get(df::RUNTIME)),
                 memory_size: num(v.get(df::MEMORY_SIZE)),
-                capacity_provider: by_value
-                    .or_else(|| managed.and(referenced(&p.references, cp_addresses()))),
+                capacity_provider,
+                capacity_provider_unresolved,
                 on_capacity_provider: managed.is_some(),
                 concurrency: managed.and_then(|m| num(m.get(df::MAX_CONCURRENCY))),
                 memory_gib_per_vcpu: managed.and_then(|m| num(m.get(df::MEMORY_GIB_PER_VCPU))),
                 execution_timeout: durable.and_then(|d| num(d.get(df::EXECUTION_TIMEOUT))),
                 retention_period: durable.and_then(|d| num(d.get(df::RETENTION_PERIOD))),
+                // AWS takes "" for no key (its own): only a non-empty ARN is one.
                 has_kms_key: durable
                     .and_then(|d| d.get(df::KMS_KEY_ARN))
-                    .is_some_and(|k| !k.is_null()),
+                    .and_then(Json::as_str)
+                    .is_some_and(|k| !k.is_empty())
+                    || p.unknown_until_apply(&[df::DURABLE_CONFIG, df::KMS_KEY_ARN]),
                 on_destroy: text(v.get(RUNNING_EXECUTIONS_ON_DESTROY)),
                 tags,
                 unknown,
             }
         })
         .collect();
+    let function_addresses: Vec<&str> = functions.iter().map(|f| f.address.as_str()).collect();
     let versions = planned
         .iter()
         .filter(|p| p.ty == FUNCTION_VERSION)
@@ -613,12 +832,23 @@ fn view_of(planned: &[Planned<'_>]) -> View {
                     .find(|f| f.name.as_deref() == Some(n))
                     .map(|f| f.address.clone())
             });
+            let by_reference = links.resolve(
+                &p.references_of(&[fv::FUNCTION_NAME]),
+                &p.module,
+                DURABLE_FUNCTION,
+                &function_addresses,
+                0,
+            );
+            let (function, function_unresolved) = match (by_value, by_reference) {
+                (Some(address), _) | (None, Some(Target::One(address))) => (Some(address), None),
+                (None, Some(Target::Ambiguous(why))) => (None, Some(why)),
+                (None, None) => (None, None),
+            };
             let scaling = first(p.values, fv::SCALING);
             Version {
                 address: p.address.clone(),
-                function: by_value.or_else(|| {
-                    referenced(&p.references, functions.iter().map(|f| f.address.as_str()))
-                }),
+                function,
+                function_unresolved,
                 min: scaling.and_then(|s| num(s.get(fv::MIN))),
                 max: scaling.and_then(|s| num(s.get(fv::MAX))),
                 min_unknown: p.unknown_until_apply(&[fv::SCALING, fv::MIN]),
@@ -835,6 +1065,258 @@ mod tests {
             assert!(message.contains(said), "{said} not in {message}");
         }
         assert!(!message.contains("gib_per_vcpu"), "{message}");
+    }
+
+    #[test]
+    fn only_a_non_empty_or_unknown_kms_key_arn_is_a_customer_managed_key() {
+        let function =
+            |kms: Json| json!({"function_name": "f", "durable_config": [{"kms_key_arn": kms}]});
+        let key_of = json!({"references": ["aws_kms_key.k.arn", "aws_kms_key.k"]});
+        let text = plan(&[
+            (
+                "lambda_durable_function.empty",
+                function(json!("")),
+                json!({}),
+                json!({}),
+            ),
+            (
+                "lambda_durable_function.unset",
+                function(Json::Null),
+                json!({}),
+                json!({}),
+            ),
+            (
+                "lambda_durable_function.arn",
+                function(json!("arn:aws:kms:us-east-1:123456789012:key/k")),
+                json!({}),
+                json!({}),
+            ),
+            // Created in the same plan: the plan leaves the value out and marks it unknown.
+            (
+                "lambda_durable_function.later",
+                json!({"function_name": "f", "durable_config": [{}]}),
+                json!({"durable_config": [{"kms_key_arn": true}]}),
+                json!({"durable_config": [{"kms_key_arn": key_of}]}),
+            ),
+        ]);
+        let view = from_plan_json(&text).expect("a plan");
+        let has_key: Vec<(&str, bool)> = view
+            .functions
+            .iter()
+            .map(|f| (f.address.as_str(), f.has_kms_key))
+            .collect();
+        assert_eq!(
+            has_key,
+            [
+                ("lambda_durable_function.empty", false),
+                ("lambda_durable_function.unset", false),
+                ("lambda_durable_function.arn", true),
+                ("lambda_durable_function.later", true),
+            ]
+        );
+        let settings = Settings {
+            require_kms: true,
+            ..Settings::default()
+        };
+        let flagged: Vec<String> = review(&view, &settings)
+            .into_iter()
+            .filter(|f| f.rule == "DUR-002")
+            .map(|f| f.address)
+            .collect();
+        assert_eq!(
+            flagged,
+            [
+                "lambda_durable_function.empty",
+                "lambda_durable_function.unset"
+            ]
+        );
+    }
+
+    /// `testdata/modules-plan/plan.json`: capacity providers and functions in modules
+    /// (for_each, and one called twice), with count and for_each, linked directly,
+    /// through a module variable and through a module output, as the plan that creates
+    /// them has them (ARNs unknown).
+    const MODULES_PLAN: &str = include_str!("testdata/modules-plan/plan.json");
+
+    /// Each function's capacity provider, or why there is none.
+    fn links_of(view: &View) -> Vec<(&str, Result<&str, &str>)> {
+        view.functions
+            .iter()
+            .map(|f| {
+                let link = match (&f.capacity_provider, &f.capacity_provider_unresolved) {
+                    (Some(cp), _) => Ok(cp.as_str()),
+                    (None, why) => Err(why.as_deref().unwrap_or_default()),
+                };
+                (f.address.as_str(), link)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn functions_in_modules_and_with_count_find_their_capacity_provider() {
+        let view = from_plan_json(MODULES_PLAN).expect("a plan");
+        let each_key = "the configuration references lambda_capacity_provider.cp, which may be any of lambda_capacity_provider.cp[\"x\"], lambda_capacity_provider.cp[\"y\"]";
+        let each_value = "capacity_provider_arn is known only after apply, and the configuration names no one capacity provider of the plan for it";
+        assert_eq!(
+            links_of(&view),
+            [
+                // cp["y"].arn
+                (
+                    "lambda_durable_function.g[0]",
+                    Ok("lambda_capacity_provider.cp[\"y\"]")
+                ),
+                // each.value.arn, with for_each = lambda_capacity_provider.cp
+                ("lambda_durable_function.h[\"x\"]", Err(each_value)),
+                ("lambda_durable_function.h[\"y\"]", Err(each_value)),
+                // cp[each.key].arn
+                ("lambda_durable_function.k[\"x\"]", Err(each_key)),
+                ("lambda_durable_function.k[\"y\"]", Err(each_key)),
+                // var.cp_arn = module.stack["b"].cp_arn, an output of that instance
+                (
+                    "module.other.lambda_durable_function.f",
+                    Ok("module.stack[\"b\"].lambda_capacity_provider.this")
+                ),
+                // lambda_capacity_provider.this.arn, in each instance of the module
+                (
+                    "module.stack[\"a\"].lambda_durable_function.f[0]",
+                    Ok("module.stack[\"a\"].lambda_capacity_provider.this")
+                ),
+                (
+                    "module.stack[\"b\"].lambda_durable_function.f[0]",
+                    Ok("module.stack[\"b\"].lambda_capacity_provider.this")
+                ),
+                // var.cp_arn = lambda_capacity_provider.cp["x"].arn
+                (
+                    "module.user.lambda_durable_function.f",
+                    Ok("lambda_capacity_provider.cp[\"x\"]")
+                ),
+            ]
+        );
+
+        // The rules across resources see them: 10 environments of 2 vCPUs per version
+        // (two on module.stack["b"]'s), in 8 vCPUs.
+        let findings = review(&view, &Settings::default());
+        let scale: Vec<(&str, &str)> = findings
+            .iter()
+            .filter(|f| f.rule == "LMI-SCALE-001")
+            .map(|f| (f.address.as_str(), f.message.as_str()))
+            .collect();
+        let needs = |vcpus| {
+            format!(
+                "the versions on it may need {vcpus} vCPUs at their maximum; max_vcpu_count is 8"
+            )
+        };
+        assert_eq!(
+            scale,
+            [
+                ("lambda_capacity_provider.cp[\"x\"]", needs(20).as_str()),
+                ("lambda_capacity_provider.cp[\"y\"]", needs(20).as_str()),
+                (
+                    "module.stack[\"a\"].lambda_capacity_provider.this",
+                    needs(20).as_str()
+                ),
+                (
+                    "module.stack[\"b\"].lambda_capacity_provider.this",
+                    needs(40).as_str()
+                ),
+            ]
+        );
+        // And say which functions they could not check.
+        let skipped: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.rule == "REVIEW-001")
+            .map(|f| f.address.as_str())
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                "lambda_durable_function.h[\"x\"]",
+                "lambda_durable_function.h[\"y\"]",
+                "lambda_durable_function.k[\"x\"]",
+                "lambda_durable_function.k[\"y\"]",
+            ]
+        );
+        let message = findings
+            .iter()
+            .find(|f| f.rule == "REVIEW-001")
+            .map(|f| f.message.as_str())
+            .unwrap_or_default();
+        assert!(
+            message.starts_with("LMI-RES-003, LMI-SCALE-001, LMI-SCALE-004, LMI-SCALE-005, SEC-001 and COST-001 could not check it with its capacity provider: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn versions_in_modules_and_with_count_find_their_function_by_reference() {
+        // The functions' names unknown until apply: only the references link versions.
+        let mut plan: Json = serde_json::from_str(MODULES_PLAN).expect("JSON");
+        let mut modules = vec![&mut plan["planned_values"]["root_module"]];
+        while let Some(module) = modules.pop() {
+            for r in module["resources"].as_array_mut().into_iter().flatten() {
+                if let Some(values) = r["values"].as_object_mut() {
+                    values.remove(df::FUNCTION_NAME);
+                }
+            }
+            modules.extend(module["child_modules"].as_array_mut().into_iter().flatten());
+        }
+        let view = from_plan_json(&plan.to_string()).expect("a plan");
+        let links: Vec<(&str, Option<&str>)> = view
+            .versions
+            .iter()
+            .map(|v| (v.address.as_str(), v.function.as_deref()))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                // lambda_durable_function.g[count.index], of which the plan has one.
+                (
+                    "lambda_function_version.g[0]",
+                    Some("lambda_durable_function.g[0]")
+                ),
+                (
+                    "module.other.lambda_function_version.v",
+                    Some("module.other.lambda_durable_function.f")
+                ),
+                // lambda_durable_function.f[0], in each instance of the module
+                (
+                    "module.stack[\"a\"].lambda_function_version.v",
+                    Some("module.stack[\"a\"].lambda_durable_function.f[0]")
+                ),
+                (
+                    "module.stack[\"b\"].lambda_function_version.v",
+                    Some("module.stack[\"b\"].lambda_durable_function.f[0]")
+                ),
+                (
+                    "module.user.lambda_function_version.v",
+                    Some("module.user.lambda_durable_function.f")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn addresses_split_into_modules_and_steps() {
+        let address = r#"module.a["x.]\"y"].module.b[0].lambda_capacity_provider.cp[1]"#;
+        assert_eq!(
+            steps(address),
+            [
+                "module",
+                r#"a["x.]\"y"]"#,
+                "module",
+                "b[0]",
+                "lambda_capacity_provider",
+                "cp[1]"
+            ]
+        );
+        assert_eq!(module_of(address), r#"module.a["x.]\"y"].module.b[0]."#);
+        assert_eq!(module_of("lambda_capacity_provider.cp"), "");
+        assert_eq!(
+            parent_module(r#"module.a["x.]\"y"].module.b[0]."#).as_deref(),
+            Some(r#"module.a["x.]\"y"]."#)
+        );
+        assert_eq!(parent_module("module.a.").as_deref(), Some(""));
+        assert_eq!(parent_module(""), None);
     }
 
     #[test]

@@ -65,7 +65,8 @@ impl Fit {
     /// Whether an instance of `vcpus` and `memory_mib` (unknown for a type only EC2
     /// described: then its vCPUs decide) holds one such environment.
     fn holds(&self, vcpus: u32, memory_mib: Option<u32>) -> bool {
-        f64::from(vcpus) >= self.vcpus && memory_mib.is_none_or(|m| f64::from(m) >= self.memory_mib)
+        !super::rules::more_than(self.vcpus, f64::from(vcpus))
+            && memory_mib.is_none_or(|m| f64::from(m) >= self.memory_mib)
     }
 }
 
@@ -137,6 +138,17 @@ pub fn cheapest_smallest(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_environment_of_exactly_an_instance_s_vcpus_fits() {
+        // 35328 MB at 2.3 GiB per vCPU is 15 vCPUs, 15.000000000000002 in floating point.
+        let fit = Fit {
+            vcpus: 35328.0 / 1024.0 / 2.3,
+            memory_mib: 35328.0,
+        };
+        assert!(fit.holds(15, None));
+        assert!(!fit.holds(14, None));
+    }
 
     #[test]
     fn smallest_allowed_instance() {

@@ -90,7 +90,7 @@ pub fn rules_markdown() -> String {
     let _ = write!(
         out,
         "\n## Tags the rules read\n\nA production function (DUR-003) has a tag {} whose value \
-         is {} (in any case). A function's trust level (SEC-001) is the value of its tag {}.\n",
+         is {} (keys and values in any case). A function's trust level (SEC-001) is the value of its tag {}.\n",
         code(&production_keys),
         code(&production_values),
         code(&super::rules::TRUST_TAGS),

@@ -65,12 +65,33 @@ pub fn concurrency_per_vcpu(runtime: &str) -> Option<f64> {
     }
 }
 
-/// Tag keys that say a function is production, and their production values.
+/// Tag keys that say a function is production, and their production values, both
+/// matched in any case.
 pub const PRODUCTION_TAGS: ([&str; 3], [&str; 2]) =
     (["env", "environment", "stage"], ["prod", "production"]);
 
 /// Tag keys that say how much a function is trusted.
 pub const TRUST_TAGS: [&str; 2] = ["trust", "trust-level"];
+
+/// The rules that check a function with the capacity provider it runs on, which skip a
+/// function when the plan does not say which one that is (REVIEW-001 says so).
+pub const RULES_ON_A_FUNCTION_S_CAPACITY_PROVIDER: [&str; 6] = [
+    "LMI-RES-003",
+    "LMI-SCALE-001",
+    "LMI-SCALE-004",
+    "LMI-SCALE-005",
+    "SEC-001",
+    "COST-001",
+];
+
+/// The rules that check a version with its function's capacity provider, which skip a
+/// version when the plan does not say which function it is of (REVIEW-001 says so).
+pub const RULES_ON_A_VERSION_S_FUNCTION: [&str; 4] = [
+    "LMI-SCALE-001",
+    "LMI-SCALE-003",
+    "LMI-SCALE-004",
+    "COST-001",
+];
 
 /// vCPUs of one execution environment of `f`: memory (GiB) ÷ GiB per vCPU.
 pub fn vcpus_per_environment(f: &Function) -> Option<f64> {
@@ -82,6 +103,30 @@ pub fn vcpus_per_environment(f: &Function) -> Option<f64> {
 pub fn vcpus_for(memory_mb: f64, ratio: Option<f64>) -> Option<f64> {
     let ratio = ratio.unwrap_or(DEFAULT_RATIO);
     (ratio > 0.0).then(|| memory_mb / 1024.0 / ratio)
+}
+
+/// Relative error of vCPU counts computed in binary floating point (memory ÷ 1024 ÷ a
+/// ratio, times environments, summed over versions) that comparisons of them ignore: far
+/// above the rounding of those few operations, far below the difference any whole
+/// numbers of MB, environments and vCPUs (and ratios of a few decimals) make.
+const ROUNDING: f64 = 1e-12;
+
+/// Whether `vcpus`, as computed, are more than `limit` beyond rounding error: 42
+/// environments of 4608 MB at 7 GiB per vCPU take 27 vCPUs, though `42 × (4608 ÷ 1024 ÷
+/// 7)` is 27.000000000000004 (and `execution_environments_capacity(27, 4608, 7)` is 42).
+pub fn more_than(vcpus: f64, limit: f64) -> bool {
+    vcpus - limit > vcpus.abs().max(limit.abs()) * ROUNDING
+}
+
+/// `x` rounded up to a whole number, where `x` within rounding error of a whole number
+/// (as [`more_than`] says) is that number.
+pub fn whole_up(x: f64) -> f64 {
+    let nearest = x.round();
+    if more_than(x, nearest) {
+        x.ceil()
+    } else {
+        nearest
+    }
 }
 
 /// The largest execution environment of the functions on a capacity provider, which
@@ -148,7 +193,7 @@ pub fn largest_environment(view: &View, address: &str) -> LargestEnvironment {
 
 /// A computed quantity for people: at most two decimals, without trailing zeros
 /// (`2.67`, not `2.6666666666666665`).
-fn shown(x: f64) -> String {
+pub(crate) fn shown(x: f64) -> String {
     format!("{}", (x * 100.0).round() / 100.0)
 }
 
@@ -281,7 +326,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .filter_map(|(v, f)| Some(v.max? * vcpus_per_environment(f)?))
                         .sum();
                     let limit = c.max_vcpu_count.unwrap_or(DEFAULT_MAX_VCPU_COUNT as f64);
-                    (needed > limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions on it may need {} vCPUs at their maximum; max_vcpu_count is {limit}", shown(needed))))
+                    more_than(needed, limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions on it may need {} vCPUs at their maximum; max_vcpu_count is {limit}", shown(needed))))
                 })
                 .collect()
         },
@@ -354,7 +399,7 @@ pub static CATALOGUE: &[Rule] = &[
                         .iter()
                         .filter_map(|(v, f)| Some(v.min? * vcpus_per_environment(f)?))
                         .sum();
-                    (minimum > 0.0 && minimum >= limit).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
+                    (minimum > 0.0 && !more_than(limit, minimum)).then(|| finding(r, &c.address, Some(&in_blocks(&[cp::SCALING_CONFIG, cp::MAX_VCPU_COUNT])), format!("the versions' minimum environments need {} vCPUs; max_vcpu_count is {limit}", shown(minimum))))
                 })
                 .collect()
         },
@@ -509,12 +554,13 @@ pub static CATALOGUE: &[Rule] = &[
                 .iter()
                 .filter(|f| f.on_destroy.as_deref() == Some("stop"))
                 .filter_map(|f| {
-                    let (key, value) = keys.iter().find_map(|k| {
-                        f.tags
-                            .get(*k)
-                            .filter(|v| values.contains(&v.to_ascii_lowercase().as_str()))
-                            .map(|v| (k, v))
-                    })?;
+                    let is = |words: &[&str], text: &str| {
+                        words.iter().any(|w| w.eq_ignore_ascii_case(text))
+                    };
+                    let (key, value) = f
+                        .tags
+                        .iter()
+                        .find(|(k, v)| is(&keys, k) && is(&values, v))?;
                     Some(finding(
                         r,
                         &f.address,
@@ -605,6 +651,50 @@ pub static CATALOGUE: &[Rule] = &[
             providers.chain(functions).collect()
         },
     },
+    Rule {
+        id: "REVIEW-001",
+        severity: Severity::Info,
+        category: "review",
+        summary: "Rules across resources could not check a function or a version",
+        why: "The rules across a capacity provider and its functions and versions need to know which capacity provider a function runs on and which function a version is of. Before apply, the plan knows them by their ARNs and names when those are known, and otherwise by the configuration's references, followed through module variables and outputs. A reference by a key known only at apply (lambda_capacity_provider.cp[each.key], each.value.arn) names no one instance: those rules then skip the function or version instead of guessing, and this finding says so.",
+        fix: "Reference one instance (lambda_capacity_provider.cp[\"x\"].arn) or one capacity provider without count or for_each, or review the plan again once the capacity providers exist (their ARNs link the functions).",
+        check: |view, _| {
+            let r = rule("REVIEW-001");
+            let list = |rules: &[&str]| match rules.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => rules.concat(),
+            };
+            let functions = view.functions.iter().filter_map(|f| {
+                let why = f.capacity_provider_unresolved.as_deref()?;
+                Some(finding(
+                    r,
+                    &f.address,
+                    Some(&in_blocks(&[
+                        df::CAPACITY_PROVIDER_CONFIG,
+                        df::MANAGED_INSTANCES,
+                        df::CAPACITY_PROVIDER_ARN,
+                    ])),
+                    format!(
+                        "{} could not check it with its capacity provider: {why}",
+                        list(&RULES_ON_A_FUNCTION_S_CAPACITY_PROVIDER)
+                    ),
+                ))
+            });
+            let versions = view.versions.iter().filter_map(|v| {
+                let why = v.function_unresolved.as_deref()?;
+                Some(finding(
+                    r,
+                    &v.address,
+                    Some(fv::FUNCTION_NAME),
+                    format!(
+                        "{} could not check it with its function: {why}",
+                        list(&RULES_ON_A_VERSION_S_FUNCTION)
+                    ),
+                ))
+            });
+            functions.chain(versions).collect()
+        },
+    },
 ];
 
 #[cfg(test)]
@@ -646,10 +736,12 @@ mod tests {
                 ]
                 .into(),
                 unknown: Default::default(),
+                capacity_provider_unresolved: None,
             }],
             versions: vec![Version {
                 address: "lambda_function_version.v".into(),
                 function: Some("lambda_durable_function.f".into()),
+                function_unresolved: None,
                 min: Some(3.0),
                 max: Some(10.0),
                 min_unknown: false,
@@ -799,7 +891,7 @@ mod tests {
     #[test]
     fn each_rule_fires_on_its_minimal_bad_case() {
         type Break = fn(&mut View);
-        let cases: [(&str, Break); 15] = [
+        let cases: [(&str, Break); 16] = [
             ("LMI-RES-001", |v| {
                 v.capacity_providers[0].subnet_ids.truncate(2)
             }),
@@ -850,6 +942,10 @@ mod tests {
             }),
             // An estimate for every plan with a capacity provider or durable function.
             ("COST-001", |_| {}),
+            ("REVIEW-001", |v| {
+                v.functions[0].capacity_provider = None;
+                v.functions[0].capacity_provider_unresolved = Some("unknown".into());
+            }),
         ];
         let strict = strict();
         assert_eq!(cases.len(), CATALOGUE.len(), "a case for every rule");
@@ -938,6 +1034,58 @@ mod tests {
         );
     }
 
+    /// Whether rule `id` fires on `good()` with its function at `memory` MB and `ratio`
+    /// GiB per vCPU, its version at `min` and `max` environments, and the capacity
+    /// provider at `max_vcpu_count`.
+    fn fires_at(
+        id: &str,
+        memory: f64,
+        ratio: f64,
+        versions: (f64, f64),
+        max_vcpu_count: f64,
+    ) -> bool {
+        let mut view = good();
+        view.functions[0].memory_size = Some(memory);
+        view.functions[0].memory_gib_per_vcpu = Some(ratio);
+        (view.versions[0].min, view.versions[0].max) = (Some(versions.0), Some(versions.1));
+        view.capacity_providers[0].max_vcpu_count = Some(max_vcpu_count);
+        !(rule(id).check)(&view, &strict()).is_empty()
+    }
+
+    #[test]
+    fn an_exact_fit_of_the_maximum_is_no_error() {
+        let scale = "LMI-SCALE-001";
+        // 42 × (4608 ÷ 1024 ÷ 7) = 27.000000000000004 in floating point; exactly 27.
+        assert!(!fires_at(scale, 4608.0, 7.0, (3.0, 42.0), 27.0));
+        assert!(fires_at(scale, 4608.0, 7.0, (3.0, 43.0), 27.0));
+        // The rule agrees with execution_environments_capacity: a version may reach the
+        // capacity it computes, and not one environment more.
+        use crate::functions::execution_environments_capacity::capacity;
+        for limit in [1.0, 3.0, 8.0, 27.0, 64.0, 100.0, 400.0] {
+            for memory in (2048..=32768).step_by(512).map(f64::from) {
+                for ratio in [2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0] {
+                    let Some(fits) = capacity(limit, memory, ratio).filter(|n| *n >= 1.0) else {
+                        continue;
+                    };
+                    let at = |max| fires_at(scale, memory, ratio, (1.0, max), limit);
+                    assert!(!at(fits), "{fits} of {memory} MB at {ratio} in {limit}");
+                    assert!(
+                        at(fits + 1.0),
+                        "{fits} + 1 of {memory} MB at {ratio} in {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_minimum_that_takes_exactly_max_vcpu_count_leaves_no_headroom() {
+        // 54 × (6656 ÷ 1024 ÷ 3) = 116.99999999999999 in floating point; exactly 117.
+        let manual = "LMI-SCALE-004";
+        assert!(fires_at(manual, 6656.0, 3.0, (54.0, 54.0), 117.0));
+        assert!(!fires_at(manual, 6656.0, 3.0, (54.0, 54.0), 118.0));
+    }
+
     #[test]
     fn kms_is_only_required_when_asked() {
         let mut view = good();
@@ -967,11 +1115,30 @@ mod tests {
             message.starts_with("tagged env = \"prod\" (production)"),
             "{message}"
         );
+        // Keys and values in any case, as the page says.
+        for (key, value) in [
+            ("Environment", "PRODUCTION"),
+            ("Env", "prod"),
+            ("STAGE", "Prod"),
+        ] {
+            view.functions[0].tags = [(key.to_string(), value.to_string())].into();
+            let message = review(&view, &strict())
+                .into_iter()
+                .find(|f| f.rule == "DUR-003")
+                .map(|f| f.message)
+                .unwrap_or_default();
+            assert!(
+                message.starts_with(&format!("tagged {key} = {value:?} (production)")),
+                "{key} = {value}: {message:?}"
+            );
+        }
+        view.functions[0].tags = [("envs".to_string(), "prod".to_string())].into();
+        assert!(!fired(&view, &strict()).contains(&"DUR-003"));
         // And the page says which tags make one.
         let page = super::super::report::rules_markdown();
         assert!(
             page.contains(
-                "has a tag `env`, `environment` or `stage` whose value is `prod` or `production`"
+                "has a tag `env`, `environment` or `stage` whose value is `prod` or `production` (keys and values in any case)"
             ),
             "{page}"
         );
