@@ -205,31 +205,72 @@ fn import_with_the_default_requirements_written_out_replaces_nothing() {
     acc.destroy();
 }
 
-/// Two instances giving one name (`count = 2`): one is created, the other fails saying the
-/// name is used twice in the apply. Neither takes over the other's capacity provider as an
+/// Two resources giving one name: one is created, the other fails saying the name is
+/// used twice in the apply. Neither takes over the other's capacity provider as an
 /// interrupted create's (both would then hold one object, and destroying either would
-/// delete it from under the other).
+/// delete it from under the other). Whether the two are instances of one resource
+/// (`count = 2`), created one after the other (`-parallelism=1`, when the first one's
+/// journal entry is gone), or resources of two provider configurations (two provider
+/// processes of one Terraform command).
 #[test]
 fn two_instances_with_one_name_fail_instead_of_sharing_the_object() {
     let Some(acc) = setup(EmulatorOptions::default(), false) else {
         return;
     };
     let name = acc.name("twice");
-    acc.write(&acc.config(&name, "", "  count = 2\n"));
-    let out = acc.fail(&["apply", "-auto-approve", "-json", "-input=false"]);
-    let diags = Diagnostics::from_json_lines(&out.stdout);
-    let errors = diags.errors();
-    assert_eq!(errors.all().len(), 1, "{}", diags.describe());
-    assert_eq!(
-        errors.all()[0]["summary"],
-        format!("lambda_capacity_provider \"{name}\" is created twice in this apply"),
-        "{}",
-        diags.describe()
+    let second_provider = format!(
+        r#"
+provider "lambda" {{
+  alias = "two"
+}}
+
+resource "lambda_capacity_provider" "other" {{
+  provider = lambda.two
+  name     = "{name}"
+{network}}}
+"#,
+        network = acc.network_blocks()
     );
-    assert!(!diags.has_summary("adopted"), "{}", diags.describe());
-    let held = acc.assert_aws_matches_state("after the apply");
-    assert_eq!(held.capacity_providers.len(), 1, "{held:?}");
-    acc.destroy();
+    let cases = [
+        ("count = 2", acc.config(&name, "", "  count = 2\n"), "10"),
+        (
+            "-parallelism=1",
+            acc.config(&name, "", "  count = 2\n"),
+            "1",
+        ),
+        (
+            "two provider configurations",
+            acc.config_with(&name, "", "", &second_provider),
+            "10",
+        ),
+    ];
+    for (case, hcl, parallelism) in cases {
+        acc.write(&hcl);
+        let out = acc.fail(&[
+            "apply",
+            "-auto-approve",
+            "-json",
+            "-input=false",
+            &format!("-parallelism={parallelism}"),
+        ]);
+        let diags = Diagnostics::from_json_lines(&out.stdout);
+        let errors = diags.errors();
+        assert_eq!(errors.all().len(), 1, "{case}: {}", diags.describe());
+        assert_eq!(
+            errors.all()[0]["summary"],
+            format!("lambda_capacity_provider \"{name}\" is created twice in this apply"),
+            "{case}: {}",
+            diags.describe()
+        );
+        assert!(
+            !diags.has_summary("adopted"),
+            "{case}: {}",
+            diags.describe()
+        );
+        let held = acc.assert_aws_matches_state(case);
+        assert_eq!(held.capacity_providers.len(), 1, "{case}: {held:?}");
+        acc.destroy();
+    }
 }
 
 #[test]

@@ -33,8 +33,10 @@
 //! the version's create journals its publish the same way, and warns about the versions
 //! published since an interrupted one (`function_version::interrupted_publish`).
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::time::{Duration, SystemTime};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
 
 use tfplug::diag::Diagnostic;
 use tfplug::resource::CreateRequest;
@@ -135,7 +137,7 @@ impl CreateInProgress {
         let now = SystemTime::now();
         self.left_over
             .as_ref()
-            .filter(|e| e.age(now) < ADOPTION_WINDOW && e.pid != std::process::id())
+            .filter(|e| e.age(now) < ADOPTION_WINDOW && !e.is_of_this_run())
             .map(|e| e.started_unix)
     }
 
@@ -168,19 +170,23 @@ impl CreateInProgress {
         );
     }
 
-    /// Another create of the same object in this provider process: the one whose entry
-    /// this create found when it began, or one that began after it (and so replaced its
-    /// entry). Either runs beside this one in the same apply.
-    fn sibling(&self) -> Option<Entry> {
-        let ours = std::process::id();
+    /// How long ago another create of the same object in this Terraform run began, if
+    /// one did: the one whose entry this create found when it began, one that began after
+    /// it (and so replaced its entry), in this provider process or another of the same
+    /// command (another provider configuration), or one of this process that already
+    /// made the object (its entry is gone then). Any of them runs beside this one.
+    fn sibling_age(&self) -> Option<Duration> {
+        let now = SystemTime::now();
         self.left_over
             .clone()
-            .filter(|e| e.pid == ours)
+            .filter(Entry::is_of_this_run)
             .or_else(|| {
                 self.journal
                     .read(&self.key)
-                    .filter(|e| e.pid == ours && Some(e) != self.own.as_ref())
+                    .filter(|e| e.is_of_this_run() && Some(e) != self.own.as_ref())
             })
+            .map(|e| e.age(now))
+            .or_else(|| made_here(&self.key))
     }
 
     /// What to do when AWS says the object already exists: `Ok(warning)` to adopt it, or
@@ -193,8 +199,8 @@ impl CreateInProgress {
     ) -> Result<Diagnostic, Diagnostic> {
         let label = super::label(kind.resource_type, &existing.name);
         let now = SystemTime::now();
-        let verdict = match (&self.left_over, self.sibling()) {
-            (_, Some(sibling)) => Verdict::SameApply(sibling.age(now)),
+        let verdict = match (&self.left_over, self.sibling_age()) {
+            (_, Some(age)) => Verdict::SameApply(age),
             (None, None) => Verdict::NoEntry,
             (Some(e), None) => match e {
                 e if !e.was_given(&self.planned) => Verdict::OtherValues(e.age(now)),
@@ -435,6 +441,7 @@ where
     );
     let refusal = match create.await {
         Ok(created) => {
+            remember_made(&progress.key);
             return Ok(Guarded {
                 answer: created.into_new(),
                 adopted: None,
@@ -481,6 +488,27 @@ where
             Err(error)
         }
     }
+}
+
+/// The objects this provider process created, by journal key, with when: a second
+/// create of one in the same apply (one create after the other, `-parallelism=1`) meets
+/// "already exists" when the first one's entry is already gone.
+fn made_by_this_process() -> &'static Mutex<HashMap<Key, Instant>> {
+    static MADE: OnceLock<Mutex<HashMap<Key, Instant>>> = OnceLock::new();
+    MADE.get_or_init(Mutex::default)
+}
+
+/// Records that this process created `key`'s object.
+fn remember_made(key: &Key) {
+    if let Ok(mut made) = made_by_this_process().lock() {
+        made.insert(key.clone(), Instant::now());
+    }
+}
+
+/// How long ago this process created `key`'s object, if it did.
+fn made_here(key: &Key) -> Option<Duration> {
+    let made = made_by_this_process().lock().ok()?;
+    made.get(key).map(Instant::elapsed)
 }
 
 /// What a create whose answer was lost may have left: AWS may have made the object, and
@@ -583,13 +611,13 @@ mod tests {
         assert!(!j.dir().exists());
     }
 
-    /// Makes the journal's entry for `orders` look written by another provider process,
-    /// as an interrupted apply's entry is.
+    /// Makes the journal's entry for `orders` look written by another Terraform run, as
+    /// an interrupted apply's entry is.
     fn as_if_from_another_process(j: &Journal) {
         let path = j.path_of(&key(KIND, Some("123456789012"), "us-east-1", "orders"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("entry: {e}"));
         let mut entry: Entry = serde_json::from_str(&text).unwrap_or_else(|e| panic!("entry: {e}"));
-        entry.pid = std::process::id().wrapping_add(1);
+        entry.run = Some("another run".into());
         let text = serde_json::to_string(&entry).unwrap_or_else(|e| panic!("entry: {e}"));
         std::fs::write(&path, text).unwrap_or_else(|e| panic!("entry: {e}"));
     }
@@ -619,6 +647,14 @@ mod tests {
         // may be the one AWS refuses.
         let first = begin(&j, b"plan");
         let second = begin(&j, b"plan");
+        // The other create may run in another provider process of the same command
+        // (another provider configuration): the same run, another pid.
+        let path = j.path_of(&key(KIND, Some("123456789012"), "us-east-1", "orders"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("entry: {e}"));
+        let mut entry: Entry = serde_json::from_str(&text).unwrap_or_else(|e| panic!("entry: {e}"));
+        entry.pid = entry.pid.wrapping_add(1);
+        let text = serde_json::to_string(&entry).unwrap_or_else(|e| panic!("entry: {e}"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("entry: {e}"));
         let refused_first = first
             .on_already_exists(KIND, &existing(), &refusal())
             .expect_err("not adopted");
@@ -641,6 +677,24 @@ mod tests {
         assert!(!err.detail.contains("terraform import"), "{}", err.detail);
         second.finished();
         first.finished();
+    }
+
+    #[test]
+    fn an_object_this_process_made_is_not_adopted_when_created_again() {
+        let (_dir, j) = journal();
+        let k = key(KIND, Some("123456789012"), "us-east-1", "made-here");
+        remember_made(&k);
+        // One create after the other (-parallelism=1): the first's entry is gone.
+        let again = CreateInProgress::begin(j.clone(), k, b"plan".to_vec());
+        let err = again
+            .on_already_exists(KIND, &existing(), &refusal())
+            .expect_err("not adopted");
+        assert!(
+            err.summary.ends_with("is created twice in this apply"),
+            "{}",
+            err.summary
+        );
+        again.finished();
     }
 
     #[test]

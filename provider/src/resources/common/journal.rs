@@ -22,6 +22,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
@@ -43,7 +44,7 @@ const WORKSPACE_VAR: &str = "TF_WORKSPACE";
 const WORKSPACE_FILE: &str = "environment";
 
 /// The object a create makes.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     /// Terraform resource type, e.g. `lambda_durable_function`.
     pub resource_type: String,
@@ -76,6 +77,10 @@ pub struct Entry {
     pub salt: String,
     /// SHA-256 (hex) of the salt and the planned values the create was given.
     pub fingerprint: String,
+    /// The Terraform run of the provider process that started it ([`this_run`]); absent
+    /// in entries written before it was recorded.
+    #[serde(default)]
+    pub run: Option<String>,
 }
 
 impl Entry {
@@ -94,11 +99,63 @@ impl Entry {
         fingerprint(&self.salt, planned) == self.fingerprint
     }
 
+    /// Whether the create was started by the Terraform run this process serves: by this
+    /// process or another provider process of the same command (another provider
+    /// configuration), so it runs beside this one and was not interrupted.
+    pub fn is_of_this_run(&self) -> bool {
+        match &self.run {
+            Some(run) => run == this_run(),
+            None => self.pid == std::process::id(),
+        }
+    }
+
     /// How long ago the create started (zero for a start in the future).
     pub fn age(&self, now: SystemTime) -> Duration {
         let started = UNIX_EPOCH + Duration::from_secs(self.started_unix);
         now.duration_since(started).unwrap_or_default()
     }
+}
+
+/// The Terraform run this provider process serves, the same for every provider process
+/// Terraform starts for one command: the process that started it, by its pid and, where
+/// the system tells (Linux), its start time, so that a pid given again (as in a fresh
+/// container, where numbering starts over) is another run. Elsewhere, the pid alone;
+/// without a parent pid (Windows), this process and a random number.
+///
+/// Taken when first asked, which is at configure (see `left_over`), while the process
+/// that started the provider is alive.
+pub fn this_run() -> &'static str {
+    static RUN: OnceLock<String> = OnceLock::new();
+    RUN.get_or_init(|| {
+        #[cfg(unix)]
+        {
+            let parent = std::os::unix::process::parent_id();
+            match process_start_time(parent) {
+                Some(start) => format!("{parent}@{start}"),
+                None => parent.to_string(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            format!("{}@{:x}", std::process::id(), fastrand::u64(..))
+        }
+    })
+}
+
+/// When process `pid` started, in clock ticks since boot (`/proc/PID/stat`, field 22),
+/// where the system has `/proc`.
+#[cfg(unix)]
+fn process_start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    start_time_in_stat(&stat)
+}
+
+/// Field 22 of a `/proc/PID/stat` line. The command name (field 2) is in parentheses
+/// and may hold spaces and parentheses, so fields are counted after the last `)`.
+fn start_time_in_stat(stat: &str) -> Option<u64> {
+    let (_, after_name) = stat.rsplit_once(')')?;
+    // After the name come field 3 (state) onwards: field 22 is the 20th.
+    after_name.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// SHA-256 (hex) of `salt` and `planned`.
@@ -198,6 +255,7 @@ impl Journal {
             pid: std::process::id(),
             fingerprint: fingerprint(&salt, planned),
             salt,
+            run: Some(this_run().to_string()),
         };
         std::fs::create_dir_all(&self.dir)?;
         let path = self.path_of(key);
@@ -297,6 +355,34 @@ mod tests {
     }
 
     #[test]
+    fn entries_tell_this_run_from_others() {
+        let dir = temp_dir();
+        let journal = Journal::at(dir.path(), "default");
+        let mut entry = journal.record(&key("orders"), b"p").expect("recorded");
+        assert!(entry.is_of_this_run());
+        // Another provider process of the same command (another provider configuration).
+        entry.pid = entry.pid.wrapping_add(1);
+        assert!(entry.is_of_this_run());
+        // This process's pid, given again to a later run (a fresh container).
+        entry.pid = std::process::id();
+        entry.run = Some("1@12345".into());
+        assert!(!entry.is_of_this_run());
+        // An entry from before runs were recorded: by the pid.
+        entry.run = None;
+        assert!(entry.is_of_this_run());
+        entry.pid = entry.pid.wrapping_add(1);
+        assert!(!entry.is_of_this_run());
+    }
+
+    #[test]
+    fn the_start_time_is_read_after_the_command_name() {
+        let stat = "4242 (terraform (x) y) S 1 4242 4242 0 -1 4194560 5 0 0 0 1 2 0 0 20 0 \
+                    12 0 987654 1000000 300";
+        assert_eq!(start_time_in_stat(stat), Some(987_654));
+        assert_eq!(start_time_in_stat("4242 (short) S 1"), None);
+    }
+
+    #[test]
     fn age_counts_from_the_start() {
         let entry = Entry {
             resource_type: "t".into(),
@@ -308,6 +394,7 @@ mod tests {
             pid: 1,
             salt: String::new(),
             fingerprint: String::new(),
+            run: None,
         };
         let now = UNIX_EPOCH + Duration::from_secs(1_090);
         assert_eq!(entry.age(now), Duration::from_secs(90));

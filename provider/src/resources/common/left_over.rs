@@ -26,7 +26,7 @@ pub fn interrupted(entries: Vec<Entry>, account: Option<&str>, now: SystemTime) 
     entries
         .into_iter()
         .filter(|e| {
-            e.pid != std::process::id()
+            !e.is_of_this_run()
                 && e.age(now) < ADOPTION_WINDOW
                 && (e.account_id.is_none()
                     || account.is_none()
@@ -117,6 +117,7 @@ mod tests {
             pid,
             salt: String::new(),
             fingerprint: String::new(),
+            run: None,
         }
     }
 
