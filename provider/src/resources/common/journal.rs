@@ -152,6 +152,7 @@ fn process_start_time(pid: u32) -> Option<u64> {
 
 /// Field 22 of a `/proc/PID/stat` line. The command name (field 2) is in parentheses
 /// and may hold spaces and parentheses, so fields are counted after the last `)`.
+#[cfg(any(unix, test))]
 fn start_time_in_stat(stat: &str) -> Option<u64> {
     let (_, after_name) = stat.rsplit_once(')')?;
     // After the name come field 3 (state) onwards: field 22 is the 20th.
