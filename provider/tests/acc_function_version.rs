@@ -453,6 +453,26 @@ fn scaling_rules_fail_the_plan_at_their_attribute() {
     assert_eq!(errors.all().len(), 1, "{}", errors.describe());
     assert_eq!(acc.emu().call_count("PublishVersion"), 0);
     assert!(acc.emulated_versions(&name).is_empty());
+
+    // The same block added to a version already published: the update is refused at
+    // plan too, not by AWS at apply.
+    acc.write(&acc.function_config(&name, &zip, "", &version_block("test", BY_REFERENCE)));
+    acc.apply();
+    acc.write(&hcl);
+    let errors = acc.failed_plan_diagnostics().errors();
+    Expect::error()
+        .summary("Scaling needs Lambda Managed Instances")
+        .says(&[&name, "capacity provider", "function_scaling_config"])
+        .address(ADDRESS)
+        .at(Hcl::new("main.tf", &hcl).at(
+            ADDRESS,
+            "function_scaling_config[0].min_execution_environments",
+        ))
+        .find_in(
+            &errors,
+            "terraform plan, scaling added to a published version",
+        );
+    assert_eq!(errors.all().len(), 1, "{}", errors.describe());
 }
 
 /// 5. A trigger change publishes again; with create_before_destroy and unchanged code

@@ -430,6 +430,8 @@ impl Resource for FunctionVersionResource {
         };
         if p.is_create() || !p.requires_replace.is_empty() {
             self.plan_checks(&clients, ctx, p).await;
+        } else if let Some(d) = scaling_added_off_capacity_providers(p) {
+            p.diagnostics.push(d);
         }
         // A plan that fails (say, scaling on a function without a capacity provider)
         // needs a changed configuration: the review's advice on this one is moot.
@@ -827,6 +829,20 @@ fn description_means_the_same(prior: &Value, planned: &Value) -> bool {
         planned.get_attr(DESCRIPTION).unwrap_or(&Value::Null),
     );
     before != after && same_meaning(before, after)
+}
+
+/// The error of an update that gives scaling to a version the state records as not on a
+/// capacity provider (a published version's capacity provider never changes, so no
+/// look-up is needed): AWS would refuse it at apply.
+fn scaling_added_off_capacity_providers(p: &PlanContext) -> Option<Diagnostic> {
+    let has_scaling = p
+        .config
+        .get_attr(SCALING)
+        .and_then(Value::as_elements)
+        .is_some_and(|e| !e.is_empty());
+    let function = text(&p.prior, FUNCTION_NAME)?;
+    (has_scaling && !runs_on_capacity_provider(&p.prior))
+        .then(|| rules::scaling_needs_capacity_provider(function, &p.config))
 }
 
 /// Whether the state says the version runs on a capacity provider.
