@@ -603,6 +603,18 @@ fn stop_stops_every_active_execution_then_deletes() {
             "up to the delete timeout (30s)",
         ])
         .find_in(&diags.warnings(), "the destroy's plan");
+    // The apply names what it stopped: a plan may not have shown it (`-replace`, or a
+    // saved plan applied after the executions started).
+    Expect::error()
+        .summary(&format!(
+            "{label}: stopped 8 durable executions before deleting"
+        ))
+        .detail(&[
+            "(6 RUNNING, 1 PAUSING, 1 PAUSED)",
+            "do not resume",
+            &active[0],
+        ])
+        .find_in(&diags.warnings(), "the destroy's apply");
     let reason = format!(
         "Stopped by Terraform: {label} is being destroyed with \
          running_executions_on_destroy = \"stop\"."

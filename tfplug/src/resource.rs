@@ -379,8 +379,9 @@ pub trait Resource: Send + Sync {
     /// carries another.
     async fn update(&self, ctx: &Context, req: UpdateRequest) -> Result<NewState>;
 
-    /// Deletes the object and waits until it is gone. A failure keeps it in state.
-    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()>;
+    /// Deletes the object and waits until it is gone; returns the warnings to show (what
+    /// the delete did that the plan could not say). A failure keeps it in state.
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<Diagnostics>;
 
     /// Turns an import ID into a state for Terraform to read; unsupported by default.
     async fn import(&self, _ctx: &Context, _req: ImportRequest) -> Result<Value> {

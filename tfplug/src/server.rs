@@ -922,9 +922,9 @@ impl pb::provider_server::Provider for ProviderService {
                     )
                     .await;
                 return match deleted {
-                    Ok(()) => {
+                    Ok(warnings) => {
                         resp.new_state = Some(encode(&Value::Null, entry.ty.get(), "state")?);
-                        Ok(Diagnostics::new())
+                        Ok(warnings)
                     }
                     Err(e) => {
                         // The object still exists: keep it in state.

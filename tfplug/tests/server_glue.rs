@@ -92,8 +92,8 @@ impl Resource for Slow {
         ])
         .into())
     }
-    async fn delete(&self, _: &Context, _req: DeleteRequest) -> Result<()> {
-        Ok(())
+    async fn delete(&self, _: &Context, _req: DeleteRequest) -> Result<Diagnostics> {
+        Ok(Diagnostics::new())
     }
     async fn plan_destroy(&self, _: &Context, plan: &DestroyPlanContext) -> Diagnostics {
         let name = plan

@@ -114,8 +114,8 @@ impl Resource for Obj {
     async fn update(&self, _: &Context, req: UpdateRequest) -> Result<NewState> {
         Ok(fill_arn(req.planned).into())
     }
-    async fn delete(&self, _: &Context, _: DeleteRequest) -> Result<()> {
-        Ok(())
+    async fn delete(&self, _: &Context, _: DeleteRequest) -> Result<Diagnostics> {
+        Ok(Diagnostics::new())
     }
     async fn import(&self, _: &Context, req: ImportRequest) -> Result<Value> {
         Ok(obj(&req.id, "imported"))
@@ -142,8 +142,8 @@ impl Resource for Plain {
     async fn update(&self, _: &Context, req: UpdateRequest) -> Result<NewState> {
         Ok(req.planned.into())
     }
-    async fn delete(&self, _: &Context, _: DeleteRequest) -> Result<()> {
-        Ok(())
+    async fn delete(&self, _: &Context, _: DeleteRequest) -> Result<Diagnostics> {
+        Ok(Diagnostics::new())
     }
 }
 

@@ -459,13 +459,13 @@ impl Resource for Thing {
         Ok(self.write(prior.id, prior.revision + 1, plan)?.into())
     }
 
-    async fn delete(&self, _ctx: &Context, req: DeleteRequest) -> Result<()> {
+    async fn delete(&self, _ctx: &Context, req: DeleteRequest) -> Result<Diagnostics> {
         let Some(Value::String(id)) = req.prior.get_attr("id") else {
             return Err(Diagnostic::error("no id", "state has no id").into());
         };
         match std::fs::remove_file(self.path(id)?) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Ok(()) => Ok(Diagnostics::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Diagnostics::new()),
             Err(e) => Err(Diagnostic::error("delete failed", e.to_string()).into()),
         }
     }

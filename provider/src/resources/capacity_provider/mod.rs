@@ -387,7 +387,7 @@ impl Resource for CapacityProviderResource {
         Ok(NewState::new(state))
     }
 
-    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<Diagnostics> {
         let clients = clients_for(&self.clients, &req.prior)?;
         let name = stored_name(&req.prior, TYPE_NAME)?;
         let label = label(TYPE_NAME, &name);
@@ -397,7 +397,7 @@ impl Resource for CapacityProviderResource {
         );
         tracing::info!(name = %name, "deleting capacity provider");
         match api::delete(&clients, &budget, &name).await {
-            Ok(false) => return Ok(()),
+            Ok(false) => return Ok(Diagnostics::new()),
             Ok(true) => {}
             Err(DeleteRefused::Failed(e)) => {
                 return Err(e.to_diagnostic(&label, "deleting").into());
@@ -422,8 +422,12 @@ impl Resource for CapacityProviderResource {
             .await
             .map_err(|e| {
                 let error = e.to_diagnostic(&label, "deleting");
-                remote_state::after_accepted_delete(error, "capacity provider").into()
-            })
+                tfplug::resource::Error::from(remote_state::after_accepted_delete(
+                    error,
+                    "capacity provider",
+                ))
+            })?;
+        Ok(Diagnostics::new())
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {

@@ -872,7 +872,7 @@ impl Resource for DurableFunctionResource {
         Ok(NewState::new(state).with_private(plan::code_fingerprint(&config)))
     }
 
-    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<Diagnostics> {
         let clients = clients_for(&self.clients, &req.prior)?;
         let name = stored_function_name(&req.prior)?;
         let label = label(TYPE_NAME, &name);
@@ -881,20 +881,27 @@ impl Resource for DurableFunctionResource {
             ctx.stop.clone(),
         );
         let policy = OnDestroy::of(&req.prior).unwrap_or_default();
-        executions::clear_for_destroy(&clients, &budget, &name, None, policy, &label).await?;
+        let warnings: Diagnostics =
+            executions::clear_for_destroy(&clients, &budget, &name, None, policy, &label)
+                .await?
+                .into_iter()
+                .collect();
         tracing::info!(name = %name, "deleting durable function");
         if !api::delete(&clients, &budget, &name)
             .await
             .map_err(|e| e.to_diagnostic(&label, "deleting"))?
         {
-            return Ok(());
+            return Ok(warnings);
         }
         api::wait_deleted(&clients, &budget, &name)
             .await
             .map_err(|e| {
                 let error = e.to_diagnostic(&label, "deleting");
-                remote_state::after_accepted_delete(error, "function").into()
-            })
+                tfplug::resource::Error::from(remote_state::after_accepted_delete(
+                    error, "function",
+                ))
+            })?;
+        Ok(warnings)
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {

@@ -694,13 +694,13 @@ impl Resource for FunctionVersionResource {
         Ok(NewState::new(state).with_private(private.encode()))
     }
 
-    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<()> {
+    async fn delete(&self, ctx: &Context, req: DeleteRequest) -> Result<Diagnostics> {
         let clients = clients_for(&self.clients, &req.prior)?;
         let (function, version) = stored_identity(&req.prior)?;
         let label = version_label(&function, &version);
         if req.prior.get_attr(SKIP_DESTROY) == Some(&Value::Bool(true)) {
             tracing::info!(function = %function, version = %version, "skip_destroy: forgetting the version, keeping it in AWS");
-            return Ok(());
+            return Ok(Diagnostics::new());
         }
         if let Some(arn) = text(&req.prior, ARN)
             && self.created_in_this_run(arn)
@@ -709,28 +709,38 @@ impl Resource for FunctionVersionResource {
                 arn,
                 "another instance published this same version in this run (nothing changed since): forgetting it, not deleting it"
             );
-            return Ok(());
+            return Ok(Diagnostics::new());
         }
         let budget = Budget::new(
             TIMEOUTS.get(&req.prior, Operation::Delete),
             ctx.stop.clone(),
         );
         let policy = OnDestroy::of(&req.prior).unwrap_or_default();
-        executions::clear_for_destroy(&clients, &budget, &function, Some(&version), policy, &label)
-            .await?;
+        let warnings: Diagnostics = executions::clear_for_destroy(
+            &clients,
+            &budget,
+            &function,
+            Some(&version),
+            policy,
+            &label,
+        )
+        .await?
+        .into_iter()
+        .collect();
         tracing::info!(function = %function, version = %version, "deleting version");
         if !api::delete(&clients, &budget, &function, &version)
             .await
             .map_err(|e| e.to_diagnostic(&label, "deleting"))?
         {
-            return Ok(());
+            return Ok(warnings);
         }
         api::wait_deleted(&clients, &budget, &function, &version)
             .await
             .map_err(|e| {
                 let error = e.to_diagnostic(&label, "deleting");
-                remote_state::after_accepted_delete(error, "version").into()
-            })
+                tfplug::resource::Error::from(remote_state::after_accepted_delete(error, "version"))
+            })?;
+        Ok(warnings)
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {

@@ -369,6 +369,7 @@ pub async fn wait_until_none_active(
         Vec::new(),
     )
     .await
+    .map(|_| ())
     .map_err(|u| u.cause)
 }
 
@@ -382,6 +383,10 @@ pub async fn wait_until_none_active(
 /// - [`OnDestroy::Stop`]: stops every active one, then waits until none is active;
 ///   while waiting, stops again those that a stop did not end (refused while PAUSING,
 ///   or RUNNING again after being stopped while PAUSED).
+///
+/// Returns the warning that names what it stopped or waited for, if anything was
+/// active: the plan may not have shown it (`-replace`, or a saved plan applied after
+/// executions started), and a stop cannot be undone.
 pub async fn clear_for_destroy(
     clients: &AwsClients,
     budget: &Budget,
@@ -389,7 +394,7 @@ pub async fn clear_for_destroy(
     qualifier: Option<&str>,
     policy: OnDestroy,
     label: &str,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<Diagnostic>, Diagnostic> {
     let live = Live {
         clients,
         budget,
@@ -457,7 +462,7 @@ async fn clear<E: Executions>(
     policy: OnDestroy,
     label: &str,
     scope: &str,
-) -> Result<(), Diagnostic> {
+) -> Result<Option<Diagnostic>, Diagnostic> {
     let found = api.active().await.map_err(|e| {
         let mut d = e.to_diagnostic(label, "destroying");
         d.detail.push_str(&format!(
@@ -467,7 +472,7 @@ async fn clear<E: Executions>(
         d
     })?;
     if found.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     if let Some(refusal) = policy::destroy_refusal(label, policy, &found) {
         tracing::info!(
@@ -484,8 +489,10 @@ async fn clear<E: Executions>(
         policy = %policy,
         "durable executions are active; clearing them before the destroy"
     );
+    let counts = policy::count_by_status(&found);
     settle(api, budget, opts, scope, policy == OnDestroy::Stop, found)
         .await
+        .map(|stopped| Some(policy::cleared(label, policy, &counts, &stopped)))
         .map_err(|u| {
             let notes = u.progress.notes();
             policy::unfinished(&Unfinished {
@@ -553,6 +560,15 @@ impl Progress {
         }
     }
 
+    /// The executions AWS accepted a stop of, by ARN.
+    fn stopped(&self) -> Vec<String> {
+        self.stops
+            .iter()
+            .filter(|(_, s)| matches!(s, StopState::Requested { .. }))
+            .map(|(arn, _)| arn.clone())
+            .collect()
+    }
+
     /// Notes on the executions left, by ARN, for the error.
     fn notes(&self) -> BTreeMap<String, String> {
         self.left
@@ -613,7 +629,7 @@ async fn settle<E: Executions>(
     scope: &str,
     stop: bool,
     first: Vec<DurableExecution>,
-) -> Result<(), Unsettled> {
+) -> Result<Vec<String>, Unsettled> {
     let progress = Mutex::new(Progress {
         left: first,
         ..Progress::default()
@@ -658,7 +674,10 @@ async fn settle<E: Executions>(
         )))
     })
     .await;
-    result.map_err(|cause| unsettled(cause, progress))
+    match result {
+        Ok(()) => Ok(lock(&progress).stopped()),
+        Err(cause) => Err(unsettled(cause, progress)),
+    }
 }
 
 #[cfg(test)]
@@ -832,6 +851,14 @@ mod tests {
     }
 
     async fn run(fake: &Fake, policy: OnDestroy, secs: u64) -> Result<(), Diagnostic> {
+        cleared(fake, policy, secs).await.map(|_| ())
+    }
+
+    async fn cleared(
+        fake: &Fake,
+        policy: OnDestroy,
+        secs: u64,
+    ) -> Result<Option<Diagnostic>, Diagnostic> {
         clear(
             fake,
             &budget(secs),
@@ -841,6 +868,40 @@ mod tests {
             "durable executions of \"orders\"",
         )
         .await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_destroy_that_stopped_executions_names_them() {
+        let fake = Fake::new(vec![
+            (execution("a", "RUNNING"), Reaction::StopsAfter(0)),
+            (execution("b", "PAUSED"), Reaction::StopsAfter(0)),
+            (execution("done", "SUCCEEDED"), Reaction::Never),
+        ]);
+        let warning = cleared(&fake, OnDestroy::Stop, 60)
+            .await
+            .unwrap_or_else(|e| panic!("{e:?}"))
+            .unwrap_or_else(|| panic!("no warning"));
+        assert!(!warning.is_error());
+        assert!(
+            warning.summary.contains("stopped 2 durable executions"),
+            "{}",
+            warning.summary
+        );
+        for needed in [
+            "1 RUNNING, 1 PAUSED",
+            "/durable-execution/a/id",
+            "/durable-execution/b/id",
+        ] {
+            assert!(
+                warning.detail.contains(needed),
+                "{needed:?} in {}",
+                warning.detail
+            );
+        }
+        assert!(!warning.detail.contains("/done/"), "{}", warning.detail);
+
+        let nothing = Fake::new(vec![(execution("done", "SUCCEEDED"), Reaction::Never)]);
+        assert_eq!(cleared(&nothing, OnDestroy::Stop, 60).await, Ok(None));
     }
 
     #[tokio::test(start_paused = true)]

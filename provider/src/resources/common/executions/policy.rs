@@ -242,6 +242,46 @@ pub fn destroy_refusal(
     ))
 }
 
+/// Most stopped executions a warning lists by ARN.
+const LISTED_STOPS: usize = 20;
+
+/// The warning of a destroy that went on after executions were active under `policy`
+/// (`counts`: how many there were by status): what it stopped (`stopped`, ARNs), or
+/// that it waited for them to end.
+pub fn cleared(label: &str, policy: OnDestroy, counts: &str, stopped: &[String]) -> Diagnostic {
+    if stopped.is_empty() {
+        return Diagnostic::warning(
+            format!("{label}: waited for its durable executions to end"),
+            format!(
+                "Durable executions were active when the destroy began ({counts}); with \
+                 {RUNNING_EXECUTIONS_ON_DESTROY} = \"{policy}\" it deleted after they ended."
+            ),
+        );
+    }
+    let n = stopped.len();
+    let mut list: Vec<String> = stopped
+        .iter()
+        .take(LISTED_STOPS)
+        .map(|arn| format!("- {arn}"))
+        .collect();
+    if n > LISTED_STOPS {
+        list.push(format!("- and {} more", n - LISTED_STOPS));
+    }
+    Diagnostic::warning(
+        format!(
+            "{label}: stopped {n} durable execution{} before deleting",
+            if n == 1 { "" } else { "s" }
+        ),
+        format!(
+            "Durable executions were active when the destroy began ({counts}); with \
+             {RUNNING_EXECUTIONS_ON_DESTROY} = \"{policy}\" the destroy stopped them \
+             (StopDurableExecution) and deleted once none was active. They end as STOPPED \
+             and do not resume:\n{}",
+            list.join("\n")
+        ),
+    )
+}
+
 /// What a plan does to the object that holds the executions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlannedChange {
