@@ -1,6 +1,6 @@
 //! What a review looks at: the capacity providers, durable functions and versions of a
 //! plan (`terraform show -json PLAN`), with their planned values, linked to each other by
-//! resolved values (ARNs, names) or, while those are unknown, by the references in the
+//! resolved values (ARNs, or names in the same region) or, while those are unknown, by the references in the
 //! configuration (`lambda_capacity_provider.web.arn`), in the module instance of the
 //! resource that makes them and through module variables and outputs. References that
 //! may name several instances (`lambda_capacity_provider.cp[each.key]`) link nothing, and
@@ -15,7 +15,9 @@ use super::instances::InstanceSize;
 use crate::aws::ec2::Ec2Facts;
 use crate::resources::capacity_provider::TYPE_NAME as CAPACITY_PROVIDER;
 use crate::resources::capacity_provider::schema::names as cp;
+use crate::resources::common::REGION;
 use crate::resources::common::executions::policy::RUNNING_EXECUTIONS_ON_DESTROY;
+use crate::resources::common::import_id::arn_region;
 use crate::resources::durable_function::TYPE_NAME as DURABLE_FUNCTION;
 use crate::resources::durable_function::schema::names as df;
 use crate::resources::function_version::TYPE_NAME as FUNCTION_VERSION;
@@ -73,6 +75,10 @@ pub struct Function {
     pub address: String,
     /// `function_name`.
     pub name: Option<String>,
+    /// Its unqualified ARN, when known.
+    pub arn: Option<String>,
+    /// Its region: the planned `region`, or its ARN's; `None` when unknown.
+    pub region: Option<String>,
     /// `runtime`.
     pub runtime: Option<String>,
     /// `memory_size` (MB).
@@ -796,9 +802,12 @@ fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
                         .collect()
                 })
                 .unwrap_or_default();
+            let arn = text(v.get(df::ARN));
             Function {
                 address: p.address.clone(),
                 name: text(v.get(df::FUNCTION_NAME)),
+                region: text(v.get(REGION)).or_else(|| arn.as_deref().and_then(arn_region).map(str::to_string)),
+                arn,
                 runtime: text(v.get(df::RUNTIME)),
                 memory_size: num(v.get(df::MEMORY_SIZE)),
                 capacity_provider,
@@ -825,13 +834,7 @@ fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
         .iter()
         .filter(|p| p.ty == FUNCTION_VERSION)
         .map(|p| {
-            let name = text(p.values.get(fv::FUNCTION_NAME));
-            let by_value = name.as_deref().and_then(|n| {
-                functions
-                    .iter()
-                    .find(|f| f.name.as_deref() == Some(n))
-                    .map(|f| f.address.clone())
-            });
+            let by_value = function_by_value(p.values, &functions);
             let by_reference = links.resolve(
                 &p.references_of(&[fv::FUNCTION_NAME]),
                 &p.module,
@@ -860,6 +863,25 @@ fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
         functions,
         versions,
     }
+}
+
+/// The function a version's values name: by ARN when both ARNs are known (its
+/// `function_arn`, or a `function_name` that is an ARN), else by name in the same region
+/// (the planned `region`, or the region of an ARN). Functions of the same name in other
+/// regions, or whose region is unknown, are not it.
+fn function_by_value(values: &Json, functions: &[Function]) -> Option<String> {
+    let name = text(values.get(fv::FUNCTION_NAME));
+    let arn = text(values.get(fv::FUNCTION_ARN))
+        .or_else(|| name.clone().filter(|n| arn_region(n).is_some()));
+    let region = text(values.get(REGION))
+        .or_else(|| arn.as_deref().and_then(arn_region).map(str::to_string));
+    functions
+        .iter()
+        .find(|f| match (&arn, &f.arn) {
+            (Some(arn), Some(f_arn)) => arn == f_arn,
+            _ => name.is_some() && f.name == name && region.is_some() && f.region == region,
+        })
+        .map(|f| f.address.clone())
 }
 
 #[cfg(test)]
@@ -1293,6 +1315,79 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// `testdata/regions-plan`: a function named "same" in us-east-1 and one in
+    /// us-west-2, each on its region's capacity provider, with a version named by the
+    /// literal "same": as planned (ARNs unknown) and after apply (ARNs known).
+    const REGIONS_PLAN: &str = include_str!("testdata/regions-plan/plan.json");
+    const REGIONS_APPLIED: &str = include_str!("testdata/regions-plan/applied.json");
+
+    #[test]
+    fn versions_are_of_the_function_of_that_name_in_their_region() {
+        for text in [REGIONS_PLAN, REGIONS_APPLIED] {
+            let view = from_plan_json(text).expect("a plan");
+            let links: Vec<(&str, Option<&str>)> = view
+                .versions
+                .iter()
+                .map(|v| (v.address.as_str(), v.function.as_deref()))
+                .collect();
+            assert_eq!(
+                links,
+                [
+                    (
+                        "lambda_function_version.east",
+                        Some("lambda_durable_function.east")
+                    ),
+                    (
+                        "lambda_function_version.west",
+                        Some("lambda_durable_function.west")
+                    ),
+                ]
+            );
+            // 3 environments of 2 vCPUs fit in 400; west's 1000 are west's.
+            let findings = review(&view, &Settings::default());
+            assert!(
+                !findings.iter().any(|f| f.rule == "LMI-SCALE-001"),
+                "{findings:?}"
+            );
+            let message = cost_message(&view, "lambda_capacity_provider.east");
+            assert!(message.contains("(6 vCPUs)"), "{message}");
+        }
+        // After apply, the ARNs decide even without the planned regions.
+        let mut plan: Json = serde_json::from_str(REGIONS_APPLIED).expect("JSON");
+        for r in plan["planned_values"]["root_module"]["resources"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(values) = r["values"].as_object_mut() {
+                values.remove(REGION);
+            }
+        }
+        let view = from_plan_json(&plan.to_string()).expect("a plan");
+        let west = view.versions.iter().find(|v| v.address.ends_with("west"));
+        assert_eq!(
+            west.and_then(|v| v.function.as_deref()),
+            Some("lambda_durable_function.west")
+        );
+    }
+
+    #[test]
+    fn a_name_in_an_unknown_region_links_nothing() {
+        let function = json!({"function_name": "f"});
+        let version = json!({"function_name": "f", "region": "us-west-2"});
+        let text = plan(&[
+            (
+                "lambda_durable_function.f",
+                function,
+                json!({"region": true}),
+                json!({}),
+            ),
+            ("lambda_function_version.v", version, json!({}), json!({})),
+        ]);
+        let view = from_plan_json(&text).expect("a plan");
+        assert_eq!(view.versions[0].function, None);
     }
 
     #[test]

@@ -737,6 +737,8 @@ mod tests {
                 .into(),
                 unknown: Default::default(),
                 capacity_provider_unresolved: None,
+                arn: None,
+                region: None,
             }],
             versions: vec![Version {
                 address: "lambda_function_version.v".into(),
