@@ -517,3 +517,86 @@ output "instances" {{
         assert!(described.contains(text), "{text:?} in {described}");
     }
 }
+
+/// The rule and address of each finding of a `--format json` review.
+fn findings_of(json: &str) -> Vec<(String, String)> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    value["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let text = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (text("rule"), text("address"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_configuration_s_files_link_references_by_the_instance_s_own_key() {
+    // Real plans of Terraform 1.11 (the provider's unit tests read them too).
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/review/testdata/keys-plan");
+    let plan = format!("{dir}/plan.json");
+    let skipped = |json: &str| -> Vec<String> {
+        findings_of(json)
+            .into_iter()
+            .filter(|(rule, _)| rule == "REVIEW-001")
+            .map(|(_, address)| address)
+            .collect()
+    };
+    // cp[count.index], each[each.key] and module.cp[each.key] are the instance's own;
+    // cp[(count.index + 1) % 2] names no one. JSON output reads the files too.
+    let (json, status) = review(&[&plan, "--format", "json", "--config", dir]);
+    assert_eq!(
+        skipped(&json),
+        [
+            "lambda_durable_function.swapped[0]",
+            "lambda_durable_function.swapped[1]"
+        ]
+    );
+    // So the versions on them are checked: 10 environments of 2 vCPUs in 8.
+    let too_small: Vec<(String, String)> = findings_of(&json)
+        .into_iter()
+        .filter(|(rule, _)| rule == "LMI-SCALE-001")
+        .collect();
+    assert_eq!(status, 1, "{too_small:?}");
+    assert_eq!(
+        too_small
+            .iter()
+            .map(|(_, address)| address.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "lambda_capacity_provider.each[\"x\"]",
+            "lambda_capacity_provider.each[\"y\"]",
+            "module.cp[\"x\"].lambda_capacity_provider.this",
+            "module.cp[\"y\"].lambda_capacity_provider.this",
+        ]
+    );
+    // Without the files, the plan alone does not say.
+    let nowhere = std::env::temp_dir();
+    let (json, _) = review(&[
+        &plan,
+        "--format",
+        "json",
+        "--config",
+        &nowhere.to_string_lossy(),
+    ]);
+    assert_eq!(skipped(&json).len(), 8, "{:?}", findings_of(&json));
+}
+
+#[test]
+fn versions_of_a_same_named_function_in_another_region_are_not_counted() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src/review/testdata/regions-plan"
+    );
+    for plan in ["plan.json", "applied.json"] {
+        let (json, status) = review(&[&format!("{dir}/{plan}"), "--format", "json"]);
+        let findings = findings_of(&json);
+        assert_eq!(status, 0, "{plan}: {findings:?}");
+        assert!(
+            !findings.iter().any(|(rule, _)| rule == "LMI-SCALE-001"),
+            "{plan}: {findings:?}"
+        );
+    }
+}

@@ -2,7 +2,8 @@
 //! error|warning|never] [--disable ID,…] [--require-kms] [traffic for the cost estimate]
 //! [--online [--region R]] [--config DIR]`, and `review --rules-markdown`. Offline unless
 //! `--online`: it reads the plan file and, for the findings' lines, the configuration's
-//! `.tf` files.
+//! `.tf` files, which also show which references by `count.index` or `each.key` name the
+//! referring instance's own key.
 
 use std::path::Path;
 
@@ -22,7 +23,8 @@ docs/review-rules.md. Offline unless --online, which asks EC2 (with the usual AW
 credentials) for the subnets' Availability Zones and the instance types' sizes. The\n\
 traffic options set what the cost estimate (COST-001) assumes. Text and SARIF give each\n\
 finding's file and line in the configuration in DIR (default: the current directory) and\n\
-the modules it calls. Exit status 1 when a\n\
+the modules it calls, whose files also link references such as cp[count.index].arn and\n\
+cp[each.key].arn to the referring instance's own key. Exit status 1 when a\n\
 finding reaches --fail-on (default error), 2 for a usage or input error.";
 
 /// Asks EC2 about a view's subnets and instance types in a region (`--online`).
@@ -161,7 +163,7 @@ pub fn run_review(
              or leave out --region"
         ));
     }
-    let mut plan_json = serde_json::Value::Null;
+    let mut sources = Sources::default();
     let view = match read(&path)
         .map_err(|e| match e.kind() {
             std::io::ErrorKind::InvalidData => format!(
@@ -171,8 +173,11 @@ pub fn run_review(
             _ => format!("cannot read {path}: {e}"),
         })
         .and_then(|text| {
-            plan_json = serde_json::from_str(&text).unwrap_or_default();
-            inputs::from_plan_json(&text).map_err(|e| format!("{path}: {e}"))
+            // The configuration's files locate findings and show which references by
+            // count.index or each.key name the referring instance's own.
+            let plan_json = serde_json::from_str(&text).unwrap_or_default();
+            sources = source_files::load(Path::new(&config_dir), &plan_json);
+            inputs::from_plan_json_with_sources(&text, &sources).map_err(|e| format!("{path}: {e}"))
         }) {
         Ok(view) => view,
         Err(message) => return usage_error(&message),
@@ -186,10 +191,6 @@ pub fn run_review(
         view
     };
     let findings = review(&view, &settings);
-    let sources = match format {
-        "json" => Sources::default(),
-        _ => source_files::load(Path::new(&config_dir), &plan_json),
-    };
     let locate = |f: &Finding| sources.locate(&f.address, f.attribute.as_deref());
     Outcome {
         stdout: match format {

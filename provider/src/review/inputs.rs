@@ -1,10 +1,13 @@
 //! What a review looks at: the capacity providers, durable functions and versions of a
 //! plan (`terraform show -json PLAN`), with their planned values, linked to each other by
-//! resolved values (ARNs, names) or, while those are unknown, by the references in the
+//! resolved values (ARNs, or names in the same region) or, while those are unknown, by the references in the
 //! configuration (`lambda_capacity_provider.web.arn`), in the module instance of the
-//! resource that makes them and through module variables and outputs. References that
-//! may name several instances (`lambda_capacity_provider.cp[each.key]`) link nothing, and
-//! the function or version says why (REVIEW-001).
+//! resource that makes them and through module variables and outputs. A reference by the
+//! referring instance's own key (`lambda_capacity_provider.cp[count.index].arn`,
+//! `module.cp[each.key].arn`) names that key's instance when the configuration's `.tf`
+//! files show it written just so ([`from_plan_json_with_sources`]); references that may
+//! name several instances (`each.value.arn`, `cp[count.index % 2]`) link nothing, and the
+//! function or version says why (REVIEW-001).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -12,10 +15,13 @@ use serde_json::Value as Json;
 use thiserror::Error;
 
 use super::instances::InstanceSize;
+use super::source::Sources;
 use crate::aws::ec2::Ec2Facts;
 use crate::resources::capacity_provider::TYPE_NAME as CAPACITY_PROVIDER;
 use crate::resources::capacity_provider::schema::names as cp;
+use crate::resources::common::REGION;
 use crate::resources::common::executions::policy::RUNNING_EXECUTIONS_ON_DESTROY;
+use crate::resources::common::import_id::arn_region;
 use crate::resources::durable_function::TYPE_NAME as DURABLE_FUNCTION;
 use crate::resources::durable_function::schema::names as df;
 use crate::resources::function_version::TYPE_NAME as FUNCTION_VERSION;
@@ -73,6 +79,10 @@ pub struct Function {
     pub address: String,
     /// `function_name`.
     pub name: Option<String>,
+    /// Its unqualified ARN, when known.
+    pub arn: Option<String>,
+    /// Its region: the planned `region`, or its ARN's; `None` when unknown.
+    pub region: Option<String>,
     /// `runtime`.
     pub runtime: Option<String>,
     /// `memory_size` (MB).
@@ -431,13 +441,17 @@ impl Links {
     /// The instance among `candidates` (instance addresses of resources of type `ty`)
     /// that `references`, written in module instance `module` (`module.a["x"].`, the
     /// root module ""), name: directly (`ty.name`, `ty.name["k"]`), through a module
-    /// variable the caller sets, or through a module's output. `None` when they name none.
+    /// variable the caller sets, or through a module's output. `site` is the instance key
+    /// of what the references are written in (`[0]`, `["x"]`, or ""), which
+    /// `[count.index]` and `[each.key]` (see [`pin_own_key_references`]) stand for.
+    /// `None` when they name none.
     fn resolve(
         &self,
         references: &[String],
         module: &str,
         ty: &str,
         candidates: &[&str],
+        site: &str,
         depth: usize,
     ) -> Option<Target> {
         if depth > MAX_MODULE_DEPTH {
@@ -445,7 +459,7 @@ impl Links {
         }
         references
             .iter()
-            .find_map(|r| self.follow(r, module, ty, candidates, depth))
+            .find_map(|r| self.follow(r, module, ty, candidates, site, depth))
     }
 
     fn follow(
@@ -454,17 +468,28 @@ impl Links {
         module: &str,
         ty: &str,
         candidates: &[&str],
+        site: &str,
         depth: usize,
     ) -> Option<Target> {
         let steps = steps(reference);
         let (name, key) = name_and_key(steps.get(1)?);
+        let key = match key {
+            COUNT_KEY if is_count_key(site) => site,
+            EACH_KEY if is_each_key(site) => site,
+            // Not of an instance with such a key: the other references say what it is.
+            COUNT_KEY | EACH_KEY => return None,
+            key => key,
+        };
         match *steps.first()? {
             "var" => {
                 let parent = parent_module(module)?;
                 let refs = self
                     .arguments
                     .get(&(without_instance_keys(module), name.to_string()))?;
-                self.resolve(refs, &parent, ty, candidates, depth + 1)
+                // Written in the module call: its count.index or each.key are the key of
+                // the module instance.
+                let call = steps_key(module.strip_suffix('.').unwrap_or(module));
+                self.resolve(refs, &parent, ty, candidates, call, depth + 1)
             }
             "module" => {
                 let output = name_and_key(steps.get(2)?).0;
@@ -478,7 +503,7 @@ impl Links {
                 let refs = self
                     .outputs
                     .get(&(without_instance_keys(&child), output.to_string()))?;
-                self.resolve(refs, &child, ty, candidates, depth + 1)
+                self.resolve(refs, &child, ty, candidates, "", depth + 1)
             }
             first if first == ty => {
                 let base = format!("{module}{ty}.{name}");
@@ -505,6 +530,151 @@ impl Links {
             }
             _ => None,
         }
+    }
+}
+
+/// `[count.index]` and `[each.key]`: the instance key of a reference that
+/// [`pin_own_key_references`] found written as the referring instance's own.
+const COUNT_KEY: &str = "[count.index]";
+const EACH_KEY: &str = "[each.key]";
+
+/// Whether `key` is a count index (`[0]`).
+fn is_count_key(key: &str) -> bool {
+    key.strip_prefix('[')
+        .and_then(|k| k.strip_suffix(']'))
+        .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `key` is a for_each key (`["x"]`).
+fn is_each_key(key: &str) -> bool {
+    key.starts_with("[\"") && key.ends_with("\"]") && key.len() >= 4
+}
+
+/// The instance key of the last step of an address (`module.a["x"]` → `["x"]`; "" for
+/// none).
+fn steps_key(address: &str) -> &str {
+    steps(address)
+        .last()
+        .map_or("", |step| name_and_key(step).1)
+}
+
+/// Where Terraform's `references` of `TYPE.NAME[count.index].ATTR` are
+/// `TYPE.NAME` and `count.index` only, the same as of `TYPE.NAME[count.index % 2].ATTR`:
+/// for each expression of the configuration whose references are exactly a resource or
+/// module call (no key) and `count.index` or `each.key`, and whose source text in the
+/// `.tf` files is literally `X[count.index].ATTR` or `X[each.key].ATTR` (whitespace
+/// aside), adds the reference `X[count.index].ATTR` in front of the others, which
+/// [`Links::follow`] reads as the referring instance's own key. Anything else is left as
+/// it is, and still names no one instance.
+fn pin_own_key_references(module: &mut Json, path: &mut Vec<String>, sources: &Sources) {
+    let resources = module.get_mut("resources").and_then(Json::as_array_mut);
+    for r in resources.into_iter().flatten() {
+        let address = r["address"].as_str().unwrap_or_default().to_string();
+        let (ty, name) = match steps(&address).as_slice() {
+            [ty, name] if *ty != "data" => (ty.to_string(), name.to_string()),
+            _ => continue,
+        };
+        let text_of = |at: &Place| {
+            let at: Vec<(&str, usize)> = at.iter().map(|(n, i)| (n.as_str(), *i)).collect();
+            sources
+                .resource_expression(path, &ty, &name, &at)
+                .map(str::to_string)
+        };
+        if let Some(expressions) = r.get_mut("expressions") {
+            pin_expressions(expressions, &mut Vec::new(), &text_of);
+        }
+    }
+    let calls = module.get_mut("module_calls").and_then(Json::as_object_mut);
+    for (name, call) in calls.into_iter().flatten() {
+        let arguments = call.get_mut("expressions").and_then(Json::as_object_mut);
+        for (variable, expr) in arguments.into_iter().flatten() {
+            if let Some(text) = sources.module_argument(path, name, variable) {
+                pin(expr, text);
+            }
+        }
+        if let Some(called) = call.get_mut("module") {
+            path.push(name.clone());
+            pin_own_key_references(called, path, sources);
+            path.pop();
+        }
+    }
+}
+
+/// Where an attribute is in a resource: its blocks by name and which static block of that
+/// name, then the attribute (index 0).
+type Place = [(String, usize)];
+
+/// [`pin`]s the attributes of a resource's `expressions` (blocks at `path`), with their
+/// source text from `text_of`.
+fn pin_expressions(
+    expressions: &mut Json,
+    path: &mut Vec<(String, usize)>,
+    text_of: &dyn Fn(&Place) -> Option<String>,
+) {
+    for (name, value) in expressions.as_object_mut().into_iter().flatten() {
+        match value {
+            Json::Array(blocks) => {
+                for (i, block) in blocks.iter_mut().enumerate() {
+                    path.push((name.clone(), i));
+                    pin_expressions(block, path, text_of);
+                    path.pop();
+                }
+            }
+            Json::Object(attribute) if attribute.contains_key("references") => {
+                path.push((name.clone(), 0));
+                if let Some(text) = text_of(path) {
+                    pin(value, &text);
+                }
+                path.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Adds `X[count.index].ATTR` (or `[each.key]`) in front of the references of `expr`
+/// when they are exactly `X` and `count.index` (or `each.key`) and `text` is literally
+/// that.
+fn pin(expr: &mut Json, text: &str) {
+    let Some(references) = expr.get_mut("references").and_then(Json::as_array_mut) else {
+        return;
+    };
+    let refs: Vec<&str> = references.iter().filter_map(Json::as_str).collect();
+    let (target, key) = match refs.as_slice() {
+        [a, b] | [b, a] if *b == "count.index" => (*a, COUNT_KEY),
+        [a, b] | [b, a] if *b == "each.key" => (*a, EACH_KEY),
+        _ => return,
+    };
+    let reserved = [
+        "var",
+        "local",
+        "data",
+        "each",
+        "count",
+        "path",
+        "terraform",
+        "self",
+    ];
+    let target_steps = steps(target);
+    let names_one_object = match target_steps.as_slice() {
+        [first, name] => !reserved.contains(first) && !first.contains('[') && !name.contains('['),
+        _ => false,
+    };
+    let written: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let attribute = written
+        .strip_prefix(target)
+        .and_then(|rest| rest.strip_prefix(key))
+        .and_then(|rest| rest.strip_prefix('.'));
+    let is_identifier = |a: &str| {
+        a.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    if let (true, Some(attribute)) = (names_one_object, attribute.filter(|a| is_identifier(a))) {
+        let pinned = format!("{target}{key}.{attribute}");
+        references.insert(0, Json::String(pinned));
     }
 }
 
@@ -622,7 +792,20 @@ pub(crate) fn without_instance_keys(address: &str) -> String {
 
 /// Reads a plan as `terraform show -json` writes it.
 pub fn from_plan_json(text: &str) -> Result<View, InputError> {
-    let plan: Json = serde_json::from_str(text)?;
+    from_plan_json_with_sources(text, &Sources::default())
+}
+
+/// Reads a plan as `terraform show -json` writes it, with its configuration's `.tf`
+/// files, which say which references by `count.index` or `each.key` name the referring
+/// instance's own key ([`pin_own_key_references`]).
+pub fn from_plan_json_with_sources(text: &str, sources: &Sources) -> Result<View, InputError> {
+    let mut plan: Json = serde_json::from_str(text)?;
+    let root = plan
+        .get_mut("configuration")
+        .and_then(|c| c.get_mut("root_module"));
+    if let Some(root) = root.filter(|_| !sources.is_empty()) {
+        pin_own_key_references(root, &mut Vec::new(), sources);
+    }
     let root = plan
         .get("planned_values")
         .and_then(|p| p.get("root_module"))
@@ -770,7 +953,14 @@ fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
             ];
             let by_reference = managed.and_then(|_| {
                 let references = p.references_of(&arn_path);
-                links.resolve(&references, &p.module, CAPACITY_PROVIDER, &cp_addresses, 0)
+                links.resolve(
+                    &references,
+                    &p.module,
+                    CAPACITY_PROVIDER,
+                    &cp_addresses,
+                    steps_key(&p.address),
+                    0,
+                )
             });
             let (capacity_provider, capacity_provider_unresolved) = match (by_value, by_reference) {
                 (Some(address), _) | (None, Some(Target::One(address))) => (Some(address), None),
@@ -796,9 +986,12 @@ fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
                         .collect()
                 })
                 .unwrap_or_default();
+            let arn = text(v.get(df::ARN));
             Function {
                 address: p.address.clone(),
                 name: text(v.get(df::FUNCTION_NAME)),
+                region: text(v.get(REGION)).or_else(|| arn.as_deref().and_then(arn_region).map(str::to_string)),
+                arn,
                 runtime: text(v.get(df::RUNTIME)),
                 memory_size: num(v.get(df::MEMORY_SIZE)),
                 capacity_provider,
@@ -825,18 +1018,13 @@ fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
         .iter()
         .filter(|p| p.ty == FUNCTION_VERSION)
         .map(|p| {
-            let name = text(p.values.get(fv::FUNCTION_NAME));
-            let by_value = name.as_deref().and_then(|n| {
-                functions
-                    .iter()
-                    .find(|f| f.name.as_deref() == Some(n))
-                    .map(|f| f.address.clone())
-            });
+            let by_value = function_by_value(p.values, &functions);
             let by_reference = links.resolve(
                 &p.references_of(&[fv::FUNCTION_NAME]),
                 &p.module,
                 DURABLE_FUNCTION,
                 &function_addresses,
+                steps_key(&p.address),
                 0,
             );
             let (function, function_unresolved) = match (by_value, by_reference) {
@@ -860,6 +1048,25 @@ fn view_of(planned: &[Planned<'_>], links: &Links) -> View {
         functions,
         versions,
     }
+}
+
+/// The function a version's values name: by ARN when both ARNs are known (its
+/// `function_arn`, or a `function_name` that is an ARN), else by name in the same region
+/// (the planned `region`, or the region of an ARN). Functions of the same name in other
+/// regions, or whose region is unknown, are not it.
+fn function_by_value(values: &Json, functions: &[Function]) -> Option<String> {
+    let name = text(values.get(fv::FUNCTION_NAME));
+    let arn = text(values.get(fv::FUNCTION_ARN))
+        .or_else(|| name.clone().filter(|n| arn_region(n).is_some()));
+    let region = text(values.get(REGION))
+        .or_else(|| arn.as_deref().and_then(arn_region).map(str::to_string));
+    functions
+        .iter()
+        .find(|f| match (&arn, &f.arn) {
+            (Some(arn), Some(f_arn)) => arn == f_arn,
+            _ => name.is_some() && f.name == name && region.is_some() && f.region == region,
+        })
+        .map(|f| f.address.clone())
 }
 
 #[cfg(test)]
@@ -1293,6 +1500,238 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    /// `testdata/keys-plan`: functions on `lambda_capacity_provider.cp[count.index]`,
+    /// `lambda_capacity_provider.each[ each.key ]`, `cp[(count.index + 1) % 2]` (the
+    /// same references as `cp[count.index]`), and module instances on
+    /// `module.cp[each.key].arn`, with the configuration's files.
+    const KEYS_PLAN: &str = include_str!("testdata/keys-plan/plan.json");
+
+    fn keys_sources() -> Sources {
+        let mut sources = Sources::default();
+        let files = [
+            (None, include_str!("testdata/keys-plan/main.tf")),
+            (
+                Some("cp"),
+                include_str!("testdata/keys-plan/modules/cp/main.tf"),
+            ),
+            (
+                Some("user"),
+                include_str!("testdata/keys-plan/modules/user/main.tf"),
+            ),
+        ];
+        for (module, text) in files {
+            let module: Vec<String> = module.into_iter().map(str::to_string).collect();
+            sources.add(module, "main.tf", text.to_string());
+        }
+        sources
+    }
+
+    #[test]
+    fn references_by_count_index_or_each_key_name_the_referring_instance_s_own() {
+        let view = from_plan_json_with_sources(KEYS_PLAN, &keys_sources()).expect("a plan");
+        let swapped = "the configuration references lambda_capacity_provider.cp, which may be any of lambda_capacity_provider.cp[0], lambda_capacity_provider.cp[1]";
+        assert_eq!(
+            links_of(&view),
+            [
+                (
+                    "lambda_durable_function.f[0]",
+                    Ok("lambda_capacity_provider.cp[0]")
+                ),
+                (
+                    "lambda_durable_function.f[1]",
+                    Ok("lambda_capacity_provider.cp[1]")
+                ),
+                (
+                    "lambda_durable_function.k[\"x\"]",
+                    Ok("lambda_capacity_provider.each[\"x\"]")
+                ),
+                (
+                    "lambda_durable_function.k[\"y\"]",
+                    Ok("lambda_capacity_provider.each[\"y\"]")
+                ),
+                ("lambda_durable_function.swapped[0]", Err(swapped)),
+                ("lambda_durable_function.swapped[1]", Err(swapped)),
+                (
+                    "module.user[\"x\"].lambda_durable_function.f",
+                    Ok("module.cp[\"x\"].lambda_capacity_provider.this")
+                ),
+                (
+                    "module.user[\"y\"].lambda_durable_function.f",
+                    Ok("module.cp[\"y\"].lambda_capacity_provider.this")
+                ),
+            ]
+        );
+        let skipped: Vec<String> = review(&view, &Settings::default())
+            .into_iter()
+            .filter(|f| f.rule == "REVIEW-001")
+            .map(|f| f.address)
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                "lambda_durable_function.swapped[0]",
+                "lambda_durable_function.swapped[1]"
+            ]
+        );
+
+        // Without the files, the plan's references alone name no one instance.
+        let view = from_plan_json(KEYS_PLAN).expect("a plan");
+        assert!(
+            view.functions
+                .iter()
+                .all(|f| f.capacity_provider.is_none() && f.capacity_provider_unresolved.is_some()),
+            "{view:?}"
+        );
+
+        // The modules plan's cp[each.key].arn, with its files.
+        let mut sources = Sources::default();
+        sources.add(
+            Vec::new(),
+            "main.tf",
+            include_str!("testdata/modules-plan/main.tf").to_string(),
+        );
+        let view = from_plan_json_with_sources(MODULES_PLAN, &sources).expect("a plan");
+        let k: Vec<_> = links_of(&view)
+            .into_iter()
+            .filter(|(a, _)| a.starts_with("lambda_durable_function.k"))
+            .collect();
+        assert_eq!(
+            k,
+            [
+                (
+                    "lambda_durable_function.k[\"x\"]",
+                    Ok("lambda_capacity_provider.cp[\"x\"]")
+                ),
+                (
+                    "lambda_durable_function.k[\"y\"]",
+                    Ok("lambda_capacity_provider.cp[\"y\"]")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_a_literal_own_key_is_pinned() {
+        let pinned = |refs: Json, text: &str| {
+            let mut expr = json!({"references": refs});
+            pin(&mut expr, text);
+            expr["references"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let cp_count = json!(["lambda_capacity_provider.cp", "count.index"]);
+        assert_eq!(
+            pinned(
+                cp_count.clone(),
+                "lambda_capacity_provider.cp[\n count.index ].arn"
+            ),
+            "lambda_capacity_provider.cp[count.index].arn"
+        );
+        assert_eq!(
+            pinned(json!(["each.key", "module.cp"]), "module.cp[each.key].arn"),
+            "module.cp[each.key].arn"
+        );
+        for (refs, text) in [
+            (
+                cp_count.clone(),
+                "lambda_capacity_provider.cp[count.index % 2].arn",
+            ),
+            (
+                cp_count.clone(),
+                "lambda_capacity_provider.cp[count.index].arn[0]",
+            ),
+            (
+                cp_count.clone(),
+                "lambda_capacity_provider.cp[count.index].arn # x",
+            ),
+            (cp_count, "lambda_capacity_provider.cp[each.key].arn"),
+            (
+                json!(["var.cps", "count.index"]),
+                "var.cps[count.index].arn",
+            ),
+            (
+                json!(["lambda_capacity_provider.cp", "count.index", "local.x"]),
+                "lambda_capacity_provider.cp[count.index].arn",
+            ),
+        ] {
+            assert_eq!(pinned(refs.clone(), text), refs[0], "{text}");
+        }
+    }
+
+    /// `testdata/regions-plan`: a function named "same" in us-east-1 and one in
+    /// us-west-2, each on its region's capacity provider, with a version named by the
+    /// literal "same": as planned (ARNs unknown) and after apply (ARNs known).
+    const REGIONS_PLAN: &str = include_str!("testdata/regions-plan/plan.json");
+    const REGIONS_APPLIED: &str = include_str!("testdata/regions-plan/applied.json");
+
+    #[test]
+    fn versions_are_of_the_function_of_that_name_in_their_region() {
+        for text in [REGIONS_PLAN, REGIONS_APPLIED] {
+            let view = from_plan_json(text).expect("a plan");
+            let links: Vec<(&str, Option<&str>)> = view
+                .versions
+                .iter()
+                .map(|v| (v.address.as_str(), v.function.as_deref()))
+                .collect();
+            assert_eq!(
+                links,
+                [
+                    (
+                        "lambda_function_version.east",
+                        Some("lambda_durable_function.east")
+                    ),
+                    (
+                        "lambda_function_version.west",
+                        Some("lambda_durable_function.west")
+                    ),
+                ]
+            );
+            // 3 environments of 2 vCPUs fit in 400; west's 1000 are west's.
+            let findings = review(&view, &Settings::default());
+            assert!(
+                !findings.iter().any(|f| f.rule == "LMI-SCALE-001"),
+                "{findings:?}"
+            );
+            let message = cost_message(&view, "lambda_capacity_provider.east");
+            assert!(message.contains("(6 vCPUs)"), "{message}");
+        }
+        // After apply, the ARNs decide even without the planned regions.
+        let mut plan: Json = serde_json::from_str(REGIONS_APPLIED).expect("JSON");
+        for r in plan["planned_values"]["root_module"]["resources"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+        {
+            if let Some(values) = r["values"].as_object_mut() {
+                values.remove(REGION);
+            }
+        }
+        let view = from_plan_json(&plan.to_string()).expect("a plan");
+        let west = view.versions.iter().find(|v| v.address.ends_with("west"));
+        assert_eq!(
+            west.and_then(|v| v.function.as_deref()),
+            Some("lambda_durable_function.west")
+        );
+    }
+
+    #[test]
+    fn a_name_in_an_unknown_region_links_nothing() {
+        let function = json!({"function_name": "f"});
+        let version = json!({"function_name": "f", "region": "us-west-2"});
+        let text = plan(&[
+            (
+                "lambda_durable_function.f",
+                function,
+                json!({"region": true}),
+                json!({}),
+            ),
+            ("lambda_function_version.v", version, json!({}), json!({})),
+        ]);
+        let view = from_plan_json(&text).expect("a plan");
+        assert_eq!(view.versions[0].function, None);
     }
 
     #[test]

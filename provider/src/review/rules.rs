@@ -656,8 +656,8 @@ pub static CATALOGUE: &[Rule] = &[
         severity: Severity::Info,
         category: "review",
         summary: "Rules across resources could not check a function or a version",
-        why: "The rules across a capacity provider and its functions and versions need to know which capacity provider a function runs on and which function a version is of. Before apply, the plan knows them by their ARNs and names when those are known, and otherwise by the configuration's references, followed through module variables and outputs. A reference by a key known only at apply (lambda_capacity_provider.cp[each.key], each.value.arn) names no one instance: those rules then skip the function or version instead of guessing, and this finding says so.",
-        fix: "Reference one instance (lambda_capacity_provider.cp[\"x\"].arn) or one capacity provider without count or for_each, or review the plan again once the capacity providers exist (their ARNs link the functions).",
+        why: "The rules across a capacity provider and its functions and versions need to know which capacity provider a function runs on and which function a version is of. Before apply, the plan knows them by their ARNs, or by names in the same region, when those are known, and otherwise by the configuration's references, followed through module variables and outputs. A reference by the referring instance's own key, written just so (lambda_capacity_provider.cp[count.index].arn, lambda_capacity_provider.cp[each.key].arn, module.cp[each.key].arn), names that key's instance when the review reads the configuration's .tf files (--config). A reference that may name any instance (each.value.arn, lambda_capacity_provider.cp[count.index % 2].arn, or a key expression without the .tf files) names no one: those rules then skip the function or version instead of guessing, and this finding says so.",
+        fix: "Reference one instance (lambda_capacity_provider.cp[\"x\"].arn, or cp[each.key].arn as written above with --config pointing at the configuration) or one capacity provider without count or for_each, or review the plan again once the capacity providers exist (their ARNs link the functions).",
         check: |view, _| {
             let r = rule("REVIEW-001");
             let list = |rules: &[&str]| match rules.split_last() {
@@ -737,6 +737,8 @@ mod tests {
                 .into(),
                 unknown: Default::default(),
                 capacity_provider_unresolved: None,
+                arn: None,
+                region: None,
             }],
             versions: vec![Version {
                 address: "lambda_function_version.v".into(),

@@ -91,6 +91,62 @@ impl Sources {
             })
         })
     }
+
+    /// The source text of the expression that resource `ty.name` of `module` (`[]`: the
+    /// root module) sets `path` to: blocks as (name, which of its static blocks), then the
+    /// attribute (its index unused). `None` when no file writes it there (a `dynamic`
+    /// block, say).
+    pub fn resource_expression(
+        &self,
+        module: &[String],
+        ty: &str,
+        name: &str,
+        path: &[(&str, usize)],
+    ) -> Option<&str> {
+        self.expression(module, "resource", &[ty, name], path)
+    }
+
+    /// The source text of the expression that the call of module `call` in `module` sets
+    /// argument `variable` to.
+    pub fn module_argument(&self, module: &[String], call: &str, variable: &str) -> Option<&str> {
+        self.expression(module, "module", &[call], &[(variable, 0)])
+    }
+
+    fn expression(
+        &self,
+        module: &[String],
+        ident: &str,
+        labels: &[&str],
+        path: &[(&str, usize)],
+    ) -> Option<&str> {
+        let ((attribute, _), blocks) = path.split_last()?;
+        self.modules.get(module)?.iter().find_map(|file| {
+            let mut body = file.body.iter().find_map(|s| match s {
+                Structure::Block(b)
+                    if b.ident.as_str() == ident
+                        && b.labels.len() == labels.len()
+                        && b.labels
+                            .iter()
+                            .zip(labels)
+                            .all(|(l, want)| l.as_str() == *want) =>
+                {
+                    Some(&b.body)
+                }
+                _ => None,
+            })?;
+            for (name, index) in blocks {
+                body = body
+                    .iter()
+                    .filter_map(|s| match s {
+                        Structure::Block(b) if b.ident.as_str() == *name => Some(&b.body),
+                        _ => None,
+                    })
+                    .nth(*index)?;
+            }
+            let span = body.get_attribute(attribute)?.value.span()?;
+            file.text.get(span)
+        })
+    }
 }
 
 /// `module.a.module.b.t.n` (without instance keys) → (`["a", "b"]`, `t`, `n`); `None`
@@ -158,6 +214,8 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::resources::capacity_provider::schema::names as cp;
+    use crate::resources::function_version::schema::names as fv;
 
     const MAIN: &str = r#"# a comment
 resource "lambda_capacity_provider" "web" {
@@ -262,6 +320,44 @@ resource "lambda_function_version" "v" {
         );
         assert_eq!(s.locate("lambda_durable_function.f", None), None);
         assert_eq!(s.locate("data.lambda_capacity_provider.web", None), None);
+    }
+
+    #[test]
+    fn expressions_are_read_as_written() {
+        let mut s = sources();
+        s.add(
+            Vec::new(),
+            "infra/calls.tf",
+            "module \"app\" {\n  cp_arn = module.cp[each.key].arn # the key's\n}\n".into(),
+        );
+        let second_target = [
+            (cp::SCALING_CONFIG, 0),
+            (cp::SCALING_POLICIES, 1),
+            (cp::TARGET_VALUE, 0),
+        ];
+        assert_eq!(
+            s.resource_expression(&[], "lambda_capacity_provider", "web", &second_target),
+            Some("80")
+        );
+        assert_eq!(
+            s.module_argument(&[], "app", "cp_arn"),
+            Some("module.cp[each.key].arn")
+        );
+        // In a dynamic block, or not written: none.
+        let dynamic = [(fv::SCALING, 0), (fv::MIN, 0)];
+        assert_eq!(
+            s.resource_expression(&[], "lambda_function_version", "v", &dynamic),
+            None
+        );
+        let third = [
+            (cp::SCALING_CONFIG, 0),
+            (cp::SCALING_POLICIES, 2),
+            (cp::TARGET_VALUE, 0),
+        ];
+        assert_eq!(
+            s.resource_expression(&[], "lambda_capacity_provider", "web", &third),
+            None
+        );
     }
 
     #[test]
