@@ -1137,6 +1137,26 @@ fn delete_refused_while_versions_use_it_names_them() {
         }
     });
 
+    // A plan that replaces the capacity provider names the version that will stop the
+    // delete (Terraform only destroys the resources that refer to it).
+    let role = &acc.net.operator_role_arn;
+    acc.write(
+        &acc.config(&name, "", "")
+            .replace(role.as_str(), &format!("{role}-2")),
+    );
+    let diags = acc.plan_diagnostics();
+    Expect::error()
+        .summary(&format!(
+            "lambda_capacity_provider \"{name}\" is replaced while function versions use it"
+        ))
+        .detail(&[
+            &format!(":function:{fn_name}:"),
+            "Move such functions first",
+        ])
+        .address(ADDRESS)
+        .find_in(&diags.warnings(), "a plan replacing the capacity provider");
+    acc.write(&acc.config(&name, "", ""));
+
     // destroy must fail while a function uses the capacity provider
     let out = acc.fail(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
     let text = format!("{}{}", out.stdout, out.stderr);

@@ -304,7 +304,7 @@ async fn clear_for_destroy_applies_each_policy() {
     seed(&emu, "idle", "1", "finished", "SUCCEEDED", 60);
     for policy in OnDestroy::ALL {
         let r = api::clear_for_destroy(&c, &budget(30), "idle", None, policy, LABEL).await;
-        assert_eq!(r, Ok(()), "{policy}: nothing active, nothing to do");
+        assert_eq!(r, Ok(None), "{policy}: nothing active, nothing to do");
     }
     let a = seed(&emu, "orders", "1", "run-a", "RUNNING", 60);
     let b = seed(&emu, "orders", "$LATEST", "run-b", "RUNNING", 30);
@@ -366,7 +366,19 @@ async fn clear_for_destroy_applies_each_policy() {
     // stop: both stopped, then none active.
     let cleared =
         api::clear_for_destroy(&c, &budget(60), "orders", None, OnDestroy::Stop, LABEL).await;
-    assert_eq!(cleared, Ok(()));
+    let warning = cleared
+        .unwrap_or_else(|e| panic!("{e:?}"))
+        .unwrap_or_else(|| panic!("no warning naming the stopped executions"));
+    assert!(
+        warning.summary.contains("stopped 2 durable executions"),
+        "{}",
+        warning.summary
+    );
+    assert!(
+        warning.detail.contains(&a) && warning.detail.contains(&b),
+        "{}",
+        warning.detail
+    );
     assert_eq!(status(&emu, &a), "STOPPED");
     assert_eq!(status(&emu, &b), "STOPPED");
     let reason = emu.state()["durable_executions"][&a]["error"]["ErrorMessage"].clone();

@@ -1,5 +1,6 @@
-//! Capacity provider calls: finder, create, update and delete, status waiters and the
-//! function versions that use a capacity provider. (Tags are in [`crate::aws::tagging`].)
+//! Capacity provider calls: finder, create, update and delete, and status waiters. (Tags
+//! are in [`crate::aws::tagging`]; the function versions that use a capacity provider in
+//! [`crate::resources::common::functions::on_capacity_provider`].)
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use super::expand_flatten::{
 use super::model::CapacityProviderModel;
 use crate::aws::{AwsClients, AwsError, Budget, Error, ErrorClass, Status, WaitOptions, wait_for};
 use crate::resources::common::create_call::{Created, send_create};
+use crate::resources::common::functions;
 use crate::tags::Tags;
 
 /// The capacity provider called `name` (a name or ARN), or `None` when it does not exist.
@@ -90,38 +92,6 @@ pub async fn wait_deleted(clients: &AwsClients, budget: &Budget, name: &str) -> 
         })
     })
     .await
-}
-
-/// The function versions that use the capacity provider: (function ARN, state).
-pub async fn function_versions(
-    clients: &AwsClients,
-    budget: &Budget,
-    name: &str,
-) -> Result<Vec<(String, String)>, Error> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let req = clients
-            .lambda
-            .list_function_versions_by_capacity_provider()
-            .capacity_provider_name(name)
-            .set_marker(marker.clone());
-        let page = clients
-            .send(budget, "ListFunctionVersionsByCapacityProvider", || {
-                req.clone().send()
-            })
-            .await?;
-        out.extend(
-            page.function_versions
-                .iter()
-                .map(|v| (v.function_arn().to_string(), v.state().as_str().to_string())),
-        );
-        match page.next_marker {
-            Some(m) if !m.is_empty() && out.len() < 10_000 => marker = Some(m),
-            _ => break,
-        }
-    }
-    Ok(out)
 }
 
 /// CreateCapacityProvider; returns the new ARN when AWS gave one. A retry that finds the
@@ -233,7 +203,7 @@ pub async fn delete(
         if !in_use {
             return Err(DeleteRefused::Failed(err));
         }
-        let versions = function_versions(clients, budget, name)
+        let versions = functions::on_capacity_provider(clients, budget, name)
             .await
             .map_err(DeleteRefused::Failed)?;
         let blocking: Vec<(String, String)> = versions

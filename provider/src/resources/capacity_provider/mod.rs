@@ -14,6 +14,7 @@
 pub mod api;
 pub mod ec2_rules;
 pub mod expand_flatten;
+pub mod in_use;
 pub mod model;
 pub mod moved;
 pub mod rules;
@@ -36,6 +37,7 @@ use tfplug::value::{Maybe, Value};
 use crate::aws::ec2::check_at_plan;
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, tagging};
 use crate::resources::common::create_call::{Created, is_already_exists};
+use crate::resources::common::functions;
 use crate::resources::common::import_id::ImportId;
 use crate::resources::common::interrupted::{self, ObjectKind, Target};
 use crate::resources::common::state::{self, reconcile};
@@ -155,6 +157,15 @@ impl Resource for CapacityProviderResource {
         {
             let block = tfplug::value::AttributePath::attr(INSTANCE_REQUIREMENTS);
             plan.requires_replace.retain(|p| !p.starts_with(&block));
+        }
+        if !plan.is_create()
+            && !plan.requires_replace.is_empty()
+            && let Some(name) = text(&plan.prior, schema::names::NAME)
+            && let budget = Budget::new(READ_TIMEOUT, ctx.stop.clone())
+            && let Ok(versions) = functions::on_capacity_provider(&clients, &budget, name).await
+            && let Some(w) = in_use::replacement_warning(&label(TYPE_NAME, name), &versions)
+        {
+            plan.diagnostics.push(w);
         }
         // EC2 is asked once, for a new capacity provider: its checks and the review's
         // Availability Zone rule share the answer.
@@ -403,31 +414,17 @@ impl Resource for CapacityProviderResource {
                 return Err(e.to_diagnostic(&label, "deleting").into());
             }
             Err(DeleteRefused::InUse(e, versions)) => {
-                let list: Vec<String> = versions
-                    .iter()
-                    .map(|(arn, state)| format!("  - {arn} ({state})"))
-                    .collect();
                 let mut d = e.to_diagnostic(&label, "deleting");
-                d.detail = format!(
-                    "AWS refused to delete the capacity provider because these function \
-                     versions still use it:\n{}\n\nDelete those versions (or their functions) \
-                     first. AWS said: {}",
-                    list.join("\n"),
-                    e.aws().map(|a| a.message.clone()).unwrap_or_default()
-                );
+                let aws_said = e.aws().map(|a| a.message.clone()).unwrap_or_default();
+                d.detail = in_use::refused_detail(&versions, &aws_said);
                 return Err(d.into());
             }
         }
-        api::wait_deleted(&clients, &budget, &name)
-            .await
-            .map_err(|e| {
-                let error = e.to_diagnostic(&label, "deleting");
-                tfplug::resource::Error::from(remote_state::after_accepted_delete(
-                    error,
-                    "capacity provider",
-                ))
-            })?;
-        Ok(Diagnostics::new())
+        let waited = api::wait_deleted(&clients, &budget, &name).await;
+        waited.map(|()| Diagnostics::new()).map_err(|e| {
+            let error = e.to_diagnostic(&label, "deleting");
+            remote_state::after_accepted_delete(error, "capacity provider").into()
+        })
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {

@@ -1,6 +1,7 @@
 //! Calls on a function or one of its versions that more than one resource makes:
-//! reading (`GetFunction`), listing its published versions, waiting until it is ready or
-//! a version is `Active`, and publishing a version with AWS's guards.
+//! reading (`GetFunction`), listing its published versions or the versions on a capacity
+//! provider, waiting until it is ready or a version is `Active`, and publishing a version
+//! with AWS's guards.
 
 use std::time::Duration;
 
@@ -114,6 +115,44 @@ pub async fn published_versions(
             _ => return Ok(versions),
         }
     }
+}
+
+/// A function version on a capacity provider: its ARN and its state.
+pub type VersionOnCapacityProvider = (String, String);
+
+/// The function versions on capacity provider `name`
+/// (ListFunctionVersionsByCapacityProvider): the version resource counts them against
+/// AWS's limit per capacity provider, and the capacity provider names them when they keep
+/// it from being deleted or replaced.
+pub async fn on_capacity_provider(
+    clients: &AwsClients,
+    budget: &Budget,
+    name: &str,
+) -> Result<Vec<VersionOnCapacityProvider>, Error> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let req = clients
+            .lambda
+            .list_function_versions_by_capacity_provider()
+            .capacity_provider_name(name)
+            .set_marker(marker.clone());
+        let page = clients
+            .send(budget, "ListFunctionVersionsByCapacityProvider", || {
+                req.clone().send()
+            })
+            .await?;
+        out.extend(
+            page.function_versions
+                .iter()
+                .map(|v| (v.function_arn().to_string(), v.state().as_str().to_string())),
+        );
+        match page.next_marker {
+            Some(m) if !m.is_empty() && out.len() < 10_000 => marker = Some(m),
+            _ => break,
+        }
+    }
+    Ok(out)
 }
 
 /// The qualifier of a function's unpublished code and configuration.

@@ -39,13 +39,12 @@ use tfplug::value::{AttributePath, Maybe, Value};
 
 use crate::aws::error::GONE_SINCE_PLAN_HINT;
 use crate::aws::{AwsClients, Budget, Error, Operation, SharedClients, timeouts};
-use crate::resources::capacity_provider::api::function_versions;
 use crate::resources::common::executions::api as executions;
 use crate::resources::common::executions::{
     OnDestroy, PlannedChange, RUNNING_EXECUTIONS_ON_DESTROY,
 };
 use crate::resources::common::functions::{
-    PublishRequest, RETRY_AFTER_LOST_ANSWER, get, publish, wait_version_active,
+    self, PublishRequest, RETRY_AFTER_LOST_ANSWER, get, publish, wait_version_active,
 };
 use crate::resources::common::identity;
 use crate::resources::common::import_id::ImportId;
@@ -313,7 +312,7 @@ impl FunctionVersionResource {
                 rules::scaling_needs_capacity_provider(&function, &p.config).into(),
             )),
             Some(cp) if p.is_create() || !p.requires_replace.is_empty() => {
-                if let Ok(versions) = function_versions(clients, &budget, &cp).await
+                if let Ok(versions) = functions::on_capacity_provider(clients, &budget, &cp).await
                     && let Some(w) = rules::versions_limit_warning(
                         &cp,
                         rules::published_versions(versions.iter().map(|(arn, _)| arn.as_str())),
