@@ -18,7 +18,7 @@ use support::durable_function::ADDRESS as FUNCTION;
 use support::function_version::{
     ADDRESS, ScalingSeen, function_arn, managed_function_body, version_block,
 };
-use support::{Acc, Expect, Hcl, setup};
+use support::{Acc, Diagnostics, Expect, Hcl, setup};
 
 /// The version's `function_name` naming the function of the configuration.
 const BY_REFERENCE: &str = "  function_name = lambda_durable_function.test.function_name\n";
@@ -110,6 +110,58 @@ fn publish_on_a_plain_durable_function() {
     assert_empty(&acc.plan(), "after publishing");
     acc.destroy();
     assert!(acc.emulated("functions", &name).is_none());
+}
+
+/// Two version resources of one function with nothing changed between them: AWS answers
+/// the second publish with the first one's version. The second fails saying so, instead
+/// of both holding one version (whose destroy by either deletes it under the other), and
+/// its settled journal entry leaves no "interrupted apply" warning behind.
+#[test]
+fn two_versions_of_unchanged_code_in_one_apply_do_not_share_one_version() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("twice");
+    let zip = acc.zip("code.zip", "v1");
+    let versions = format!(
+        "{}{}",
+        version_block("test", BY_REFERENCE),
+        version_block("other", BY_REFERENCE)
+    );
+    acc.write(&acc.function_config(&name, &path_text(&zip), "", &versions));
+    let out = acc.fail(&["apply", "-auto-approve", "-json", "-input=false"]);
+    let diags = Diagnostics::from_json_lines(&out.stdout);
+    let errors = diags.errors();
+    assert_eq!(errors.all().len(), 1, "{}", diags.describe());
+    assert!(
+        errors.all()[0]["summary"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("is already held by another resource of this apply")),
+        "{}",
+        diags.describe()
+    );
+    assert_eq!(acc.emulated_versions(&name), vec!["1"]);
+    let held: Vec<String> = acc.state().addresses();
+    assert_eq!(
+        held.iter()
+            .filter(|a| a.starts_with("lambda_function_version."))
+            .count(),
+        1,
+        "{held:?}"
+    );
+    let next = acc.plan_diagnostics();
+    assert!(
+        !next.has_summary("Objects an interrupted apply may have left"),
+        "{}",
+        next.describe()
+    );
+    acc.write(&acc.function_config(
+        &name,
+        &path_text(&zip),
+        "",
+        &version_block("test", BY_REFERENCE),
+    ));
+    acc.destroy();
 }
 
 /// Emulator options where a scaling configuration takes 2 s to be applied: long

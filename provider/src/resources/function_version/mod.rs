@@ -520,7 +520,7 @@ impl Resource for FunctionVersionResource {
         let config: VersionModel = req.config()?;
         let clients = self.create_clients(&req)?;
         let function = config.function().to_string();
-        let progress = CreateInProgress::begin(
+        let mut progress = Some(CreateInProgress::begin(
             Journal::of_working_directory(),
             interrupted::key(
                 interrupted_publish::KIND,
@@ -529,10 +529,14 @@ impl Resource for FunctionVersionResource {
                 &function,
             ),
             interrupted::planned_bytes(&req),
-        );
-        let since = progress.interrupted_since();
-        let created = self.publish_version(ctx, req).await?;
-        progress.finished();
+        ));
+        let since = progress
+            .as_ref()
+            .and_then(CreateInProgress::interrupted_since);
+        let created = self.publish_version(ctx, req, &mut progress).await?;
+        if let Some(progress) = progress {
+            progress.finished();
+        }
         let Some(since) = since else {
             return Ok(created);
         };
@@ -874,7 +878,15 @@ impl FunctionVersionResource {
 
     /// Publishes the version, waits until it is Active and its scaling applied, and
     /// reads it.
-    async fn publish_version(&self, ctx: &Context, req: CreateRequest) -> Result<NewState> {
+    /// Publishes the version and waits until it is ready. `progress` is the publish's
+    /// journal entry: settled here when AWS answered with a version that exists already,
+    /// since nothing was published then; otherwise the caller settles it.
+    async fn publish_version(
+        &self,
+        ctx: &Context,
+        req: CreateRequest,
+        progress: &mut Option<CreateInProgress>,
+    ) -> Result<NewState> {
         let config: VersionModel = req.config()?;
         let clients = self.create_clients(&req)?;
         let function = config.function().to_string();
@@ -905,6 +917,9 @@ impl FunctionVersionResource {
         {
             // Nothing changed since that version: AWS returned it, with the description
             // it was published with, and publishes nothing new.
+            if let Some(progress) = progress.take() {
+                progress.finished();
+            }
             return Err(Diagnostic::error(
                 format!("Error publishing {label}"),
                 format!(
@@ -918,6 +933,12 @@ impl FunctionVersionResource {
             .into());
         }
         if let Some(arn) = published.function_arn() {
+            if self.created_in_this_run(arn) {
+                if let Some(progress) = progress.take() {
+                    progress.finished();
+                }
+                return Err(rules::one_version_twice(&label, &version).into());
+            }
             self.remember(arn.to_string());
         }
         tracing::info!(function = %function, version = %version, "published");

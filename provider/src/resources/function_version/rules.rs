@@ -107,6 +107,24 @@ pub fn scaling_needs_capacity_provider(function: &str, config: &Value) -> Diagno
     .at(scaling_block_path(config))
 }
 
+/// The error of a create whose publish AWS answered with version `version`, which another
+/// `lambda_function_version` of the same apply published a moment before: nothing changed
+/// in the function between the two publishes, so AWS published nothing new. Two
+/// resources holding one version would fight over its scaling configuration, and the
+/// destroy of either would delete it under the other.
+pub fn one_version_twice(label: &str, version: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("{label} is already held by another resource of this apply"),
+        format!(
+            "AWS answered this publish with version {version}, which another \
+             lambda_function_version of this apply published just before: nothing changed in \
+             the function between the two publishes (publish_to = \"LATEST_PUBLISHED\" \
+             included), and AWS publishes one version per change. Keep one resource per \
+             version: remove one of them, or make the function change between them."
+        ),
+    )
+}
+
 /// A warning when the configured `code_sha256` guard is not the code `$LATEST` holds at
 /// plan time (`latest`): the publish fails unless the function's code becomes it during
 /// the apply (a function updated in the same apply), and a replaced version is destroyed
