@@ -576,9 +576,25 @@ fn trigger_changes_republish_and_create_before_destroy_keeps_the_same_version() 
     );
     assert_empty(&acc.plan(), "after republishing");
 
-    // Create before destroy, code unchanged: AWS answers version 2 again.
+    // Create before destroy, code unchanged: AWS answers version 2 again. The plan's
+    // warning about an execution on version 2 says it holds only for a new version, and
+    // the apply leaves the execution alone.
+    let seeded = acc
+        .emu()
+        .seed_durable_execution(SeedExecution::new(&name, "RUNNING").qualifier("2"))
+        .unwrap_or_else(|e| panic!("seeding: {e}"));
     let cbd = "\n  lifecycle {\n    create_before_destroy = true\n  }\n";
     acc.write(&config("three", cbd));
+    Expect::error()
+        .summary("1 durable execution is active")
+        .detail(&[
+            "AWS answers with version 2 again",
+            "nothing is stopped or deleted",
+        ])
+        .find_in(
+            &acc.plan_diagnostics().warnings(),
+            "plan of create_before_destroy",
+        );
     let plan = acc.plan();
     assert_eq!(
         plan.actions_for(ADDRESS),
@@ -604,6 +620,10 @@ fn trigger_changes_republish_and_create_before_destroy_keeps_the_same_version() 
         acc.state().addresses().len(),
         2,
         "no deposed object is left"
+    );
+    assert_eq!(
+        acc.emu().state()["durable_executions"][&seeded.durable_execution_arn]["status"],
+        "RUNNING"
     );
     assert_empty(&acc.plan(), "after create_before_destroy");
 }

@@ -262,7 +262,7 @@ impl FunctionVersionResource {
             return None;
         }
         let label = version_label(&function, &version);
-        executions::plan_warning_for(
+        let mut warning = executions::plan_warning_for(
             clients,
             ctx.stop.clone(),
             (&function, Some(&version)),
@@ -272,7 +272,16 @@ impl FunctionVersionResource {
             TIMEOUTS.get(prior, Operation::Delete),
         )
         .await
-        .ok()?
+        .ok()??;
+        if change == PlannedChange::Replace {
+            warning.detail.push_str(&format!(
+                "\n\nThis holds only if the replacement publishes a new version. If nothing \
+                 in the function changes before it publishes (a new trigger alone, with \
+                 create_before_destroy), AWS answers with version {version} again, and the \
+                 apply keeps it and its executions: nothing is stopped or deleted."
+            ));
+        }
+        Some(warning)
     }
 
     /// Plan-time look-ups: scaling on a function without a capacity provider, and the

@@ -262,10 +262,10 @@ pub fn cleared(label: &str, policy: OnDestroy, counts: &str, stopped: &[String])
     let mut list: Vec<String> = stopped
         .iter()
         .take(LISTED_STOPS)
-        .map(|arn| format!("- {arn}"))
+        .map(|arn| format!("  - {arn}"))
         .collect();
     if n > LISTED_STOPS {
-        list.push(format!("- and {} more", n - LISTED_STOPS));
+        list.push(format!("  - and {} more", n - LISTED_STOPS));
     }
     Diagnostic::warning(
         format!(
