@@ -120,7 +120,13 @@ impl Sources {
         path: &[(&str, usize)],
     ) -> Option<&str> {
         let ((attribute, _), blocks) = path.split_last()?;
-        self.modules.get(module)?.iter().find_map(|file| {
+        let files = self.modules.get(module)?;
+        // Terraform merges override files into the blocks they name: the text of the
+        // other files may not be what the plan was made from.
+        if files.iter().any(|f| is_override_file(&f.uri)) {
+            return None;
+        }
+        files.iter().find_map(|file| {
             let mut body = file.body.iter().find_map(|s| match s {
                 Structure::Block(b)
                     if b.ident.as_str() == ident
@@ -147,6 +153,14 @@ impl Sources {
             file.text.get(span)
         })
     }
+}
+
+/// Whether `uri` names an override file (`override.tf`, `NAME_override.tf`), which
+/// Terraform merges into the blocks of the module's other files.
+fn is_override_file(uri: &str) -> bool {
+    let name = uri.rsplit(['/', '\\']).next().unwrap_or(uri);
+    let stem = name.strip_suffix(".tf").unwrap_or(name);
+    stem == "override" || stem.ends_with("_override")
 }
 
 /// `module.a.module.b.t.n` (without instance keys) → (`["a", "b"]`, `t`, `n`); `None`
@@ -358,6 +372,22 @@ resource "lambda_function_version" "v" {
             s.resource_expression(&[], "lambda_capacity_provider", "web", &third),
             None
         );
+    }
+
+    #[test]
+    fn expressions_are_not_read_where_an_override_file_may_change_them() {
+        let mut s = Sources::default();
+        let main = "resource \"t\" \"n\" {\n  a = x[count.index].arn\n}\n";
+        s.add(Vec::new(), "main.tf", main.into());
+        assert_eq!(
+            s.resource_expression(&[], "t", "n", &[("a", 0)]),
+            Some("x[count.index].arn")
+        );
+        let over = "resource \"t\" \"n\" {\n  a = x[0].arn\n}\n";
+        s.add(Vec::new(), "main_override.tf", over.into());
+        assert_eq!(s.resource_expression(&[], "t", "n", &[("a", 0)]), None);
+        assert!(is_override_file("infra/override.tf"));
+        assert!(!is_override_file("infra/overrides.tf"));
     }
 
     #[test]
