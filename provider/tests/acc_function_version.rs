@@ -527,6 +527,56 @@ fn scaling_rules_fail_the_plan_at_their_attribute() {
     assert_eq!(errors.all().len(), 1, "{}", errors.describe());
 }
 
+/// A function moved onto a capacity provider in the same apply that gives its version
+/// scaling: the plan warns (the function as it is now has no capacity provider) instead
+/// of failing, and the apply publishes the new version on the capacity provider with its
+/// scaling.
+#[test]
+fn scaling_given_while_the_function_moves_onto_a_capacity_provider_plans_and_applies() {
+    let Some(acc) = setup(EmulatorOptions::default(), true) else {
+        return;
+    };
+    let name = acc.name("moves");
+    let cp_name = acc.name("moves-cp");
+    let zip = path_text(&acc.zip("code.zip", "v1"));
+    let triggers = format!(
+        "  triggers = {{\n    code   = {FUNCTION}.code_sha256\n    config = {FUNCTION}.config_sha256\n  }}\n"
+    );
+    let config = |function_body: &str, version_body: &str| {
+        acc.function_config(
+            &name,
+            &zip,
+            function_body,
+            &format!(
+                "{}{}",
+                acc.arm_capacity_provider("cp", &cp_name),
+                version_block("test", &format!("{BY_REFERENCE}{triggers}{version_body}"))
+            ),
+        )
+    };
+    acc.write(&config("  architectures = [\"arm64\"]\n", ""));
+    acc.apply();
+    assert!(acc.resource(ADDRESS)["capacity_provider_arn"].is_null());
+
+    acc.write(&config(&managed_function_body("cp"), &scaling(3, 6)));
+    let diags = acc.plan_diagnostics();
+    assert!(diags.errors().all().is_empty(), "{}", diags.describe());
+    Expect::error()
+        .summary("Scaling needs Lambda Managed Instances")
+        .says(&["changes the function first"])
+        .find_in(&diags.warnings(), "plan moving the function");
+    acc.apply();
+    let v = acc.resource(ADDRESS);
+    assert!(
+        v["capacity_provider_arn"]
+            .as_str()
+            .is_some_and(|a| a.ends_with(&format!(":capacity-provider:{cp_name}"))),
+        "{v:#}"
+    );
+    assert_eq!(v["applied_max_execution_environments"], 6, "{v:#}");
+    assert_empty(&acc.plan(), "after moving onto the capacity provider");
+}
+
 /// 5. A trigger change publishes again; with create_before_destroy and unchanged code
 ///    AWS returns the same version, which the destroy of the old instance keeps.
 #[test]

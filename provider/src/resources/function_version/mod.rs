@@ -317,6 +317,15 @@ impl FunctionVersionResource {
             .and_then(Value::as_elements)
             .is_some_and(|e| !e.is_empty());
         match cp {
+            // Values known only at apply (a trigger on the function's hashes) mean the
+            // function changes in this apply, perhaps onto a capacity provider: the
+            // function as it is now decides nothing then.
+            None if has_scaling && !p.config.is_fully_known() => {
+                p.diagnostics
+                    .push(rules::scaling_may_need_capacity_provider(
+                        &function, &p.config,
+                    ))
+            }
             None if has_scaling => p.diagnostics.extend(looked_up_at_plan(
                 rules::scaling_needs_capacity_provider(&function, &p.config).into(),
             )),

@@ -107,6 +107,22 @@ pub fn scaling_needs_capacity_provider(function: &str, config: &Value) -> Diagno
     .at(scaling_block_path(config))
 }
 
+/// [`scaling_needs_capacity_provider`] as a warning, for a version whose configuration
+/// holds values known only at apply: the function changes in the same apply, and may be
+/// given a capacity provider then. The publish checks again.
+pub fn scaling_may_need_capacity_provider(function: &str, config: &Value) -> Diagnostic {
+    Diagnostic::warning(
+        "Scaling needs Lambda Managed Instances",
+        format!(
+            "Function {function:?} does not run on a capacity provider now, so its versions \
+             have no execution environments to scale. This apply changes the function first: \
+             unless it gives the function a capacity_provider_config, the version's scaling \
+             fails at apply."
+        ),
+    )
+    .at(scaling_block_path(config))
+}
+
 /// The error of a create whose publish AWS answered with version `version`, which another
 /// `lambda_function_version` of the same apply published a moment before: nothing changed
 /// in the function between the two publishes, so AWS published nothing new. Two
