@@ -202,11 +202,9 @@ impl CreateInProgress {
         let verdict = match (&self.left_over, self.sibling_age()) {
             (_, Some(age)) => Verdict::SameApply(age),
             (None, None) => Verdict::NoEntry,
-            (Some(e), None) => match e {
-                e if !e.was_given(&self.planned) => Verdict::OtherValues(e.age(now)),
-                e if e.age(now) >= ADOPTION_WINDOW => Verdict::TooOld(e.age(now)),
-                e => Verdict::Adopt(e.age(now)),
-            },
+            (Some(e), None) if !e.was_given(&self.planned) => Verdict::OtherValues(e.age(now)),
+            (Some(e), None) if e.age(now) >= ADOPTION_WINDOW => Verdict::TooOld(e.age(now)),
+            (Some(e), None) => Verdict::Adopt(e.age(now)),
         };
         if let Verdict::Adopt(age) = verdict {
             return Ok(Diagnostic::warning(
@@ -237,9 +235,8 @@ impl CreateInProgress {
     }
 }
 
-/// The error for a create that meets the object another create of the same apply (this
-/// provider process) started making: two resources, or two instances of one, share a
-/// name. Adopting would leave both holding one object, and the first destroy of either
+/// The error for a create that meets the object another create of the same Terraform
+/// run started making: two resources, or two instances of one, share a name. Adopting would leave both holding one object, and the first destroy of either
 /// would delete it from under the other.
 fn created_twice(
     kind: ObjectKind,
@@ -273,7 +270,7 @@ fn created_twice(
 enum Verdict {
     /// No create of it from this working directory is pending.
     NoEntry,
-    /// Another create of this provider process (the same apply) began this long ago.
+    /// Another create of the same Terraform run began this long ago.
     SameApply(Duration),
     /// A create of it with other values was interrupted this long ago.
     OtherValues(Duration),

@@ -752,11 +752,8 @@ impl Resource for DurableFunctionResource {
             )
             .into());
         }
-        let code_changed_outside = !adopting
-            && plan::code_changed_outside(
-                &req.current,
-                found.configuration().and_then(|c| c.code_sha256()),
-            );
+        let aws_code = found.configuration().and_then(|c| c.code_sha256());
+        let code_changed_outside = !adopting && plan::code_changed_outside(&req.current, aws_code);
         let remote = Self::remote_tags(&found);
         let own = tags::tags_from_remote(&remote, &clients.default_tags, &req.current);
         let mut base = req.current.clone();
@@ -820,10 +817,7 @@ impl Resource for DurableFunctionResource {
                      was deployed to the function outside Terraform (or by an apply that was \
                      interrupted before it recorded it). The next apply deploys the \
                      configured code again (filename, s3_bucket/s3_key or image_uri).",
-                    found
-                        .configuration()
-                        .and_then(|c| c.code_sha256())
-                        .unwrap_or_default(),
+                    aws_code.unwrap_or_default(),
                     text(&req.current, CODE_SHA256).unwrap_or_default(),
                 ),
             ));
@@ -893,15 +887,11 @@ impl Resource for DurableFunctionResource {
         {
             return Ok(warnings);
         }
-        api::wait_deleted(&clients, &budget, &name)
-            .await
-            .map_err(|e| {
-                let error = e.to_diagnostic(&label, "deleting");
-                tfplug::resource::Error::from(remote_state::after_accepted_delete(
-                    error, "function",
-                ))
-            })?;
-        Ok(warnings)
+        let waited = api::wait_deleted(&clients, &budget, &name).await;
+        waited.map(|()| warnings).map_err(|e| {
+            let error = e.to_diagnostic(&label, "deleting");
+            remote_state::after_accepted_delete(error, "function").into()
+        })
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {

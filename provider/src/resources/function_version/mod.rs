@@ -755,13 +755,11 @@ impl Resource for FunctionVersionResource {
         {
             return Ok(warnings);
         }
-        api::wait_deleted(&clients, &budget, &function, &version)
-            .await
-            .map_err(|e| {
-                let error = e.to_diagnostic(&label, "deleting");
-                tfplug::resource::Error::from(remote_state::after_accepted_delete(error, "version"))
-            })?;
-        Ok(warnings)
+        let waited = api::wait_deleted(&clients, &budget, &function, &version).await;
+        waited.map(|()| warnings).map_err(|e| {
+            let error = e.to_diagnostic(&label, "deleting");
+            remote_state::after_accepted_delete(error, "version").into()
+        })
     }
 
     async fn import(&self, _ctx: &Context, req: ImportRequest) -> Result<Value> {
