@@ -26,7 +26,7 @@ use crate::aws::model::lambda::{
 use crate::resources::capacity_provider::schema::names::MAX_VCPU_COUNT;
 use crate::resources::durable_function::rules::MIN_MEMORY_ON_MANAGED_INSTANCES;
 use crate::resources::durable_function::schema::names::{MEMORY_GIB_PER_VCPU, MEMORY_SIZE};
-use crate::review::rules::{DEFAULT_RATIO, DOCUMENTED_RATIOS};
+use crate::review::rules::{DEFAULT_RATIO, DOCUMENTED_RATIOS, in_words, whole_down};
 
 /// The function.
 #[derive(Clone, Copy, Debug, Default)]
@@ -59,10 +59,7 @@ pub fn ratio_bounds() -> Bounds {
 /// The ratios AWS documents, for descriptions: "2, 4 and 8".
 fn documented_ratios() -> String {
     let ratios: Vec<String> = DOCUMENTED_RATIOS.iter().map(f64::to_string).collect();
-    match ratios.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => ratios.concat(),
-    }
+    in_words(&ratios)
 }
 
 /// `⌊max_vcpu_count ÷ vCPUs per environment⌋` (an environment takes `memory_size ÷
@@ -70,19 +67,14 @@ fn documented_ratios() -> String {
 /// `memory_size` and `ratio` are more than 0. The quotient is computed as
 /// `max_vcpu_count × 1024 × ratio ÷ memory_size` (exact for whole numbers and ratios
 /// such as 2, 2.5 or 3), and a quotient within rounding error of a whole number counts
-/// as that number, so a decimal ratio that binary floating point cannot hold exactly
-/// does not lose an environment.
+/// as that number ([`crate::review::rules::whole_down`], with the review's tolerance, so
+/// the function and LMI-SCALE-001 agree), so a decimal ratio that binary floating point
+/// cannot hold exactly does not lose an environment.
 pub fn capacity(max_vcpu_count: f64, memory_size: f64, ratio: f64) -> Option<f64> {
     if !(memory_size > 0.0 && ratio > 0.0) {
         return None;
     }
-    let quotient = max_vcpu_count * MIB_PER_GIB * ratio / memory_size;
-    let nearest = quotient.round();
-    let count = if (quotient - nearest).abs() <= nearest * 4.0 * f64::EPSILON {
-        nearest
-    } else {
-        quotient.floor()
-    };
+    let count = whole_down(max_vcpu_count * MIB_PER_GIB * ratio / memory_size);
     count.is_finite().then_some(count)
 }
 

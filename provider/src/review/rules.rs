@@ -129,6 +129,26 @@ pub fn whole_up(x: f64) -> f64 {
     }
 }
 
+/// `x` rounded down to a whole number, where `x` within rounding error of a whole number
+/// (as [`more_than`] says) is that number.
+pub fn whole_down(x: f64) -> f64 {
+    let nearest = x.round();
+    if more_than(nearest, x) {
+        x.floor()
+    } else {
+        nearest
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn in_words<S: AsRef<str>>(items: &[S]) -> String {
+    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.concat(),
+    }
+}
+
 /// The largest execution environment of the functions on a capacity provider, which
 /// each of its instances must hold at least one of: the most vCPUs and the most memory
 /// one environment of any of them takes, with the function that takes them. Functions
@@ -660,10 +680,7 @@ pub static CATALOGUE: &[Rule] = &[
         fix: "Reference one instance (lambda_capacity_provider.cp[\"x\"].arn, or cp[each.key].arn as written above with --config pointing at the configuration) or one capacity provider without count or for_each, or review the plan again once the capacity providers exist (their ARNs link the functions).",
         check: |view, _| {
             let r = rule("REVIEW-001");
-            let list = |rules: &[&str]| match rules.split_last() {
-                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-                _ => rules.concat(),
-            };
+            let list = in_words::<&str>;
             let functions = view.functions.iter().filter_map(|f| {
                 let why = f.capacity_provider_unresolved.as_deref()?;
                 Some(finding(
